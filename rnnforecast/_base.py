@@ -1,0 +1,413 @@
+"""The base class every recurrent estimator shares.
+
+:class:`BaseRecurrentEstimator` owns the algorithm: parameter validation,
+input checks, building the network, the epoch loop with early stopping and
+divergence handling, ``partial_fit`` and prediction of raw outputs. The
+public regressors and classifiers only say how targets are encoded, which
+loss is used and how outputs become predictions.
+"""
+
+import copy
+import time
+import warnings
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._initializers import INITIALIZERS
+from ._network import RecurrentNetwork
+from ._optimizers import SGD, Adam, RMSprop
+from ._training import TrainingStep, predict_logits, run_epoch
+from ._validation import (as_sequences, check_dtype, check_sample_weight,
+                          check_sequences, check_units)
+
+AUTO_BATCH_LIMIT = 200
+
+
+class BaseRecurrentEstimator(BaseEstimator, ABC):
+    """Base class for recurrent-network estimators.
+
+    Warning: this class should not be used directly. Use the derived classes
+    instead.
+    """
+
+    _cell = "simple"
+
+    _parameter_constraints: dict = {
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "activation": [StrOptions({"tanh", "relu"})],
+        "return_sequences": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "kernel_initializer": [StrOptions(set(INITIALIZERS))],
+        "recurrent_initializer": [StrOptions(set(INITIALIZERS))],
+        "solver": [StrOptions({"adam", "rmsprop", "sgd"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "clipnorm": [None, Interval(Real, 0, None, closed="neither")],
+        "clipvalue": [None, Interval(Real, 0, None, closed="neither")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "dtype": [StrOptions({"float32", "float64"}), type],
+    }
+
+    def __init__(self, units=32, *, activation="tanh", return_sequences=False,
+                 dropout=0.0, recurrent_dropout=0.0,
+                 kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", solver="adam",
+                 learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
+                 max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
+                 early_stopping=False, validation_fraction=0.1, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
+                 nesterovs_momentum=True, clipnorm=None, clipvalue=None,
+                 warm_start=False, random_state=None, verbose=False,
+                 dtype="float32"):
+        self.units = units
+        self.activation = activation
+        self.return_sequences = return_sequences
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.kernel_initializer = kernel_initializer
+        self.recurrent_initializer = recurrent_initializer
+        self.solver = solver
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.rho = rho
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.dtype = dtype
+
+    # Hooks the regressor and the classifier provide -------------------------
+
+    @abstractmethod
+    def _encode_targets(self, y, n_timesteps, reset, classes=None):
+        """Validate ``y``; return ``(targets, n_outputs)``.
+
+        ``targets`` is a float array of shape (n_samples, k), or
+        (n_samples, n_timesteps, k) with ``return_sequences``, in the layout
+        the loss reads; ``n_outputs`` is the width of the head.
+        """
+
+    @abstractmethod
+    def _loss_name(self):
+        """Key of ``LOSSES`` for the head's loss."""
+
+    @abstractmethod
+    def _validation_score(self, logits, targets, weights):
+        """Score of the raw outputs on encoded targets (higher is better)."""
+
+    def _target_weights(self, targets):
+        """Per-sample weight factors from the targets (class weights)."""
+        return None
+
+    # Fitting ----------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to windows ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences; a 2-D array holds univariate windows, one
+            column per time step.
+        y : array-like
+            Targets, see the estimator's class docstring for shapes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        reset = not (self.warm_start or incremental) or not hasattr(self, "params_")
+        units = check_units(self.units)
+        dtype = check_dtype(self.dtype)
+        X = self._validate_X(X, reset, dtype)
+        targets, n_outputs = self._encode_targets(y, X.shape[1], reset, classes)
+        if targets.shape[0] != X.shape[0]:
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{X.shape[0]}, {targets.shape[0]}]")
+        weights = check_sample_weight(sample_weight, X.shape[0], dtype)
+        factors = self._target_weights(targets)
+        if factors is not None:
+            weights = weights * factors
+        if reset:
+            self._initialize(X.shape[2], units, n_outputs, dtype)
+        else:
+            self._check_compatible(units, n_outputs, dtype)
+        if incremental:
+            self._train(X, targets, weights, None, n_epochs=1, incremental=True)
+        else:
+            train, validation = self._split_validation(X, targets, weights)
+            self._train(*train, validation, self.max_iter, incremental=False)
+        return self
+
+    def _validate_X(self, X, reset, dtype):
+        """Check ``X`` and return it as a C-contiguous 3-D array of ``dtype``."""
+        if reset:
+            X = validate_data(self, X, reset=True, dtype=dtype, order="C",
+                              allow_nd=True, ensure_all_finite=True)
+            self._input_ndim = X.ndim
+            X = check_sequences(X, dtype)
+            self.n_timesteps_in_ = X.shape[1]
+            if self._input_ndim == 3:
+                self.n_features_in_ = X.shape[2]
+            return X
+        check_is_fitted(self)
+        if self._input_ndim == 2 and np.ndim(_array_like(X)) == 2:
+            X = validate_data(self, X, reset=False, dtype=dtype, order="C",
+                              ensure_all_finite=True)
+        X = check_sequences(X, dtype)
+        self._check_shape(X)
+        return X
+
+    def _check_shape(self, X):
+        n_features = self._network.n_features
+        if X.shape[1] != self.n_timesteps_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} time steps, but {type(self).__name__} is "
+                f"expecting {self.n_timesteps_in_} time steps as input.")
+        if X.shape[2] != n_features:
+            raise ValueError(
+                f"X has {X.shape[2]} features per time step, but "
+                f"{type(self).__name__} is expecting {n_features} features "
+                "as input.")
+
+    def _initialize(self, n_features, units, n_outputs, dtype):
+        self._random_state = check_random_state(self.random_state)
+        self._network = RecurrentNetwork(n_features, units, n_outputs,
+                                         self.activation, self.return_sequences,
+                                         self._cell)
+        self.params_ = self._network.initialize(
+            self._random_state, dtype, self.kernel_initializer,
+            self.recurrent_initializer)
+        self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
+        self.n_outputs_ = n_outputs
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_ = None
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self._best_params = None
+        self.best_loss_ = np.inf
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+
+    def _check_compatible(self, units, n_outputs, dtype):
+        expected = (self._network.units, self.n_outputs_, self.params_.dtype)
+        if (units, n_outputs, dtype) != expected:
+            raise ValueError(
+                "warm_start and partial_fit continue the fitted network, which "
+                f"has units={expected[0]}, {expected[1]} outputs and dtype "
+                f"{expected[2]}; got units={units}, {n_outputs} outputs and "
+                f"dtype {dtype}. Refit from scratch instead.")
+
+    def _make_optimizer(self, n_params, dtype):
+        if self.solver == "adam":
+            return Adam(n_params, dtype, self.learning_rate_init, self.beta_1,
+                        self.beta_2, self.epsilon)
+        if self.solver == "rmsprop":
+            return RMSprop(n_params, dtype, self.learning_rate_init, self.rho,
+                           self.epsilon)
+        return SGD(n_params, dtype, self.learning_rate_init, self.momentum,
+                   self.nesterovs_momentum)
+
+    def _split_validation(self, X, targets, weights):
+        """Hold out the chronological tail when early stopping is on."""
+        if not self.early_stopping:
+            return (X, targets, weights), None
+        n_validation = int(np.ceil(self.validation_fraction * X.shape[0]))
+        n_train = X.shape[0] - n_validation
+        if n_train < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no "
+                f"training samples out of {X.shape[0]}; lower it or pass more "
+                "samples.")
+        return ((X[:n_train], targets[:n_train], weights[:n_train]),
+                (X[n_train:], targets[n_train:], weights[n_train:]))
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(AUTO_BATCH_LIMIT, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size` less than 1 or larger than sample size. It "
+                f"is going to be clipped to {n_samples}.")
+        return min(self.batch_size, n_samples)
+
+    def _settings(self):
+        return {"loss": self._loss_name(), "alpha": self.alpha,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout}
+
+    def _train(self, X, targets, weights, validation, n_epochs, incremental):
+        """The epoch loop: train, score, stop early or on divergence."""
+        self._optimizer.learning_rate = self.learning_rate_init
+        batch_size = self._batch_size(X.shape[0])
+        step = TrainingStep(self._network, self.params_, self._optimizer,
+                            self._settings(), self._random_state, X.shape[1],
+                            batch_size)
+        order = np.arange(X.shape[0])
+        for _ in range(n_epochs):
+            started = time.perf_counter()
+            if self.shuffle:
+                order = self._random_state.permutation(X.shape[0])
+            snapshot = (self.params_.copy(), copy.deepcopy(self._optimizer))
+            loss = run_epoch(step, X, targets, weights, order, batch_size)
+            if not np.isfinite(loss):
+                self._recover_from_divergence(snapshot)
+                break
+            score = self._score_validation(validation)
+            self._record_epoch(loss, score, X.shape[0])
+            if self.verbose:
+                self._report(loss, score, time.perf_counter() - started)
+            if not incremental and self._no_improvement_count > self.n_iter_no_change:
+                if self.verbose:
+                    print(self._stop_message())
+                break
+        else:
+            if not incremental:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning)
+        if validation is not None and self._best_params is not None:
+            self.params_[...] = self._best_params
+
+    def _recover_from_divergence(self, snapshot):
+        """Put back the weights from before the failed epoch and warn."""
+        self.params_[...] = snapshot[0]
+        self._optimizer = snapshot[1]
+        warnings.warn(
+            f"Training diverged in epoch {self.n_iter_ + 1}: the loss or its "
+            "gradient is not finite. Training stopped and the weights from "
+            "before that epoch were kept. Scale the inputs and targets, lower "
+            "learning_rate_init or set clipnorm.", ConvergenceWarning)
+
+    def _score_validation(self, validation):
+        if validation is None:
+            return None
+        X, targets, weights = validation
+        logits = predict_logits(self._network, self.params_, X)
+        return self._validation_score(logits, targets, weights)
+
+    def _record_epoch(self, loss, score, n_samples):
+        """Book-keeping after an epoch, following MLPRegressor's rules."""
+        self.n_iter_ += 1
+        self.t_ += n_samples
+        self.loss_ = loss
+        self.loss_curve_.append(loss)
+        if score is None:
+            improved = loss < self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+        else:
+            self.validation_scores_.append(score)
+            improved = score > self.best_validation_score_ + self.tol
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_params = self.params_.copy()
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+
+    def _report(self, loss, score, seconds):
+        line = f"Epoch {self.n_iter_}, loss = {loss:.8f}"
+        if score is not None:
+            line += f", validation score = {score:.6f}"
+        print(f"{line}, {seconds:.2f} s")
+
+    def _stop_message(self):
+        quantity = "Validation score" if self.early_stopping else "Training loss"
+        return (f"{quantity} did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+
+    # Prediction -------------------------------------------------------------
+
+    def _forward(self, X):
+        """Validate ``X`` and return the head's raw outputs, float64."""
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False, dtype=self.params_.dtype)
+        return predict_logits(self._network, self.params_, X).astype(np.float64)
+
+    @property
+    def coefs_(self):
+        """list of ndarray: ``W_xh`` and ``W_hh`` of each layer, then ``W_hy``.
+
+        Views into ``params_``: writing into them changes the model.
+        """
+        check_is_fitted(self)
+        layers, head = self._network.split(self.params_)
+        weights = [layer[name] for layer in layers for name in ("W_xh", "W_hh")]
+        return weights + [head["W_hy"]]
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: ``b_h`` of each layer, then ``b_y`` (views)."""
+        check_is_fitted(self)
+        layers, head = self._network.split(self.params_)
+        return [layer["b_h"] for layer in layers] + [head["b_y"]]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+def flatten_steps(logits, targets, weights):
+    """Merge the time axis into the sample axis of sequence outputs.
+
+    Returns 2-D ``logits`` and ``targets`` and a weight per row, so scores
+    treat every (sample, step) pair as one prediction.
+    """
+    if logits.ndim == 2:
+        return logits, targets, weights
+    n_samples, n_timesteps = logits.shape[:2]
+    return (logits.reshape(n_samples * n_timesteps, -1),
+            targets.reshape(n_samples * n_timesteps, -1),
+            np.repeat(weights, n_timesteps))
+
+
+def _array_like(X):
+    """An object with ``ndim`` for shape checks, without copying arrays."""
+    return X if hasattr(X, "ndim") else np.asarray(X, dtype=object)

@@ -1,0 +1,68 @@
+"""Recurrent cells: what a layer computes at each time step.
+
+A cell declares its parameters and scratch buffers and runs its forward and
+backward kernels over a whole sequence. The network and the training loop
+only talk to this interface, so another cell (LSTM, GRU) is another class
+here with its own kernels, and nothing else changes.
+"""
+
+import numpy as np
+
+from ._activations import ACTIVATION_CODES
+from ._initializers import INITIALIZERS
+from ._simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
+
+
+class SimpleRNNCell:
+    """Elman cell, ``h_t = act(x_t W_xh + (h_{t-1} * r) W_hh + b_h)``.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Features per time step entering the layer.
+    units : int
+        Size of the hidden state.
+    activation : {"tanh", "relu"}
+    """
+
+    parameter_names = ("W_xh", "W_hh", "b_h")
+
+    def __init__(self, n_inputs, units, activation):
+        self.n_inputs = n_inputs
+        self.units = units
+        self.activation_code = ACTIVATION_CODES[activation]
+
+    def parameter_entries(self):
+        """``(name, shape, penalized)`` of each parameter, in order."""
+        n, u = self.n_inputs, self.units
+        return [("W_xh", (n, u), True), ("W_hh", (u, u), True), ("b_h", (u,), False)]
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` (a dict of this cell's arrays) in place."""
+        INITIALIZERS[kernel_initializer](rng, weights["W_xh"])
+        INITIALIZERS[recurrent_initializer](rng, weights["W_hh"])
+        weights["b_h"][...] = 0.0
+
+    def buffer_shapes(self, n_timesteps, batch):
+        """Shapes of the scratch arrays one sequence batch needs."""
+        sequence = (n_timesteps, batch, self.units)
+        step = (batch, self.units)
+        return {"H": sequence, "HR": sequence, "DZ": sequence,
+                "step": step, "dh": step}
+
+    def forward(self, weights, X, h0, r, buffers):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+        simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
+                           h0, r, self.activation_code, buffers["H"],
+                           buffers["HR"], buffers["step"])
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, r, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+        simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], buffers["H"],
+                            buffers["HR"], r, self.activation_code, dH,
+                            grads["W_xh"], grads["W_hh"], grads["b_h"], dX,
+                            buffers["DZ"], buffers["dh"])
+
+
+CELLS = {"simple": SimpleRNNCell}

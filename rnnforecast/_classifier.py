@@ -1,0 +1,231 @@
+"""What every recurrent classifier adds to the shared base: label encoding,
+logistic or softmax outputs, class weights and accuracy scores."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.metrics import accuracy_score
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from ._base import BaseRecurrentEstimator, flatten_steps
+
+
+class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
+    """Base class for recurrent classifiers; the cell is left to subclasses.
+
+    Warning: this class should not be used directly. Use the derived classes
+    instead.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(self, units=32, *, activation="tanh", return_sequences=False,
+                 dropout=0.0, recurrent_dropout=0.0,
+                 kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", solver="adam",
+                 learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
+                 max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
+                 early_stopping=False, validation_fraction=0.1, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
+                 nesterovs_momentum=True, clipnorm=None, clipvalue=None,
+                 class_weight=None, warm_start=False, random_state=None,
+                 verbose=False, dtype="float32"):
+        super().__init__(
+            units, activation=activation, return_sequences=return_sequences,
+            dropout=dropout, recurrent_dropout=recurrent_dropout,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer, solver=solver,
+            learning_rate_init=learning_rate_init, alpha=alpha,
+            batch_size=batch_size, max_iter=max_iter, shuffle=shuffle, tol=tol,
+            n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1,
+            beta_2=beta_2, epsilon=epsilon, rho=rho, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
+            clipvalue=clipvalue, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, dtype=dtype)
+        self.class_weight = class_weight
+
+    # Targets ----------------------------------------------------------------
+
+    def _encode_targets(self, y, n_timesteps, reset, classes=None):
+        labels = self._check_labels(y, n_timesteps)
+        if reset:
+            self._set_classes(labels if classes is None else classes)
+        unseen = np.setdiff1d(labels, self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} that are not in "
+                f"classes_ {self.classes_.tolist()}.")
+        indices = np.searchsorted(self.classes_, labels).astype(np.float64)
+        targets = indices.reshape(*labels.shape, 1)
+        n_outputs = 1 if self.classes_.shape[0] == 2 else self.classes_.shape[0]
+        return np.ascontiguousarray(targets), n_outputs
+
+    def _check_labels(self, y, n_timesteps):
+        y = check_array(y, ensure_2d=False, dtype=None, ensure_all_finite=True,
+                        input_name="y")
+        if self.return_sequences:
+            if y.ndim != 2 or y.shape[1] != n_timesteps:
+                raise ValueError(
+                    "With return_sequences=True, y must hold one label per time "
+                    f"step, shape (n_samples, {n_timesteps}); got {y.shape}.")
+        else:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        return y
+
+    def _set_classes(self, labels):
+        classes = np.unique(labels)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                "The number of classes has to be greater than one; got "
+                f"{classes.shape[0]} class")
+        self.classes_ = classes
+
+    def _target_weights(self, targets):
+        if self.class_weight is None:
+            return None
+        if self.return_sequences:
+            raise ValueError(
+                "class_weight is not supported with return_sequences=True; "
+                "pass sample_weight instead.")
+        indices = targets[:, 0].astype(np.intp)
+        per_class = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=self.classes_[indices])
+        return per_class[indices]
+
+    def _loss_name(self):
+        return "binary_log_loss" if self.classes_.shape[0] == 2 else "softmax_log_loss"
+
+    def _validation_score(self, logits, targets, weights):
+        logits, targets, weights = flatten_steps(logits, targets, weights)
+        return accuracy_score(targets[:, 0], _winning_index(logits),
+                              sample_weight=weights)
+
+    # Public API -------------------------------------------------------------
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one epoch over ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+        y : array-like of shape (n_samples,)
+            Labels (per time step with ``return_sequences=True``).
+        classes : array-like of shape (n_classes,), default=None
+            Every label that any call may see. Required on the first call,
+            ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "classes_")
+        if first_call:
+            self._validate_params()
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit.")
+        return self._fit(X, y, sample_weight, incremental=True,
+                         classes=classes if first_call else None)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Or (n_samples, n_timesteps, n_classes) with
+            ``return_sequences=True``; columns follow ``classes_``.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability of each class, computed stably.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Or (n_samples, n_timesteps, n_classes) with
+            ``return_sequences=True``.
+        """
+        logits = self._forward(X)
+        if logits.shape[-1] == 1:
+            logits = np.concatenate([np.zeros_like(logits), logits], axis=-1)
+        top = logits.max(axis=-1, keepdims=True)
+        shifted = logits - top
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+    def predict(self, X):
+        """Predict the class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Or (n_samples, n_timesteps) with ``return_sequences=True``.
+        """
+        logits = self._forward(X)
+        return self.classes_[_winning_index(logits)]
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy; per (sample, time step) with ``return_sequences``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+        y : array-like of shape (n_samples,) or (n_samples, n_timesteps)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight=sample_weight)
+        check_is_fitted(self)
+        predicted = self.predict(X)
+        y = np.asarray(y)
+        weights = None if sample_weight is None else np.repeat(
+            np.asarray(sample_weight, dtype=np.float64), y.shape[1])
+        return accuracy_score(y.ravel(), predicted.ravel(), sample_weight=weights)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        return tags
+
+
+def _winning_index(logits):
+    """Index of the predicted class from raw head outputs, any leading shape."""
+    if logits.shape[-1] == 1:
+        return (logits[..., 0] > 0).astype(np.intp)
+    return np.argmax(logits, axis=-1)

@@ -1,0 +1,160 @@
+"""Docstring sections shared by every recurrent estimator.
+
+Written once here and composed into each public class's docstring, so the
+regressor, the classifier and later cells cannot drift apart.
+"""
+
+RECURRENCE = """\
+Each layer computes, for every time step ``t``::
+
+    h_t = act(x_t W_xh + h_{t-1} W_hh + b_h)
+
+with ``h_0 = 0``; stacked layers feed their whole sequence ``h_1 .. h_T`` to
+the layer above. The output head reads the top layer's last state (or every
+state with ``return_sequences=True``): ``logits = h W_hy + b_y``."""
+
+PARAMETERS = """\
+units : int or tuple of int, default=32
+    Size of the hidden state; a tuple such as ``(64, 32)`` stacks layers,
+    bottom first.
+
+activation : {"tanh", "relu"}, default="tanh"
+    Activation of the hidden state.
+
+return_sequences : bool, default=False
+    If False, one prediction per window from the last time step. If True,
+    a prediction at every time step: ``y`` then has a time axis.
+
+dropout : float in [0, 1), default=0.0
+    Fraction of each layer's inputs dropped during training (one mask per
+    sequence, the same at every step, as in Keras).
+
+recurrent_dropout : float in [0, 1), default=0.0
+    Fraction of the previous hidden state dropped in the recurrent product
+    during training.
+
+kernel_initializer : {"glorot_uniform", "glorot_normal", "orthogonal", \
+"zeros"}, default="glorot_uniform"
+    Initialiser of ``W_xh`` and of the head's ``W_hy``.
+
+recurrent_initializer : {"orthogonal", "glorot_uniform", "glorot_normal", \
+"zeros"}, default="orthogonal"
+    Initialiser of ``W_hh``. Biases start at zero.
+
+solver : {"adam", "rmsprop", "sgd"}, default="adam"
+    Optimizer. Update rules as documented for ``torch.optim``.
+
+learning_rate_init : float, default=0.001
+    Step size of the optimizer.
+
+alpha : float, default=0.0001
+    Strength of the L2 penalty on the weight matrices (not the biases),
+    divided by the batch's total sample weight as in ``MLPRegressor``.
+
+batch_size : int or "auto", default="auto"
+    Sequences per minibatch; "auto" is ``min(200, n_samples)``.
+
+max_iter : int, default=200
+    Maximum number of epochs.
+
+shuffle : bool, default=True
+    Whether to shuffle the training windows before each epoch.
+
+tol : float, default=1e-4
+    Improvement of the loss (or validation score) below which an epoch
+    counts as no improvement.
+
+n_iter_no_change : int, default=10
+    Training stops after this many epochs without improvement.
+
+early_stopping : bool, default=False
+    Hold out the last ``validation_fraction`` of the windows in the order
+    given (the chronological tail, never a shuffled sample), stop when its
+    score stops improving and restore the weights of the best epoch.
+
+validation_fraction : float in (0, 1), default=0.1
+    Share of windows held out for early stopping.
+
+beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+    Adam's decay rates of the first and second moments.
+
+epsilon : float, default=1e-8
+    Numerical-stability term of Adam and RMSprop.
+
+rho : float in [0, 1), default=0.9
+    RMSprop's decay rate of the mean squared gradient.
+
+momentum : float in [0, 1], default=0.9
+    Momentum of SGD.
+
+nesterovs_momentum : bool, default=True
+    Use Nesterov's momentum with SGD.
+
+clipnorm : float, default=None
+    Rescale the whole gradient so its global L2 norm is at most this, as
+    ``torch.nn.utils.clip_grad_norm_`` does.
+
+clipvalue : float, default=None
+    Clip every gradient entry to ``[-clipvalue, clipvalue]``, after
+    ``clipnorm`` when both are set."""
+
+COMMON_PARAMETERS = """\
+warm_start : bool, default=False
+    Reuse the previous solution (weights and optimizer state) as the
+    starting point of the next ``fit``.
+
+random_state : int, RandomState instance or None, default=None
+    Seeds the initial weights, the shuffling and the dropout masks: the
+    same value gives the same model, bit for bit, on the same machine.
+
+verbose : bool, default=False
+    Print one line per epoch: loss, validation score, seconds.
+
+dtype : {"float32", "float64"}, default="float32"
+    Precision of the weights and of all computation. Predictions are
+    returned as float64."""
+
+ATTRIBUTES = """\
+params_ : ndarray of shape (n_params,)
+    Every weight in one flat vector.
+
+coefs_ : list of ndarray
+    ``W_xh`` and ``W_hh`` of each layer, then ``W_hy``: views into
+    ``params_``.
+
+intercepts_ : list of ndarray
+    ``b_h`` of each layer, then ``b_y``: views into ``params_``.
+
+loss_ : float
+    Training loss of the last epoch (penalty included).
+
+loss_curve_ : list of float
+    Training loss of each epoch.
+
+best_loss_ : float
+    Lowest training loss reached.
+
+validation_scores_ : list of float or None
+    Score on the held-out tail after each epoch, with ``early_stopping``.
+
+best_validation_score_ : float or None
+    Best of ``validation_scores_``.
+
+n_iter_ : int
+    Epochs run.
+
+t_ : int
+    Training samples seen by the optimizer, over all epochs.
+
+n_outputs_ : int
+    Width of the output head.
+
+n_timesteps_in_ : int
+    Time steps per window seen during fit.
+
+n_features_in_ : int
+    Number of features seen during fit: the columns of a 2-D ``X`` (each
+    a time step of a univariate window), or the last axis of a 3-D ``X``.
+
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Column names of a DataFrame ``X``, when it had string names."""

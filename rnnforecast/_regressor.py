@@ -1,0 +1,130 @@
+"""What every recurrent regressor adds to the shared base: real-valued
+targets, the squared-error loss and R² scores."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_array
+
+from ._base import BaseRecurrentEstimator, flatten_steps
+from ._validation import check_dtype
+
+
+class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
+    """Base class for recurrent regressors; the cell is left to subclasses.
+
+    Warning: this class should not be used directly. Use the derived classes
+    instead.
+    """
+
+    def _encode_targets(self, y, n_timesteps, reset, classes=None):
+        y = check_array(y, ensure_2d=False, allow_nd=True, dtype="numeric",
+                        ensure_all_finite=True, input_name="y")
+        y = y.astype(check_dtype(self.dtype), copy=False)
+        targets = _target_array(y, n_timesteps, self.return_sequences)
+        if reset:
+            self._y_ndim = y.ndim
+        return np.ascontiguousarray(targets), targets.shape[-1]
+
+    def _loss_name(self):
+        return "squared_error"
+
+    def _validation_score(self, logits, targets, weights):
+        logits, targets, weights = flatten_steps(logits, targets, weights)
+        return r2_score(targets, logits, sample_weight=weights)
+
+    def _target_weights(self, targets):
+        return None
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+        y : array-like
+            Targets, shaped as in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if not hasattr(self, "params_"):
+            self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets for the sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Input sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            With ``return_sequences=True``: (n_samples, n_timesteps) or
+            (n_samples, n_timesteps, n_outputs). Same layout as ``y`` in
+            ``fit``.
+        """
+        outputs = self._forward(X)
+        if outputs.shape[-1] == 1 and self._y_ndim == outputs.ndim - 1:
+            return outputs[..., 0]
+        return outputs
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of the predictions.
+
+        With ``return_sequences=True`` every (sample, time step) pair counts
+        as one prediction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+        y : array-like, shaped as in ``fit``
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight=sample_weight)
+        predicted = self.predict(X)
+        y = np.asarray(y, dtype=np.float64).reshape(predicted.shape)
+        weights = (np.ones(y.shape[0]) if sample_weight is None
+                   else np.asarray(sample_weight, dtype=np.float64))
+        predicted, y, weights = flatten_steps(
+            predicted.reshape(y.shape[0], y.shape[1], -1),
+            y.reshape(y.shape[0], y.shape[1], -1), weights)
+        return r2_score(y, predicted, sample_weight=weights)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+def _target_array(y, n_timesteps, return_sequences):
+    """Shape regression targets as (n, k) or, per time step, (n, T, k)."""
+    if return_sequences:
+        if y.ndim not in (2, 3) or y.shape[1] != n_timesteps:
+            raise ValueError(
+                "With return_sequences=True, y must have shape (n_samples, "
+                f"n_timesteps) or (n_samples, n_timesteps, n_outputs) with "
+                f"n_timesteps={n_timesteps}; got shape {y.shape}.")
+        return y if y.ndim == 3 else y[:, :, np.newaxis]
+    if y.ndim not in (1, 2):
+        raise ValueError(
+            "y must have shape (n_samples,) or (n_samples, n_outputs); got "
+            f"shape {y.shape}. Set return_sequences=True for a target per "
+            "time step.")
+    return y if y.ndim == 2 else y[:, np.newaxis]

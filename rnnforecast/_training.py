@@ -1,0 +1,177 @@
+"""The training machinery under the estimators: one minibatch step, one epoch,
+and batched prediction.
+
+Nothing here knows scikit-learn. A :class:`TrainingStep` owns the gradient
+vector, the scratch workspace and the dropout masks of one fit; the
+estimator's epoch loop calls :func:`run_epoch` and decides when to stop.
+"""
+
+import numpy as np
+
+from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
+from ._losses import LOSSES
+from ._network import Workspace
+from ._time_major import gather_time_major, scatter_sample_major
+
+PREDICT_BATCH = 512
+
+
+class TrainingStep:
+    """One optimizer update on a minibatch: forward, loss, backward,
+    penalty, clipping, update.
+
+    Parameters
+    ----------
+    network : RecurrentNetwork
+    params : ndarray of shape (n_params,)
+        Flat parameter vector, updated in place.
+    optimizer : Adam, RMSprop or SGD
+    settings : dict
+        ``loss`` (a key of ``LOSSES``), ``alpha``, ``clipnorm``,
+        ``clipvalue``, ``dropout``, ``recurrent_dropout``.
+    rng : numpy.random.RandomState
+        Source of the dropout masks.
+    n_timesteps, max_batch : int
+        Size of the workspace.
+    """
+
+    def __init__(self, network, params, optimizer, settings, rng,
+                 n_timesteps, max_batch):
+        self.network = network
+        self.params = params
+        self.optimizer = optimizer
+        self.settings = settings
+        self.loss = LOSSES[settings["loss"]]
+        self.rng = rng
+        self.grads = np.zeros_like(params)
+        self.param_views = network.split(params)
+        self.grad_views = network.split(self.grads)
+        self.penalized = network.layout.penalized_mask()
+        self.workspace = Workspace(network, n_timesteps, max_batch, params.dtype)
+
+    def run(self, X, targets, weights, rows):
+        """Update the parameters on the samples ``rows``.
+
+        Returns the batch loss (penalty included) and the batch's total
+        sample weight. When the loss or the gradient is not finite, the
+        parameters are left untouched and the loss returned is NaN.
+        """
+        buffers = self.workspace.for_batch(rows.shape[0])
+        load_batch(self.network, buffers, X, targets, weights, rows)
+        masks = self._draw_masks(rows.shape[0], buffers)
+        logits = self.network.forward(self.param_views, buffers, masks)
+        loss = self.loss(logits, buffers["targets"], buffers["weights"],
+                         buffers["dlogits"])
+        self.network.backward(self.param_views, self.grad_views, buffers,
+                              masks, buffers["dlogits"])
+        batch_weight = float(weights[rows].sum())
+        if self.settings["alpha"] > 0.0 and batch_weight > 0.0:
+            loss += add_l2_penalty(self.params, self.grads, self.penalized,
+                                   self.settings["alpha"] / batch_weight)
+        norm = self._clip()
+        if not (np.isfinite(loss) and np.isfinite(norm)):
+            return np.nan, batch_weight
+        self.optimizer.update(self.params, self.grads)
+        return loss, batch_weight
+
+    def _clip(self):
+        clipnorm, clipvalue = self.settings["clipnorm"], self.settings["clipvalue"]
+        if clipnorm is not None:
+            norm = clip_by_global_norm(self.grads, clipnorm)
+        else:
+            norm = global_norm(self.grads)
+        if clipvalue is not None:
+            clip_by_value(self.grads, clipvalue)
+        return norm
+
+    def _draw_masks(self, batch, buffers):
+        dtype = self.params.dtype
+        dropout = self.settings["dropout"]
+        recurrent_dropout = self.settings["recurrent_dropout"]
+        masks = []
+        for index, layer in enumerate(self.network.cells):
+            input_mask = _dropout_mask(self.rng, (batch, layer.n_inputs),
+                                       dropout, dtype)
+            recurrent_mask = _dropout_mask(self.rng, (batch, layer.units),
+                                           recurrent_dropout, dtype)
+            if recurrent_mask is None:
+                recurrent_mask = buffers[f"{index}.ones"]
+            masks.append((input_mask, recurrent_mask))
+        return masks
+
+
+def _dropout_mask(rng, shape, rate, dtype):
+    """Inverted-dropout mask: 0 with probability ``rate``, else ``1/(1-rate)``."""
+    if rate == 0.0:
+        return None
+    keep = rng.random_sample(shape) >= rate
+    return (keep / (1.0 - rate)).astype(dtype)
+
+
+def load_batch(network, buffers, X, targets, weights, rows):
+    """Copy the samples ``rows`` into the workspace, time-major."""
+    gather_time_major(X, rows, buffers["X"])
+    n_timesteps, batch = buffers["X"].shape[:2]
+    if network.return_sequences:
+        gather_time_major(targets, rows, buffers["targets"].reshape(
+            n_timesteps, batch, -1))
+        buffers["weights"].reshape(n_timesteps, batch)[...] = weights[rows]
+    else:
+        np.take(targets, rows, axis=0, out=buffers["targets"])
+        np.take(weights, rows, out=buffers["weights"])
+
+
+def run_epoch(step, X, targets, weights, order, batch_size):
+    """One pass over the samples in ``order``; return the mean batch loss.
+
+    Batch losses are averaged weighted by each batch's total sample weight.
+    Returns NaN as soon as one batch's loss or gradient is not finite.
+    """
+    total_loss = 0.0
+    total_weight = 0.0
+    for start in range(0, order.shape[0], batch_size):
+        loss, batch_weight = step.run(X, targets, weights,
+                                      order[start:start + batch_size])
+        if not np.isfinite(loss):
+            return np.nan
+        total_loss += loss * batch_weight
+        total_weight += batch_weight
+    return total_loss / total_weight if total_weight > 0.0 else 0.0
+
+
+def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
+    """Raw head outputs for every sample of ``X``.
+
+    Parameters
+    ----------
+    network : RecurrentNetwork
+    params : ndarray of shape (n_params,)
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        C-contiguous, of the parameters' dtype.
+
+    Returns
+    -------
+    logits : ndarray of shape (n_samples, n_outputs), or
+        (n_samples, n_timesteps, n_outputs) with ``return_sequences``.
+    """
+    n_samples, n_timesteps = X.shape[:2]
+    batch_size = min(batch_size, n_samples)
+    workspace = Workspace(network, n_timesteps, batch_size, params.dtype)
+    views = network.split(params)
+    n_outputs = network.n_outputs
+    if network.return_sequences:
+        out = np.empty((n_samples, n_timesteps, n_outputs), dtype=params.dtype)
+    else:
+        out = np.empty((n_samples, n_outputs), dtype=params.dtype)
+    for start in range(0, n_samples, batch_size):
+        rows = np.arange(start, min(start + batch_size, n_samples))
+        buffers = workspace.for_batch(rows.shape[0])
+        gather_time_major(X, rows, buffers["X"])
+        masks = [(None, buffers[f"{i}.ones"]) for i in range(len(network.cells))]
+        logits = network.forward(views, buffers, masks)
+        if network.return_sequences:
+            scatter_sample_major(
+                logits.reshape(n_timesteps, rows.shape[0], n_outputs), start, out)
+        else:
+            out[start:start + rows.shape[0]] = logits
+    return out

@@ -1,0 +1,81 @@
+"""Input checks shared by the estimators, run before any Numba code.
+
+Numba kernels trust their inputs; every shape, dtype and finiteness promise
+they rely on is established here, with scikit-learn's wording where
+scikit-learn has one.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+
+def as_sequences(X):
+    """Read a validated 2-D or 3-D array as ``(n_samples, n_timesteps, n_features)``.
+
+    A 2-D array is a batch of univariate windows: each column is a time step.
+    """
+    if X.ndim == 2:
+        return X[:, :, np.newaxis]
+    if X.ndim == 3:
+        return X
+    raise ValueError(
+        f"Expected X of shape (n_samples, n_timesteps) or (n_samples, "
+        f"n_timesteps, n_features), got an array with {X.ndim} dimensions.")
+
+
+def check_sequences(X, dtype):
+    """Validate ``X`` without estimator state; return a C-contiguous 3-D array."""
+    X = check_array(X, dtype=dtype, order="C", allow_nd=True,
+                    ensure_all_finite=True, ensure_min_samples=1,
+                    input_name="X")
+    X = as_sequences(X)
+    if X.shape[1] < 1 or X.shape[2] < 1:
+        raise ValueError(
+            f"Found array with shape {X.shape}: at least one time step and "
+            "one feature are required.")
+    return X
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Return validated sample weights, ones when ``sample_weight`` is None."""
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=dtype)
+    sample_weight = check_array(sample_weight, dtype=dtype, ensure_2d=False,
+                                ensure_all_finite=True, input_name="sample_weight")
+    if sample_weight.ndim != 1:
+        raise ValueError("Sample weights must be 1D array or scalar")
+    if sample_weight.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == {sample_weight.shape}, expected "
+            f"({n_samples},)!")
+    if np.any(sample_weight < 0):
+        raise ValueError("Negative values in data passed to `sample_weight`")
+    if not np.any(sample_weight > 0):
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number.")
+    return np.array(sample_weight, dtype=dtype)
+
+
+def check_units(units):
+    """Return ``units`` as a non-empty tuple of positive ints."""
+    sizes = (units,) if isinstance(units, Integral) else tuple(units)
+    if not sizes or not all(isinstance(u, Integral) and not isinstance(u, bool)
+                            and u >= 1 for u in sizes):
+        raise ValueError(
+            "units must be a positive int or a non-empty tuple of positive "
+            f"ints, got {units!r}.")
+    return tuple(int(u) for u in sizes)
+
+
+def check_dtype(dtype):
+    """Return the numpy dtype for the ``dtype`` parameter (float32 or float64)."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(
+            f"dtype must be 'float32' or 'float64', got {dtype!r}.")
+    return resolved
