@@ -164,7 +164,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         units = check_units(self.units)
         dtype = check_dtype(self.dtype)
         X = self._validate_X(X, reset, dtype)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the "
+                "target y is None.")
         targets, n_outputs = self._encode_targets(y, X.shape[1], reset, classes)
+        targets = np.ascontiguousarray(targets, dtype=dtype)
         if targets.shape[0] != X.shape[0]:
             raise ValueError(
                 "Found input variables with inconsistent numbers of samples: "
@@ -172,7 +177,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         weights = check_sample_weight(sample_weight, X.shape[0], dtype)
         factors = self._target_weights(targets)
         if factors is not None:
-            weights = weights * factors
+            weights = (weights * factors).astype(dtype)
         if reset:
             self._initialize(X.shape[2], units, n_outputs, dtype)
         else:
@@ -289,7 +294,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         batch_size = self._batch_size(X.shape[0])
         step = TrainingStep(self._network, self.params_, self._optimizer,
                             self._settings(), self._random_state, X.shape[1],
-                            batch_size)
+                            batch_size, targets.shape[-1])
         order = np.arange(X.shape[0])
         for _ in range(n_epochs):
             started = time.perf_counter()

@@ -86,8 +86,12 @@ class RecurrentNetwork:
         """Rows of the head's output for one batch."""
         return n_timesteps * batch if self.return_sequences else batch
 
-    def buffer_shapes(self, n_timesteps, batch):
-        """Every scratch array a batch of ``batch`` sequences needs."""
+    def buffer_shapes(self, n_timesteps, batch, target_width=None):
+        """Every scratch array a batch of ``batch`` sequences needs.
+
+        ``target_width`` is the number of target columns the loss reads
+        (one class index for softmax), ``n_outputs`` by default.
+        """
         shapes = {"X": (n_timesteps, batch, self.n_features)}
         for index, layer in enumerate(self.cells):
             for name, shape in layer.buffer_shapes(n_timesteps, batch).items():
@@ -100,7 +104,8 @@ class RecurrentNetwork:
         shapes["dH"] = (n_timesteps, batch, self.units[-1])
         shapes["no_gradient"] = (0, 0, 0)
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
-        shapes.update(logits=rows, dlogits=rows, targets=rows,
+        width = self.n_outputs if target_width is None else target_width
+        shapes.update(logits=rows, dlogits=rows, targets=(rows[0], width),
                       weights=(rows[0],))
         return shapes
 
@@ -199,10 +204,11 @@ class Workspace:
     short last batch costs no allocation either.
     """
 
-    def __init__(self, network, n_timesteps, max_batch, dtype):
+    def __init__(self, network, n_timesteps, max_batch, dtype, target_width=None):
         self._network = network
         self._n_timesteps = n_timesteps
-        shapes = network.buffer_shapes(n_timesteps, max_batch)
+        self._target_width = target_width
+        shapes = network.buffer_shapes(n_timesteps, max_batch, target_width)
         self._storage = {name: np.zeros(prod(shape), dtype=dtype)
                          for name, shape in shapes.items()}
         for name, array in self._storage.items():
@@ -213,7 +219,8 @@ class Workspace:
     def for_batch(self, batch):
         """Return ``{name: array}`` shaped for ``batch`` sequences."""
         if batch not in self._views:
-            shapes = self._network.buffer_shapes(self._n_timesteps, batch)
+            shapes = self._network.buffer_shapes(self._n_timesteps, batch,
+                                                 self._target_width)
             self._views[batch] = {
                 name: self._storage[name][:prod(shape)].reshape(shape)
                 for name, shape in shapes.items()}

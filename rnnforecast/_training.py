@@ -33,10 +33,12 @@ class TrainingStep:
         Source of the dropout masks.
     n_timesteps, max_batch : int
         Size of the workspace.
+    target_width : int
+        Columns of the target array the loss reads.
     """
 
     def __init__(self, network, params, optimizer, settings, rng,
-                 n_timesteps, max_batch):
+                 n_timesteps, max_batch, target_width):
         self.network = network
         self.params = params
         self.optimizer = optimizer
@@ -47,7 +49,8 @@ class TrainingStep:
         self.param_views = network.split(params)
         self.grad_views = network.split(self.grads)
         self.penalized = network.layout.penalized_mask()
-        self.workspace = Workspace(network, n_timesteps, max_batch, params.dtype)
+        self.workspace = Workspace(network, n_timesteps, max_batch,
+                                   params.dtype, target_width)
 
     def run(self, X, targets, weights, rows):
         """Update the parameters on the samples ``rows``.
@@ -57,8 +60,22 @@ class TrainingStep:
         parameters are left untouched and the loss returned is NaN.
         """
         buffers = self.workspace.for_batch(rows.shape[0])
+        masks = self.draw_masks(rows.shape[0], buffers)
+        loss, batch_weight = self.gradient(X, targets, weights, rows, masks)
+        norm = self._clip()
+        if not (np.isfinite(loss) and np.isfinite(norm)):
+            return np.nan, batch_weight
+        self.optimizer.update(self.params, self.grads)
+        return loss, batch_weight
+
+    def gradient(self, X, targets, weights, rows, masks):
+        """Loss on the samples ``rows`` and its gradient, into ``self.grads``.
+
+        ``masks`` are the dropout masks, as ``draw_masks`` returns them.
+        Returns the loss (penalty included) and the batch's total weight.
+        """
+        buffers = self.workspace.for_batch(rows.shape[0])
         load_batch(self.network, buffers, X, targets, weights, rows)
-        masks = self._draw_masks(rows.shape[0], buffers)
         logits = self.network.forward(self.param_views, buffers, masks)
         loss = self.loss(logits, buffers["targets"], buffers["weights"],
                          buffers["dlogits"])
@@ -68,10 +85,6 @@ class TrainingStep:
         if self.settings["alpha"] > 0.0 and batch_weight > 0.0:
             loss += add_l2_penalty(self.params, self.grads, self.penalized,
                                    self.settings["alpha"] / batch_weight)
-        norm = self._clip()
-        if not (np.isfinite(loss) and np.isfinite(norm)):
-            return np.nan, batch_weight
-        self.optimizer.update(self.params, self.grads)
         return loss, batch_weight
 
     def _clip(self):
@@ -84,7 +97,8 @@ class TrainingStep:
             clip_by_value(self.grads, clipvalue)
         return norm
 
-    def _draw_masks(self, batch, buffers):
+    def draw_masks(self, batch, buffers):
+        """Fresh dropout masks for a batch: per layer (input, recurrent)."""
         dtype = self.params.dtype
         dropout = self.settings["dropout"]
         recurrent_dropout = self.settings["recurrent_dropout"]

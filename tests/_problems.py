@@ -1,0 +1,55 @@
+"""Small fixed problems shared by the kernel tests."""
+
+import numpy as np
+
+from rnnforecast._network import RecurrentNetwork
+from rnnforecast._training import TrainingStep
+
+N_SAMPLES, N_TIMESTEPS, N_FEATURES = 5, 4, 2
+HEAD_WIDTH = {"squared_error": 2, "binary_log_loss": 1, "softmax_log_loss": 3}
+
+
+def make_problem(activation, units, return_sequences, loss, dropout=False,
+                 alpha=0.0, dtype=np.float64, seed=0):
+    """Return ``(step, X, targets, weights, masks)`` for one configuration.
+
+    Parameters are drawn at random (biases too), so every gradient term is
+    exercised; ``dropout`` draws fixed input and recurrent masks.
+    """
+    rng = np.random.RandomState(seed)
+    width = HEAD_WIDTH[loss]
+    network = RecurrentNetwork(N_FEATURES, units, width, activation,
+                               return_sequences)
+    params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
+    X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
+    shape = (N_SAMPLES, N_TIMESTEPS) if return_sequences else (N_SAMPLES,)
+    if loss == "squared_error":
+        targets = rng.normal(size=shape + (width,))
+    elif loss == "binary_log_loss":
+        targets = rng.randint(0, 2, size=shape + (1,)).astype(float)
+    else:
+        targets = rng.randint(0, width, size=shape + (1,)).astype(float)
+    targets = targets.astype(dtype)
+    weights = rng.uniform(0.5, 2.0, size=N_SAMPLES).astype(dtype)
+    settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
+                "clipvalue": None, "dropout": 0.0, "recurrent_dropout": 0.0}
+    step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
+                        N_SAMPLES, targets.shape[-1])
+    masks = []
+    for layer in network.cells:
+        if dropout:
+            keep_in = rng.uniform(size=(N_SAMPLES, layer.n_inputs)) > 0.3
+            keep_rec = rng.uniform(size=(N_SAMPLES, layer.units)) > 0.3
+            masks.append(((keep_in / 0.7).astype(dtype),
+                          (keep_rec / 0.7).astype(dtype)))
+        else:
+            masks.append((None, np.ones((N_SAMPLES, layer.units), dtype)))
+    return step, X, targets, weights, masks
+
+
+def loss_and_gradient(problem):
+    """Loss and a copy of the flat gradient at the step's current parameters."""
+    step, X, targets, weights, masks = problem
+    rows = np.arange(X.shape[0])
+    loss, _ = step.gradient(X, targets, weights, rows, masks)
+    return loss, step.grads.copy()

@@ -1,0 +1,107 @@
+"""BPTT gradients against central finite differences and a NumPy twin."""
+
+from itertools import product
+
+import numpy as np
+import pytest
+
+from rnnforecast._losses import LOSSES
+
+from _problems import loss_and_gradient, make_problem
+import reference
+
+CONFIGS = list(product(["tanh", "relu"], [(3,), (3, 4)], [False, True],
+                       ["squared_error", "binary_log_loss", "softmax_log_loss"]))
+EPS = 1e-6
+
+
+def _relative_error(a, b):
+    scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    return np.linalg.norm(a - b) / scale if scale > 0 else 0.0
+
+
+def _finite_differences(problem):
+    step = problem[0]
+    numeric = np.empty_like(step.params)
+    for i in range(step.params.shape[0]):
+        original = step.params[i]
+        step.params[i] = original + EPS
+        plus, _ = loss_and_gradient(problem)
+        step.params[i] = original - EPS
+        minus, _ = loss_and_gradient(problem)
+        step.params[i] = original
+        numeric[i] = (plus - minus) / (2 * EPS)
+    return numeric
+
+
+@pytest.mark.parametrize("dropout", [False, True])
+@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
+def test_gradient_matches_finite_differences(activation, units,
+                                             return_sequences, loss, dropout):
+    problem = make_problem(activation, units, return_sequences, loss,
+                           dropout=dropout, alpha=0.01)
+    _, analytic = loss_and_gradient(problem)
+    numeric = _finite_differences(problem)
+    layout = problem[0].network.layout
+    for name in layout.names:
+        error = _relative_error(layout.view(analytic, name),
+                                layout.view(numeric, name))
+        assert error < 1e-6, (name, error)
+
+
+def _reference_loss_gradient(logits, targets, weights, loss):
+    """dL/dlogits of the weighted mean loss, written out in NumPy."""
+    width = logits.shape[-1]
+    rows = logits.reshape(-1, width)
+    y = targets.reshape(rows.shape[0], -1)
+    per_sample = weights.reshape((-1,) + (1,) * (targets.ndim - 2))
+    w = np.broadcast_to(per_sample, targets.shape[:-1]).reshape(-1)
+    if loss == "squared_error":
+        per_row = 0.5 * ((rows - y) ** 2).mean(axis=1)
+        d = (rows - y) / width
+    elif loss == "binary_log_loss":
+        p = 1 / (1 + np.exp(-rows))
+        per_row = -(y * np.log(p) + (1 - y) * np.log(1 - p))[:, 0]
+        d = p - y
+    else:
+        e = np.exp(rows - rows.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        onehot = np.eye(width)[y[:, 0].astype(int)]
+        per_row = -np.log((p * onehot).sum(axis=1))
+        d = p - onehot
+    value = (w * per_row).sum() / w.sum()
+    return value, (w[:, None] * d / w.sum()).reshape(logits.shape)
+
+
+@pytest.mark.parametrize("dropout", [False, True])
+@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
+def test_kernels_match_numpy_reference(activation, units, return_sequences,
+                                       loss, dropout):
+    problem = make_problem(activation, units, return_sequences, loss,
+                           dropout=dropout)
+    step, X, targets, weights, masks = problem
+    value, analytic = loss_and_gradient(problem)
+    layers, head = step.network.split(step.params)
+    ref_masks = [(m if m is not None else np.ones((X.shape[0], c.n_inputs)), r)
+                 for (m, r), c in zip(masks, step.network.cells)]
+    logits, cache = reference.forward(layers, head, X, activation,
+                                      return_sequences, ref_masks)
+    ref_value, dlogits = _reference_loss_gradient(logits, targets, weights, loss)
+    ref_layers, ref_head = reference.backward(layers, head, cache, dlogits,
+                                              activation, return_sequences,
+                                              ref_masks)
+    assert value == pytest.approx(ref_value, rel=1e-12)
+    grad_layers, grad_head = step.network.split(analytic)
+    for ours, theirs in zip(grad_layers + [grad_head], ref_layers + [ref_head]):
+        for name in theirs:
+            np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-10,
+                                       atol=1e-13, err_msg=name)
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_loss_of_zero_weight_batch_is_zero(loss):
+    logits = np.ones((3, 2))
+    targets = np.zeros((3, 2))
+    dlogits = np.full((3, 2), np.nan)
+    assert LOSSES[loss](logits, targets, np.zeros(3), dlogits) == 0.0
+    assert not dlogits.any()
