@@ -1,0 +1,132 @@
+"""Forward outputs and gradients against PyTorch, with weights copied in.
+
+Optional: skipped when torch is not importable. ``.ci/run`` installs the
+CPU wheel when the machine has it, so CI runs these.
+"""
+
+import numpy as np
+import pytest
+
+from rnnforecast._clipping import clip_by_global_norm
+from rnnforecast._optimizers import SGD, Adam, RMSprop
+from rnnforecast._training import predict_logits
+
+from _problems import loss_and_gradient, make_problem
+
+torch = pytest.importorskip("torch")
+
+CONFIGS = [(activation, units, return_sequences, loss)
+           for activation in ("tanh", "relu")
+           for units in ((3,), (3, 4))
+           for return_sequences in (False, True)
+           for loss in ("squared_error", "binary_log_loss", "softmax_log_loss")]
+
+
+def _torch_model(step, activation):
+    """``nn.RNN`` + ``nn.Linear`` holding our weights (bias_hh set to zero)."""
+    network = step.network
+    layers, head = network.split(step.params)
+    rnns = []
+    for index, weights in enumerate(layers):
+        cell = torch.nn.RNN(network.cells[index].n_inputs,
+                            network.cells[index].units, nonlinearity=activation,
+                            batch_first=True, dtype=torch.float64)
+        with torch.no_grad():
+            cell.weight_ih_l0.copy_(torch.from_numpy(weights["W_xh"].T.copy()))
+            cell.weight_hh_l0.copy_(torch.from_numpy(weights["W_hh"].T.copy()))
+            cell.bias_ih_l0.copy_(torch.from_numpy(weights["b_h"].copy()))
+            cell.bias_hh_l0.zero_()
+        rnns.append(cell)
+    linear = torch.nn.Linear(network.units[-1], network.n_outputs,
+                             dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(head["W_hy"].T.copy()))
+        linear.bias.copy_(torch.from_numpy(head["b_y"].copy()))
+    return rnns, linear
+
+
+def _torch_loss(logits, targets, weights, loss):
+    w = torch.from_numpy(weights)
+    if logits.dim() == 3:
+        w = w[:, None].expand(logits.shape[:2])
+    y = torch.from_numpy(targets)
+    if loss == "squared_error":
+        per_row = 0.5 * ((logits - y) ** 2).mean(dim=-1)
+    elif loss == "binary_log_loss":
+        per_row = torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, y, reduction="none")[..., 0]
+    else:
+        per_row = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1).long(),
+            reduction="none").reshape(w.shape)
+    return (w * per_row).sum() / w.sum()
+
+
+@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
+def test_matches_torch_rnn(activation, units, return_sequences, loss):
+    problem = make_problem(activation, units, return_sequences, loss)
+    step, X, targets, weights, _ = problem
+    value, grads = loss_and_gradient(problem)
+    rnns, linear = _torch_model(step, activation)
+    sequence = torch.from_numpy(X)
+    for rnn in rnns:
+        sequence, _ = rnn(sequence)
+    top = sequence if return_sequences else sequence[:, -1]
+    torch_logits = linear(top)
+    torch_loss = _torch_loss(torch_logits, targets, weights, loss)
+    torch_loss.backward()
+
+    logits = predict_logits(step.network, step.params, X)
+    np.testing.assert_allclose(logits, torch_logits.detach().numpy(), rtol=1e-5,
+                               atol=1e-10)
+    assert value == pytest.approx(torch_loss.item(), rel=1e-5)
+    layers, head = step.network.split(grads)
+    for ours, rnn in zip(layers, rnns):
+        np.testing.assert_allclose(ours["W_xh"], rnn.weight_ih_l0.grad.numpy().T,
+                                   rtol=1e-5, atol=1e-10)
+        np.testing.assert_allclose(ours["W_hh"], rnn.weight_hh_l0.grad.numpy().T,
+                                   rtol=1e-5, atol=1e-10)
+        np.testing.assert_allclose(ours["b_h"], rnn.bias_ih_l0.grad.numpy(),
+                                   rtol=1e-5, atol=1e-10)
+    np.testing.assert_allclose(head["W_hy"], linear.weight.grad.numpy().T,
+                               rtol=1e-5, atol=1e-10)
+    np.testing.assert_allclose(head["b_y"], linear.bias.grad.numpy(),
+                               rtol=1e-5, atol=1e-10)
+
+
+OPTIMIZERS = [
+    (Adam, dict(beta_1=0.8, beta_2=0.99, epsilon=1e-6),
+     lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-6)),
+    (RMSprop, dict(rho=0.85, epsilon=1e-6),
+     lambda p: torch.optim.RMSprop(p, lr=0.05, alpha=0.85, eps=1e-6)),
+    (SGD, dict(momentum=0.7, nesterov=False),
+     lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.7)),
+    (SGD, dict(momentum=0.7, nesterov=True),
+     lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.7, nesterov=True)),
+]
+
+
+@pytest.mark.parametrize("ours,options,theirs", OPTIMIZERS)
+def test_optimizer_matches_torch(ours, options, theirs):
+    rng = np.random.RandomState(0)
+    params = rng.normal(size=7)
+    tensor = torch.tensor(params.copy(), requires_grad=True)
+    optimizer = ours(7, np.float64, 0.05, **options)
+    reference = theirs([tensor])
+    for _ in range(6):
+        grads = rng.normal(size=7)
+        optimizer.update(params, grads)
+        tensor.grad = torch.from_numpy(grads.copy())
+        reference.step()
+    np.testing.assert_allclose(params, tensor.detach().numpy(), rtol=1e-12)
+
+
+def test_global_norm_clipping_matches_torch():
+    rng = np.random.RandomState(1)
+    grads = rng.normal(size=11) * 10
+    tensor = torch.zeros(11, dtype=torch.float64, requires_grad=True)
+    tensor.grad = torch.from_numpy(grads.copy())
+    norm = clip_by_global_norm(grads, 1.5)
+    torch_norm = torch.nn.utils.clip_grad_norm_([tensor], 1.5)
+    assert norm == pytest.approx(torch_norm.item(), rel=1e-12)
+    np.testing.assert_allclose(grads, tensor.grad.numpy(), rtol=1e-12)
