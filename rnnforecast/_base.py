@@ -296,15 +296,18 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                             self._settings(), self._random_state, X.shape[1],
                             batch_size, targets.shape[-1])
         order = np.arange(X.shape[0])
+        best_start = None
         for _ in range(n_epochs):
             started = time.perf_counter()
             if self.shuffle:
                 order = self._random_state.permutation(X.shape[0])
-            snapshot = (self.params_.copy(), copy.deepcopy(self._optimizer))
+            start = (self.params_.copy(), copy.deepcopy(self._optimizer))
             loss = run_epoch(step, X, targets, weights, order, batch_size)
-            if not np.isfinite(loss):
-                self._recover_from_divergence(snapshot)
+            if not (np.isfinite(loss) and np.isfinite(self.params_).all()):
+                self._recover_from_divergence(best_start or start)
                 break
+            if loss < self.best_loss_:
+                best_start = start
             score = self._score_validation(validation)
             self._record_epoch(loss, score, X.shape[0])
             if self.verbose:
@@ -323,14 +326,21 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self.params_[...] = self._best_params
 
     def _recover_from_divergence(self, snapshot):
-        """Put back the weights from before the failed epoch and warn."""
+        """Put back known-good weights and optimizer state, and warn.
+
+        ``snapshot`` holds the weights that started the epoch with the lowest
+        loss of this call (or the failed epoch, if none finished): weights
+        that produced a finite loss, unlike those just before the failure,
+        which may already be finite but huge.
+        """
         self.params_[...] = snapshot[0]
         self._optimizer = snapshot[1]
         warnings.warn(
             f"Training diverged in epoch {self.n_iter_ + 1}: the loss or its "
-            "gradient is not finite. Training stopped and the weights from "
-            "before that epoch were kept. Scale the inputs and targets, lower "
-            "learning_rate_init or set clipnorm.", ConvergenceWarning)
+            "gradient is not finite. Training stopped and the weights that "
+            "started the best epoch of this call were restored. Scale the "
+            "inputs and targets, lower learning_rate_init or set clipnorm.",
+            ConvergenceWarning)
 
     def _score_validation(self, validation):
         if validation is None:
@@ -345,10 +355,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.t_ += n_samples
         self.loss_ = loss
         self.loss_curve_.append(loss)
-        if score is None:
-            improved = loss < self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, loss)
-        else:
+        improved = loss < self.best_loss_ - self.tol
+        self.best_loss_ = min(self.best_loss_, loss)
+        if score is not None:
             self.validation_scores_.append(score)
             improved = score > self.best_validation_score_ + self.tol
             if score > self.best_validation_score_:

@@ -1,0 +1,321 @@
+"""Behaviour of the public estimators beyond scikit-learn's generic checks."""
+
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
+
+FAST = dict(units=6, max_iter=15, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def series_windows():
+    """Windows of a noisy sine: X (120, 8), y the next value."""
+    rng = np.random.RandomState(0)
+    series = np.sin(np.arange(140) / 4.0) + 0.1 * rng.normal(size=140)
+    X = np.lib.stride_tricks.sliding_window_view(series[:-1], 8)[:120]
+    y = series[8:128]
+    return np.ascontiguousarray(X), y
+
+
+@pytest.fixture(scope="module")
+def labelled_windows(series_windows):
+    X, y = series_windows
+    labels = np.where(y > 0.3, "high", np.where(y < -0.3, "low", "mid"))
+    return X, labels
+
+
+def _silent_fit(model, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(*args, **kwargs)
+
+
+# Reproducibility --------------------------------------------------------------
+
+@pytest.mark.parametrize("Estimator,data", [(SimpleRNNRegressor, "series_windows"),
+                                            (SimpleRNNClassifier, "labelled_windows")])
+def test_same_random_state_gives_bit_identical_models(Estimator, data, request):
+    X, y = request.getfixturevalue(data)
+    params = dict(FAST, units=(6, 4), dropout=0.2, recurrent_dropout=0.2)
+    first = _silent_fit(Estimator(**params), X, y)
+    second = _silent_fit(Estimator(**params), X, y)
+    assert first.params_.tobytes() == second.params_.tobytes()
+    for a, b in zip(first.coefs_ + first.intercepts_,
+                    second.coefs_ + second.intercepts_):
+        assert a.tobytes() == b.tobytes()
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    other = _silent_fit(Estimator(**dict(params, random_state=1)), X, y)
+    assert not np.array_equal(first.params_, other.params_)
+
+
+def test_dropout_changes_training(series_windows):
+    X, y = series_windows
+    plain = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    dropped = _silent_fit(SimpleRNNRegressor(**FAST, recurrent_dropout=0.3), X, y)
+    assert not np.array_equal(plain.params_, dropped.params_)
+
+
+# Shapes -----------------------------------------------------------------------
+
+def test_2d_and_3d_univariate_inputs_are_the_same_model(series_windows):
+    X, y = series_windows
+    flat = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    cube = _silent_fit(SimpleRNNRegressor(**FAST), X[:, :, None], y)
+    np.testing.assert_array_equal(flat.params_, cube.params_)
+    np.testing.assert_array_equal(flat.predict(X), flat.predict(X[:, :, None]))
+    assert flat.n_features_in_ == 8 and cube.n_features_in_ == 1
+    assert flat.n_timesteps_in_ == cube.n_timesteps_in_ == 8
+
+
+def test_stacked_layers_and_multioutput(series_windows):
+    X, y = series_windows
+    X3 = np.stack([X, X**2], axis=2)
+    Y = np.column_stack([y, 2 * y, -y])
+    model = _silent_fit(SimpleRNNRegressor(**dict(FAST, units=(5, 3))), X3, Y)
+    assert [w.shape for w in model.coefs_] == [(2, 5), (5, 5), (5, 3), (3, 3), (3, 3)]
+    assert [b.shape for b in model.intercepts_] == [(5,), (3,), (3,)]
+    assert model.predict(X3).shape == (120, 3)
+    assert model.n_outputs_ == 3
+
+
+@pytest.mark.parametrize("target_shape,predict_shape", [
+    ((120, 8), (120, 8)), ((120, 8, 2), (120, 8, 2))])
+def test_return_sequences_regressor(series_windows, target_shape, predict_shape):
+    X, _ = series_windows
+    Y = np.cumsum(X, axis=1).reshape(120, 8, 1) * np.ones(target_shape[2:] or (1,))
+    Y = Y.reshape(target_shape)
+    model = _silent_fit(SimpleRNNRegressor(**dict(FAST, max_iter=40), batch_size=16,
+                                           learning_rate_init=0.01,
+                                           return_sequences=True), X, Y)
+    assert model.predict(X).shape == predict_shape
+    assert model.score(X, Y) > 0.5
+
+
+def test_return_sequences_classifier(series_windows):
+    X, _ = series_windows
+    labels = np.where(np.cumsum(X, axis=1) > 0, "pos", "neg")
+    model = _silent_fit(SimpleRNNClassifier(**dict(FAST, max_iter=40), batch_size=16,
+                                            learning_rate_init=0.01,
+                                            return_sequences=True), X, labels)
+    assert model.predict(X).shape == (120, 8)
+    proba = model.predict_proba(X)
+    assert proba.shape == (120, 8, 2)
+    np.testing.assert_allclose(proba.sum(axis=-1), 1.0)
+    assert model.score(X, labels) > 0.8
+
+
+def test_classifier_probabilities(labelled_windows):
+    X, labels = labelled_windows
+    model = _silent_fit(SimpleRNNClassifier(**dict(FAST, max_iter=80)), X, labels)
+    assert list(model.classes_) == ["high", "low", "mid"]
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.log(proba), model.predict_log_proba(X), rtol=1e-10)
+    np.testing.assert_array_equal(model.classes_[proba.argmax(axis=1)], model.predict(X))
+    assert model.score(X, labels) > 0.7
+
+
+def test_class_weight_equals_sample_weight(labelled_windows):
+    X, labels = labelled_windows
+    weights = {"high": 3.0, "low": 1.0, "mid": 0.5}
+    by_class = _silent_fit(SimpleRNNClassifier(**FAST, class_weight=weights), X, labels)
+    by_sample = _silent_fit(SimpleRNNClassifier(**FAST), X, labels,
+                            sample_weight=np.vectorize(weights.get)(labels))
+    np.testing.assert_array_equal(by_class.params_, by_sample.params_)
+
+
+def test_balanced_class_weight_raises_minority_recall(series_windows):
+    X, y = series_windows
+    labels = (y > 0.9).astype(int)
+    assert labels.mean() < 0.25
+    recall = {}
+    for class_weight in (None, "balanced"):
+        model = _silent_fit(SimpleRNNClassifier(**dict(FAST, max_iter=20),
+                                                class_weight=class_weight), X, labels)
+        recall[class_weight] = (model.predict(X)[labels == 1] == 1).mean()
+    assert recall["balanced"] > recall[None]
+
+
+# Training loop ----------------------------------------------------------------
+
+def test_early_stopping_scores_the_chronological_tail(series_windows):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**dict(FAST, max_iter=40),
+                                           early_stopping=True,
+                                           validation_fraction=0.25), X, y)
+    assert len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    # The restored weights are the best epoch's, scored on the last 30 windows.
+    assert model.score(X[-30:], y[-30:]) == pytest.approx(
+        model.best_validation_score_, rel=1e-5)
+    assert model.best_loss_ == min(model.loss_curve_)
+
+
+def test_stops_when_loss_stops_improving(series_windows):
+    X, y = series_windows
+    model = SimpleRNNRegressor(**dict(FAST, max_iter=500), tol=0.5,
+                               n_iter_no_change=3).fit(X, y)
+    assert model.n_iter_ == 5
+    assert len(model.loss_curve_) == model.n_iter_
+    assert model.t_ == 5 * X.shape[0]
+
+
+def test_max_iter_warns_convergence(series_windows):
+    X, y = series_windows
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        SimpleRNNRegressor(**dict(FAST, max_iter=2)).fit(X, y)
+
+
+def test_warm_start_continues(series_windows):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**dict(FAST, max_iter=5), warm_start=True), X, y)
+    first = model.params_.copy()
+    _silent_fit(model, X, y)
+    assert model.n_iter_ == 10 and len(model.loss_curve_) == 10
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    assert not np.array_equal(first, model.params_)
+    with pytest.raises(ValueError, match="units"):
+        model.set_params(units=7).fit(X, y)
+
+
+def test_fit_without_warm_start_starts_over(series_windows):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    first = model.params_.copy()
+    _silent_fit(model, X, y)
+    np.testing.assert_array_equal(first, model.params_)
+    assert model.n_iter_ == FAST["max_iter"]
+
+
+def test_partial_fit(series_windows, labelled_windows):
+    X, y = series_windows
+    model = SimpleRNNRegressor(**FAST)
+    for epoch in range(1, 4):
+        model.partial_fit(X, y)
+        assert model.n_iter_ == epoch
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    X, labels = labelled_windows
+    classifier = SimpleRNNClassifier(**FAST)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        classifier.partial_fit(X, labels)
+    classifier.partial_fit(X[:10], labels[:10], classes=["high", "low", "mid"])
+    classifier.partial_fit(X, labels)
+    with pytest.raises(ValueError, match="not in classes_"):
+        classifier.partial_fit(X, np.where(labels == "mid", "other", labels))
+
+
+def test_verbose_prints_one_line_per_epoch(series_windows, capsys):
+    X, y = series_windows
+    _silent_fit(SimpleRNNRegressor(**dict(FAST, max_iter=3), verbose=True,
+                                   early_stopping=True), X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    assert all("loss = " in line and "validation score = " in line
+               and line.endswith(" s") for line in lines)
+
+
+@pytest.mark.parametrize("solver", ["adam", "rmsprop", "sgd"])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_solvers_and_activations_learn(series_windows, solver, activation):
+    X, y = series_windows
+    model = SimpleRNNRegressor(units=8, max_iter=60, random_state=0, solver=solver,
+                               activation=activation, batch_size=16,
+                               learning_rate_init=0.01 if solver != "sgd" else 0.02)
+    _silent_fit(model, X, y)
+    assert model.score(X, y) > 0.8
+
+
+def test_float64(series_windows):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST, dtype="float64"), X, y)
+    assert model.params_.dtype == np.float64
+    assert model.predict(X).dtype == np.float64
+    assert _silent_fit(SimpleRNNRegressor(**FAST), X, y).params_.dtype == np.float32
+
+
+def test_coefs_are_views_into_params(series_windows):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    model.intercepts_[-1][...] += 1.0
+    assert model.predict(X) == pytest.approx(
+        _silent_fit(SimpleRNNRegressor(**FAST), X, y).predict(X) + 1.0, rel=1e-5)
+
+
+# Divergence ---------------------------------------------------------------------
+
+def test_divergence_warns_and_keeps_finite_weights(series_windows):
+    X, y = series_windows
+    model = SimpleRNNRegressor(**dict(FAST, max_iter=50), learning_rate_init=10.0,
+                               solver="sgd", activation="relu")
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        model.fit(X * 1e6, y * 1e6)
+    assert np.isfinite(model.params_).all()
+    assert np.isfinite(model.predict(X)).all()
+    before = model.params_.copy()
+    model.set_params(learning_rate_init=1e30)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        model.partial_fit(X * 1e6, y * 1e6)
+    np.testing.assert_array_equal(before, model.params_)
+
+
+@pytest.mark.parametrize("scale,learning_rate", [(1e6, 0.001), (1.0, 10.0)])
+def test_clipping_keeps_training_finite(series_windows, scale, learning_rate):
+    X, y = series_windows
+    model = SimpleRNNRegressor(**dict(FAST, max_iter=20), solver="sgd",
+                               learning_rate_init=learning_rate, clipnorm=1.0,
+                               n_iter_no_change=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.filterwarnings("ignore", "Stochastic Optimizer")
+        model.fit(X * scale, y * scale)
+    assert np.isfinite(model.params_).all()
+    assert np.isfinite(model.predict(X * scale)).all()
+    assert model.n_iter_ == 20
+
+
+# Persistence and scikit-learn tools --------------------------------------------------
+
+@pytest.mark.parametrize("Estimator,data", [(SimpleRNNRegressor, "series_windows"),
+                                            (SimpleRNNClassifier, "labelled_windows")])
+def test_pickle_and_joblib_round_trip(Estimator, data, request, tmp_path):
+    X, y = request.getfixturevalue(data)
+    model = _silent_fit(Estimator(**FAST), X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(model.predict(X), restored.predict(X))
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(model.predict(X), loaded.predict(X))
+    loaded.coefs_[0][...] = 0.0
+    assert np.all(loaded.params_[:loaded.coefs_[0].size] == 0.0)
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_dataframe_sets_feature_names(series_windows):
+    X, y = series_windows
+    frame = pd.DataFrame(X, columns=[f"lag_{8 - i}" for i in range(8)])
+    model = _silent_fit(SimpleRNNRegressor(**FAST), frame, y)
+    assert list(model.feature_names_in_) == list(frame.columns)
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(frame.rename(columns={"lag_1": "other"}))
+
+
+def test_grid_search_with_time_series_split(series_windows):
+    X, y = series_windows
+    pipeline = make_pipeline(StandardScaler(), SimpleRNNRegressor(**FAST))
+    search = GridSearchCV(pipeline, {"simplernnregressor__units": [4, 6],
+                                     "simplernnregressor__learning_rate_init": [1e-3, 1e-2]},
+                          cv=TimeSeriesSplit(n_splits=3))
+    _silent_fit(search, X, y)
+    assert search.best_params_["simplernnregressor__units"] in (4, 6)
+    assert search.predict(X).shape == (120,)
