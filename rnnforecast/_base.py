@@ -192,7 +192,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _validate_X(self, X, reset, dtype):
         """Check ``X`` and return it as a C-contiguous 3-D array of ``dtype``."""
         if reset:
-            X = validate_data(self, X, reset=True, dtype=dtype, order="C",
+            X = validate_data(self, X, reset=True, dtype="numeric",
                               allow_nd=True, ensure_all_finite=True)
             self._input_ndim = X.ndim
             X = check_sequences(X, dtype)
@@ -202,7 +202,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             return X
         check_is_fitted(self)
         if self._input_ndim == 2 and np.ndim(_array_like(X)) == 2:
-            X = validate_data(self, X, reset=False, dtype=dtype, order="C",
+            X = validate_data(self, X, reset=False, dtype="numeric",
                               ensure_all_finite=True)
         X = check_sequences(X, dtype)
         self._check_shape(X)

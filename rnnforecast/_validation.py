@@ -27,10 +27,9 @@ def as_sequences(X):
 
 def check_sequences(X, dtype):
     """Validate ``X`` without estimator state; return a C-contiguous 3-D array."""
-    X = check_array(X, dtype=dtype, order="C", allow_nd=True,
-                    ensure_all_finite=True, ensure_min_samples=1,
-                    input_name="X")
-    X = as_sequences(X)
+    X = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=True,
+                    ensure_min_samples=1, input_name="X")
+    X = as_sequences(np.ascontiguousarray(X, dtype=dtype))
     if X.shape[1] < 1 or X.shape[2] < 1:
         raise ValueError(
             f"Found array with shape {X.shape}: at least one time step and "

@@ -1,0 +1,168 @@
+"""Bad input gets a ValueError or TypeError naming the problem, before any
+Numba code runs.
+
+The training and prediction entry points into the kernels are replaced by a
+tripwire, so an input that slipped past validation fails the test instead
+of reaching compiled code.
+"""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+import rnnforecast._base as base
+from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(12, 5, 2))
+Y = RNG.normal(size=12)
+LABELS = np.array(["a", "b", "c"] * 4)
+
+
+def _with(array, index, value):
+    array = np.array(array, dtype=np.result_type(array, type(value)))
+    array[index] = value
+    return array
+
+
+class KernelReached(AssertionError):
+    pass
+
+
+def _tripwire(*args, **kwargs):
+    raise KernelReached("validation let bad input through to the kernels")
+
+
+@pytest.fixture
+def no_kernels(monkeypatch):
+    for name in ("run_epoch", "predict_logits", "TrainingStep"):
+        monkeypatch.setattr(base, name, _tripwire)
+
+
+FIT_CASES = {
+    "nan in X": (SimpleRNNRegressor(), _with(X, (0, 1, 1), np.nan), Y, "NaN"),
+    "inf in X": (SimpleRNNRegressor(), _with(X, (3, 0, 0), np.inf), Y, "infinity"),
+    "nan in y": (SimpleRNNRegressor(), X, _with(Y, 2, np.nan), "NaN"),
+    "inf in y": (SimpleRNNRegressor(), X, _with(Y, 2, -np.inf), "infinity"),
+    "nan in labels": (SimpleRNNClassifier(), X, _with(LABELS.astype(object), 0, np.nan), "NaN"),
+    "1-D X": (SimpleRNNRegressor(), X[:, 0, 0], Y, "Expected 2D array"),
+    "4-D X": (SimpleRNNRegressor(), X[..., None], Y, "4 dimensions"),
+    "no samples": (SimpleRNNRegressor(), X[:0], Y[:0], "0 sample"),
+    "no time steps": (SimpleRNNRegressor(), X[:, :0, 0], Y, "0 feature"),
+    "no time steps 3-D": (SimpleRNNRegressor(), X[:, :0], Y, "time step"),
+    "no features 3-D": (SimpleRNNRegressor(), X[:, :, :0], Y, "one feature"),
+    "strings in X": (SimpleRNNRegressor(), X.astype(str), Y, "bytes/strings"),
+    "words in X": (SimpleRNNRegressor(), np.full(X.shape, "warm", dtype=object), Y, "convert"),
+    "complex X": (SimpleRNNRegressor(), X + 1j, Y, "Complex data not supported"),
+    "strings as regression targets": (SimpleRNNRegressor(), X, LABELS, "bytes/strings"),
+    "3-D y without return_sequences": (SimpleRNNRegressor(), X, X, "return_sequences"),
+    "y per step of wrong length": (SimpleRNNRegressor(return_sequences=True), X,
+                                   Y.reshape(12, 1).repeat(4, 1), "n_timesteps=5"),
+    "one class": (SimpleRNNClassifier(), X, np.ones(12), "class"),
+    "continuous labels": (SimpleRNNClassifier(), X, Y, "Unknown label type"),
+    "y missing": (SimpleRNNRegressor(), X, None, "requires y"),
+    "X and y lengths differ": (SimpleRNNRegressor(), X, Y[:-1], "inconsistent numbers of samples"),
+}
+
+
+@pytest.mark.parametrize("case", FIT_CASES)
+def test_fit_rejects(case, no_kernels):
+    model, X_bad, y_bad, message = FIT_CASES[case]
+    with pytest.raises((ValueError, TypeError), match=message):
+        model.fit(X_bad, y_bad)
+
+
+SAMPLE_WEIGHT_CASES = {
+    "negative": (_with(np.ones(12), 3, -1.0), "Negative values"),
+    "wrong length": (np.ones(11), r"sample_weight.shape"),
+    "all zero": (np.zeros(12), "at least one non-zero"),
+    "nan": (_with(np.ones(12), 0, np.nan), "NaN"),
+    "2-D": (np.ones((12, 2)), "1D array"),
+}
+
+
+@pytest.mark.parametrize("case", SAMPLE_WEIGHT_CASES)
+def test_fit_rejects_sample_weight(case, no_kernels):
+    weights, message = SAMPLE_WEIGHT_CASES[case]
+    with pytest.raises(ValueError, match=message):
+        SimpleRNNRegressor().fit(X, Y, sample_weight=weights)
+
+
+PARAMETER_CASES = {
+    "units zero": ({"units": 0}, "units"),
+    "units negative": ({"units": -3}, "units"),
+    "units tuple with zero": ({"units": (4, 0)}, "units"),
+    "units empty tuple": ({"units": ()}, "units"),
+    "units float": ({"units": 2.5}, "units"),
+    "units bool in tuple": ({"units": (4, True)}, "units"),
+    "batch_size zero": ({"batch_size": 0}, "batch_size"),
+    "max_iter zero": ({"max_iter": 0}, "max_iter"),
+    "learning rate zero": ({"learning_rate_init": 0.0}, "learning_rate_init"),
+    "dropout one": ({"dropout": 1.0}, "dropout"),
+    "recurrent_dropout negative": ({"recurrent_dropout": -0.1}, "recurrent_dropout"),
+    "validation_fraction one": ({"validation_fraction": 1.0}, "validation_fraction"),
+    "n_iter_no_change zero": ({"n_iter_no_change": 0}, "n_iter_no_change"),
+    "clipnorm zero": ({"clipnorm": 0.0}, "clipnorm"),
+    "clipvalue negative": ({"clipvalue": -1.0}, "clipvalue"),
+    "alpha negative": ({"alpha": -1.0}, "alpha"),
+    "unknown solver": ({"solver": "lbfgs"}, "solver"),
+    "unknown activation": ({"activation": "sigmoid"}, "activation"),
+    "unknown initializer": ({"recurrent_initializer": "he"}, "recurrent_initializer"),
+    "dtype float16": ({"dtype": "float16"}, "dtype"),
+    "dtype int type": ({"dtype": int}, "dtype"),
+}
+
+
+@pytest.mark.parametrize("case", PARAMETER_CASES)
+def test_fit_rejects_parameters(case, no_kernels):
+    params, message = PARAMETER_CASES[case]
+    with pytest.raises(ValueError, match=message):
+        SimpleRNNRegressor(**params).fit(X, Y)
+
+
+def test_early_stopping_needs_training_samples(no_kernels):
+    model = SimpleRNNRegressor(early_stopping=True, validation_fraction=0.5)
+    with pytest.raises(ValueError, match="leaves no training samples"):
+        model.fit(X[:1], Y[:1])
+
+
+def test_class_weight_with_sequences_is_refused(no_kernels):
+    labels = np.array([["a", "b"] * 2 + ["a"]] * 12)
+    model = SimpleRNNClassifier(return_sequences=True, class_weight="balanced")
+    with pytest.raises(ValueError, match="class_weight is not supported"):
+        model.fit(X, labels)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return {
+        "3-D": SimpleRNNRegressor(units=3, max_iter=1).fit(X, Y),
+        "2-D": SimpleRNNRegressor(units=3, max_iter=1).fit(X[:, :, 0], Y),
+    }
+
+
+PREDICT_CASES = {
+    "wrong time steps 3-D": ("3-D", X[:, :4], "4 time steps, but SimpleRNNRegressor is expecting 5"),
+    "wrong features 3-D": ("3-D", X[:, :, :1], "1 features per time step, but SimpleRNNRegressor is expecting 2"),
+    "wrong time steps 2-D": ("2-D", X[:, :4, 0], "4 features, but SimpleRNNRegressor is expecting 5"),
+    "multivariate into univariate": ("2-D", X, "2 features per time step"),
+    "nan": ("3-D", _with(X, (0, 0, 0), np.nan), "NaN"),
+    "empty": ("3-D", X[:0], "0 sample"),
+    "4-D": ("3-D", X[..., None], "4 dimensions"),
+}
+
+
+@pytest.mark.parametrize("case", PREDICT_CASES)
+def test_predict_rejects(case, fitted, monkeypatch):
+    which, X_bad, message = PREDICT_CASES[case]
+    model = fitted[which]
+    monkeypatch.setattr(base, "predict_logits", _tripwire)
+    with pytest.raises(ValueError, match=message):
+        model.predict(X_bad)
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])
+def test_unfitted_estimator_raises(method):
+    args = (X, LABELS) if method == "score" else (X,)
+    with pytest.raises(NotFittedError):
+        getattr(SimpleRNNClassifier(), method)(*args)
