@@ -1,0 +1,94 @@
+"""Training speed of rnnforecast against PyTorch, side by side in one process.
+
+Same problem for every contender: N windows of T steps, 1 feature, one
+output, batch 64, Adam lr 1e-3, global-norm clipping 1.0, float32. One epoch
+is timed after a warm-up epoch; the median of ``--repeats`` epochs is
+reported, with the ratio torch / rnnforecast (above 1: rnnforecast is
+faster). Torch is optional; without it only rnnforecast is timed.
+
+    python benchmarks/train_speed.py [--units 16 32 64 128 256] [--n 10000]
+"""
+
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from rnnforecast import SimpleRNNRegressor
+
+
+def make_data(n, n_timesteps, seed=0):
+    rng = np.random.RandomState(seed)
+    series = np.sin(np.arange(n + n_timesteps) / 5.0) + 0.1 * rng.normal(size=n + n_timesteps)
+    X = np.lib.stride_tricks.sliding_window_view(series[:-1], n_timesteps)[:n]
+    y = series[n_timesteps:n_timesteps + n]
+    return np.ascontiguousarray(X[:, :, None], dtype=np.float32), y.astype(np.float32)
+
+
+def time_rnnforecast(X, y, units, repeats):
+    model = SimpleRNNRegressor(units=units, batch_size=64, clipnorm=1.0,
+                               learning_rate_init=1e-3, random_state=0)
+    model.partial_fit(X, y)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        model.partial_fit(X, y)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def time_torch(X, y, units, repeats):
+    import torch
+
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(1, units, batch_first=True)
+    head = torch.nn.Linear(units, 1)
+    params = list(rnn.parameters()) + list(head.parameters())
+    optimizer = torch.optim.Adam(params, lr=1e-3)
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)[:, None]
+
+    def epoch():
+        for rows in torch.randperm(X_t.shape[0]).split(64):
+            optimizer.zero_grad()
+            out, _ = rnn(X_t[rows])
+            loss = torch.nn.functional.mse_loss(head(out[:, -1]), y_t[rows])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+
+    epoch()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        epoch()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[16, 32, 64, 128, 256])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--timesteps", type=int, default=29)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    try:
+        import torch
+        peer = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    except ImportError:
+        torch = None
+        peer = "torch not installed"
+    print(f"{platform.processor() or platform.machine()}, {peer}; "
+          f"N={args.n}, T={args.timesteps}, batch 64, float32")
+    print(f"{'units':>6} {'rnnforecast ms':>15} {'torch ms':>10} {'torch/ours':>11}")
+    X, y = make_data(args.n, args.timesteps)
+    for units in args.units:
+        ours = time_rnnforecast(X, y, units, args.repeats) * 1e3
+        theirs = time_torch(X, y, units, args.repeats) * 1e3 if torch else float("nan")
+        print(f"{units:>6} {ours:>15.1f} {theirs:>10.1f} {theirs / ours:>11.2f}")
+
+
+if __name__ == "__main__":
+    main()
