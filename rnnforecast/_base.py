@@ -163,6 +163,30 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         reset = not (self.warm_start or incremental) or not hasattr(self, "params_")
         units = check_units(self.units)
         dtype = check_dtype(self.dtype)
+        before = dict(self.__dict__)
+        try:
+            X, targets, weights, n_outputs = self._validate_fit_data(
+                X, y, sample_weight, reset, classes, dtype)
+            if not reset:
+                self._check_compatible(units, n_outputs, dtype)
+        except Exception:
+            # A rejected call leaves a fitted model exactly as it was.
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+        if reset:
+            self._initialize(X.shape[2], units, n_outputs, dtype)
+        elif not incremental:
+            self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
+        if incremental:
+            self._train(X, targets, weights, None, n_epochs=1, incremental=True)
+        else:
+            train, validation = self._split_validation(X, targets, weights)
+            self._train(*train, validation, self.max_iter, incremental=False)
+        return self
+
+    def _validate_fit_data(self, X, y, sample_weight, reset, classes, dtype):
+        """Check ``X``, ``y`` and weights; return them in the kernels' layout."""
         X = self._validate_X(X, reset, dtype)
         if y is None:
             raise ValueError(
@@ -178,16 +202,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         factors = self._target_weights(targets)
         if factors is not None:
             weights = (weights * factors).astype(dtype)
-        if reset:
-            self._initialize(X.shape[2], units, n_outputs, dtype)
-        else:
-            self._check_compatible(units, n_outputs, dtype)
-        if incremental:
-            self._train(X, targets, weights, None, n_epochs=1, incremental=True)
-        else:
-            train, validation = self._split_validation(X, targets, weights)
-            self._train(*train, validation, self.max_iter, incremental=False)
-        return self
+        return X, targets, weights, n_outputs
 
     def _validate_X(self, X, reset, dtype):
         """Check ``X`` and return it as a C-contiguous 3-D array of ``dtype``."""

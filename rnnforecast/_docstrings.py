@@ -100,8 +100,9 @@ clipvalue : float, default=None
 
 COMMON_PARAMETERS = """\
 warm_start : bool, default=False
-    Reuse the previous solution (weights and optimizer state) as the
-    starting point of the next ``fit``.
+    Start the next ``fit`` from the previous weights instead of new ones.
+    The optimizer starts afresh, as in ``MLPRegressor``, so changed solver
+    settings apply; ``partial_fit`` keeps the optimizer's state.
 
 random_state : int, RandomState instance or None, default=None
     Seeds the initial weights, the shuffling and the dropout masks: the

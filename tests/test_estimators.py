@@ -319,3 +319,20 @@ def test_grid_search_with_time_series_split(series_windows):
     _silent_fit(search, X, y)
     assert search.best_params_["simplernnregressor__units"] in (4, 6)
     assert search.predict(X).shape == (120,)
+
+
+@pytest.mark.parametrize("bad", [
+    dict(X=np.full((5, 3, 2), 1.0), y=np.full(5, np.nan)),
+    dict(X=np.ones((5, 3, 2)), y=np.ones(4)),
+    dict(X=np.ones((5, 3, 2)), y=np.ones(5), sample_weight=-np.ones(5)),
+])
+def test_rejected_refit_leaves_the_fitted_model_untouched(series_windows, bad):
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    state = {key: value for key, value in vars(model).items()}
+    expected = model.predict(X)
+    with pytest.raises(ValueError):
+        model.fit(**bad)
+    assert vars(model).keys() == state.keys()
+    assert model.n_timesteps_in_ == 8 and model.n_features_in_ == 8
+    np.testing.assert_array_equal(model.predict(X), expected)
