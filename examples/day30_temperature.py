@@ -9,8 +9,8 @@ GridSearchCV over ``units`` and ``learning_rate_init`` with TimeSeriesSplit
 windows with two baselines: repeat the last value, and linear regression on
 the 29 lags.
 
-Run with ``python examples/day30_temperature.py``; it takes about a minute
-on two cores.
+Run with ``python examples/day30_temperature.py``; it takes about 10 s on
+two cores.
 """
 
 import time

@@ -68,7 +68,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "dtype": [StrOptions({"float32", "float64"}), type],
+        "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,

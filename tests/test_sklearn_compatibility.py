@@ -19,7 +19,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
 
-ESTIMATORS = [SimpleRNNRegressor(units=8), SimpleRNNClassifier(units=8)]
+ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier()]
 
 CHECK_PARAMS = {
     "check_sample_weight_equivalence_on_dense_data": {"dtype": "float64"},
