@@ -43,26 +43,36 @@ class SimpleRNNCell:
         INITIALIZERS[recurrent_initializer](rng, weights["W_hh"])
         weights["b_h"][...] = 0.0
 
-    def buffer_shapes(self, n_timesteps, batch):
-        """Shapes of the scratch arrays one sequence batch needs."""
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout):
+        """Shapes of the scratch arrays one sequence batch needs.
+
+        The masked copy of the states ``HR`` exists only with recurrent
+        dropout; without it the kernels read ``H`` directly.
+        """
         sequence = (n_timesteps, batch, self.units)
         step = (batch, self.units)
-        return {"H": sequence, "HR": sequence, "DZ": sequence,
-                "step": step, "dh": step}
+        return {"H": sequence, "DZ": sequence, "step": step, "dh": step,
+                "HR": sequence if recurrent_dropout else (0, 0, 0),
+                "dW_scratch": (self.units, self.units)}
 
-    def forward(self, weights, X, h0, r, buffers):
-        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+    def forward(self, weights, X, h0, r, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``.
+
+        ``r`` is the recurrent-dropout mask, or an empty array without it;
+        ``block`` is the row block of the matrix products (see ``_matmul``).
+        """
         simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
                            h0, r, self.activation_code, buffers["H"],
-                           buffers["HR"], buffers["step"])
+                           buffers["HR"], buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, r, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
-        simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], buffers["H"],
-                            buffers["HR"], r, self.activation_code, dH,
-                            grads["W_xh"], grads["W_hh"], grads["b_h"], dX,
-                            buffers["DZ"], buffers["dh"])
+        simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
+                            buffers["H"], buffers["HR"], r,
+                            self.activation_code, dH, grads["W_xh"],
+                            grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
+                            buffers["dh"], buffers["dW_scratch"])
 
 
 CELLS = {"simple": SimpleRNNCell}

@@ -14,6 +14,7 @@ import numpy as np
 
 from ._cells import CELLS
 from ._initializers import INITIALIZERS
+from ._matmul import matmul_rows
 from ._parameters import ParameterLayout
 from ._time_major import multiply_by_step_mask
 
@@ -86,42 +87,46 @@ class RecurrentNetwork:
         """Rows of the head's output for one batch."""
         return n_timesteps * batch if self.return_sequences else batch
 
-    def buffer_shapes(self, n_timesteps, batch, target_width=None):
-        """Every scratch array a batch of ``batch`` sequences needs.
+    def buffer_shapes(self, n_timesteps, batch, options):
+        """Shapes of every scratch array a batch of ``batch`` sequences needs.
 
-        ``target_width`` is the number of target columns the loss reads
-        (one class index for softmax), ``n_outputs`` by default.
+        ``options`` is a ``WorkspaceOptions``. Returns ``(shared, layers)``:
+        a dict of shapes for the whole network and one dict per layer.
         """
-        shapes = {"X": (n_timesteps, batch, self.n_features)}
+        layers = []
         for index, layer in enumerate(self.cells):
-            for name, shape in layer.buffer_shapes(n_timesteps, batch).items():
-                shapes[f"{index}.{name}"] = shape
-            shapes[f"{index}.input"] = (n_timesteps, batch, layer.n_inputs)
-            if index > 0:
-                shapes[f"{index}.dinput"] = (n_timesteps, batch, layer.n_inputs)
-            shapes[f"{index}.h0"] = (batch, layer.units)
-            shapes[f"{index}.ones"] = (batch, layer.units)
-        shapes["dH"] = (n_timesteps, batch, self.units[-1])
-        shapes["no_gradient"] = (0, 0, 0)
+            shapes = layer.buffer_shapes(n_timesteps, batch,
+                                         options.recurrent_dropout)
+            inputs = (n_timesteps, batch, layer.n_inputs)
+            shapes["input"] = inputs if options.dropout else (0, 0, 0)
+            shapes["dinput"] = inputs if index > 0 and options.training else (0, 0, 0)
+            shapes["h0"] = (batch, layer.units)
+            layers.append(shapes)
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
-        width = self.n_outputs if target_width is None else target_width
-        shapes.update(logits=rows, dlogits=rows, targets=(rows[0], width),
-                      weights=(rows[0],))
-        return shapes
+        width = self.n_outputs if options.target_width is None else options.target_width
+        shared = {"X": (n_timesteps, batch, self.n_features),
+                  "dH": (n_timesteps, batch, self.units[-1]),
+                  "logits": rows, "dlogits": rows,
+                  "targets": (rows[0], width), "weights": (rows[0],),
+                  "no_gradient": (0, 0, 0), "no_mask": (0, 0)}
+        return shared, layers
 
-    def forward(self, params, buffers, masks):
+    def forward(self, params, buffers, masks, block=0):
         """Run the network on ``buffers["X"]``; return the head's logits.
 
         Parameters
         ----------
         params : tuple
             ``split`` of the flat parameter vector.
-        buffers : dict
+        buffers : BatchBuffers
             ``Workspace.for_batch`` arrays; ``buffers["X"]`` holds the
             time-major input of shape (n_timesteps, batch, n_features).
-        masks : list of (ndarray or None, ndarray)
-            Per layer, the input-dropout mask of shape (batch, n_inputs), or
-            None without dropout, and the recurrent mask (batch, units).
+        masks : list of (ndarray or None, ndarray or None)
+            Per layer, the input-dropout mask of shape (batch, n_inputs) and
+            the recurrent-dropout mask (batch, units); None without dropout.
+        block : int, default=0
+            Row block of every matrix product; nonzero makes each sample's
+            output independent of the rest of the batch (see ``_matmul``).
 
         Returns
         -------
@@ -131,14 +136,16 @@ class RecurrentNetwork:
         """
         layers, head = params
         inputs = buffers["X"]
-        for index, (layer, weights) in enumerate(zip(self.cells, layers)):
-            inputs = self._masked_input(inputs, masks[index][0],
-                                        buffers[f"{index}.input"])
-            inputs = layer.forward(weights, inputs, buffers[f"{index}.h0"],
-                                   masks[index][1], _cell_buffers(buffers, index))
-        top = self._head_input(inputs)
+        for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
+                self.cells, layers, buffers.layers, masks):
+            if input_mask is not None:
+                multiply_by_step_mask(inputs, input_mask, scratch["input"])
+                inputs = scratch["input"]
+            inputs = layer.forward(weights, inputs, scratch["h0"],
+                                   _or_empty(recurrent_mask, buffers), scratch,
+                                   block)
         logits = buffers["logits"]
-        np.dot(top, head["W_hy"], out=logits)
+        matmul_rows(self._head_input(inputs), head["W_hy"], logits, block)
         logits += head["b_y"]
         return logits
 
@@ -150,8 +157,7 @@ class RecurrentNetwork:
         """
         layers, head = params
         layer_grads, head_grads = grads
-        top_index = len(self.cells) - 1
-        top = self._head_input(buffers[f"{top_index}.H"])
+        top = self._head_input(buffers.layers[-1]["H"])
         np.dot(top.T, dlogits, out=head_grads["W_hy"])
         np.sum(dlogits, axis=0, out=head_grads["b_y"])
         dH = buffers["dH"]
@@ -160,29 +166,22 @@ class RecurrentNetwork:
         else:
             dH[:-1] = 0.0
             np.dot(dlogits, head["W_hy"].T, out=dH[-1])
-        for index in range(top_index, -1, -1):
-            layer = self.cells[index]
+        for index in range(len(self.cells) - 1, -1, -1):
+            scratch = buffers.layers[index]
             input_mask, recurrent_mask = masks[index]
-            inputs = self._layer_input(buffers, index, input_mask)
-            dinputs = buffers[f"{index}.dinput" if index > 0 else "no_gradient"]
-            layer.backward(layers[index], layer_grads[index], inputs,
-                           recurrent_mask, dH, dinputs,
-                           _cell_buffers(buffers, index))
-            if index > 0:
-                if input_mask is not None:
-                    multiply_by_step_mask(dinputs, input_mask, dinputs)
-                dH = dinputs
-
-    def _masked_input(self, inputs, mask, out):
-        if mask is None:
-            return inputs
-        multiply_by_step_mask(inputs, mask, out)
-        return out
+            dinputs = scratch["dinput"] if index > 0 else buffers["no_gradient"]
+            self.cells[index].backward(
+                layers[index], layer_grads[index],
+                self._layer_input(buffers, index, input_mask), scratch["h0"],
+                _or_empty(recurrent_mask, buffers), dH, dinputs, scratch)
+            if index > 0 and input_mask is not None:
+                multiply_by_step_mask(dinputs, input_mask, dinputs)
+            dH = dinputs
 
     def _layer_input(self, buffers, index, input_mask):
         if input_mask is not None:
-            return buffers[f"{index}.input"]
-        return buffers["X"] if index == 0 else buffers[f"{index - 1}.H"]
+            return buffers.layers[index]["input"]
+        return buffers["X"] if index == 0 else buffers.layers[index - 1]["H"]
 
     def _head_input(self, H):
         if self.return_sequences:
@@ -190,10 +189,41 @@ class RecurrentNetwork:
         return H[-1]
 
 
-def _cell_buffers(buffers, index):
-    prefix = f"{index}."
-    return {key[len(prefix):]: value for key, value in buffers.items()
-            if key.startswith(prefix)}
+def _or_empty(mask, buffers):
+    return buffers["no_mask"] if mask is None else mask
+
+
+class WorkspaceOptions:
+    """What a workspace must hold beyond the network's own needs.
+
+    Parameters
+    ----------
+    training : bool
+        Whether gradients flow back (buffers for input gradients).
+    dropout, recurrent_dropout : bool
+        Whether input / recurrent dropout masks are applied.
+    target_width : int or None
+        Columns of the target array the loss reads (one class index for
+        softmax); ``n_outputs`` when None.
+    """
+
+    def __init__(self, training=False, dropout=False, recurrent_dropout=False,
+                 target_width=None):
+        self.training = training
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.target_width = target_width
+
+
+class BatchBuffers:
+    """The scratch arrays of one batch: network-wide by name, and per layer."""
+
+    def __init__(self, shared, layers):
+        self.shared = shared
+        self.layers = layers
+
+    def __getitem__(self, name):
+        return self.shared[name]
 
 
 class Workspace:
@@ -201,27 +231,33 @@ class Workspace:
 
     Storage is allocated once; ``for_batch(b)`` returns, for any ``b`` up to
     ``max_batch``, C-contiguous views over the front of that storage, so a
-    short last batch costs no allocation either.
+    short last batch costs no allocation either. Memory grows with the
+    batch, never with the number of samples.
     """
 
-    def __init__(self, network, n_timesteps, max_batch, dtype, target_width=None):
+    def __init__(self, network, n_timesteps, max_batch, dtype, options=None):
         self._network = network
         self._n_timesteps = n_timesteps
-        self._target_width = target_width
-        shapes = network.buffer_shapes(n_timesteps, max_batch, target_width)
-        self._storage = {name: np.zeros(prod(shape), dtype=dtype)
-                         for name, shape in shapes.items()}
-        for name, array in self._storage.items():
-            if name.endswith(".ones"):
-                array[...] = 1.0
+        self._options = options or WorkspaceOptions()
+        shared, layers = network.buffer_shapes(n_timesteps, max_batch, self._options)
+        self._shared = {name: np.zeros(prod(shape), dtype=dtype)
+                        for name, shape in shared.items()}
+        self._layers = [{name: np.zeros(prod(shape), dtype=dtype)
+                         for name, shape in shapes.items()} for shapes in layers]
         self._views = {}
 
     def for_batch(self, batch):
-        """Return ``{name: array}`` shaped for ``batch`` sequences."""
+        """Return the ``BatchBuffers`` shaped for ``batch`` sequences."""
         if batch not in self._views:
-            shapes = self._network.buffer_shapes(self._n_timesteps, batch,
-                                                 self._target_width)
-            self._views[batch] = {
-                name: self._storage[name][:prod(shape)].reshape(shape)
-                for name, shape in shapes.items()}
+            shared, layers = self._network.buffer_shapes(
+                self._n_timesteps, batch, self._options)
+            self._views[batch] = BatchBuffers(
+                _views(self._shared, shared),
+                [_views(storage, shapes)
+                 for storage, shapes in zip(self._layers, layers)])
         return self._views[batch]
+
+
+def _views(storage, shapes):
+    return {name: storage[name][:prod(shape)].reshape(shape)
+            for name, shape in shapes.items()}

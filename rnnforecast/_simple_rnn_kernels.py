@@ -4,22 +4,24 @@ The recurrence, in the notation used throughout rnnforecast::
 
     h_t = act(x_t W_xh + (h_{t-1} * r) W_hh + b_h)
 
-``r`` is the recurrent-dropout mask (ones when recurrent dropout is off).
-Arrays are time-major and C-contiguous: ``X`` is ``(n_timesteps, batch,
-n_inputs)`` and hidden states are ``(n_timesteps, batch, units)``, so the
-input projection of every step is one matrix product and each step's slice
-is contiguous. Kernels write into buffers they are given and allocate
-nothing.
+``r`` is the recurrent-dropout mask; without recurrent dropout it is an
+empty array and no masked copy of the states is made. Arrays are time-major
+and C-contiguous: ``X`` is ``(n_timesteps, batch, n_inputs)`` and hidden
+states are ``(n_timesteps, batch, units)``, so the input projection of all
+steps is one matrix product, and so are the weight gradients. Only the
+recurrent products run step by step. Kernels write into buffers they are
+given and allocate nothing.
 """
 
 import numpy as np
 
-from ._activations import activate, derivative_from_output
+from ._activations import add_and_activate, backprop_activation
 from ._jit import kernel
+from ._matmul import matmul_rows
 
 
 @kernel
-def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step):
+def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step, block):
     """Run the cell over all time steps.
 
     Parameters
@@ -30,43 +32,47 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step):
     b_h : ndarray of shape (units,)
     h0 : ndarray of shape (batch, units)
         Initial hidden state.
-    r : ndarray of shape (batch, units)
-        Recurrent-dropout mask, already scaled by ``1 / (1 - rate)``.
+    r : ndarray of shape (batch, units) or (0, 0)
+        Recurrent-dropout mask, already scaled by ``1 / (1 - rate)``; empty
+        without recurrent dropout.
     code : int
         Activation code, see ``ACTIVATION_CODES``.
     H : ndarray of shape (n_timesteps, batch, units)
         Output: hidden states ``h_t``.
-    HR : ndarray of shape (n_timesteps, batch, units)
-        Output: masked previous states ``h_{t-1} * r``, kept for the
-        backward pass.
+    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
+        Output with recurrent dropout: masked previous states
+        ``h_{t-1} * r``, kept for the backward pass.
     step : ndarray of shape (batch, units)
         Scratch buffer.
+    block : int
+        0 for whole-batch matrix products; otherwise products run in row
+        blocks of this size, so each sample's states are independent of
+        the rest of the batch (``batch`` must be a multiple of it).
     """
     n_timesteps, batch, n_inputs = X.shape
     units = W_hh.shape[0]
-    np.dot(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-           H.reshape(n_timesteps * batch, units))
+    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                H.reshape(n_timesteps * batch, units), block)
     for t in range(n_timesteps):
         previous = h0 if t == 0 else H[t - 1]
-        masked = HR[t]
-        for b in range(batch):
-            for u in range(units):
-                masked[b, u] = previous[b, u] * r[b, u]
-        np.dot(masked, W_hh, step)
-        current = H[t]
-        for b in range(batch):
-            for u in range(units):
-                current[b, u] = activate(current[b, u] + step[b, u] + b_h[u], code)
+        if r.size > 0:
+            masked = HR[t]
+            for b in range(batch):
+                for u in range(units):
+                    masked[b, u] = previous[b, u] * r[b, u]
+            previous = masked
+        matmul_rows(previous, W_hh, step, block)
+        add_and_activate(H[t], step, b_h, code)
 
 
 @kernel
-def simple_rnn_backward(X, W_xh, W_hh, H, HR, r, code, dH,
-                        dW_xh, dW_hh, db_h, dX, DZ, dh):
+def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
+                        dW_xh, dW_hh, db_h, dX, DZ, dh, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, H, HR, r, code
+    X, W_xh, W_hh, h0, H, HR, r, code
         As in :func:`simple_rnn_forward`, after it has run.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside the
@@ -78,25 +84,23 @@ def simple_rnn_backward(X, W_xh, W_hh, H, HR, r, code, dH,
     DZ : ndarray of shape (n_timesteps, batch, units)
         Scratch: gradient with respect to the pre-activations.
     dh : ndarray of shape (batch, units)
-        Output: gradient flowing into ``h_{t-1}`` at the end, that is into
-        the initial state ``h0``.
+        Output: gradient flowing into ``h0``.
+    dW_scratch : ndarray of shape (units, units)
+        Scratch for the initial state's term of ``dW_hh``.
     """
     n_timesteps, batch, n_inputs = X.shape
     units = W_hh.shape[0]
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
-        dz = DZ[t]
-        for b in range(batch):
-            for u in range(units):
-                h = H[t, b, u]
-                dz[b, u] = (dH[t, b, u] + dh[b, u]) * derivative_from_output(h, code)
-        np.dot(dz, W_hh.T, dh)
-        for b in range(batch):
-            for u in range(units):
-                dh[b, u] *= r[b, u]
+        backprop_activation(dH[t], dh, H[t], code, DZ[t])
+        np.dot(DZ[t], W_hh.T, dh)
+        if r.size > 0:
+            for b in range(batch):
+                for u in range(units):
+                    dh[b, u] *= r[b, u]
     rows = n_timesteps * batch
     DZ2 = DZ.reshape(rows, units)
-    np.dot(HR.reshape(rows, units).T, DZ2, dW_hh)
+    _recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
     np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
     db_h[:] = 0.0
     for i in range(rows):
@@ -104,3 +108,24 @@ def simple_rnn_backward(X, W_xh, W_hh, H, HR, r, code, dH,
             db_h[u] += DZ2[i, u]
     if dX.size > 0:
         np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
+
+
+@kernel
+def _recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
+    """``dW_hh = sum_t (h_{t-1} * r)^T dz_t`` as one or two matrix products."""
+    n_timesteps, batch, units = H.shape
+    if HR.size > 0:
+        rows = n_timesteps * batch
+        np.dot(HR.reshape(rows, units).T, DZ.reshape(rows, units), dW_hh)
+        return
+    if n_timesteps > 1:
+        rows = (n_timesteps - 1) * batch
+        np.dot(H[:-1].reshape(rows, units).T, DZ[1:].reshape(rows, units), dW_hh)
+    else:
+        dW_hh[:] = 0.0
+    for b in range(batch):
+        for u in range(units):
+            if h0[b, u] != 0.0:
+                np.dot(h0.T, DZ[0], scratch)
+                dW_hh += scratch
+                return

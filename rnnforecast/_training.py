@@ -10,7 +10,8 @@ import numpy as np
 
 from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
 from ._losses import LOSSES
-from ._network import Workspace
+from ._matmul import PREDICT_BLOCK
+from ._network import Workspace, WorkspaceOptions
 from ._time_major import gather_time_major, scatter_sample_major
 
 PREDICT_BATCH = 512
@@ -49,8 +50,12 @@ class TrainingStep:
         self.param_views = network.split(params)
         self.grad_views = network.split(self.grads)
         self.penalized = network.layout.penalized_mask()
+        options = WorkspaceOptions(
+            training=True, dropout=settings["dropout"] > 0.0,
+            recurrent_dropout=settings["recurrent_dropout"] > 0.0,
+            target_width=target_width)
         self.workspace = Workspace(network, n_timesteps, max_batch,
-                                   params.dtype, target_width)
+                                   params.dtype, options)
 
     def run(self, X, targets, weights, rows):
         """Update the parameters on the samples ``rows``.
@@ -59,8 +64,7 @@ class TrainingStep:
         sample weight. When the loss or the gradient is not finite, the
         parameters are left untouched and the loss returned is NaN.
         """
-        buffers = self.workspace.for_batch(rows.shape[0])
-        masks = self.draw_masks(rows.shape[0], buffers)
+        masks = self.draw_masks(rows.shape[0])
         loss, batch_weight = self.gradient(X, targets, weights, rows, masks)
         norm = self._clip()
         if not (np.isfinite(loss) and np.isfinite(norm)):
@@ -97,21 +101,15 @@ class TrainingStep:
             clip_by_value(self.grads, clipvalue)
         return norm
 
-    def draw_masks(self, batch, buffers):
-        """Fresh dropout masks for a batch: per layer (input, recurrent)."""
+    def draw_masks(self, batch):
+        """Fresh dropout masks for a batch: per layer (input, recurrent),
+        each None when that dropout is off."""
         dtype = self.params.dtype
-        dropout = self.settings["dropout"]
-        recurrent_dropout = self.settings["recurrent_dropout"]
-        masks = []
-        for index, layer in enumerate(self.network.cells):
-            input_mask = _dropout_mask(self.rng, (batch, layer.n_inputs),
-                                       dropout, dtype)
-            recurrent_mask = _dropout_mask(self.rng, (batch, layer.units),
-                                           recurrent_dropout, dtype)
-            if recurrent_mask is None:
-                recurrent_mask = buffers[f"{index}.ones"]
-            masks.append((input_mask, recurrent_mask))
-        return masks
+        return [(_dropout_mask(self.rng, (batch, layer.n_inputs),
+                               self.settings["dropout"], dtype),
+                 _dropout_mask(self.rng, (batch, layer.units),
+                               self.settings["recurrent_dropout"], dtype))
+                for layer in self.network.cells]
 
 
 def _dropout_mask(rng, shape, rate, dtype):
@@ -156,6 +154,11 @@ def run_epoch(step, X, targets, weights, order, batch_size):
 def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     """Raw head outputs for every sample of ``X``.
 
+    Each sample's output is independent of the others: products run in
+    blocks of ``PREDICT_BLOCK`` rows and the last batch is padded, so
+    predicting a sample alone, in a subset or in another order gives the
+    same bits.
+
     Parameters
     ----------
     network : RecurrentNetwork
@@ -169,23 +172,29 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
         (n_samples, n_timesteps, n_outputs) with ``return_sequences``.
     """
     n_samples, n_timesteps = X.shape[:2]
-    batch_size = min(batch_size, n_samples)
+    batch_size = min(batch_size, _round_up(n_samples, PREDICT_BLOCK))
     workspace = Workspace(network, n_timesteps, batch_size, params.dtype)
     views = network.split(params)
+    masks = [(None, None)] * len(network.cells)
     n_outputs = network.n_outputs
     if network.return_sequences:
         out = np.empty((n_samples, n_timesteps, n_outputs), dtype=params.dtype)
     else:
         out = np.empty((n_samples, n_outputs), dtype=params.dtype)
     for start in range(0, n_samples, batch_size):
-        rows = np.arange(start, min(start + batch_size, n_samples))
-        buffers = workspace.for_batch(rows.shape[0])
+        n_rows = min(batch_size, n_samples - start)
+        padded = _round_up(n_rows, PREDICT_BLOCK)
+        rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
+        buffers = workspace.for_batch(padded)
         gather_time_major(X, rows, buffers["X"])
-        masks = [(None, buffers[f"{i}.ones"]) for i in range(len(network.cells))]
-        logits = network.forward(views, buffers, masks)
+        logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
         if network.return_sequences:
-            scatter_sample_major(
-                logits.reshape(n_timesteps, rows.shape[0], n_outputs), start, out)
+            steps = logits.reshape(n_timesteps, padded, n_outputs)[:, :n_rows]
+            scatter_sample_major(steps, start, out)
         else:
-            out[start:start + rows.shape[0]] = logits
+            out[start:start + n_rows] = logits[:n_rows]
     return out
+
+
+def _round_up(n, multiple):
+    return -(-n // multiple) * multiple

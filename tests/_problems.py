@@ -31,19 +31,20 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
         targets = rng.randint(0, width, size=shape + (1,)).astype(float)
     targets = targets.astype(dtype)
     weights = rng.uniform(0.5, 2.0, size=N_SAMPLES).astype(dtype)
+    rate = 0.3 if dropout else 0.0
     settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
-                "clipvalue": None, "dropout": 0.0, "recurrent_dropout": 0.0}
+                "clipvalue": None, "dropout": rate, "recurrent_dropout": rate}
     step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
                         N_SAMPLES, targets.shape[-1])
     masks = []
     for layer in network.cells:
         if dropout:
-            keep_in = rng.uniform(size=(N_SAMPLES, layer.n_inputs)) > 0.3
-            keep_rec = rng.uniform(size=(N_SAMPLES, layer.units)) > 0.3
-            masks.append(((keep_in / 0.7).astype(dtype),
-                          (keep_rec / 0.7).astype(dtype)))
+            keep_in = rng.uniform(size=(N_SAMPLES, layer.n_inputs)) > rate
+            keep_rec = rng.uniform(size=(N_SAMPLES, layer.units)) > rate
+            masks.append(((keep_in / (1 - rate)).astype(dtype),
+                          (keep_rec / (1 - rate)).astype(dtype)))
         else:
-            masks.append((None, np.ones((N_SAMPLES, layer.units), dtype)))
+            masks.append((None, None))
     return step, X, targets, weights, masks
 
 

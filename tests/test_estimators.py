@@ -336,3 +336,17 @@ def test_rejected_refit_leaves_the_fitted_model_untouched(series_windows, bad):
     assert vars(model).keys() == state.keys()
     assert model.n_timesteps_in_ == 8 and model.n_features_in_ == 8
     np.testing.assert_array_equal(model.predict(X), expected)
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_predictions_do_not_depend_on_the_batch(series_windows, return_sequences, dtype):
+    X, y = series_windows
+    target = np.cumsum(X, axis=1) if return_sequences else y
+    model = _silent_fit(SimpleRNNRegressor(**dict(FAST, units=(7, 5)), dtype=dtype,
+                                           return_sequences=return_sequences), X, target)
+    full = model.predict(X)
+    order = np.random.RandomState(0).permutation(len(X))
+    np.testing.assert_array_equal(model.predict(X[order]), full[order])
+    for subset in (slice(0, 1), slice(3, 20), slice(50, 117)):
+        np.testing.assert_array_equal(model.predict(X[subset]), full[subset])

@@ -82,7 +82,9 @@ def test_kernels_match_numpy_reference(activation, units, return_sequences,
     step, X, targets, weights, masks = problem
     value, analytic = loss_and_gradient(problem)
     layers, head = step.network.split(step.params)
-    ref_masks = [(m if m is not None else np.ones((X.shape[0], c.n_inputs)), r)
+    n = X.shape[0]
+    ref_masks = [(np.ones((n, c.n_inputs)) if m is None else m,
+                  np.ones((n, c.units)) if r is None else r)
                  for (m, r), c in zip(masks, step.network.cells)]
     logits, cache = reference.forward(layers, head, X, activation,
                                       return_sequences, ref_masks)
