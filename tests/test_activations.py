@@ -1,0 +1,55 @@
+"""The activations kernels against NumPy, and the float32 tanh's error bound."""
+
+import numpy as np
+import pytest
+
+from rnnforecast._activations import (ACTIVATION_CODES, add_and_activate,
+                                      backprop_activation)
+
+GRID = np.concatenate([np.linspace(-12, 12, 400_001),
+                       [0.0, -0.0, 1e-30, -1e-30, 9.0, -9.0, 50.0, -50.0]])
+
+
+def _tanh32(values):
+    Z = values.astype(np.float32).reshape(1, -1).copy()
+    add_and_activate(Z, np.zeros_like(Z), np.zeros(Z.shape[1], np.float32),
+                     ACTIVATION_CODES["tanh"])
+    return Z[0]
+
+
+def test_float32_tanh_error_is_below_five_ten_millionths():
+    approx = _tanh32(GRID)
+    exact = np.tanh(GRID.astype(np.float32).astype(np.float64))
+    assert np.abs(approx - exact).max() < 5e-7
+    assert np.abs(approx).max() <= 1.0
+    assert np.all(np.sign(approx) == np.sign(exact))
+
+
+def test_float32_tanh_is_odd_and_monotone_within_its_error():
+    values = np.linspace(-10, 10, 200_001)
+    approx = _tanh32(values).astype(np.float64)
+    np.testing.assert_array_equal(approx, -approx[::-1])
+    # Near saturation the approximation wiggles by a few ulps of 1; a dip
+    # can never exceed twice the error bound of the test above.
+    assert np.diff(approx).min() >= -1e-6
+    assert np.all(np.diff(approx[np.abs(values) < 2]) >= 0)
+
+
+def test_float32_tanh_propagates_nan():
+    assert np.isnan(_tanh32(np.array([np.nan]))[0])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_float64_kernels_match_numpy(activation):
+    rng = np.random.RandomState(0)
+    Z, step = rng.normal(size=(2, 5, 7)) * 3
+    bias = rng.normal(size=7)
+    expected = np.tanh(Z + step + bias) if activation == "tanh" else np.maximum(Z + step + bias, 0)
+    H = Z.copy()
+    add_and_activate(H, step, bias, ACTIVATION_CODES[activation])
+    np.testing.assert_allclose(H, expected, rtol=1e-15, atol=1e-300)
+    upstream, carried = rng.normal(size=(2, 5, 7))
+    out = np.empty_like(H)
+    backprop_activation(upstream, carried, H, ACTIVATION_CODES[activation], out)
+    derivative = 1 - H**2 if activation == "tanh" else (H > 0)
+    np.testing.assert_allclose(out, (upstream + carried) * derivative, rtol=1e-15)
