@@ -23,7 +23,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
-from ._training import TrainingStep, predict_logits, run_epoch
+from ._threads import ShardPool, available_cores
+from ._training import TrainingStep, predict_logits, run_epoch, shard_count
 from ._validation import (as_sequences, check_dtype, check_sample_weight,
                           check_sequences, check_units)
 
@@ -304,12 +305,27 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "recurrent_dropout": self.recurrent_dropout}
 
     def _train(self, X, targets, weights, validation, n_epochs, incremental):
-        """The epoch loop: train, score, stop early or on divergence."""
+        """Run up to ``n_epochs`` epochs, then restore the best weights."""
         self._optimizer.learning_rate = self.learning_rate_init
         batch_size = self._batch_size(X.shape[0])
-        step = TrainingStep(self._network, self.params_, self._optimizer,
-                            self._settings(), self._random_state, X.shape[1],
-                            batch_size, targets.shape[-1])
+        n_shards = shard_count(self._network, X.shape[1], batch_size)
+        with ShardPool(min(n_shards, available_cores())) as pool:
+            step = TrainingStep(self._network, self.params_, self._optimizer,
+                                self._settings(), self._random_state, X.shape[1],
+                                batch_size, targets.shape[-1], n_shards, pool)
+            converged = self._run_epochs(step, X, targets, weights, validation,
+                                         n_epochs, batch_size, incremental)
+        if not (converged or incremental):
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning)
+        if validation is not None and self._best_params is not None:
+            self.params_[...] = self._best_params
+
+    def _run_epochs(self, step, X, targets, weights, validation, n_epochs,
+                    batch_size, incremental):
+        """The epoch loop; returns whether it stopped before ``n_epochs``."""
         order = np.arange(X.shape[0])
         best_start = None
         for _ in range(n_epochs):
@@ -320,7 +336,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             loss = run_epoch(step, X, targets, weights, order, batch_size)
             if not (np.isfinite(loss) and np.isfinite(self.params_).all()):
                 self._recover_from_divergence(best_start or start)
-                break
+                return True
             if loss < self.best_loss_:
                 best_start = start
             score = self._score_validation(validation)
@@ -330,15 +346,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
                 if self.verbose:
                     print(self._stop_message())
-                break
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning)
-        if validation is not None and self._best_params is not None:
-            self.params_[...] = self._best_params
+                return True
+        return False
 
     def _recover_from_divergence(self, snapshot):
         """Put back known-good weights and optimizer state, and warn.

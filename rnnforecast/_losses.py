@@ -2,11 +2,13 @@
 
 Each loss kernel takes the head's raw outputs ``logits`` of shape
 ``(n_rows, n_outputs)``, the ``targets`` of the same shape (for the
-softmax loss, one column holding the class index), a weight per row, and
-writes the gradient with respect to ``logits`` into ``dlogits``. It returns
-the weighted mean loss ``sum_i w_i l_i / sum_i w_i``, so integer weights are
-equivalent to repeated rows. A batch whose weights are all zero has loss 0
-and zero gradient.
+softmax loss, one column holding the class index), a weight per row and
+``weight_sum``, the total row weight of the whole minibatch (a kernel may
+see only a shard of it). It writes the gradient with respect to ``logits``
+into ``dlogits`` and returns this shard's part of the weighted mean loss
+``sum_i w_i l_i / weight_sum``, so integer weights are equivalent to
+repeated rows. A minibatch whose weights are all zero has loss 0 and zero
+gradient.
 """
 
 import numpy as np
@@ -15,22 +17,15 @@ from ._jit import kernel
 
 
 @kernel
-def _weight_sum(weights):
-    total = 0.0
-    for i in range(weights.shape[0]):
-        total += weights[i]
-    return total
+def _inverse(weight_sum):
+    return 1.0 / weight_sum if weight_sum > 0.0 else 0.0
 
 
 @kernel
-def squared_error(logits, targets, weights, dlogits):
+def squared_error(logits, targets, weights, weight_sum, dlogits):
     """Half the mean squared error, ``l_i = mean_k (z_ik - y_ik)**2 / 2``."""
     n_rows, n_outputs = logits.shape
-    weight_sum = _weight_sum(weights)
-    if weight_sum <= 0.0:
-        dlogits[:] = 0.0
-        return 0.0
-    scale = 1.0 / (weight_sum * n_outputs)
+    scale = _inverse(weight_sum) / n_outputs
     total = 0.0
     for i in range(n_rows):
         w = weights[i]
@@ -42,15 +37,11 @@ def squared_error(logits, targets, weights, dlogits):
 
 
 @kernel
-def binary_log_loss(logits, targets, weights, dlogits):
+def binary_log_loss(logits, targets, weights, weight_sum, dlogits):
     """Logistic loss on one logit per row: ``softplus(z) - y z``."""
-    n_rows = logits.shape[0]
-    weight_sum = _weight_sum(weights)
-    if weight_sum <= 0.0:
-        dlogits[:] = 0.0
-        return 0.0
+    scale = _inverse(weight_sum)
     total = 0.0
-    for i in range(n_rows):
+    for i in range(logits.shape[0]):
         z = logits[i, 0]
         y = targets[i, 0]
         softplus = max(z, 0.0) + np.log1p(np.exp(-abs(z)))
@@ -60,18 +51,15 @@ def binary_log_loss(logits, targets, weights, dlogits):
             e = np.exp(z)
             p = e / (1.0 + e)
         total += weights[i] * (softplus - y * z)
-        dlogits[i, 0] = weights[i] * (p - y) / weight_sum
-    return total / weight_sum
+        dlogits[i, 0] = weights[i] * (p - y) * scale
+    return total * scale
 
 
 @kernel
-def softmax_log_loss(logits, targets, weights, dlogits):
+def softmax_log_loss(logits, targets, weights, weight_sum, dlogits):
     """Cross-entropy of the softmax; ``targets[:, 0]`` holds class indices."""
     n_rows, n_classes = logits.shape
-    weight_sum = _weight_sum(weights)
-    if weight_sum <= 0.0:
-        dlogits[:] = 0.0
-        return 0.0
+    scale = _inverse(weight_sum)
     total = 0.0
     for i in range(n_rows):
         top = logits[i, 0]
@@ -84,11 +72,11 @@ def softmax_log_loss(logits, targets, weights, dlogits):
             exp_sum += e
         label = int(targets[i, 0])
         total += weights[i] * (np.log(exp_sum) + top - logits[i, label])
-        scale = weights[i] / weight_sum
+        row_scale = weights[i] * scale
         for k in range(n_classes):
-            dlogits[i, k] = scale * dlogits[i, k] / exp_sum
-        dlogits[i, label] -= scale
-    return total / weight_sum
+            dlogits[i, k] = row_scale * dlogits[i, k] / exp_sum
+        dlogits[i, label] -= row_scale
+    return total * scale
 
 
 LOSSES = {

@@ -83,6 +83,11 @@ class RecurrentNetwork:
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
         return flat
 
+    def multiply_adds(self, n_timesteps, batch):
+        """Multiply-adds of one forward pass, a measure of a batch's work."""
+        per_step = sum(c.units * (c.units + c.n_inputs) for c in self.cells)
+        return n_timesteps * batch * per_step
+
     def n_rows(self, n_timesteps, batch):
         """Rows of the head's output for one batch."""
         return n_timesteps * batch if self.return_sequences else batch

@@ -12,6 +12,7 @@ from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, globa
 from ._losses import LOSSES
 from ._matmul import PREDICT_BLOCK
 from ._network import Workspace, WorkspaceOptions
+from ._threads import N_SHARDS, PARALLEL_WORK, ShardPool
 from ._time_major import gather_time_major, scatter_sample_major
 
 PREDICT_BATCH = 512
@@ -20,6 +21,10 @@ PREDICT_BATCH = 512
 class TrainingStep:
     """One optimizer update on a minibatch: forward, loss, backward,
     penalty, clipping, update.
+
+    The batch is cut into ``n_shards`` contiguous shards with their own
+    workspace and gradient vector, run through ``pool`` and summed in shard
+    order, so the result does not depend on how many threads ran them.
 
     Parameters
     ----------
@@ -33,29 +38,34 @@ class TrainingStep:
     rng : numpy.random.RandomState
         Source of the dropout masks.
     n_timesteps, max_batch : int
-        Size of the workspace.
+        Size of the workspaces.
     target_width : int
         Columns of the target array the loss reads.
+    n_shards : int, default=1
+        Number of shards a batch is cut into; see ``shard_count``.
+    pool : ShardPool, optional
+        Runs the shards; without one they run one after the other.
     """
 
     def __init__(self, network, params, optimizer, settings, rng,
-                 n_timesteps, max_batch, target_width):
+                 n_timesteps, max_batch, target_width, n_shards=1, pool=None):
         self.network = network
         self.params = params
         self.optimizer = optimizer
         self.settings = settings
-        self.loss = LOSSES[settings["loss"]]
         self.rng = rng
+        self.pool = pool or ShardPool(n_threads=1)
         self.grads = np.zeros_like(params)
-        self.param_views = network.split(params)
-        self.grad_views = network.split(self.grads)
         self.penalized = network.layout.penalized_mask()
         options = WorkspaceOptions(
             training=True, dropout=settings["dropout"] > 0.0,
             recurrent_dropout=settings["recurrent_dropout"] > 0.0,
             target_width=target_width)
-        self.workspace = Workspace(network, n_timesteps, max_batch,
-                                   params.dtype, options)
+        shard_batch = -(-max_batch // n_shards)
+        self.shards = [_Shard(network, params, LOSSES[settings["loss"]],
+                              Workspace(network, n_timesteps, shard_batch,
+                                        params.dtype, options))
+                       for _ in range(n_shards)]
 
     def run(self, X, targets, weights, rows):
         """Update the parameters on the samples ``rows``.
@@ -78,14 +88,17 @@ class TrainingStep:
         ``masks`` are the dropout masks, as ``draw_masks`` returns them.
         Returns the loss (penalty included) and the batch's total weight.
         """
-        buffers = self.workspace.for_batch(rows.shape[0])
-        load_batch(self.network, buffers, X, targets, weights, rows)
-        logits = self.network.forward(self.param_views, buffers, masks)
-        loss = self.loss(logits, buffers["targets"], buffers["weights"],
-                         buffers["dlogits"])
-        self.network.backward(self.param_views, self.grad_views, buffers,
-                              masks, buffers["dlogits"])
         batch_weight = float(weights[rows].sum())
+        steps = X.shape[1] if self.network.return_sequences else 1
+        jobs = [(shard, X, targets, weights, rows[part],
+                 _shard_masks(masks, part), batch_weight * steps)
+                for shard, part in zip(self.shards,
+                                       _shard_slices(rows.shape[0], len(self.shards)))]
+        losses = self.pool.map(_run_shard, jobs)
+        self.grads[...] = self.shards[0].grads
+        for shard in self.shards[1:len(losses)]:
+            self.grads += shard.grads
+        loss = sum(losses)
         if self.settings["alpha"] > 0.0 and batch_weight > 0.0:
             loss += add_l2_penalty(self.params, self.grads, self.penalized,
                                    self.settings["alpha"] / batch_weight)
@@ -110,6 +123,55 @@ class TrainingStep:
                  _dropout_mask(self.rng, (batch, layer.units),
                                self.settings["recurrent_dropout"], dtype))
                 for layer in self.network.cells]
+
+
+class _Shard:
+    """A slice of the batch with its own workspace and gradient vector."""
+
+    def __init__(self, network, params, loss, workspace):
+        self.network = network
+        self.loss = loss
+        self.workspace = workspace
+        self.param_views = network.split(params)
+        self.grads = np.zeros_like(params)
+        self.grad_views = network.split(self.grads)
+
+    def gradient(self, X, targets, weights, rows, masks, weight_sum):
+        """This shard's part of the loss; its gradient goes to ``self.grads``."""
+        buffers = self.workspace.for_batch(rows.shape[0])
+        load_batch(self.network, buffers, X, targets, weights, rows)
+        logits = self.network.forward(self.param_views, buffers, masks)
+        loss = self.loss(logits, buffers["targets"], buffers["weights"],
+                         weight_sum, buffers["dlogits"])
+        self.network.backward(self.param_views, self.grad_views, buffers,
+                              masks, buffers["dlogits"])
+        return loss
+
+
+def _run_shard(job):
+    shard, *arguments = job
+    return shard.gradient(*arguments)
+
+
+def shard_count(network, n_timesteps, batch_size):
+    """How many shards a batch is cut into: 1 for small networks, else 2.
+
+    Decided by the configuration alone, never by the machine, so the same
+    fit gives the same bits everywhere; threads only run shards at once.
+    """
+    work = network.multiply_adds(n_timesteps, batch_size)
+    return N_SHARDS if work >= PARALLEL_WORK else 1
+
+
+def _shard_slices(batch, n_shards):
+    """Contiguous, non-empty slices cutting ``batch`` rows into shards."""
+    size = -(-batch // n_shards)
+    return [slice(start, min(start + size, batch)) for start in range(0, batch, size)]
+
+
+def _shard_masks(masks, part):
+    return [tuple(None if mask is None else mask[part] for mask in pair)
+            for pair in masks]
 
 
 def _dropout_mask(rng, shape, rate, dtype):

@@ -10,11 +10,12 @@ HEAD_WIDTH = {"squared_error": 2, "binary_log_loss": 1, "softmax_log_loss": 3}
 
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
-                 alpha=0.0, dtype=np.float64, seed=0):
+                 alpha=0.0, dtype=np.float64, seed=0, n_shards=2):
     """Return ``(step, X, targets, weights, masks)`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
-    exercised; ``dropout`` draws fixed input and recurrent masks.
+    exercised; ``dropout`` draws fixed input and recurrent masks; the batch
+    is cut into ``n_shards`` shards whose gradients are summed.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
@@ -35,7 +36,7 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
                 "clipvalue": None, "dropout": rate, "recurrent_dropout": rate}
     step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
-                        N_SAMPLES, targets.shape[-1])
+                        N_SAMPLES, targets.shape[-1], n_shards=n_shards)
     masks = []
     for layer in network.cells:
         if dropout:

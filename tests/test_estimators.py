@@ -350,3 +350,17 @@ def test_predictions_do_not_depend_on_the_batch(series_windows, return_sequences
     np.testing.assert_array_equal(model.predict(X[order]), full[order])
     for subset in (slice(0, 1), slice(3, 20), slice(50, 117)):
         np.testing.assert_array_equal(model.predict(X[subset]), full[subset])
+
+
+def test_threads_do_not_change_the_model(monkeypatch):
+    import rnnforecast._base as base
+    from rnnforecast._training import shard_count
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(200, 8, 3)), rng.normal(size=200)
+    params = dict(units=100, max_iter=3, random_state=0, dropout=0.1)
+    model = SimpleRNNRegressor(**params)
+    assert shard_count(_silent_fit(model, X, y)._network, 8, 200) == 2
+    monkeypatch.setattr(base, "available_cores", lambda: 1)
+    serial = _silent_fit(SimpleRNNRegressor(**params), X, y)
+    np.testing.assert_array_equal(model.params_, serial.params_)

@@ -73,12 +73,13 @@ def _reference_loss_gradient(logits, targets, weights, loss):
     return value, (w[:, None] * d / w.sum()).reshape(logits.shape)
 
 
+@pytest.mark.parametrize("n_shards", [1, 2])
 @pytest.mark.parametrize("dropout", [False, True])
 @pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
 def test_kernels_match_numpy_reference(activation, units, return_sequences,
-                                       loss, dropout):
+                                       loss, dropout, n_shards):
     problem = make_problem(activation, units, return_sequences, loss,
-                           dropout=dropout)
+                           dropout=dropout, n_shards=n_shards)
     step, X, targets, weights, masks = problem
     value, analytic = loss_and_gradient(problem)
     layers, head = step.network.split(step.params)
@@ -102,8 +103,9 @@ def test_kernels_match_numpy_reference(activation, units, return_sequences,
 
 @pytest.mark.parametrize("loss", sorted(LOSSES))
 def test_loss_of_zero_weight_batch_is_zero(loss):
-    logits = np.ones((3, 2))
-    targets = np.zeros((3, 2))
-    dlogits = np.full((3, 2), np.nan)
-    assert LOSSES[loss](logits, targets, np.zeros(3), dlogits) == 0.0
+    width = 1 if loss == "binary_log_loss" else 2
+    logits = np.ones((3, width))
+    targets = np.zeros((3, width))
+    dlogits = np.full((3, width), np.nan)
+    assert LOSSES[loss](logits, targets, np.zeros(3), 0.0, dlogits) == 0.0
     assert not dlogits.any()
