@@ -6,8 +6,11 @@ kernels release the GIL) and are reduced in a fixed order. The shard count
 depends on the configuration only, never on the machine, so results never
 do either: threads only decide how many shards run at once.
 
-While shards run, BLAS is held to one thread: two shards each asking
-OpenBLAS for two threads on a two-core machine run slower than one shard.
+Inside a ``ShardPool`` BLAS is held to one thread, always. Two shards each
+asking OpenBLAS for two threads on a two-core machine run slower than one
+shard; and OpenBLAS picks different kernels for different thread counts,
+which changes the last bits of a product, so without the limit a model
+would depend on the process's BLAS setting (joblib workers lower it).
 """
 
 import os
@@ -53,16 +56,16 @@ class ShardPool:
         self._blas_limit = None
 
     def __enter__(self):
+        self._blas_limit = _blas().limit(limits=1, user_api="blas")
         if self.n_threads > 1:
-            self._blas_limit = _blas().limit(limits=1, user_api="blas")
             self._executor = ThreadPoolExecutor(self.n_threads - 1)
         return self
 
     def __exit__(self, *exc_info):
         if self._executor is not None:
             self._executor.shutdown()
-            self._blas_limit.restore_original_limits()
-            self._executor = self._blas_limit = None
+        self._blas_limit.restore_original_limits()
+        self._executor = self._blas_limit = None
 
     def map(self, function, items):
         """``[function(item) for item in items]``, concurrently when possible.

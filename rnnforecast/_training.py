@@ -12,7 +12,7 @@ from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, globa
 from ._losses import LOSSES
 from ._matmul import PREDICT_BLOCK
 from ._network import Workspace, WorkspaceOptions
-from ._threads import N_SHARDS, PARALLEL_WORK, ShardPool
+from ._threads import N_SHARDS, PARALLEL_WORK, ShardPool, available_cores
 from ._time_major import gather_time_major, scatter_sample_major
 
 PREDICT_BATCH = 512
@@ -219,7 +219,7 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     Each sample's output is independent of the others: products run in
     blocks of ``PREDICT_BLOCK`` rows and the last batch is padded, so
     predicting a sample alone, in a subset or in another order gives the
-    same bits.
+    same bits. Batches are shared out between threads.
 
     Parameters
     ----------
@@ -227,6 +227,8 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     params : ndarray of shape (n_params,)
     X : ndarray of shape (n_samples, n_timesteps, n_features)
         C-contiguous, of the parameters' dtype.
+    batch_size : int, default=PREDICT_BATCH
+        Samples per forward pass; memory grows with it, not with n_samples.
 
     Returns
     -------
@@ -235,15 +237,24 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     """
     n_samples, n_timesteps = X.shape[:2]
     batch_size = min(batch_size, _round_up(n_samples, PREDICT_BLOCK))
+    shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
+    out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
+    starts = np.arange(0, n_samples, batch_size)
+    n_threads = min(N_SHARDS, available_cores(), starts.shape[0])
+    with ShardPool(n_threads) as pool:
+        pool.map(lambda group: _predict_batches(network, params, X, group,
+                                                batch_size, out),
+                 np.array_split(starts, n_threads))
+    return out
+
+
+def _predict_batches(network, params, X, starts, batch_size, out):
+    """Forward passes for the batches beginning at ``starts``, into ``out``."""
+    n_samples, n_timesteps = X.shape[:2]
     workspace = Workspace(network, n_timesteps, batch_size, params.dtype)
     views = network.split(params)
     masks = [(None, None)] * len(network.cells)
-    n_outputs = network.n_outputs
-    if network.return_sequences:
-        out = np.empty((n_samples, n_timesteps, n_outputs), dtype=params.dtype)
-    else:
-        out = np.empty((n_samples, n_outputs), dtype=params.dtype)
-    for start in range(0, n_samples, batch_size):
+    for start in starts:
         n_rows = min(batch_size, n_samples - start)
         padded = _round_up(n_rows, PREDICT_BLOCK)
         rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
@@ -251,11 +262,10 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
         gather_time_major(X, rows, buffers["X"])
         logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
         if network.return_sequences:
-            steps = logits.reshape(n_timesteps, padded, n_outputs)[:, :n_rows]
-            scatter_sample_major(steps, start, out)
+            steps = logits.reshape(n_timesteps, padded, network.n_outputs)
+            scatter_sample_major(steps[:, :n_rows], start, out)
         else:
             out[start:start + n_rows] = logits[:n_rows]
-    return out
 
 
 def _round_up(n, multiple):
