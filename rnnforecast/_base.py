@@ -216,8 +216,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             if self._input_ndim == 3:
                 self.n_features_in_ = X.shape[2]
             return X
-        check_is_fitted(self)
-        if self._input_ndim == 2 and np.ndim(_array_like(X)) == 2:
+        named = hasattr(self, "feature_names_in_")
+        if (self._input_ndim == 2 and np.ndim(_array_like(X)) == 2
+                and (named or type(X) is not np.ndarray)):
             X = validate_data(self, X, reset=False, dtype="numeric",
                               ensure_all_finite=True)
         X = check_sequences(X, dtype)
@@ -226,6 +227,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _check_shape(self, X):
         n_features = self._network.n_features
+        if self._input_ndim == 2 and n_features == 1 and X.shape[1] != self.n_timesteps_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input.")
         if X.shape[1] != self.n_timesteps_in_:
             raise ValueError(
                 f"X has {X.shape[1]} time steps, but {type(self).__name__} is "

@@ -43,17 +43,21 @@ class SimpleRNNCell:
         INITIALIZERS[recurrent_initializer](rng, weights["W_hh"])
         weights["b_h"][...] = 0.0
 
-    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout):
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
         """Shapes of the scratch arrays one sequence batch needs.
 
         The masked copy of the states ``HR`` exists only with recurrent
-        dropout; without it the kernels read ``H`` directly.
+        dropout (without it the kernels read ``H`` directly), and the
+        gradient buffers only in training.
         """
         sequence = (n_timesteps, batch, self.units)
         step = (batch, self.units)
-        return {"H": sequence, "DZ": sequence, "step": step, "dh": step,
-                "HR": sequence if recurrent_dropout else (0, 0, 0),
-                "dW_scratch": (self.units, self.units)}
+        shapes = {"H": sequence, "step": step,
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DZ=sequence, dh=step,
+                          dW_scratch=(self.units, self.units))
+        return shapes
 
     def forward(self, weights, X, h0, r, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``.

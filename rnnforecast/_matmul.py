@@ -12,7 +12,10 @@ import numpy as np
 
 from ._jit import kernel
 
-PREDICT_BLOCK = 16
+# Rows per block in prediction. Any fixed size makes rows independent; 4
+# keeps one-window padding small while 4-row products run at nearly the
+# speed of larger ones (benchmarks/README.md, "Prediction blocks").
+PREDICT_BLOCK = 4
 
 
 @kernel

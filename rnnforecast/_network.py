@@ -8,6 +8,7 @@ is ``logits = h W_hy + b_y`` on the last layer's states, at the last time
 step (``return_sequences=False``) or at every step (``True``).
 """
 
+import threading
 from math import prod
 
 import numpy as np
@@ -19,6 +20,9 @@ from ._parameters import ParameterLayout
 from ._time_major import multiply_by_step_mask
 
 HEAD_NAMES = ("W_hy", "b_y")
+
+# Prediction workspaces up to this many sequences are cached per thread.
+SMALL_PREDICTION = 64
 
 
 class RecurrentNetwork:
@@ -83,6 +87,34 @@ class RecurrentNetwork:
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
         return flat
 
+    def prediction_scratch(self, params, n_timesteps, batch):
+        """A ``Workspace`` and parameter views for prediction.
+
+        Small ones are kept per thread and reused while ``params`` is the
+        same array, so a one-window prediction allocates nothing; each
+        thread has its own, so concurrent predictions never share buffers.
+        """
+        key = (n_timesteps, batch, params.dtype)
+        cached = getattr(self._scratch, "prediction", None)
+        if cached is not None and cached[0] is params and cached[1] == key:
+            return cached[2], cached[3]
+        workspace = Workspace(self, n_timesteps, batch, params.dtype)
+        views = self.split(params)
+        if batch <= SMALL_PREDICTION:
+            self._scratch.prediction = (params, key, workspace, views)
+        return workspace, views
+
+    @property
+    def _scratch(self):
+        if "_thread_scratch" not in self.__dict__:
+            self._thread_scratch = threading.local()
+        return self._thread_scratch
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_thread_scratch", None)
+        return state
+
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of one forward pass, a measure of a batch's work."""
         per_step = sum(c.units * (c.units + c.n_inputs) for c in self.cells)
@@ -101,19 +133,21 @@ class RecurrentNetwork:
         layers = []
         for index, layer in enumerate(self.cells):
             shapes = layer.buffer_shapes(n_timesteps, batch,
-                                         options.recurrent_dropout)
+                                         options.recurrent_dropout,
+                                         options.training)
             inputs = (n_timesteps, batch, layer.n_inputs)
             shapes["input"] = inputs if options.dropout else (0, 0, 0)
             shapes["dinput"] = inputs if index > 0 and options.training else (0, 0, 0)
             shapes["h0"] = (batch, layer.units)
             layers.append(shapes)
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
-        width = self.n_outputs if options.target_width is None else options.target_width
-        shared = {"X": (n_timesteps, batch, self.n_features),
-                  "dH": (n_timesteps, batch, self.units[-1]),
-                  "logits": rows, "dlogits": rows,
-                  "targets": (rows[0], width), "weights": (rows[0],),
+        shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
                   "no_gradient": (0, 0, 0), "no_mask": (0, 0)}
+        if options.training:
+            width = options.target_width or self.n_outputs
+            shared.update(dH=(n_timesteps, batch, self.units[-1]),
+                          dlogits=rows, targets=(rows[0], width),
+                          weights=(rows[0],))
         return shared, layers
 
     def forward(self, params, buffers, masks, block=0):
@@ -245,10 +279,15 @@ class Workspace:
         self._n_timesteps = n_timesteps
         self._options = options or WorkspaceOptions()
         shared, layers = network.buffer_shapes(n_timesteps, max_batch, self._options)
-        self._shared = {name: np.zeros(prod(shape), dtype=dtype)
-                        for name, shape in shared.items()}
-        self._layers = [{name: np.zeros(prod(shape), dtype=dtype)
-                         for name, shape in shapes.items()} for shapes in layers]
+        sizes = [prod(shape) for shapes in [shared] + layers
+                 for shape in shapes.values()]
+        # One zeroed block, carved into arrays: initial states must be zero,
+        # and one allocation keeps a one-window prediction cheap.
+        block = np.zeros(sum(sizes), dtype=dtype)
+        offsets = np.cumsum([0] + sizes)
+        arrays = iter(block[a:b] for a, b in zip(offsets[:-1], offsets[1:]))
+        self._shared = {name: next(arrays) for name in shared}
+        self._layers = [{name: next(arrays) for name in shapes} for shapes in layers]
         self._views = {}
 
     def for_batch(self, batch):

@@ -240,6 +240,9 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
     starts = np.arange(0, n_samples, batch_size)
+    if starts.shape[0] == 1 and not _blas_may_thread(network, X.shape[2]):
+        _predict_batches(network, params, X, starts, batch_size, out)
+        return out
     n_threads = min(N_SHARDS, available_cores(), starts.shape[0])
     with ShardPool(n_threads) as pool:
         pool.map(lambda group: _predict_batches(network, params, X, group,
@@ -248,17 +251,30 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     return out
 
 
+def _blas_may_thread(network, n_features):
+    """Whether OpenBLAS could split a ``PREDICT_BLOCK``-row product between
+    threads, which would make its bits depend on the BLAS thread setting.
+
+    OpenBLAS runs a product single-threaded when ``m * n * k`` is at most
+    262,144 (its ``SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD``). When
+    every product of a small prediction is below that, the thread limit,
+    which costs more than the whole forward pass of a small network, is
+    skipped.
+    """
+    widest = max(network.units + (n_features, network.n_outputs))
+    return PREDICT_BLOCK * widest * widest > 262_144
+
+
 def _predict_batches(network, params, X, starts, batch_size, out):
     """Forward passes for the batches beginning at ``starts``, into ``out``."""
     n_samples, n_timesteps = X.shape[:2]
-    workspace = Workspace(network, n_timesteps, batch_size, params.dtype)
-    views = network.split(params)
+    workspace, views = network.prediction_scratch(params, n_timesteps, batch_size)
     masks = [(None, None)] * len(network.cells)
     for start in starts:
         n_rows = min(batch_size, n_samples - start)
         padded = _round_up(n_rows, PREDICT_BLOCK)
-        rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
         buffers = workspace.for_batch(padded)
+        rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
         gather_time_major(X, rows, buffers["X"])
         logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
         if network.return_sequences:

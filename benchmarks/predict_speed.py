@@ -1,0 +1,67 @@
+"""Inference speed of rnnforecast against PyTorch, side by side.
+
+One-window latency through the public API (``model.predict(X[:1])``, input
+validation included) against ``torch.nn.RNN`` + ``nn.Linear`` under
+``torch.no_grad()`` on the same window; and throughput for 100,000 windows.
+Median of many calls; ratio above 1 means rnnforecast is faster.
+
+    python benchmarks/predict_speed.py [--units 16 32 64 128 256]
+"""
+
+import argparse
+import statistics
+import time
+import warnings
+
+import numpy as np
+
+from rnnforecast import SimpleRNNRegressor
+
+from train_speed import make_data
+
+
+def median_seconds(function, repeats):
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[16, 32, 64, 128, 256])
+    parser.add_argument("--n", type=int, default=100_000)
+    args = parser.parse_args()
+    import torch
+
+    X, y = make_data(args.n, 29)
+    print(f"T=29, 1 feature, float32; torch {torch.__version__} "
+          f"({torch.get_num_threads()} threads)")
+    print(f"{'units':>6} {'1 window us':>12} {'torch us':>9} {'ratio':>6}   "
+          f"{args.n} windows ms {'torch ms':>9} {'ratio':>6}")
+    for units in args.units:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = SimpleRNNRegressor(units=units, max_iter=1, random_state=0).fit(X[:256], y[:256])
+        rnn = torch.nn.RNN(1, units, batch_first=True)
+        head = torch.nn.Linear(units, 1)
+
+        def torch_forward(batch):
+            with torch.no_grad():
+                out, _ = rnn(torch.from_numpy(batch))
+                return head(out[:, -1]).numpy()
+
+        one = X[:1]
+        ours_one = median_seconds(lambda: model.predict(one), 300) * 1e6
+        torch_one = median_seconds(lambda: torch_forward(one), 300) * 1e6
+        ours_all = median_seconds(lambda: model.predict(X), 3) * 1e3
+        torch_all = median_seconds(lambda: torch_forward(X), 3) * 1e3
+        print(f"{units:>6} {ours_one:>12.1f} {torch_one:>9.1f} {torch_one / ours_one:>6.2f}   "
+              f"{ours_all:>18.1f} {torch_all:>9.1f} {torch_all / ours_all:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
