@@ -11,20 +11,22 @@ from ._jit import kernel
 @kernel
 def gather_time_major(X, rows, out):
     """``out[t, i] = X[rows[i], t]`` for a batch of sample indices ``rows``."""
-    n_timesteps = X.shape[1]
+    n_timesteps, n_features = X.shape[1], X.shape[2]
     for i in range(rows.shape[0]):
         source = X[rows[i]]
         for t in range(n_timesteps):
-            out[t, i, :] = source[t]
+            for f in range(n_features):
+                out[t, i, f] = source[t, f]
 
 
 @kernel
 def scatter_sample_major(values, start, out):
     """``out[start + i, t] = values[t, i]``: the inverse of the gather."""
-    n_timesteps, batch = values.shape[0], values.shape[1]
+    n_timesteps, batch, width = values.shape
     for i in range(batch):
         for t in range(n_timesteps):
-            out[start + i, t, :] = values[t, i]
+            for k in range(width):
+                out[start + i, t, k] = values[t, i, k]
 
 
 @kernel
