@@ -6,7 +6,12 @@ is timed after a warm-up epoch; the median of ``--repeats`` epochs is
 reported, with the ratio torch / rnnforecast (above 1: rnnforecast is
 faster). Torch is optional; without it only rnnforecast is timed.
 
-    python benchmarks/train_speed.py [--units 16 32 64 128 256] [--n 10000]
+    python benchmarks/train_speed.py [--units 16 32 64 128 256] [--n 10000] \
+        [--plot benchmarks/train_speed.png]
+
+Targets (from the speed issue): at least 3x faster than torch at units <= 64,
+2x at 128, 1.2x at 256; the last column says whether each is met. Keras is
+not installed here; it is left out rather than guessed.
 """
 
 import argparse
@@ -73,6 +78,7 @@ def main():
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--timesteps", type=int, default=29)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--plot", help="save a PNG of ms/epoch against units")
     args = parser.parse_args()
     try:
         import torch
@@ -82,12 +88,44 @@ def main():
         peer = "torch not installed"
     print(f"{platform.processor() or platform.machine()}, {peer}; "
           f"N={args.n}, T={args.timesteps}, batch 64, float32")
-    print(f"{'units':>6} {'rnnforecast ms':>15} {'torch ms':>10} {'torch/ours':>11}")
+    print(f"{'units':>6} {'rnnforecast ms':>15} {'torch ms':>10} {'torch/ours':>11} "
+          f"{'target':>7}")
     X, y = make_data(args.n, args.timesteps)
+    rows = []
     for units in args.units:
         ours = time_rnnforecast(X, y, units, args.repeats) * 1e3
         theirs = time_torch(X, y, units, args.repeats) * 1e3 if torch else float("nan")
-        print(f"{units:>6} {ours:>15.1f} {theirs:>10.1f} {theirs / ours:>11.2f}")
+        target = target_ratio(units)
+        verdict = "met" if theirs / ours >= target else "MISSED"
+        print(f"{units:>6} {ours:>15.1f} {theirs:>10.1f} {theirs / ours:>11.2f} "
+              f"{target:>5.1f}x {verdict}")
+        rows.append((units, ours, theirs))
+    if args.plot:
+        save_plot(rows, args.plot, peer)
+
+
+def target_ratio(units):
+    return 3.0 if units <= 64 else 2.0 if units <= 128 else 1.2
+
+
+def save_plot(rows, path, peer):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    units, ours, theirs = zip(*rows)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(units, ours, "o-", label="rnnforecast")
+    ax.plot(units, theirs, "s--", label=peer)
+    ax.set(xscale="log", yscale="log", xlabel="units",
+           ylabel="ms per epoch (N=10,000, T=29, batch 64)",
+           title="SimpleRNN training, float32, 2 cores")
+    ax.set_xticks(units, [str(u) for u in units])
+    ax.minorticks_off()
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
 
 
 if __name__ == "__main__":
