@@ -2,8 +2,9 @@
 and batched prediction.
 
 Nothing here knows scikit-learn. A :class:`TrainingStep` owns the gradient
-vector, the scratch workspace and the dropout masks of one fit; the
+vector, the per-shard workspaces and the dropout masks of one fit; the
 estimator's epoch loop calls :func:`run_epoch` and decides when to stop.
+:func:`predict_logits` runs the network forward for prediction.
 """
 
 import numpy as np
