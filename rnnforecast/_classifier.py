@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.metrics import accuracy_score
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseRecurrentEstimator, flatten_steps
 
@@ -211,7 +211,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         """
         if not self.return_sequences:
             return super().score(X, y, sample_weight=sample_weight)
-        check_is_fitted(self)
+        self._check_fitted()
         predicted = self.predict(X)
         y = np.asarray(y)
         weights = None if sample_weight is None else np.repeat(
