@@ -4,14 +4,16 @@ Same problem for every contender: N windows of T steps, 1 feature, one
 output, batch 64, Adam lr 1e-3, global-norm clipping 1.0, float32. One epoch
 is timed after a warm-up epoch; the median of ``--repeats`` epochs is
 reported, with the ratio torch / rnnforecast (above 1: rnnforecast is
-faster). Torch is optional; without it only rnnforecast is timed.
+faster). Torch and Keras 3 (``SimpleRNN`` + ``Dense``, ``model.fit`` one
+epoch at a time, Adam with ``global_clipnorm=1.0``) are optional; a peer
+that is not installed is reported as such.
 
     python benchmarks/train_speed.py [--units 16 32 64 128 256] [--n 10000] \
         [--plot benchmarks/train_speed.png]
 
 Targets (from the speed issue): at least 3x faster than torch at units <= 64,
-2x at 128, 1.2x at 256; the last column says whether each is met. Keras is
-not installed here; it is left out rather than guessed.
+2x at 128, 1.2x at 256, and faster than Keras at every size; the last column
+says whether each is met.
 """
 
 import argparse
@@ -72,6 +74,34 @@ def time_torch(X, y, units, repeats):
     return statistics.median(times)
 
 
+def time_keras(X, y, units, repeats):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=X.shape[1:]),
+                              keras.layers.SimpleRNN(units),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3,
+                                                  global_clipnorm=1.0),
+                  loss="mse")
+    epoch = lambda: model.fit(X, y, batch_size=64, epochs=1, shuffle=True, verbose=0)
+    epoch()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        epoch()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def keras_version():
+    try:
+        import keras
+    except ImportError:
+        return None
+    return keras.__version__
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, nargs="+", default=[16, 32, 64, 128, 256])
@@ -88,36 +118,43 @@ def main():
         peer = "torch not installed"
     print(f"{platform.processor() or platform.machine()}, {peer}; "
           f"N={args.n}, T={args.timesteps}, batch 64, float32")
+    keras_peer = keras_version()
+    print(f"Keras: {keras_peer or 'not installed'}")
     print(f"{'units':>6} {'rnnforecast ms':>15} {'torch ms':>10} {'torch/ours':>11} "
-          f"{'target':>7}")
+          f"{'target':>7}       {'keras ms':>9} {'keras/ours':>11}")
     X, y = make_data(args.n, args.timesteps)
     rows = []
     for units in args.units:
         ours = time_rnnforecast(X, y, units, args.repeats) * 1e3
         theirs = time_torch(X, y, units, args.repeats) * 1e3 if torch else float("nan")
+        keras_ms = time_keras(X, y, units, args.repeats) * 1e3 if keras_peer else float("nan")
         target = target_ratio(units)
         verdict = "met" if theirs / ours >= target else "MISSED"
+        keras_verdict = "" if not keras_peer else "met" if keras_ms > ours else "MISSED"
         print(f"{units:>6} {ours:>15.1f} {theirs:>10.1f} {theirs / ours:>11.2f} "
-              f"{target:>5.1f}x {verdict}")
-        rows.append((units, ours, theirs))
+              f"{target:>5.1f}x {verdict:<6} {keras_ms:>9.1f} {keras_ms / ours:>11.2f} "
+              f"{keras_verdict}")
+        rows.append((units, ours, theirs, keras_ms))
     if args.plot:
-        save_plot(rows, args.plot, peer)
+        save_plot(rows, args.plot, peer, keras_peer)
 
 
 def target_ratio(units):
     return 3.0 if units <= 64 else 2.0 if units <= 128 else 1.2
 
 
-def save_plot(rows, path, peer):
+def save_plot(rows, path, peer, keras_peer):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    units, ours, theirs = zip(*rows)
+    units, ours, theirs, keras_ms = zip(*rows)
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(units, ours, "o-", label="rnnforecast")
     ax.plot(units, theirs, "s--", label=peer)
+    if keras_peer:
+        ax.plot(units, keras_ms, "^:", label=f"Keras {keras_peer} (TensorFlow)")
     ax.set(xscale="log", yscale="log", xlabel="units",
            ylabel="ms per epoch (N=10,000, T=29, batch 64)",
            title="SimpleRNN training, float32, 2 cores")
