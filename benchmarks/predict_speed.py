@@ -10,25 +10,13 @@ issue's target is 4x for one window; the last column says whether it is met.
 """
 
 import argparse
-import statistics
-import time
 import warnings
 
 import numpy as np
 
 from rnnforecast import SimpleRNNRegressor
 
-from train_speed import make_data
-
-
-def median_seconds(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from train_speed import make_data, median_seconds
 
 
 def main():

@@ -34,16 +34,21 @@ def make_data(n, n_timesteps, seed=0):
     return np.ascontiguousarray(X[:, :, None], dtype=np.float32), y.astype(np.float32)
 
 
-def time_rnnforecast(X, y, units, repeats):
-    model = SimpleRNNRegressor(units=units, batch_size=64, clipnorm=1.0,
-                               learning_rate_init=1e-3, random_state=0)
-    model.partial_fit(X, y)
+def median_seconds(function, repeats):
+    """Median wall time of ``repeats`` calls, after one untimed warm-up call."""
+    function()
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        model.partial_fit(X, y)
+        function()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def time_rnnforecast(X, y, units, repeats):
+    model = SimpleRNNRegressor(units=units, batch_size=64, clipnorm=1.0,
+                               learning_rate_init=1e-3, random_state=0)
+    return median_seconds(lambda: model.partial_fit(X, y), repeats)
 
 
 def time_torch(X, y, units, repeats):
@@ -65,13 +70,7 @@ def time_torch(X, y, units, repeats):
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
 
-    epoch()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        epoch()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return median_seconds(epoch, repeats)
 
 
 def time_keras(X, y, units, repeats):
@@ -84,14 +83,9 @@ def time_keras(X, y, units, repeats):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3,
                                                   global_clipnorm=1.0),
                   loss="mse")
-    epoch = lambda: model.fit(X, y, batch_size=64, epochs=1, shuffle=True, verbose=0)
-    epoch()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        epoch()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return median_seconds(
+        lambda: model.fit(X, y, batch_size=64, epochs=1, shuffle=True, verbose=0),
+        repeats)
 
 
 def keras_version():
