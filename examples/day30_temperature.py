@@ -24,15 +24,10 @@ from sklearn.preprocessing import StandardScaler
 
 from rnnforecast import SimpleRNNRegressor
 from rnnforecast.datasets import load_daily_min_temperatures
+from rnnforecast.windows import make_windows
 
 WINDOW = 29
 TEST_FRACTION = 0.2
-
-
-def day30_windows(series, window=WINDOW):
-    """Rows of ``window`` consecutive days (X) and the day after (y)."""
-    days = np.lib.stride_tricks.sliding_window_view(series, window + 1)
-    return np.ascontiguousarray(days[:, :window]), days[:, window]
 
 
 def chronological_split(X, y, test_fraction=TEST_FRACTION):
@@ -60,7 +55,8 @@ def rmse(predicted, actual):
 
 def main():
     temperatures = load_daily_min_temperatures()
-    X, y = day30_windows(temperatures.to_numpy())
+    X, y, _ = make_windows(temperatures, WINDOW)
+    X = X[:, :, 0]  # univariate windows, one column per day
     X_train, X_test, y_train, y_test = chronological_split(X, y)
     print(f"{len(y)} windows of {WINDOW} days; training on {len(y_train)}, "
           f"testing on the last {len(y_test)} "

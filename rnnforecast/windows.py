@@ -1,0 +1,132 @@
+"""Turning a time series into supervised windows.
+
+``make_windows`` is the step every forecaster here starts from: each row
+holds ``window_length`` consecutive observations of every column as input
+and the next ``horizon`` values of the target as output, labelled by the
+time of its first forecast step.
+"""
+
+from collections import namedtuple
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+Windows = namedtuple("Windows", ["X", "y", "index"])
+Windows.__doc__ = """Supervised windows cut from a series.
+
+X : ndarray of shape (n_windows, window_length, n_columns)
+    Inputs; the target is column 0, other columns follow in order.
+y : ndarray of shape (n_windows,) or (n_windows, horizon)
+    The next ``horizon`` values of the target after each window.
+index : pandas.Index of length n_windows
+    The time (or position) of the first value each row forecasts.
+"""
+
+
+def check_positive_int(value, name):
+    """Return ``value`` if it is an int >= 1, else raise naming ``name``."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
+    return int(value)
+
+
+def as_frame(data, target=None):
+    """Read ``data`` as a DataFrame whose first column is the target.
+
+    Accepts a Series, a DataFrame (``target`` names the target column,
+    default the first) or an array of shape (n_times,) or (n_times,
+    n_columns). Checks that the index is sorted, unique and the values
+    finite.
+    """
+    if isinstance(data, pd.Series):
+        frame = data.to_frame(name=data.name if data.name is not None else "y")
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+    else:
+        values = np.asarray(data)
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                f"Expected a series of shape (n_times,) or (n_times, n_columns), "
+                f"got an array with {values.ndim} dimensions.")
+        frame = pd.DataFrame(values.reshape(len(values), -1))
+    if target is not None:
+        if target not in frame.columns:
+            raise ValueError(f"Target column {target!r} is not in the data; "
+                             f"columns are {list(frame.columns)}.")
+        frame = frame[[target] + [c for c in frame.columns if c != target]]
+    check_time_index(frame.index)
+    numeric = frame.apply(pd.to_numeric, errors="coerce")
+    bad = [c for c in frame.columns if numeric[c].isna().any() or
+           not np.isfinite(numeric[c].to_numpy(dtype=float)).all()]
+    if bad:
+        raise ValueError(f"Column(s) {bad} contain NaN, infinite or non-numeric "
+                         "values; fill or drop them first.")
+    return numeric.astype(float)
+
+
+def check_time_index(index):
+    """Raise a ValueError unless ``index`` is sorted and has no duplicates."""
+    if index.has_duplicates:
+        duplicated = index[index.duplicated()].unique()[:3].tolist()
+        raise ValueError(f"The index has duplicated timestamps, e.g. {duplicated}.")
+    if not index.is_monotonic_increasing:
+        raise ValueError("The index is not sorted in increasing order; sort it "
+                         "(e.g. series.sort_index()) first.")
+
+
+def make_windows(data, window_length, horizon=1, *, target=None):
+    """Cut a series into (window, next values) pairs.
+
+    Row ``i`` holds observations ``i .. i + window_length - 1`` of every
+    column as input and the target's observations ``i + window_length ..
+    i + window_length + horizon - 1`` as output: "predict day 30 from days
+    1-29" is ``window_length=29, horizon=1``.
+
+    Parameters
+    ----------
+    data : pandas.Series, pandas.DataFrame or array-like
+        The series, oldest first; shape (n_times,) or (n_times, n_columns).
+        Extra columns of a DataFrame are exogenous inputs: they enter the
+        windows as features next to the target.
+    window_length : int
+        Observations per input window.
+    horizon : int, default=1
+        How many following values of the target each row predicts.
+    target : column label, default=None
+        The target column of a DataFrame; the first column by default.
+
+    Returns
+    -------
+    windows : Windows
+        ``X`` of shape (n_windows, window_length, n_columns), ``y`` of shape
+        (n_windows,) when ``horizon == 1`` else (n_windows, horizon), and
+        ``index``, the time of the first forecast step of each row, with
+        ``n_windows = n_times - window_length - horizon + 1``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rnnforecast.windows import make_windows
+    >>> days = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0],
+    ...                  index=pd.date_range("2024-01-01", periods=5))
+    >>> X, y, index = make_windows(days, window_length=3)
+    >>> X.shape, y.tolist(), [str(t.date()) for t in index]
+    ((2, 3, 1), [4.0, 5.0], ['2024-01-04', '2024-01-05'])
+    """
+    window_length = check_positive_int(window_length, "window_length")
+    horizon = check_positive_int(horizon, "horizon")
+    frame = as_frame(data, target)
+    n_windows = len(frame) - window_length - horizon + 1
+    if n_windows < 1:
+        raise ValueError(
+            f"The series has {len(frame)} observations, fewer than window_length "
+            f"+ horizon = {window_length + horizon}: no window fits.")
+    values = frame.to_numpy()
+    X = np.lib.stride_tricks.sliding_window_view(
+        values[:n_windows + window_length - 1], window_length, axis=0)
+    X = np.ascontiguousarray(X.transpose(0, 2, 1))
+    targets = np.lib.stride_tricks.sliding_window_view(
+        values[window_length:, 0], horizon)[:n_windows]
+    y = targets[:, 0].copy() if horizon == 1 else np.ascontiguousarray(targets)
+    return Windows(X, y, frame.index[window_length:window_length + n_windows])
