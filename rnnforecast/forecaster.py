@@ -1,0 +1,284 @@
+"""Forecasting a pandas series with any scikit-learn regressor on windows."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._simple_rnn import SimpleRNNRegressor
+from .windows import as_frame, check_positive_int, make_windows
+
+
+class WindowForecaster(BaseEstimator):
+    """Forecast a series from its last ``window_length`` observations.
+
+    The series (and any exogenous columns) is cut into windows with
+    :func:`~rnnforecast.windows.make_windows` and ``estimator`` learns the
+    next ``horizon`` values from each window. Forecasts come back as a pandas
+    Series indexed by the dates that follow the series, at its frequency.
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        Any scikit-learn regressor; ``SimpleRNNRegressor()`` when None.
+        Regressors that accept 3-D input get windows of shape (n_windows,
+        window_length, n_columns); others get them flattened to (n_windows,
+        window_length * n_columns). Regressors without multi-output support
+        are wrapped in ``MultiOutputRegressor`` for the direct strategy.
+    window_length : int, default=29
+        Observations per input window.
+    horizon : int, default=1
+        Steps the direct strategy learns at once, and the default number of
+        steps ``predict`` returns.
+    strategy : {"direct", "recursive"}, default="direct"
+        "direct": one model predicts all ``horizon`` steps from the window.
+        "recursive": a one-step model whose forecasts are fed back as inputs,
+        for any number of steps.
+    scaler : "standard" or None, default="standard"
+        "standard" standardises the target and each exogenous column with
+        statistics of the training series, so a network trains on raw °C or
+        passenger counts; forecasts are returned in the original units.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted regressor (wrapped for multi-output where needed).
+    target_name_ : hashable
+        Name of the target series.
+    exog_names_ : list
+        Names of the exogenous columns seen in ``fit``.
+    last_window_ : ndarray of shape (window_length, n_columns)
+        The scaled end of the training series, the start of every forecast.
+    last_time_ : timestamp or int
+        Time of the last training observation.
+    freq_ : pandas offset or int
+        Spacing of the series: a pandas frequency, or the integer step of a
+        RangeIndex-like index.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from rnnforecast.datasets import load_daily_min_temperatures
+    >>> from rnnforecast.forecaster import WindowForecaster
+    >>> y = load_daily_min_temperatures()
+    >>> forecaster = WindowForecaster(Ridge(), window_length=29, horizon=3).fit(y)
+    >>> forecast = forecaster.predict()
+    >>> [str(day.date()) for day in forecast.index]
+    ['1991-01-01', '1991-01-02', '1991-01-03']
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [None, HasMethods(["fit", "predict"])],
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "strategy": [StrOptions({"direct", "recursive"})],
+        "scaler": [StrOptions({"standard"}), None],
+    }
+
+    def __init__(self, estimator=None, window_length=29, horizon=1,
+                 strategy="direct", scaler="standard"):
+        self.estimator = estimator
+        self.window_length = window_length
+        self.horizon = horizon
+        self.strategy = strategy
+        self.scaler = scaler
+
+    def fit(self, y, X=None):
+        """Learn to forecast ``y`` from its past (and past exogenous ``X``).
+
+        Parameters
+        ----------
+        y : pandas.Series or array-like of shape (n_times,)
+            The target, oldest first, with a regular DatetimeIndex or an
+            evenly spaced integer index (a plain array gets 0, 1, 2, ...).
+        X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
+            Exogenous columns observed at the same times; with the recursive
+            strategy their future values must be passed to ``predict``.
+
+        Returns
+        -------
+        self : WindowForecaster
+        """
+        self._validate_params()
+        frame = self._frame(y, X)
+        self.freq_ = series_frequency(frame.index)
+        steps = self.horizon if self.strategy == "direct" else 1
+        self._scaler = None if self.scaler is None else StandardScaler().fit(frame)
+        scaled = self._scale(frame)
+        X_windows, y_windows, _ = make_windows(scaled, self.window_length, steps)
+        self.estimator_ = self._regressor(steps).fit(self._inputs(X_windows), y_windows)
+        self.last_window_ = scaled.to_numpy()[-self.window_length:]
+        self.last_time_ = frame.index[-1]
+        return self
+
+    def predict(self, steps=None, X=None):
+        """Forecast the ``steps`` values that follow the training series.
+
+        Parameters
+        ----------
+        steps : int, default=None
+            How many steps; ``horizon`` when None. The direct strategy can
+            forecast at most ``horizon`` steps.
+        X : pandas.DataFrame or array-like of shape (steps, n_exog), default=None
+            Future exogenous values; required by the recursive strategy when
+            the model was fitted with exogenous columns.
+
+        Returns
+        -------
+        forecast : pandas.Series of length ``steps``
+            Indexed by the times after the series, named like the target.
+        """
+        check_is_fitted(self)
+        steps = self.horizon if steps is None else check_positive_int(steps, "steps")
+        if self.strategy == "direct" and steps > self.horizon:
+            raise ValueError(
+                f"A direct forecaster fitted with horizon={self.horizon} predicts at "
+                f"most {self.horizon} steps, got steps={steps}. Refit with a larger "
+                "horizon or use strategy='recursive'.")
+        future = self._future_exog(X, steps)
+        values = self.forecast_windows(self.last_window_[np.newaxis], steps, future)[0]
+        index = future_index(self.last_time_, self.freq_, steps)
+        return pd.Series(values, index=index, name=self.target_name_)
+
+    def forecast_windows(self, windows, steps, future_exog=None):
+        """Forecasts in original units from scaled windows; for backtests.
+
+        Parameters
+        ----------
+        windows : ndarray of shape (n_origins, window_length, n_columns)
+            Scaled windows, as ``scale`` gives them.
+        steps : int
+        future_exog : ndarray of shape (n_origins, steps, n_exog), default=None
+            Scaled future exogenous values, for the recursive strategy.
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n_origins, steps)
+        """
+        if self.strategy == "direct":
+            scaled = self.estimator_.predict(self._inputs(windows))
+            scaled = scaled.reshape(len(windows), -1)[:, :steps]
+        else:
+            scaled = self._recursive(windows, steps, future_exog)
+        return self._unscale_target(scaled)
+
+    def scale(self, frame):
+        """Scale a frame laid out as in ``fit`` (target first) with its statistics."""
+        return self._scale(frame)
+
+    def _recursive(self, windows, steps, future_exog):
+        windows = windows.copy()
+        out = np.empty((len(windows), steps))
+        for step in range(steps):
+            out[:, step] = self.estimator_.predict(self._inputs(windows)).reshape(-1)
+            windows = np.roll(windows, -1, axis=1)
+            windows[:, -1, 0] = out[:, step]
+            if windows.shape[2] > 1:
+                windows[:, -1, 1:] = future_exog[:, step]
+        return out
+
+    def _frame(self, y, X):
+        frame, self.target_name_, self.exog_names_ = target_frame(y, X)
+        return frame
+
+    def _future_exog(self, X, steps):
+        if not self.exog_names_ or self.strategy == "direct":
+            return None
+        if X is None:
+            raise ValueError(
+                f"The model was fitted with exogenous columns {self.exog_names_}: the "
+                f"recursive strategy needs their next {steps} values in predict(X=...).")
+        exog = np.asarray(X[self.exog_names_] if isinstance(X, pd.DataFrame) else X,
+                          dtype=float).reshape(-1, len(self.exog_names_))
+        if len(exog) < steps or not np.isfinite(exog[:steps]).all():
+            raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
+        padded = np.column_stack([np.zeros(steps), exog[:steps]])
+        return self._scale_values(padded)[np.newaxis, :, 1:]
+
+    def _base_estimator(self):
+        return SimpleRNNRegressor() if self.estimator is None else self.estimator
+
+    def _regressor(self, steps):
+        regressor = clone(self._base_estimator())
+        if steps > 1 and not get_tags(regressor).target_tags.multi_output:
+            regressor = MultiOutputRegressor(regressor)
+        return regressor
+
+    def _inputs(self, windows):
+        if get_tags(self._base_estimator()).input_tags.three_d_array:
+            return windows
+        return windows.reshape(len(windows), -1)
+
+    def _scale(self, frame):
+        return pd.DataFrame(self._scale_values(frame.to_numpy(dtype=float)),
+                            index=frame.index, columns=frame.columns)
+
+    def _scale_values(self, values):
+        if self._scaler is None:
+            return values
+        return (values - self._scaler.mean_) / self._scaler.scale_
+
+    def _unscale_target(self, values):
+        if self._scaler is None:
+            return values
+        return values * self._scaler.scale_[0] + self._scaler.mean_[0]
+
+
+def target_frame(y, X=None):
+    """One frame of the target (first column) and exogenous columns.
+
+    Returns ``(frame, target_name, exog_names)``; checks as ``make_windows``
+    does (sorted, unique times, finite numbers) and that ``X`` shares
+    ``y``'s times.
+    """
+    frame = as_frame(y)
+    if frame.shape[1] != 1:
+        raise ValueError("y must be a single series; pass other columns as X.")
+    if X is None:
+        return frame, frame.columns[0], []
+    exog = as_frame(X)
+    if len(exog) != len(frame):
+        raise ValueError(f"X has {len(exog)} rows but y has {len(frame)}.")
+    if isinstance(X, (pd.DataFrame, pd.Series)) and not exog.index.equals(frame.index):
+        raise ValueError("X must have the same index (times) as y.")
+    exog.index = frame.index
+    return pd.concat([frame, exog], axis=1), frame.columns[0], list(exog.columns)
+
+
+def series_frequency(index):
+    """The regular spacing of a time index: a pandas offset or an int step.
+
+    Raises a ValueError naming the problem for gaps or irregular spacing.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            steps = pd.Series(index[1:] - index[:-1])
+            common = steps.mode().iloc[0] if len(steps) else None
+            gaps = index[1:][np.asarray(steps != common)][:3]
+            raise ValueError(
+                "The series has no regular frequency" +
+                (f" (irregular steps before {[str(t) for t in gaps]})" if len(gaps) else "") +
+                "; reindex it to a regular frequency and fill the gaps, e.g. "
+                "y.asfreq('D').interpolate().")
+        return pd.tseries.frequencies.to_offset(freq)
+    if pd.api.types.is_integer_dtype(index):
+        steps = np.diff(np.asarray(index))
+        if len(steps) and not (steps == steps[0]).all():
+            raise ValueError("The integer index is not evenly spaced; reindex it.")
+        return int(steps[0]) if len(steps) else 1
+    raise ValueError("The index must be a DatetimeIndex or evenly spaced integers, "
+                     f"got {type(index).__name__}.")
+
+
+def future_index(last, freq, steps):
+    """The ``steps`` times after ``last`` at spacing ``freq``."""
+    if isinstance(freq, int):
+        return pd.RangeIndex(last + freq, last + freq * (steps + 1), freq)
+    return pd.date_range(last + freq, periods=steps, freq=freq)

@@ -1,0 +1,107 @@
+"""WindowForecaster and backtest: dates, strategies, scaling, refusals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression, Ridge
+
+from rnnforecast import SimpleRNNRegressor
+from rnnforecast.backtest import backtest
+from rnnforecast.forecaster import WindowForecaster
+
+
+def _ar_series(n=300, freq="D", start="2021-01-01"):
+    rng = np.random.RandomState(0)
+    values = np.zeros(n)
+    for t in range(2, n):
+        values[t] = 0.6 * values[t - 1] - 0.2 * values[t - 2] + rng.normal()
+    index = pd.date_range(start, periods=n, freq=freq) if freq else pd.RangeIndex(n)
+    return pd.Series(100 + 10 * values, index=index, name="load")
+
+
+@pytest.mark.parametrize("freq,expected", [("D", "2021-10-28"), ("MS", "2046-01-01"),
+                                            ("h", "2021-01-13 12:00:00")])
+def test_forecast_is_indexed_by_the_following_dates(freq, expected):
+    y = _ar_series(freq=freq)
+    forecast = WindowForecaster(Ridge(), window_length=5, horizon=3).fit(y).predict()
+    assert forecast.name == "load" and len(forecast) == 3
+    assert str(forecast.index[0]) .startswith(expected)
+    assert forecast.index.freq == y.index.freq
+
+
+def test_range_index_and_plain_arrays():
+    y = _ar_series(freq=None)
+    forecast = WindowForecaster(Ridge(), window_length=5, strategy="recursive").fit(y).predict(4)
+    assert list(forecast.index) == [300, 301, 302, 303]
+    assert list(WindowForecaster(Ridge(), 5).fit(y.to_numpy()).predict().index) == [300]
+
+
+def test_linear_ar_process_is_recovered_without_scaling():
+    t = np.arange(200.0)
+    y = pd.Series(3.0 + 0.5 * t)
+    forecaster = WindowForecaster(LinearRegression(), window_length=3, horizon=2,
+                                  scaler=None).fit(y)
+    np.testing.assert_allclose(forecaster.predict().to_numpy(), [103.0, 103.5])
+    recursive = clone(forecaster).set_params(strategy="recursive").fit(y)
+    np.testing.assert_allclose(recursive.predict(5).to_numpy(), 103.0 + 0.5 * np.arange(5))
+
+
+def test_rnn_trains_on_raw_units_through_the_scaler():
+    y = _ar_series()
+    rnn = SimpleRNNRegressor(units=8, max_iter=30, batch_size=32, random_state=0)
+    forecast = WindowForecaster(rnn, window_length=10, horizon=2).fit(y).predict()
+    assert abs(forecast.mean() - y.mean()) < 3 * y.std()
+
+
+def test_exogenous_columns_and_their_future():
+    y = _ar_series()
+    X = pd.DataFrame({"weekday": y.index.dayofweek}, index=y.index)
+    direct = WindowForecaster(Ridge(), window_length=7, horizon=2).fit(y, X)
+    assert len(direct.predict()) == 2 and direct.exog_names_ == ["weekday"]
+    recursive = WindowForecaster(Ridge(), window_length=7, strategy="recursive").fit(y, X)
+    with pytest.raises(ValueError, match="exogenous columns"):
+        recursive.predict(3)
+    future = pd.DataFrame({"weekday": [3, 4, 5]})
+    assert len(recursive.predict(3, X=future)) == 3
+
+
+BAD = {
+    "unsorted": (lambda y: y.iloc[::-1], {}, "not sorted"),
+    "duplicated": (lambda y: pd.concat([y.iloc[:5], y.iloc[4:]]), {}, "duplicated"),
+    "nan": (lambda y: y.where(y.index != y.index[10]), {}, "NaN"),
+    "gap": (lambda y: y.drop(y.index[50]), {}, "no regular frequency"),
+    "window too long": (lambda y: y.iloc[:5], {"window_length": 5}, "no window fits"),
+    "horizon zero": (lambda y: y, {"horizon": 0}, "horizon"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_fit_refuses(case):
+    transform, params, message = BAD[case]
+    with pytest.raises(ValueError, match=message):
+        WindowForecaster(Ridge(), **{"window_length": 3, **params}).fit(transform(_ar_series()))
+
+
+def test_direct_strategy_refuses_steps_beyond_its_horizon():
+    forecaster = WindowForecaster(Ridge(), window_length=3, horizon=2).fit(_ar_series())
+    with pytest.raises(ValueError, match="at most 2 steps"):
+        forecaster.predict(3)
+
+
+def test_backtest_reports_folds_steps_and_baselines():
+    y = _ar_series()
+    result = backtest(WindowForecaster(Ridge(), window_length=7, horizon=3), y,
+                      n_splits=3, test_size=40)
+    forecasts, metrics = result.forecasts, result.metrics
+    assert set(forecasts.fold) == {1, 2, 3} and set(forecasts.step) == {1, 2, 3}
+    # Every forecast is of an actual value of the series, made before it.
+    np.testing.assert_array_equal(forecasts.actual, y[forecasts.time].to_numpy())
+    assert (forecasts.origin <= forecasts.time).all()
+    pooled = metrics[(metrics.fold == "all") & (metrics.step == "all")].set_index("model")
+    assert pooled.loc["forecast", "RMSE"] < pooled.loc["last_value", "RMSE"]
+    assert pooled.loc["forecast", "n"] == len(forecasts)
+    fold1 = forecasts[forecasts.fold == 1]
+    manual = np.sqrt(np.mean((fold1.forecast - fold1.actual) ** 2))
+    row = metrics[(metrics.fold == 1) & (metrics.step == "all") & (metrics.model == "forecast")]
+    assert row.RMSE.iloc[0] == pytest.approx(manual)
