@@ -1,0 +1,143 @@
+"""The ``rnnforecast`` command line.
+
+``rnnforecast forecast [CSV]`` backtests a windowed forecaster on a series,
+prints its errors next to naive baselines, then fits it on the whole series
+and prints (and optionally plots) the forecast. Without a CSV it uses the
+bundled Melbourne daily minimum temperatures.
+"""
+
+import argparse
+import sys
+import warnings
+
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+
+from ._simple_rnn import SimpleRNNRegressor
+from .backtest import backtest
+from .datasets import load_daily_min_temperatures
+from .forecaster import WindowForecaster
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="rnnforecast", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    forecast = commands.add_parser(
+        "forecast", help="backtest, fit and forecast a series",
+        description="Backtest a windowed forecaster, then forecast the next steps.")
+    forecast.add_argument("csv", nargs="?", help="CSV file; the bundled Melbourne "
+                          "daily minimum temperatures when omitted")
+    forecast.add_argument("--time-column", help="column of timestamps (default: the first)")
+    forecast.add_argument("--target", help="column to forecast (default: the first "
+                          "other column)")
+    forecast.add_argument("--window", type=int, default=29, help="observations per window")
+    forecast.add_argument("--horizon", type=int, default=7, help="steps to forecast")
+    forecast.add_argument("--strategy", choices=["direct", "recursive"], default="direct")
+    forecast.add_argument("--model", choices=["simple", "ridge"], default="simple",
+                          help="SimpleRNNRegressor, or Ridge on the lags")
+    forecast.add_argument("--units", type=int, default=32)
+    forecast.add_argument("--max-iter", type=int, default=200)
+    forecast.add_argument("--folds", type=int, default=3, help="backtest folds")
+    forecast.add_argument("--test-size", type=int, default=None,
+                          help="observations per backtest fold (default: a tenth "
+                          "of the series)")
+    forecast.add_argument("--seed", type=int, default=0)
+    forecast.add_argument("--plot", help="save a PNG of the forecast here")
+    forecast.add_argument("--verbose", action="store_true", help="one line per epoch")
+    return parser
+
+
+def read_series(path, time_column, target):
+    """The target as a Series indexed by parsed times, from a CSV file."""
+    frame = pd.read_csv(path)
+    time_column = time_column or frame.columns[0]
+    for name, role in ((time_column, "time column"), (target, "target")):
+        if name is not None and name not in frame.columns:
+            raise ValueError(f"{role} {name!r} is not a column of {path}; columns "
+                             f"are {list(frame.columns)}.")
+    target = target or next((c for c in frame.columns if c != time_column), None)
+    if target is None:
+        raise ValueError(f"{path} has no column besides the time column.")
+    try:
+        times = pd.to_datetime(frame[time_column])
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"Could not parse the time column {time_column!r} as dates: "
+                         f"{error}") from None
+    return pd.Series(frame[target].to_numpy(), index=pd.DatetimeIndex(times),
+                     name=target)
+
+
+def make_forecaster(args):
+    if args.model == "ridge":
+        estimator = Ridge()
+    else:
+        estimator = SimpleRNNRegressor(
+            units=args.units, batch_size=64, max_iter=args.max_iter,
+            early_stopping=True, n_iter_no_change=20, random_state=args.seed,
+            verbose=args.verbose)
+    return WindowForecaster(estimator, window_length=args.window,
+                            horizon=args.horizon, strategy=args.strategy)
+
+
+def run_forecast(args, out=None):
+    out = out or sys.stdout
+    y = (read_series(args.csv, args.time_column, args.target) if args.csv
+         else load_daily_min_temperatures())
+    if len(y) < args.window + args.horizon:
+        raise ValueError(
+            f"The series has {len(y)} observations, fewer than window + horizon = "
+            f"{args.window + args.horizon}: no window fits. Use a smaller --window.")
+    forecaster = make_forecaster(args)
+    test_size = args.test_size or max(args.horizon, len(y) // 10)
+    print(f"{y.name}: {len(y)} observations, {y.index[0]} to {y.index[-1]}", file=out)
+    print(f"Backtest: {args.folds} folds of {test_size} observations, "
+          f"window {args.window}, horizon {args.horizon} ({args.strategy})", file=out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = backtest(forecaster, y, n_splits=args.folds, test_size=test_size)
+        forecast = forecaster.fit(y).predict()
+    print_backtest(result.metrics, out)
+    print("\nForecast:", file=out)
+    print(forecast.to_frame("forecast").to_string(), file=out)
+    if args.plot:
+        save_plot(y, forecast, args.plot)
+        print(f"\nPlot saved to {args.plot}", file=out)
+    return result, forecast
+
+
+def print_backtest(metrics, out):
+    pooled = metrics[metrics.fold == "all"]
+    table = pooled.pivot(index="step", columns="model", values="RMSE")
+    table = table[["forecast", "last_value", "seasonal_naive"]]
+    table.columns = ["model RMSE", "last value RMSE", "seasonal naive RMSE"]
+    overall = pooled[pooled.step == "all"].set_index("model")
+    print(f"\nBacktest RMSE by step (MAE of the model "
+          f"{overall.loc['forecast', 'MAE']:.3f}, MAPE "
+          f"{overall.loc['forecast', 'MAPE']:.1f}%):", file=out)
+    print(table.round(3).to_string(), file=out)
+
+
+def save_plot(history, forecast, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_forecast
+
+    ax = plot_forecast(history, forecast)
+    ax.figure.tight_layout()
+    ax.figure.savefig(path, dpi=100)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run_forecast(args)
+    except (ValueError, FileNotFoundError) as error:
+        parser.exit(2, f"rnnforecast: error: {error}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The rnnforecast command line, in process and as an installed script."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnforecast.cli import main
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_default_forecast_beats_the_baselines_at_every_step(capsys, tmp_path):
+    plot = tmp_path / "forecast.png"
+    code, out = _run(capsys, "forecast", "--plot", str(plot))
+    assert code == 0 and plot.stat().st_size > 10_000
+    table = out.split("Backtest RMSE by step")[1].split("Forecast:")[0]
+    rows = [line.split() for line in table.strip().splitlines()[3:]]
+    assert [row[0] for row in rows] == ["1", "2", "3", "4", "5", "6", "7", "all"]
+    for step, model, last_value, seasonal_naive in rows:
+        assert float(model) < float(last_value) and float(model) < float(seasonal_naive), step
+    forecast = out.split("Forecast:")[1].split("Plot saved")[0].strip().splitlines()
+    assert forecast[1].startswith("1991-01-01") and len(forecast) == 8
+
+
+def _csv(tmp_path, frame):
+    path = tmp_path / "series.csv"
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def test_csv_with_named_columns(capsys, tmp_path):
+    times = pd.date_range("2022-01-01", periods=200, freq="D")
+    rng = np.random.RandomState(0)
+    path = _csv(tmp_path, pd.DataFrame({"when": times.strftime("%Y-%m-%d"),
+                                        "noise": rng.normal(size=200),
+                                        "sales": 50 + np.sin(np.arange(200) / 5) * 10}))
+    code, out = _run(capsys, "forecast", path, "--time-column", "when", "--target",
+                     "sales", "--model", "ridge", "--window", "14", "--horizon", "3")
+    assert code == 0 and "sales: 200 observations" in out
+    assert "2022-07-20" in out.split("Forecast:")[1]
+
+
+@pytest.mark.parametrize("columns,argv,message", [
+    ({"date": ["2022-01-01", "2022-01-02"], "y": [1.0, 2.0]}, ["--target", "sales"],
+     "target 'sales' is not a column"),
+    ({"date": ["2022-01-01", "2022-01-02"], "y": [1.0, 2.0]}, ["--time-column", "day"],
+     "time column 'day' is not a column"),
+    ({"date": ["yesterday", "today"], "y": [1.0, 2.0]}, [], "Could not parse the time column"),
+    ({"date": pd.date_range("2022-01-01", periods=20).strftime("%Y-%m-%d"),
+      "y": np.arange(20.0)}, ["--window", "29"], "no window fits|fewer than"),
+])
+def test_clear_errors(capsys, tmp_path, columns, argv, message):
+    path = _csv(tmp_path, pd.DataFrame(columns))
+    with pytest.raises(SystemExit) as stop:
+        main(["forecast", path, "--model", "ridge", *argv])
+    assert stop.value.code == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_missing_file_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "/nonexistent/series.csv"])
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "rnnforecast"
+    assert script.exists()
+    result = subprocess.run([str(script), "forecast", "--help"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "--horizon" in result.stdout
