@@ -119,7 +119,11 @@ def print_backtest(metrics, out):
 
 
 def save_plot(history, forecast, path):
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ValueError("--plot needs matplotlib: pip install matplotlib "
+                         "(or pip install 'rnnforecast[plot]').") from None
 
     matplotlib.use("Agg")
     from .plotting import plot_forecast
