@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
-from .forecaster import target_frame
+from .windows import target_frame
 
 BacktestResult = namedtuple("BacktestResult", ["metrics", "forecasts"])
 BacktestResult.__doc__ = """What ``backtest`` returns.
@@ -52,27 +52,51 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=7):
         ``metrics`` and ``forecasts`` DataFrames.
     """
     frame, _, _ = target_frame(y, X)
-    horizon = forecaster.horizon
     splitter = TimeSeriesSplit(n_splits=n_splits, test_size=test_size)
     pieces = []
     for fold, (train, test) in enumerate(splitter.split(frame), start=1):
-        pieces.append(_fold_forecasts(forecaster, frame, train, test, horizon,
-                                      season, fold))
+        _, forecasts = historical_forecasts(forecaster, frame, train, test, season)
+        if forecasts.empty:
+            raise ValueError(
+                f"Fold {fold} has no origin with {forecaster.horizon} steps inside its "
+                "test part; use fewer splits or a larger test_size.")
+        pieces.append(forecasts.assign(fold=fold))
     forecasts = pd.concat(pieces, ignore_index=True)
     return BacktestResult(_metrics(forecasts), forecasts)
 
 
-def _fold_forecasts(forecaster, frame, train, test, horizon, season, fold):
+def historical_forecasts(forecaster, frame, train, test, season=7):
+    """Fit a clone on the rows ``train``, forecast from origins in ``test``.
+
+    Every origin in ``test`` whose ``horizon`` steps all fall in ``test`` is
+    forecast from the actual history before it (the clone is not refitted).
+
+    Parameters
+    ----------
+    forecaster : WindowForecaster
+    frame : pandas.DataFrame
+        Target first, then exogenous columns, as ``target_frame`` builds it.
+    train, test : ndarray of int
+        Row positions; ``train`` precedes ``test``.
+    season : int, default=7
+        Period of the seasonal-naive baseline.
+
+    Returns
+    -------
+    model : WindowForecaster
+        The fitted clone.
+    forecasts : pandas.DataFrame
+        Columns origin, step, time, actual, forecast, last_value,
+        seasonal_naive; empty when no origin fits.
+    """
+    horizon = forecaster.horizon
     model = clone(forecaster)
-    target, exog = frame.iloc[train, 0], frame.iloc[train, 1:]
-    model.fit(target, exog if exog.shape[1] else None)
+    exog = frame.iloc[train, 1:]
+    model.fit(frame.iloc[train, 0], exog if exog.shape[1] else None)
     window = model.window_length
-    first = max(test[0], window, season)
-    origins = np.arange(first, test[-1] - horizon + 2)
+    origins = np.arange(max(test[0], window, season), test[-1] - horizon + 2)
     if origins.size == 0:
-        raise ValueError(
-            f"Fold {fold} has no origin with {horizon} steps inside its test part; "
-            "use fewer splits or a larger test_size.")
+        return model, pd.DataFrame()
     scaled = model.scale(frame).to_numpy()
     windows = np.stack([scaled[o - window:o] for o in origins])
     future = np.stack([scaled[o:o + horizon, 1:] for o in origins])
@@ -80,8 +104,7 @@ def _fold_forecasts(forecaster, frame, train, test, horizon, season, fold):
     values = frame.iloc[:, 0].to_numpy()
     steps = np.arange(horizon)
     rows = origins[:, None] + steps
-    return pd.DataFrame({
-        "fold": fold,
+    return model, pd.DataFrame({
         "origin": np.repeat(frame.index[origins], horizon),
         "step": np.tile(steps + 1, len(origins)),
         "time": frame.index[rows.ravel()],

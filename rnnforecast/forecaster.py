@@ -1,6 +1,6 @@
 """Forecasting a pandas series with any scikit-learn regressor on windows."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._simple_rnn import SimpleRNNRegressor
-from .windows import as_frame, check_positive_int, make_windows
+from .backtest import historical_forecasts
+from .windows import check_positive_int, make_windows, target_frame
 
 
 class WindowForecaster(BaseEstimator):
@@ -44,6 +45,12 @@ class WindowForecaster(BaseEstimator):
         "standard" standardises the target and each exogenous column with
         statistics of the training series, so a network trains on raw °C or
         passenger counts; forecasts are returned in the original units.
+    calibration_fraction : float in (0, 1), default=None
+        Enables ``predict_interval``: ``fit`` first trains a clone on all
+        but the last ``calibration_fraction`` of the series and keeps its
+        absolute errors on that chronological tail (split conformal
+        prediction), then trains on the whole series as usual, so fitting
+        takes about twice as long.
 
     Attributes
     ----------
@@ -60,6 +67,8 @@ class WindowForecaster(BaseEstimator):
     freq_ : pandas offset or int
         Spacing of the series: a pandas frequency, or the integer step of a
         RangeIndex-like index.
+    residuals_ : ndarray of shape (n_calibration, horizon) or None
+        Absolute forecast errors on the calibration tail, per step.
 
     Examples
     --------
@@ -79,15 +88,17 @@ class WindowForecaster(BaseEstimator):
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "scaler": [StrOptions({"standard"}), None],
+        "calibration_fraction": [None, Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
-                 strategy="direct", scaler="standard"):
+                 strategy="direct", scaler="standard", calibration_fraction=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
         self.strategy = strategy
         self.scaler = scaler
+        self.calibration_fraction = calibration_fraction
 
     def fit(self, y, X=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
@@ -108,6 +119,7 @@ class WindowForecaster(BaseEstimator):
         self._validate_params()
         frame = self._frame(y, X)
         self.freq_ = series_frequency(frame.index)
+        self.residuals_ = self._calibration_residuals(frame)
         steps = self.horizon if self.strategy == "direct" else 1
         self._scaler = None if self.scaler is None else StandardScaler().fit(frame)
         scaled = self._scale(frame)
@@ -146,6 +158,51 @@ class WindowForecaster(BaseEstimator):
         index = future_index(self.last_time_, self.freq_, steps)
         return pd.Series(values, index=index, name=self.target_name_)
 
+    def predict_interval(self, steps=None, X=None, coverage=0.9):
+        """Forecast with split-conformal prediction intervals.
+
+        Each step's interval is the forecast plus or minus the
+        ``ceil((n + 1) * coverage) / n`` quantile of that step's absolute
+        errors on the calibration tail, which covers a new value with
+        probability at least ``coverage`` when errors are exchangeable.
+
+        Parameters
+        ----------
+        steps : int, default=None
+            How many steps, at most ``horizon``; ``horizon`` when None.
+        X : pandas.DataFrame, default=None
+            Future exogenous values, as for ``predict``.
+        coverage : float in (0, 1), default=0.9
+
+        Returns
+        -------
+        forecast : pandas.DataFrame
+            Columns ``forecast``, ``lower``, ``upper``, indexed like
+            ``predict``'s result.
+        """
+        half = self.interval_halfwidths(coverage)
+        if steps is not None and steps > len(half):
+            raise ValueError(f"Intervals are calibrated for {len(half)} steps "
+                             f"(the horizon), got steps={steps}.")
+        forecast = self.predict(steps, X)
+        half = half[:len(forecast)]
+        return pd.DataFrame({"forecast": forecast, "lower": forecast - half,
+                             "upper": forecast + half})
+
+    def interval_halfwidths(self, coverage=0.9):
+        """Half-width of the conformal interval of each step, shape (horizon,)."""
+        check_is_fitted(self)
+        if self.residuals_ is None:
+            raise ValueError("Intervals need calibration errors: fit with "
+                             "calibration_fraction set, e.g. 0.2.")
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        n = len(self.residuals_)
+        rank = int(np.ceil((n + 1) * coverage))
+        if rank > n:
+            return np.full(self.residuals_.shape[1], np.inf)
+        return np.sort(self.residuals_, axis=0)[rank - 1]
+
     def forecast_windows(self, windows, steps, future_exog=None):
         """Forecasts in original units from scaled windows; for backtests.
 
@@ -182,6 +239,22 @@ class WindowForecaster(BaseEstimator):
             if windows.shape[2] > 1:
                 windows[:, -1, 1:] = future_exog[:, step]
         return out
+
+    def _calibration_residuals(self, frame):
+        if self.calibration_fraction is None:
+            return None
+        n_calibration = int(round(self.calibration_fraction * len(frame)))
+        positions = np.arange(len(frame))
+        cut = len(frame) - n_calibration
+        inner = clone(self).set_params(calibration_fraction=None)
+        _, forecasts = historical_forecasts(inner, frame, positions[:cut],
+                                            positions[cut:])
+        if forecasts.empty:
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} leaves no "
+                f"calibration origin with {self.horizon} steps; raise it.")
+        errors = (forecasts["actual"] - forecasts["forecast"]).abs().to_numpy()
+        return errors.reshape(-1, self.horizon)
 
     def _frame(self, y, X):
         frame, self.target_name_, self.exog_names_ = target_frame(y, X)
@@ -228,27 +301,6 @@ class WindowForecaster(BaseEstimator):
         if self._scaler is None:
             return values
         return values * self._scaler.scale_[0] + self._scaler.mean_[0]
-
-
-def target_frame(y, X=None):
-    """One frame of the target (first column) and exogenous columns.
-
-    Returns ``(frame, target_name, exog_names)``; checks as ``make_windows``
-    does (sorted, unique times, finite numbers) and that ``X`` shares
-    ``y``'s times.
-    """
-    frame = as_frame(y)
-    if frame.shape[1] != 1:
-        raise ValueError("y must be a single series; pass other columns as X.")
-    if X is None:
-        return frame, frame.columns[0], []
-    exog = as_frame(X)
-    if len(exog) != len(frame):
-        raise ValueError(f"X has {len(exog)} rows but y has {len(frame)}.")
-    if isinstance(X, (pd.DataFrame, pd.Series)) and not exog.index.equals(frame.index):
-        raise ValueError("X must have the same index (times) as y.")
-    exog.index = frame.index
-    return pd.concat([frame, exog], axis=1), frame.columns[0], list(exog.columns)
 
 
 def series_frequency(index):

@@ -130,3 +130,24 @@ def make_windows(data, window_length, horizon=1, *, target=None):
         values[window_length:, 0], horizon)[:n_windows]
     y = targets[:, 0].copy() if horizon == 1 else np.ascontiguousarray(targets)
     return Windows(X, y, frame.index[window_length:window_length + n_windows])
+
+
+def target_frame(y, X=None):
+    """One frame of the target (first column) and exogenous columns.
+
+    Returns ``(frame, target_name, exog_names)``; checks as ``make_windows``
+    does (sorted, unique times, finite numbers) and that ``X`` shares
+    ``y``'s times.
+    """
+    frame = as_frame(y)
+    if frame.shape[1] != 1:
+        raise ValueError("y must be a single series; pass other columns as X.")
+    if X is None:
+        return frame, frame.columns[0], []
+    exog = as_frame(X)
+    if len(exog) != len(frame):
+        raise ValueError(f"X has {len(exog)} rows but y has {len(frame)}.")
+    if isinstance(X, (pd.DataFrame, pd.Series)) and not exog.index.equals(frame.index):
+        raise ValueError("X must have the same index (times) as y.")
+    exog.index = frame.index
+    return pd.concat([frame, exog], axis=1), frame.columns[0], list(exog.columns)

@@ -105,3 +105,34 @@ def test_backtest_reports_folds_steps_and_baselines():
     manual = np.sqrt(np.mean((fold1.forecast - fold1.actual) ** 2))
     row = metrics[(metrics.fold == 1) & (metrics.step == "all") & (metrics.model == "forecast")]
     assert row.RMSE.iloc[0] == pytest.approx(manual)
+
+
+@pytest.mark.parametrize("estimator", [
+    Ridge(), SimpleRNNRegressor(units=16, batch_size=64, early_stopping=True,
+                                random_state=0)])
+def test_conformal_intervals_cover_a_held_out_year(estimator):
+    from rnnforecast.datasets import load_daily_min_temperatures
+    from rnnforecast.windows import make_windows
+
+    y = load_daily_min_temperatures()
+    forecaster = WindowForecaster(estimator, window_length=29, horizon=2,
+                                  calibration_fraction=0.3).fit(y[:"1989-12-31"])
+    X, _, index = make_windows(forecaster.scale(y.to_frame()), 29, 2)
+    held_out = np.asarray(index >= "1990-01-01")
+    predicted = forecaster.forecast_windows(X[held_out], 2)
+    positions = np.flatnonzero(held_out) + 29
+    actual = np.column_stack([y.to_numpy()[positions], y.to_numpy()[positions + 1]])
+    covered = np.abs(actual - predicted) <= forecaster.interval_halfwidths(0.9)
+    assert covered.shape == (364, 2)
+    for step_coverage in covered.mean(axis=0):
+        assert 0.85 <= step_coverage <= 0.95
+    interval = forecaster.predict_interval(coverage=0.9)
+    assert list(interval.columns) == ["forecast", "lower", "upper"]
+    assert (interval.lower < interval.forecast).all() and (interval.forecast < interval.upper).all()
+    assert str(interval.index[0].date()) == "1990-01-01"
+
+
+def test_intervals_need_calibration():
+    forecaster = WindowForecaster(Ridge(), window_length=3).fit(_ar_series())
+    with pytest.raises(ValueError, match="calibration_fraction"):
+        forecaster.predict_interval()
