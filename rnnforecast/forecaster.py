@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import r2_score
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
@@ -157,6 +158,52 @@ class WindowForecaster(BaseEstimator):
         values = self.forecast_windows(self.last_window_[np.newaxis], steps, future)[0]
         index = future_index(self.last_time_, self.freq_, steps)
         return pd.Series(values, index=index, name=self.target_name_)
+
+    def score(self, y, X=None):
+        """R² of the forecasts of ``y``, a continuation of the training series.
+
+        From every origin in ``y`` with ``horizon`` steps ahead of it inside
+        ``y``, the model forecasts from the actual history (the end of the
+        training series, then ``y`` itself); R² pools all steps. This is
+        what ``GridSearchCV(forecaster, ..., cv=TimeSeriesSplit())`` uses.
+
+        Parameters
+        ----------
+        y : pandas.Series or array-like of shape (n_times,)
+            Observations that directly follow the training series.
+        X : pandas.DataFrame or array-like, default=None
+            Exogenous columns for the same times, if fitted with them.
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        frame, _, exog_names = target_frame(y, X)
+        if len(exog_names) != len(self.exog_names_):
+            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
+                             f"{exog_names}.")
+        self._check_continues(frame.index)
+        if len(frame) < self.horizon:
+            raise ValueError(f"y has {len(frame)} observations, fewer than the "
+                             f"horizon {self.horizon}.")
+        history = np.vstack([self.last_window_, self._scale(frame).to_numpy()])
+        window, steps = self.window_length, self.horizon
+        origins = np.arange(window, len(history) - steps + 1)
+        windows = np.stack([history[o - window:o] for o in origins])
+        future = np.stack([history[o:o + steps, 1:] for o in origins])
+        predicted = self.forecast_windows(windows, steps, future)
+        actual = frame.iloc[:, 0].to_numpy()[origins[:, None] - window + np.arange(steps)]
+        return r2_score(actual.ravel(), predicted.ravel())
+
+    def _check_continues(self, index):
+        plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
+        if plain_array and isinstance(self.freq_, int):
+            return  # positions of a bare array say nothing about continuity
+        expected = future_index(self.last_time_, self.freq_, 1)[0]
+        if index[0] != expected:
+            raise ValueError(f"y must continue the training series: its first time "
+                             f"should be {expected}, got {index[0]}.")
 
     def predict_interval(self, steps=None, X=None, coverage=0.9):
         """Forecast with split-conformal prediction intervals.

@@ -136,3 +136,27 @@ def test_intervals_need_calibration():
     forecaster = WindowForecaster(Ridge(), window_length=3).fit(_ar_series())
     with pytest.raises(ValueError, match="calibration_fraction"):
         forecaster.predict_interval()
+
+
+def test_score_is_r2_of_rolling_forecasts_of_the_continuation():
+    y = _ar_series()
+    forecaster = WindowForecaster(Ridge(), window_length=7, horizon=2).fit(y[:200])
+    score = forecaster.score(y[200:])
+    forecasts = backtest(forecaster, y, n_splits=2, test_size=100).forecasts
+    forecasts = forecasts[forecasts.fold == 2]  # trained on y[:200], forecasts y[200:]
+    from sklearn.metrics import r2_score
+    assert score == pytest.approx(r2_score(forecasts.actual, forecasts.forecast))
+    with pytest.raises(ValueError, match="continue the training series"):
+        forecaster.score(y[210:])
+
+
+def test_grid_search_over_a_forecaster_with_time_series_split():
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    y = _ar_series()
+    search = GridSearchCV(WindowForecaster(Ridge(), horizon=2),
+                          {"window_length": [2, 7, 14], "strategy": ["direct", "recursive"]},
+                          cv=TimeSeriesSplit(n_splits=3), n_jobs=2).fit(y)
+    assert search.best_params_["window_length"] in (2, 7, 14)
+    assert len(search.best_estimator_.predict()) == 2
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
