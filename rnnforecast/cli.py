@@ -14,10 +14,9 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
-from ._simple_rnn import SimpleRNNRegressor
 from .backtest import backtest
 from .datasets import load_daily_min_temperatures
-from .forecaster import WindowForecaster
+from .forecaster import WindowForecaster, default_rnn
 
 
 def build_parser():
@@ -37,7 +36,7 @@ def build_parser():
     forecast.add_argument("--model", choices=["simple", "ridge"], default="simple",
                           help="SimpleRNNRegressor, or Ridge on the lags")
     forecast.add_argument("--units", type=int, default=32)
-    forecast.add_argument("--max-iter", type=int, default=200)
+    forecast.add_argument("--max-iter", type=int, default=300)
     forecast.add_argument("--folds", type=int, default=3, help="backtest folds")
     forecast.add_argument("--test-size", type=int, default=None,
                           help="observations per backtest fold (default: a tenth "
@@ -72,10 +71,8 @@ def make_forecaster(args):
     if args.model == "ridge":
         estimator = Ridge()
     else:
-        estimator = SimpleRNNRegressor(
-            units=args.units, batch_size=64, max_iter=args.max_iter,
-            early_stopping=True, n_iter_no_change=20, random_state=args.seed,
-            verbose=args.verbose)
+        estimator = default_rnn(args.seed).set_params(
+            units=args.units, max_iter=args.max_iter, verbose=args.verbose)
     return WindowForecaster(estimator, window_length=args.window,
                             horizon=args.horizon, strategy=args.strategy)
 

@@ -160,3 +160,32 @@ def test_grid_search_over_a_forecaster_with_time_series_split():
     assert search.best_params_["window_length"] in (2, 7, 14)
     assert len(search.best_estimator_.predict()) == 2
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+@pytest.fixture(scope="module")
+def temperatures():
+    from rnnforecast.datasets import load_daily_min_temperatures
+
+    return load_daily_min_temperatures()
+
+
+def _pooled(result):
+    metrics = result.metrics[result.metrics.fold == "all"]
+    return metrics.pivot(index="step", columns="model", values="RMSE")
+
+
+def test_default_forecaster_beats_last_value_and_ridge_next_day(temperatures):
+    rnn = _pooled(backtest(WindowForecaster(random_state=0), temperatures,
+                           n_splits=3, test_size=365))
+    ridge = _pooled(backtest(WindowForecaster(Ridge()), temperatures,
+                             n_splits=3, test_size=365))
+    assert rnn.loc["all", "forecast"] < ridge.loc["all", "forecast"]
+    assert rnn.loc["all", "forecast"] < rnn.loc["all", "last_value"]
+
+
+def test_seven_day_recursive_forecast_beats_the_baselines_at_every_step(temperatures):
+    rmse = _pooled(backtest(WindowForecaster(horizon=7, strategy="recursive",
+                                             random_state=0),
+                            temperatures, n_splits=3, test_size=365))
+    assert (rmse.forecast < rmse.last_value).all()
+    assert (rmse.forecast < rmse.seasonal_naive).all()
