@@ -37,3 +37,13 @@ def test_bundled_series_has_explicit_gaps_filled():
         neighbours = filled[day - 1 * filled.index.freq:day + 1 * filled.index.freq]
         assert filled[day] == (neighbours.iloc[0] + neighbours.iloc[2]) / 2
     assert (filled[recorded.index] == recorded).all()
+
+
+def test_dask_example_searches_on_workers_without_recompiling():
+    import pytest
+
+    pytest.importorskip("distributed")
+    search, workers = _load("dask_search").main()
+    assert search.best_params_["window_length"] in (14, 29)
+    assert len(workers) == 2
+    assert all(counts["compiled"] == 0 for counts in workers.values())
