@@ -123,11 +123,11 @@ def save_plot(history, forecast, path):
                          "(or pip install 'rnnforecast[plot]').") from None
 
     matplotlib.use("Agg")
-    from .plotting import plot_forecast
+    from .plotting import ForecastDisplay
 
-    ax = plot_forecast(history, forecast)
-    ax.figure.tight_layout()
-    ax.figure.savefig(path, dpi=100)
+    display = ForecastDisplay(history, forecast).plot()
+    display.figure_.tight_layout()
+    display.figure_.savefig(path, dpi=100)
 
 
 def main(argv=None):

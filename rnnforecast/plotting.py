@@ -1,34 +1,136 @@
-"""Plots of forecasts; matplotlib is imported only when a plot is drawn."""
+"""Plots in scikit-learn's Display style; matplotlib is imported only when
+a plot is drawn.
+
+Each display stores what it draws, has ``plot(ax=None)`` returning itself
+with ``ax_``, ``figure_`` and the drawn artists, and a ``from_...``
+constructor that computes what to draw from a fitted object.
+"""
+
+import numpy as np
 
 
-def plot_forecast(history, forecast, ax=None, n_history=None):
-    """Draw the end of a series and its forecast.
-
-    Parameters
-    ----------
-    history : pandas.Series
-        The observed series.
-    forecast : pandas.Series
-        The forecast, indexed by the times after ``history``.
-    ax : matplotlib Axes, default=None
-        Where to draw; a new figure's Axes when None.
-    n_history : int, default=None
-        How many of the last observations to show; ``max(60, 8 * len(forecast))``
-        when None.
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
+def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(8, 4))
-    n_history = n_history or max(60, 8 * len(forecast))
-    shown = history.iloc[-n_history:]
-    ax.plot(shown.index, shown.to_numpy(), color="0.3", label="observed")
-    ax.plot(forecast.index, forecast.to_numpy(), "o-", color="C1", label="forecast")
-    ax.axvline(history.index[-1], color="0.7", linestyle=":")
-    ax.set_ylabel(str(history.name or ""))
-    ax.legend()
     return ax
+
+
+class LossCurveDisplay:
+    """Training loss per epoch, and the validation score when there is one.
+
+    Parameters
+    ----------
+    loss_curve : array-like of shape (n_epochs,)
+    validation_scores : array-like of shape (n_epochs,), default=None
+    name : str, default=None
+        Shown in the title.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        The loss axis.
+    score_ax_ : matplotlib Axes or None
+        The twin axis of the validation score.
+    figure_ : matplotlib Figure
+    loss_line_, score_line_ : matplotlib Line2D
+    """
+
+    def __init__(self, loss_curve, validation_scores=None, name=None):
+        self.loss_curve = loss_curve
+        self.validation_scores = validation_scores
+        self.name = name
+
+    @classmethod
+    def from_estimator(cls, estimator, ax=None):
+        """Plot ``loss_curve_`` and ``validation_scores_`` of a fitted estimator."""
+        if not hasattr(estimator, "loss_curve_"):
+            raise ValueError(f"{type(estimator).__name__} has no loss_curve_: fit it "
+                             "first.")
+        return cls(estimator.loss_curve_, estimator.validation_scores_,
+                   type(estimator).__name__).plot(ax)
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure when None); return ``self``."""
+        ax = _axes(ax)
+        epochs = np.arange(1, len(self.loss_curve) + 1)
+        (self.loss_line_,) = ax.plot(epochs, self.loss_curve, color="C0", label="training loss")
+        ax.set(xlabel="epoch", ylabel="training loss", title=self.name or "")
+        self.score_ax_ = self.score_line_ = None
+        if self.validation_scores is not None and len(self.validation_scores):
+            self.score_ax_ = ax.twinx()
+            (self.score_line_,) = self.score_ax_.plot(
+                epochs, self.validation_scores, color="C1", label="validation score")
+            self.score_ax_.set_ylabel("validation score")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+class ForecastDisplay:
+    """The end of a series, its forecast and, optionally, an interval.
+
+    Parameters
+    ----------
+    history : pandas.Series
+    forecast : pandas.Series
+        Indexed by the times after ``history``.
+    lower, upper : pandas.Series, default=None
+        Interval bounds on ``forecast``'s index.
+    actual : pandas.Series, default=None
+        Observed values over the forecast period, when known.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    history_line_, forecast_line_ : matplotlib Line2D
+    interval_ : matplotlib PolyCollection or None
+    """
+
+    def __init__(self, history, forecast, lower=None, upper=None, actual=None):
+        self.history = history
+        self.forecast = forecast
+        self.lower = lower
+        self.upper = upper
+        self.actual = actual
+
+    @classmethod
+    def from_forecaster(cls, forecaster, history, steps=None, coverage=None,
+                        actual=None, ax=None, n_history=None):
+        """Forecast with a fitted ``WindowForecaster`` and plot it.
+
+        With ``coverage`` the conformal interval of ``predict_interval`` is
+        drawn (the forecaster needs ``calibration_fraction``).
+        """
+        if coverage is None:
+            display = cls(history, forecaster.predict(steps))
+        else:
+            frame = forecaster.predict_interval(steps, coverage=coverage)
+            display = cls(history, frame["forecast"], frame["lower"], frame["upper"])
+        display.actual = actual
+        return display.plot(ax, n_history)
+
+    def plot(self, ax=None, n_history=None):
+        """Draw on ``ax``, showing the last ``n_history`` observations
+        (``max(60, 8 * len(forecast))`` when None); return ``self``."""
+        ax = _axes(ax)
+        n_history = n_history or max(60, 8 * len(self.forecast))
+        shown = self.history.iloc[-n_history:]
+        (self.history_line_,) = ax.plot(shown.index, shown.to_numpy(), color="0.3",
+                                        label="observed")
+        (self.forecast_line_,) = ax.plot(self.forecast.index, self.forecast.to_numpy(),
+                                         "o-", color="C1", label="forecast")
+        self.interval_ = None
+        if self.lower is not None:
+            self.interval_ = ax.fill_between(self.forecast.index, self.lower.to_numpy(),
+                                             self.upper.to_numpy(), color="C1", alpha=0.2,
+                                             label="interval")
+        if self.actual is not None:
+            ax.plot(self.actual.index, self.actual.to_numpy(), "x", color="0.1",
+                    label="actual")
+        ax.axvline(self.history.index[-1], color="0.7", linestyle=":")
+        ax.set_ylabel(str(self.history.name or ""))
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self

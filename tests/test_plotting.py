@@ -1,0 +1,43 @@
+"""The displays draw what they are given and return themselves."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+from sklearn.linear_model import Ridge  # noqa: E402
+
+from rnnforecast import SimpleRNNRegressor  # noqa: E402
+from rnnforecast.forecaster import WindowForecaster  # noqa: E402
+from rnnforecast.plotting import ForecastDisplay, LossCurveDisplay  # noqa: E402
+
+
+def test_loss_curve_display_with_validation_scores():
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(80, 6)), rng.normal(size=80)
+    model = SimpleRNNRegressor(units=4, max_iter=6, early_stopping=True,
+                               n_iter_no_change=50, random_state=0).fit(X, y)
+    display = LossCurveDisplay.from_estimator(model)
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), model.loss_curve_)
+    np.testing.assert_array_equal(display.score_line_.get_ydata(), model.validation_scores_)
+    assert display.ax_.get_xlabel() == "epoch" and display.figure_ is display.ax_.figure
+
+
+def test_loss_curve_display_needs_a_fitted_estimator():
+    with pytest.raises(ValueError, match="fit it first"):
+        LossCurveDisplay.from_estimator(SimpleRNNRegressor())
+
+
+def test_forecast_display_with_interval_and_actuals():
+    y = pd.Series(np.sin(np.arange(200) / 5) * 10 + 20,
+                  index=pd.date_range("2020-01-01", periods=200), name="temp")
+    forecaster = WindowForecaster(Ridge(), window_length=10, horizon=5,
+                                  calibration_fraction=0.3).fit(y[:195])
+    display = ForecastDisplay.from_forecaster(forecaster, y[:195], coverage=0.8,
+                                              actual=y[195:])
+    assert list(display.forecast_line_.get_xdata()) == list(y.index[195:])
+    assert display.interval_ is not None
+    assert display.ax_.get_ylabel() == "temp"
+    assert len(display.history_line_.get_xdata()) == 60
