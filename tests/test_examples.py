@@ -47,3 +47,13 @@ def test_dask_example_searches_on_workers_without_recompiling():
     assert search.best_params_["window_length"] in (14, 29)
     assert len(workers) == 2
     assert all(counts["compiled"] == 0 for counts in workers.values())
+
+
+def test_backtest_example_prints_what_it_claims(capsys):
+    next_day, seven_day = _load("backtest_temperatures").main()
+    assert next_day["WindowForecaster (default RNN)"] < next_day["Ridge on 29 lags"]
+    assert next_day["Ridge on 29 lags"] < next_day["repeat last value"]
+    for table in seven_day.values():
+        assert (table.forecast < table.last_value).all()
+        assert (table.forecast < table.seasonal_naive).all()
+    assert capsys.readouterr().out.count("beats both baselines at every step: True") == 2
