@@ -319,6 +319,9 @@ def test_grid_search_with_time_series_split(series_windows):
     _silent_fit(search, X, y)
     assert search.best_params_["simplernnregressor__units"] in (4, 6)
     assert search.predict(X).shape == (120,)
+    parallel = _silent_fit(clone(search).set_params(n_jobs=-1), X, y)
+    np.testing.assert_array_equal(parallel.cv_results_["mean_test_score"],
+                                  search.cv_results_["mean_test_score"])
 
 
 @pytest.mark.parametrize("bad", [
