@@ -98,7 +98,7 @@ def historical_forecasts(forecaster, frame, train, test, season=7):
     if origins.size == 0:
         return model, pd.DataFrame()
     scaled = model.scale(frame).to_numpy()
-    windows = np.stack([scaled[o - window:o] for o in origins])
+    windows = model.windows_at(scaled, origins)
     future = np.stack([scaled[o:o + horizon, 1:] for o in origins])
     predicted = model.forecast_windows(windows, horizon, future)
     values = frame.iloc[:, 0].to_numpy()

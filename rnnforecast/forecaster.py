@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._simple_rnn import SimpleRNNRegressor
 from .backtest import historical_forecasts
-from .windows import check_positive_int, make_windows, target_frame
+from .windows import check_positive_int, lead_positions, make_windows, target_frame
 
 
 class WindowForecaster(BaseEstimator):
@@ -57,6 +57,11 @@ class WindowForecaster(BaseEstimator):
         takes about twice as long.
     random_state : int, RandomState instance or None, default=None
         Seeds the default estimator; ignored when ``estimator`` is given.
+    known_future : sequence of str, default=()
+        Exogenous columns known ahead (calendar, planned events): windows
+        carry their values ``horizon`` steps later (see ``make_windows``),
+        and ``predict`` needs their next ``horizon`` values in ``X``. Direct
+        strategy only.
 
     Attributes
     ----------
@@ -96,11 +101,12 @@ class WindowForecaster(BaseEstimator):
         "scaler": [StrOptions({"standard"}), None],
         "calibration_fraction": [None, Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
+        "known_future": [list, tuple],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
-                 random_state=None):
+                 random_state=None, known_future=()):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -108,6 +114,7 @@ class WindowForecaster(BaseEstimator):
         self.scaler = scaler
         self.calibration_fraction = calibration_fraction
         self.random_state = random_state
+        self.known_future = known_future
 
     def fit(self, y, X=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
@@ -127,12 +134,16 @@ class WindowForecaster(BaseEstimator):
         """
         self._validate_params()
         frame = self._frame(y, X)
+        if self.known_future and self.strategy != "direct":
+            raise ValueError("known_future needs strategy='direct'; the recursive "
+                             "strategy reads future exogenous values from predict(X=...).")
         self.freq_ = series_frequency(frame.index)
         self.residuals_ = self._calibration_residuals(frame)
         steps = self.horizon if self.strategy == "direct" else 1
         self._scaler = None if self.scaler is None else StandardScaler().fit(frame)
         scaled = self._scale(frame)
-        X_windows, y_windows, _ = make_windows(scaled, self.window_length, steps)
+        X_windows, y_windows, _ = make_windows(scaled, self.window_length, steps,
+                                               known_future=list(self.known_future))
         self.estimator_ = self._regressor(steps).fit(self._inputs(X_windows), y_windows)
         self.last_window_ = scaled.to_numpy()[-self.window_length:]
         self.last_time_ = frame.index[-1]
@@ -163,7 +174,8 @@ class WindowForecaster(BaseEstimator):
                 f"most {self.horizon} steps, got steps={steps}. Refit with a larger "
                 "horizon or use strategy='recursive'.")
         future = self._future_exog(X, steps)
-        values = self.forecast_windows(self.last_window_[np.newaxis], steps, future)[0]
+        window = self._last_window(X)
+        values = self.forecast_windows(window[np.newaxis], steps, future)[0]
         index = future_index(self.last_time_, self.freq_, steps)
         return pd.Series(values, index=index, name=self.target_name_)
 
@@ -198,7 +210,7 @@ class WindowForecaster(BaseEstimator):
         history = np.vstack([self.last_window_, self._scale(frame).to_numpy()])
         window, steps = self.window_length, self.horizon
         origins = np.arange(window, len(history) - steps + 1)
-        windows = np.stack([history[o - window:o] for o in origins])
+        windows = self.windows_at(history, origins)
         future = np.stack([history[o:o + steps, 1:] for o in origins])
         predicted = self.forecast_windows(windows, steps, future)
         actual = frame.iloc[:, 0].to_numpy()[origins[:, None] - window + np.arange(steps)]
@@ -258,6 +270,15 @@ class WindowForecaster(BaseEstimator):
             return np.full(self.residuals_.shape[1], np.inf)
         return np.sort(self.residuals_, axis=0)[rank - 1]
 
+    def windows_at(self, scaled, origins):
+        """Input windows ending before each origin, from a scaled array.
+
+        ``scaled`` is (n_times, n_columns) as ``scale`` gives it;
+        known-future columns are led as in training.
+        """
+        led = lead_positions(scaled, self._known_positions(), self.horizon)
+        return np.stack([led[o - self.window_length:o] for o in origins])
+
     def forecast_windows(self, windows, steps, future_exog=None):
         """Forecasts in original units from scaled windows; for backtests.
 
@@ -294,6 +315,29 @@ class WindowForecaster(BaseEstimator):
             if windows.shape[2] > 1:
                 windows[:, -1, 1:] = future_exog[:, step]
         return out
+
+    def _known_positions(self):
+        return [1 + self.exog_names_.index(c) for c in self.known_future]
+
+    def _last_window(self, X):
+        positions = self._known_positions()
+        if not positions:
+            return self.last_window_
+        if X is None or not isinstance(X, pd.DataFrame):
+            raise ValueError(f"predict needs the next {self.horizon} values of the "
+                             f"known-future columns {list(self.known_future)} as a "
+                             "DataFrame X.")
+        future = np.full((self.horizon, self.last_window_.shape[1]), np.nan)
+        for name, position in zip(self.known_future, positions):
+            if name not in X.columns or len(X) < self.horizon:
+                raise ValueError(f"X must hold {self.horizon} rows of {name!r}.")
+            future[:, position] = X[name].to_numpy(dtype=float)[:self.horizon]
+        future = self._scale_values(np.nan_to_num(future))
+        history = np.vstack([self.last_window_, future])
+        led = lead_positions(history, positions, self.horizon)
+        if not np.isfinite(led[:self.window_length]).all():
+            raise ValueError("The known-future values in X must be finite.")
+        return led[:self.window_length]
 
     def _calibration_residuals(self, frame):
         if self.calibration_fraction is None:

@@ -75,7 +75,7 @@ def check_time_index(index):
                          "(e.g. series.sort_index()) first.")
 
 
-def make_windows(data, window_length, horizon=1, *, target=None):
+def make_windows(data, window_length, horizon=1, *, target=None, known_future=()):
     """Cut a series into (window, next values) pairs.
 
     Row ``i`` holds observations ``i .. i + window_length - 1`` of every
@@ -95,6 +95,12 @@ def make_windows(data, window_length, horizon=1, *, target=None):
         How many following values of the target each row predicts.
     target : column label, default=None
         The target column of a DataFrame; the first column by default.
+    known_future : sequence of column labels, default=()
+        Exogenous columns whose future values are known when forecasting
+        (calendar features, planned promotions). They are led by
+        ``horizon`` steps: step ``k`` of a window carries their value
+        ``horizon`` steps later, so the last step holds the value at the
+        last forecast time.
 
     Returns
     -------
@@ -122,7 +128,7 @@ def make_windows(data, window_length, horizon=1, *, target=None):
         raise ValueError(
             f"The series has {len(frame)} observations, fewer than window_length "
             f"+ horizon = {window_length + horizon}: no window fits.")
-    values = frame.to_numpy()
+    values = lead_columns(frame, known_future, horizon)
     X = np.lib.stride_tricks.sliding_window_view(
         values[:n_windows + window_length - 1], window_length, axis=0)
     X = np.ascontiguousarray(X.transpose(0, 2, 1))
@@ -130,6 +136,29 @@ def make_windows(data, window_length, horizon=1, *, target=None):
         values[window_length:, 0], horizon)[:n_windows]
     y = targets[:, 0].copy() if horizon == 1 else np.ascontiguousarray(targets)
     return Windows(X, y, frame.index[window_length:window_length + n_windows])
+
+
+def lead_columns(frame, columns, steps):
+    """``frame``'s values with ``columns`` moved ``steps`` rows earlier.
+
+    The last ``steps`` rows of those columns become NaN: no window built
+    for training reaches them.
+    """
+    missing = [c for c in columns if c not in frame.columns[1:]]
+    if missing:
+        raise ValueError(f"known_future columns {missing} are not exogenous columns "
+                         f"of the data; those are {list(frame.columns[1:])}.")
+    positions = [frame.columns.get_loc(column) for column in columns]
+    return lead_positions(frame.to_numpy(dtype=float), positions, steps)
+
+
+def lead_positions(values, positions, steps):
+    """A copy of ``values`` with the columns at ``positions`` led by ``steps``."""
+    values = np.array(values, dtype=float)
+    for position in positions:
+        values[:-steps, position] = values[steps:, position]
+        values[-steps:, position] = np.nan
+    return values
 
 
 def target_frame(y, X=None):

@@ -189,3 +189,27 @@ def test_seven_day_recursive_forecast_beats_the_baselines_at_every_step(temperat
                             temperatures, n_splits=3, test_size=365))
     assert (rmse.forecast < rmse.last_value).all()
     assert (rmse.forecast < rmse.seasonal_naive).all()
+
+
+def test_known_future_covariates_are_used_at_the_forecast_time():
+    rng = np.random.RandomState(0)
+    index = pd.date_range("2023-01-01", periods=300, freq="D")
+    promo = pd.DataFrame({"promo": rng.randint(0, 2, size=300)}, index=index)
+    y = pd.Series(50 + 10 * promo.promo.to_numpy() + rng.normal(scale=0.5, size=300),
+                  index=index, name="sales")
+    informed = WindowForecaster(Ridge(alpha=1e-3), window_length=5, horizon=2,
+                                known_future=["promo"])
+    blind = WindowForecaster(Ridge(alpha=1e-3), window_length=5, horizon=2)
+    rmse = {}
+    for name, forecaster in (("informed", informed), ("blind", blind)):
+        metrics = backtest(forecaster, y, promo, n_splits=2, test_size=60).metrics
+        rmse[name] = metrics[(metrics.fold == "all") & (metrics.step == "all")
+                             & (metrics.model == "forecast")].RMSE.iloc[0]
+    assert rmse["informed"] < 1.0 < 4.0 < rmse["blind"]
+    fitted = informed.fit(y, promo)
+    forecast = fitted.predict(X=pd.DataFrame({"promo": [1, 0]}))
+    np.testing.assert_allclose(forecast.to_numpy(), [60, 50], atol=1.5)
+    with pytest.raises(ValueError, match="known-future"):
+        fitted.predict()
+    with pytest.raises(ValueError, match="strategy='direct'"):
+        WindowForecaster(Ridge(), 5, strategy="recursive", known_future=["promo"]).fit(y, promo)

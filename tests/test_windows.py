@@ -73,3 +73,16 @@ def test_refuses(case):
     data, kwargs, message = BAD[case]
     with pytest.raises(ValueError, match=message):
         make_windows(data, **kwargs)
+
+
+def test_known_future_columns_are_led_by_the_horizon():
+    frame = pd.DataFrame({"y": np.arange(10.0), "promo": np.arange(10.0) * 100,
+                          "temp": np.arange(10.0) * -1})
+    X, y, _ = make_windows(frame, 3, horizon=2, known_future=["promo"])
+    # Window 0 covers times 0-2 and forecasts times 3-4.
+    np.testing.assert_array_equal(X[0, :, 1], [200, 300, 400])
+    np.testing.assert_array_equal(X[0, :, 2], [0, -1, -2])
+    np.testing.assert_array_equal(X[-1, :, 1], [700, 800, 900])
+    assert np.isfinite(X).all()
+    with pytest.raises(ValueError, match="not exogenous columns"):
+        make_windows(frame, 3, known_future=["y"])
