@@ -39,6 +39,7 @@ _P0, _P1, _P2, _P3, _P4 = TANH_NUMERATOR
 _Q0, _Q1, _Q2, _Q3, _Q4 = TANH_DENOMINATOR
 _CLAMP = np.float32(9.0)
 _ONE = np.float32(1.0)
+_HALF = np.float32(0.5)
 
 
 def precision_tanh(x):
@@ -54,6 +55,22 @@ def _precision_tanh(x):
     if x == types.float32:
         return _rational_tanh
     return lambda x: np.tanh(x)
+
+
+def precision_sigmoid(x):
+    """The logistic function at the precision of ``x``, as ``precision_tanh``.
+
+    Computed as ``(1 + tanh(x / 2)) / 2``, so float32 shares the vectorised
+    tanh and its error bound (halved). Only callable from kernels.
+    """
+    raise NotImplementedError("precision_sigmoid is only available in Numba kernels")
+
+
+@overload(precision_sigmoid, jit_options=JIT_OPTIONS)
+def _precision_sigmoid(x):
+    if x == types.float32:
+        return lambda x: _HALF * (_ONE + _rational_tanh(_HALF * x))
+    return lambda x: 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _rational_tanh(x):

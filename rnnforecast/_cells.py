@@ -10,6 +10,7 @@ import numpy as np
 
 from ._activations import ACTIVATION_CODES
 from ._initializers import INITIALIZERS
+from ._lstm_kernels import lstm_backward, lstm_forward
 from ._simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
 
 
@@ -32,10 +33,17 @@ class SimpleRNNCell:
         self.units = units
         self.activation_code = ACTIVATION_CODES[activation]
 
+    gates = 1
+
     def parameter_entries(self):
         """``(name, shape, penalized)`` of each parameter, in order."""
-        n, u = self.n_inputs, self.units
-        return [("W_xh", (n, u), True), ("W_hh", (u, u), True), ("b_h", (u,), False)]
+        n, width = self.n_inputs, self.gates * self.units
+        return [("W_xh", (n, width), True), ("W_hh", (self.units, width), True),
+                ("b_h", (width,), False)]
+
+    def multiply_adds_per_step(self, batch):
+        """Multiply-adds of one forward step, a measure of the work."""
+        return batch * self.gates * self.units * (self.units + self.n_inputs)
 
     def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
         """Fill ``weights`` (a dict of this cell's arrays) in place."""
@@ -79,4 +87,49 @@ class SimpleRNNCell:
                             buffers["dh"], buffers["dW_scratch"])
 
 
-CELLS = {"simple": SimpleRNNCell}
+class LSTMCell(SimpleRNNCell):
+    """Long short-term memory cell, gates ``i, f, g, o`` as in Keras/PyTorch.
+
+    ``c_t = f * c_{t-1} + i * g`` and ``h_t = o * act(c_t)`` with sigmoid
+    gates and ``g = act(z_g)``; the forget gate's bias starts at 1 (Keras'
+    ``unit_forget_bias``). See ``_lstm_kernels`` for the equations.
+    """
+
+    gates = 4
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` in place; forget-gate biases start at one."""
+        super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
+        weights["b_h"][self.units:2 * self.units] = 1.0
+
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
+        """Shapes of the scratch arrays one sequence batch needs."""
+        sequence = (n_timesteps, batch, self.units)
+        gates = (n_timesteps, batch, 4 * self.units)
+        state = (batch, self.units)
+        shapes = {"H": sequence, "C": sequence, "A": sequence, "G": gates,
+                  "step": (batch, 4 * self.units), "c0": state,
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DZ=gates, dh=state, dc=state,
+                          dW_scratch=(self.units, 4 * self.units))
+        return shapes
+
+    def forward(self, weights, X, h0, r, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+        lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
+                     buffers["c0"], r, self.activation_code, buffers["H"],
+                     buffers["C"], buffers["A"], buffers["G"], buffers["HR"],
+                     buffers["step"], block)
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+        lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
+                      buffers["H"], buffers["C"], buffers["A"], buffers["G"],
+                      buffers["HR"], r, self.activation_code, dH, grads["W_xh"],
+                      grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
+                      buffers["dc"], buffers["dW_scratch"])
+
+
+CELLS = {"simple": SimpleRNNCell, "lstm": LSTMCell}

@@ -40,7 +40,7 @@ class RecurrentNetwork:
     activation : {"tanh", "relu"}
     return_sequences : bool
         Whether the head reads every time step or only the last.
-    cell : {"simple"}
+    cell : {"simple", "lstm"}
         Which recurrent cell the layers use.
     """
 
@@ -117,8 +117,7 @@ class RecurrentNetwork:
 
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of one forward pass, a measure of a batch's work."""
-        per_step = sum(c.units * (c.units + c.n_inputs) for c in self.cells)
-        return n_timesteps * batch * per_step
+        return n_timesteps * sum(c.multiply_adds_per_step(batch) for c in self.cells)
 
     def n_rows(self, n_timesteps, batch):
         """Rows of the head's output for one batch."""

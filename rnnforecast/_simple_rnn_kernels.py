@@ -16,6 +16,7 @@ given and allocate nothing.
 import numpy as np
 
 from ._activations import add_and_activate, backprop_activation
+from ._bptt import recurrent_weight_gradient
 from ._jit import kernel
 from ._matmul import matmul_rows
 
@@ -100,7 +101,7 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
                     dh[b, u] *= r[b, u]
     rows = n_timesteps * batch
     DZ2 = DZ.reshape(rows, units)
-    _recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
+    recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
     np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
     db_h[:] = 0.0
     for i in range(rows):
@@ -108,24 +109,3 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
             db_h[u] += DZ2[i, u]
     if dX.size > 0:
         np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
-
-
-@kernel
-def _recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
-    """``dW_hh = sum_t (h_{t-1} * r)^T dz_t`` as one or two matrix products."""
-    n_timesteps, batch, units = H.shape
-    if HR.size > 0:
-        rows = n_timesteps * batch
-        np.dot(HR.reshape(rows, units).T, DZ.reshape(rows, units), dW_hh)
-        return
-    if n_timesteps > 1:
-        rows = (n_timesteps - 1) * batch
-        np.dot(H[:-1].reshape(rows, units).T, DZ[1:].reshape(rows, units), dW_hh)
-    else:
-        dW_hh[:] = 0.0
-    for b in range(batch):
-        for u in range(units):
-            if h0[b, u] != 0.0:
-                np.dot(h0.T, DZ[0], scratch)
-                dW_hh += scratch
-                return

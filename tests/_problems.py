@@ -10,7 +10,7 @@ HEAD_WIDTH = {"squared_error": 2, "binary_log_loss": 1, "softmax_log_loss": 3}
 
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
-                 alpha=0.0, dtype=np.float64, seed=0, n_shards=2):
+                 alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple"):
     """Return ``(step, X, targets, weights, masks)`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -20,7 +20,7 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
-                               return_sequences)
+                               return_sequences, cell)
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
     X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
     shape = (N_SAMPLES, N_TIMESTEPS) if return_sequences else (N_SAMPLES,)

@@ -12,7 +12,9 @@ import reference
 
 CONFIGS = list(product(["tanh", "relu"], [(3,), (3, 4)], [False, True],
                        ["squared_error", "binary_log_loss", "softmax_log_loss"]))
-EPS = 1e-6
+# The step that balances truncation error (~EPS**2) against rounding error
+# (~1e-16 / EPS) of central differences in float64: cbrt(2.2e-16) ~ 6e-6.
+EPS = 6e-6
 
 
 def _relative_error(a, b):
@@ -21,7 +23,15 @@ def _relative_error(a, b):
 
 
 def _finite_differences(problem):
+    """Central differences of the loss; NaN where the step straddles a kink.
+
+    relu is not differentiable at 0. Where the forward and backward one-sided
+    differences disagree by far more than curvature explains (a smooth loss
+    gives a gap of about EPS * f''), the point sits on a kink, where no
+    derivative exists to compare with; such coordinates are marked NaN.
+    """
     step = problem[0]
+    base, _ = loss_and_gradient(problem)
     numeric = np.empty_like(step.params)
     for i in range(step.params.shape[0]):
         original = step.params[i]
@@ -30,22 +40,29 @@ def _finite_differences(problem):
         step.params[i] = original - EPS
         minus, _ = loss_and_gradient(problem)
         step.params[i] = original
-        numeric[i] = (plus - minus) / (2 * EPS)
+        forward, backward = (plus - base) / EPS, (base - minus) / EPS
+        kink = abs(forward - backward) > 1e-2 * (abs(forward + backward) / 2 + 1e-3)
+        numeric[i] = np.nan if kink else (plus - minus) / (2 * EPS)
     return numeric
 
 
+@pytest.mark.parametrize("cell", ["simple", "lstm"])
 @pytest.mark.parametrize("dropout", [False, True])
 @pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
 def test_gradient_matches_finite_differences(activation, units,
-                                             return_sequences, loss, dropout):
+                                             return_sequences, loss, dropout, cell):
     problem = make_problem(activation, units, return_sequences, loss,
-                           dropout=dropout, alpha=0.01)
+                           dropout=dropout, alpha=0.01, cell=cell)
     _, analytic = loss_and_gradient(problem)
     numeric = _finite_differences(problem)
+    kinks = np.isnan(numeric)
+    # Only relu has kinks, and a generic point sits on very few of them.
+    assert kinks.sum() <= (0 if activation == "tanh" else 0.01 * kinks.size)
     layout = problem[0].network.layout
     for name in layout.names:
-        error = _relative_error(layout.view(analytic, name),
-                                layout.view(numeric, name))
+        smooth = ~layout.view(kinks, name)
+        error = _relative_error(layout.view(analytic, name)[smooth],
+                                layout.view(numeric, name)[smooth])
         assert error < 1e-6, (name, error)
 
 
