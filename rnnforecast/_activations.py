@@ -69,7 +69,7 @@ def precision_sigmoid(x):
 @overload(precision_sigmoid, jit_options=JIT_OPTIONS)
 def _precision_sigmoid(x):
     if x == types.float32:
-        return lambda x: _HALF * (_ONE + _rational_tanh(_HALF * x))
+        return lambda x: _HALF * (_ONE + precision_tanh(_HALF * x))
     return lambda x: 0.5 * (1.0 + np.tanh(0.5 * x))
 
 

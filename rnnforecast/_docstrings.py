@@ -13,6 +13,27 @@ with ``h_0 = 0``; stacked layers feed their whole sequence ``h_1 .. h_T`` to
 the layer above. The output head reads the top layer's last state (or every
 state with ``return_sequences=True``): ``logits = h W_hy + b_y``."""
 
+LSTM_RECURRENCE = """\
+Each layer computes, for every time step ``t``, with gates in Keras' and
+PyTorch's order (input, forget, candidate, output)::
+
+    z_t = x_t W_xh + h_{t-1} W_hh + b_h            (4 * units columns)
+    i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);   g = act(z_g)
+    c_t = f * c_{t-1} + i * g
+    h_t = o * act(c_t)
+
+from ``h_0 = c_0 = 0``; the forget gate's biases start at 1 (Keras'
+``unit_forget_bias``). ``W_xh``, ``W_hh`` and ``b_h`` hold the four gates
+side by side, as Keras' ``kernel``, ``recurrent_kernel`` and ``bias`` do
+(PyTorch stores the same blocks transposed). Stacked layers feed their whole
+sequence to the layer above; the output head is ``logits = h W_hy + b_y``."""
+
+
+def indent(text):
+    """``text`` indented by four spaces, for composing class docstrings."""
+    return "\n".join("    " + line if line else line for line in text.splitlines())
+
+
 PARAMETERS = """\
 units : int or tuple of int, default=32
     Size of the hidden state; a tuple such as ``(64, 32)`` stacks layers,

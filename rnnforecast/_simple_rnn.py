@@ -2,11 +2,8 @@
 
 from ._classifier import BaseRecurrentClassifier
 from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS, PARAMETERS, RECURRENCE
+from ._docstrings import indent as _indent
 from ._regressor import BaseRecurrentRegressor
-
-
-def _indent(text):
-    return "\n".join("    " + line if line else line for line in text.splitlines())
 
 
 class SimpleRNNRegressor(BaseRecurrentRegressor):

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast import LSTMRegressor, SimpleRNNClassifier, SimpleRNNRegressor
 
 FAST = dict(units=6, max_iter=15, random_state=0)
 
@@ -369,13 +369,15 @@ def test_threads_do_not_change_the_model(monkeypatch):
     np.testing.assert_array_equal(model.params_, serial.params_)
 
 
+@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, LSTMRegressor])
 @pytest.mark.parametrize("units", [8, (100, 50)])
-def test_float32_training_tracks_float64(units):
-    # The float32 path (rational tanh, sharded batches) against exact float64.
+def test_float32_training_tracks_float64(units, Estimator):
+    # The float32 path (rational tanh and sigmoid, sharded batches) against
+    # exact float64.
     rng = np.random.RandomState(0)
     X = rng.normal(size=(400, 20, 2))
     y = np.tanh(X[:, -5:, 0].sum(axis=1)) + 0.1 * rng.normal(size=400)
     params = dict(units=units, max_iter=3, batch_size=64, random_state=0)
-    single = _silent_fit(SimpleRNNRegressor(**params), X, y)
-    double = _silent_fit(SimpleRNNRegressor(**params, dtype="float64"), X, y)
+    single = _silent_fit(Estimator(**params), X, y)
+    double = _silent_fit(Estimator(**params, dtype="float64"), X, y)
     np.testing.assert_allclose(single.loss_curve_, double.loss_curve_, rtol=0.02)

@@ -17,9 +17,11 @@ from functools import partial
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast import (LSTMClassifier, LSTMRegressor, SimpleRNNClassifier,
+                         SimpleRNNRegressor)
 
-ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier()]
+ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier(), LSTMRegressor(),
+              LSTMClassifier()]
 
 CHECK_PARAMS = {
     "check_sample_weight_equivalence_on_dense_data": {"dtype": "float64"},

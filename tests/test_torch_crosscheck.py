@@ -22,15 +22,24 @@ CONFIGS = [(activation, units, return_sequences, loss)
            for loss in ("squared_error", "binary_log_loss", "softmax_log_loss")]
 
 
-def _torch_model(step, activation):
-    """``nn.RNN`` + ``nn.Linear`` holding our weights (bias_hh set to zero)."""
+def _torch_layer(kind, n_inputs, units, activation):
+    if kind == "lstm":
+        return torch.nn.LSTM(n_inputs, units, batch_first=True, dtype=torch.float64)
+    return torch.nn.RNN(n_inputs, units, nonlinearity=activation, batch_first=True,
+                        dtype=torch.float64)
+
+
+def _torch_model(step, activation, kind="simple"):
+    """``nn.RNN``/``nn.LSTM`` + ``nn.Linear`` holding our weights (bias_hh zero).
+
+    Both use the gate order i, f, g, o and store weights transposed.
+    """
     network = step.network
     layers, head = network.split(step.params)
     rnns = []
     for index, weights in enumerate(layers):
-        cell = torch.nn.RNN(network.cells[index].n_inputs,
-                            network.cells[index].units, nonlinearity=activation,
-                            batch_first=True, dtype=torch.float64)
+        cell = _torch_layer(kind, network.cells[index].n_inputs,
+                            network.cells[index].units, activation)
         with torch.no_grad():
             cell.weight_ih_l0.copy_(torch.from_numpy(weights["W_xh"].T.copy()))
             cell.weight_hh_l0.copy_(torch.from_numpy(weights["W_hh"].T.copy()))
@@ -62,12 +71,16 @@ def _torch_loss(logits, targets, weights, loss):
     return (w * per_row).sum() / w.sum()
 
 
-@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
-def test_matches_torch_rnn(activation, units, return_sequences, loss):
-    problem = make_problem(activation, units, return_sequences, loss)
+CELL_CONFIGS = ([("simple",) + config for config in CONFIGS] +
+                [("lstm",) + config for config in CONFIGS if config[0] == "tanh"])
+
+
+@pytest.mark.parametrize("kind,activation,units,return_sequences,loss", CELL_CONFIGS)
+def test_matches_torch(kind, activation, units, return_sequences, loss):
+    problem = make_problem(activation, units, return_sequences, loss, cell=kind)
     step, X, targets, weights, _ = problem
     value, grads = loss_and_gradient(problem)
-    rnns, linear = _torch_model(step, activation)
+    rnns, linear = _torch_model(step, activation, kind)
     sequence = torch.from_numpy(X)
     for rnn in rnns:
         sequence, _ = rnn(sequence)
