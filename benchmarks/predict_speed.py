@@ -12,8 +12,6 @@ issue's target is 4x for one window; the last column says whether it is met.
 import argparse
 import warnings
 
-import numpy as np
-
 from rnnforecast import SimpleRNNRegressor
 
 from train_speed import make_data, median_seconds

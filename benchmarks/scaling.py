@@ -16,14 +16,11 @@ machine's peak.
 """
 
 import json
-import statistics
 import subprocess
 import sys
 import time
 
 import numpy as np
-
-from rnnforecast import SimpleRNNRegressor
 
 from train_speed import make_data, time_rnnforecast
 

@@ -11,6 +11,7 @@ reference. Each figure is the median of ``--repeats`` fresh processes.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -85,12 +86,11 @@ def main():
     print(f"rnnforecast, cold cache: {statistics.median(cold):.2f} s wall "
           f"(import + fit of 1,000 windows)")
     print(f"rnnforecast, warm cache: {statistics.median(warm):.2f} s wall")
-    try:
-        import torch  # noqa: F401
+    if importlib.util.find_spec("torch") is None:
+        print("torch: not installed")
+    else:
         torch_times = [run("torch", tempfile.gettempdir())[0] for _ in range(args.repeats)]
         print(f"torch:                   {statistics.median(torch_times):.2f} s wall")
-    except ImportError:
-        print("torch: not installed")
     print("\nCompile time of each rnnforecast kernel in the last cold run "
           "(inclusive of what it calls):")
     for name, seconds in sorted(kernels.items(), key=lambda item: -item[1]):

@@ -5,10 +5,11 @@ n_timesteps, n_features)`` (or ``(n_samples, n_timesteps)`` for univariate
 windows), and follow scikit-learn's fit / predict / score conventions.
 """
 
+from ._gru import GRUClassifier, GRURegressor
 from ._lstm import LSTMClassifier, LSTMRegressor
 from ._simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["LSTMClassifier", "LSTMRegressor", "SimpleRNNClassifier",
-           "SimpleRNNRegressor", "__version__"]
+__all__ = ["GRUClassifier", "GRURegressor", "LSTMClassifier", "LSTMRegressor",
+           "SimpleRNNClassifier", "SimpleRNNRegressor", "__version__"]

@@ -85,6 +85,22 @@ def _rational_tanh(x):
 
 
 @kernel
+def activation(z, code):
+    """``act(z)`` for one scalar, at its precision."""
+    if code == TANH:
+        return precision_tanh(z)
+    return z if z > 0 else z - z
+
+
+@kernel
+def activation_derivative(a, code):
+    """``act'(z)`` from the output ``a = act(z)``, for one scalar."""
+    if code == TANH:
+        return 1 - a * a
+    return a - a + 1 if a > 0 else a - a
+
+
+@kernel
 def add_and_activate(Z, step, bias, code):
     """``Z = act(Z + step + bias)`` in place, for ``Z`` and ``step`` (batch, units)."""
     batch, units = Z.shape

@@ -25,8 +25,8 @@ from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
 from ._threads import ShardPool, available_cores
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
-from ._validation import (as_sequences, check_dtype, check_sample_weight,
-                          check_sequences, check_units)
+from ._validation import (check_dtype, check_sample_weight, check_sequences,
+                          check_units)
 
 AUTO_BATCH_LIMIT = 200
 
@@ -432,15 +432,19 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """
         self._check_fitted()
         layers, head = self._network.split(self.params_)
-        weights = [layer[name] for layer in layers for name in ("W_xh", "W_hh")]
+        weights = [array for layer in layers for name, array in layer.items()
+                   if name.startswith("W_")]
         return weights + [head["W_hy"]]
 
     @property
     def intercepts_(self):
-        """list of ndarray: ``b_h`` of each layer, then ``b_y`` (views)."""
+        """list of ndarray: each layer's biases (``b_h``, and ``b_hh`` for GRU),
+        then ``b_y``; views into ``params_``."""
         self._check_fitted()
         layers, head = self._network.split(self.params_)
-        return [layer["b_h"] for layer in layers] + [head["b_y"]]
+        biases = [array for layer in layers for name, array in layer.items()
+                  if name.startswith("b_")]
+        return biases + [head["b_y"]]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,4 +1,5 @@
-"""Pieces of backpropagation through time that every cell shares."""
+"""Pieces of the forward pass and of backpropagation through time that
+every cell shares."""
 
 import numpy as np
 
@@ -30,3 +31,53 @@ def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
                 np.dot(h0.T, DZ[0], scratch)
                 dW_hh += scratch
                 return
+
+
+@kernel
+def masked_state(previous, r, HR, t):
+    """``previous * r`` into ``HR[t]`` and return it; ``previous`` itself
+    when ``r`` is empty (no recurrent dropout, and ``HR`` is empty too)."""
+    if r.size == 0:
+        return previous
+    out = HR[t]
+    for b in range(previous.shape[0]):
+        for u in range(previous.shape[1]):
+            out[b, u] = previous[b, u] * r[b, u]
+    return out
+
+
+@kernel
+def apply_recurrent_mask(dh, r):
+    """``dh *= r`` in place, unless ``r`` is empty."""
+    if r.size > 0:
+        for b in range(dh.shape[0]):
+            for u in range(dh.shape[1]):
+                dh[b, u] *= r[b, u]
+
+
+@kernel
+def input_gradients(X, W_xh, DZ, dW_xh, db, dX):
+    """Gradients that flow through the input projection of all steps.
+
+    ``DZ`` (n_timesteps, batch, width) is the gradient of the projection
+    ``x_t W_xh + b``: ``dW_xh = X^T DZ`` and ``db = sum DZ`` as single
+    reductions over every step, and ``dX = DZ W_xh^T`` unless ``dX`` is
+    empty (the first layer needs none).
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    width = DZ.shape[2]
+    rows = n_timesteps * batch
+    DZ2 = DZ.reshape(rows, width)
+    np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
+    column_sums(DZ2, db)
+    if dX.size > 0:
+        np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
+
+
+@kernel
+def column_sums(A, out):
+    """``out = A.sum(axis=0)`` for a 2-D ``A``, in row order."""
+    out[:] = 0.0
+    for i in range(A.shape[0]):
+        for k in range(A.shape[1]):
+            out[k] += A[i, k]

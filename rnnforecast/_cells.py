@@ -6,10 +6,9 @@ only talk to this interface, so another cell (LSTM, GRU) is another class
 here with its own kernels, and nothing else changes.
 """
 
-import numpy as np
-
 from ._activations import ACTIVATION_CODES
 from ._initializers import INITIALIZERS
+from ._gru_kernels import gru_backward, gru_forward
 from ._lstm_kernels import lstm_backward, lstm_forward
 from ._simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
 
@@ -132,4 +131,54 @@ class LSTMCell(SimpleRNNCell):
                       buffers["dc"], buffers["dW_scratch"])
 
 
-CELLS = {"simple": SimpleRNNCell, "lstm": LSTMCell}
+class GRUCell(SimpleRNNCell):
+    """Gated recurrent unit, Keras' ``reset_after=True`` form (PyTorch's).
+
+    ``h_t = z * h_{t-1} + (1 - z) * n`` with update and reset gates ``z``,
+    ``r`` and candidate ``n = act(xn + r * hn)``; separate input and
+    recurrent biases ``b_h`` and ``b_hh``. See ``_gru_kernels``.
+    """
+
+    gates = 3
+    parameter_names = ("W_xh", "W_hh", "b_h", "b_hh")
+
+    def parameter_entries(self):
+        """``(name, shape, penalized)`` of each parameter, in order."""
+        return super().parameter_entries() + [("b_hh", (3 * self.units,), False)]
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` in place; both biases start at zero."""
+        super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
+        weights["b_hh"][...] = 0.0
+
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
+        """Shapes of the scratch arrays one sequence batch needs."""
+        sequence = (n_timesteps, batch, self.units)
+        gates = (n_timesteps, batch, 3 * self.units)
+        state = (batch, self.units)
+        shapes = {"H": sequence, "HN": sequence, "G": gates, "XP": gates,
+                  "step": (batch, 3 * self.units),
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DX=gates, DH=gates, dh=state, recurrent=state,
+                          dW_scratch=(self.units, 3 * self.units))
+        return shapes
+
+    def forward(self, weights, X, h0, r, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+        gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
+                    weights["b_hh"], h0, r, self.activation_code, buffers["H"],
+                    buffers["G"], buffers["HN"], buffers["XP"], buffers["HR"],
+                    buffers["step"], block)
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+        gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
+                     buffers["G"], buffers["HN"], buffers["HR"], r,
+                     self.activation_code, dH, grads["W_xh"], grads["W_hh"],
+                     grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
+                     buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
+
+
+CELLS = {"simple": SimpleRNNCell, "lstm": LSTMCell, "gru": GRUCell}

@@ -29,6 +29,21 @@ side by side, as Keras' ``kernel``, ``recurrent_kernel`` and ``bias`` do
 sequence to the layer above; the output head is ``logits = h W_hy + b_y``."""
 
 
+GRU_RECURRENCE = """\
+Each layer computes, for every time step ``t``, Keras' GRU with
+``reset_after=True`` (its default; PyTorch's formulation), gates in Keras'
+order (update, reset, candidate)::
+
+    [xz, xr, xn] = x_t W_xh + b_h              (3 * units columns)
+    [hz, hr, hn] = h_{t-1} W_hh + b_hh
+    z = sigmoid(xz + hz),  r = sigmoid(xr + hr),  n = act(xn + r * hn)
+    h_t = z * h_{t-1} + (1 - z) * n
+
+from ``h_0 = 0``. PyTorch orders the blocks (r, z, n) and stores them
+transposed. Stacked layers feed their whole sequence to the layer above;
+the output head is ``logits = h W_hy + b_y``."""
+
+
 def indent(text):
     """``text`` indented by four spaces, for composing class docstrings."""
     return "\n".join("    " + line if line else line for line in text.splitlines())
@@ -180,3 +195,110 @@ n_features_in_ : int
 
 feature_names_in_ : ndarray of shape (n_features_in_,)
     Column names of a DataFrame ``X``, when it had string names."""
+
+
+
+def regressor_doc(title, summary, recurrence, see_also, example):
+    """The class docstring of a recurrent regressor from its parts."""
+    return f"""{title}
+
+    {summary}
+
+{indent(recurrence)}
+
+    Parameters
+    ----------
+{indent(PARAMETERS)}
+
+{indent(COMMON_PARAMETERS)}
+
+    Attributes
+    ----------
+{indent(ATTRIBUTES)}
+
+    See Also
+    --------
+{indent(see_also)}
+
+    Notes
+    -----
+    ``X`` is ``(n_samples, n_timesteps, n_features)``, or ``(n_samples,
+    n_timesteps)`` for univariate windows. ``y`` is ``(n_samples,)`` or
+    ``(n_samples, n_outputs)``; with ``return_sequences=True`` it is
+    ``(n_samples, n_timesteps)`` or ``(n_samples, n_timesteps, n_outputs)``.
+
+    Examples
+    --------
+{indent(example)}
+    """
+
+
+def classifier_doc(title, summary, recurrence, see_also, example):
+    """The class docstring of a recurrent classifier from its parts."""
+    return f"""{title}
+
+    {summary}
+
+{indent(recurrence)}
+
+    Parameters
+    ----------
+{indent(PARAMETERS)}
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, multiplied into
+        ``sample_weight``; "balanced" uses ``n_samples / (n_classes *
+        np.bincount(y))``. Not supported with ``return_sequences=True``.
+
+{indent(COMMON_PARAMETERS)}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+
+{indent(ATTRIBUTES)}
+
+    See Also
+    --------
+{indent(see_also)}
+
+    Notes
+    -----
+    ``X`` is ``(n_samples, n_timesteps, n_features)``, or ``(n_samples,
+    n_timesteps)`` for univariate windows. ``y`` holds labels of any type,
+    ``(n_samples,)``, or ``(n_samples, n_timesteps)`` with
+    ``return_sequences=True``.
+
+    Examples
+    --------
+{indent(example)}
+    """
+
+
+def regression_example(name, options):
+    """A doctest fitting ``name`` on a toy problem."""
+    return f""">>> import numpy as np
+>>> from rnnforecast import {name}
+>>> rng = np.random.RandomState(0)
+>>> X = rng.normal(size=(200, 10))
+>>> y = X[:, -3:].sum(axis=1)
+>>> model = {name}({options}random_state=0)
+>>> model.fit(X, y).score(X, y) > 0.9
+True
+>>> model.predict(X[:2]).shape
+(2,)"""
+
+
+def classification_example(name, options):
+    """A doctest fitting ``name`` on a toy problem."""
+    return f""">>> import numpy as np
+>>> from rnnforecast import {name}
+>>> rng = np.random.RandomState(0)
+>>> X = rng.normal(size=(200, 10))
+>>> y = np.where(X[:, -2:].sum(axis=1) > 0, "up", "down")
+>>> model = {name}({options}random_state=0)
+>>> model.fit(X, y).score(X, y) > 0.9
+True
+>>> model.predict_proba(X[:2]).shape
+(2, 2)"""

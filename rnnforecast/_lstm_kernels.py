@@ -17,24 +17,11 @@ after the forward pass.
 
 import numpy as np
 
-from ._activations import TANH, precision_sigmoid, precision_tanh
-from ._bptt import recurrent_weight_gradient
+from ._activations import activation, activation_derivative, precision_sigmoid
+from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
+                    recurrent_weight_gradient)
 from ._jit import kernel
 from ._matmul import matmul_rows
-
-
-@kernel
-def _act(z, code):
-    if code == TANH:
-        return precision_tanh(z)
-    return z if z > 0 else z - z
-
-
-@kernel
-def _act_derivative(a, code):
-    if code == TANH:
-        return 1 - a * a
-    return a - a + 1 if a > 0 else a - a
 
 
 @kernel
@@ -46,12 +33,12 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
         for u in range(units):
             i = precision_sigmoid(z[u] + s[u] + b_h[u])
             f = precision_sigmoid(z[units + u] + s[units + u] + b_h[units + u])
-            g = _act(z[2 * units + u] + s[2 * units + u] + b_h[2 * units + u], code)
+            g = activation(z[2 * units + u] + s[2 * units + u] + b_h[2 * units + u], code)
             o = precision_sigmoid(z[3 * units + u] + s[3 * units + u] + b_h[3 * units + u])
             z[u], z[units + u], z[2 * units + u], z[3 * units + u] = i, f, g, o
             c = f * cp[u] + i * g
             C_t[b, u] = c
-            a = _act(c, code)
+            a = activation(c, code)
             A_t[b, u] = a
             H_t[b, u] = o * a
 
@@ -88,13 +75,7 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, code, H, C, A, G, HR, step, bloc
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
                 G.reshape(n_timesteps * batch, width), block)
     for t in range(n_timesteps):
-        previous = h0 if t == 0 else H[t - 1]
-        if r.size > 0:
-            masked = HR[t]
-            for b in range(batch):
-                for u in range(masked.shape[1]):
-                    masked[b, u] = previous[b, u] * r[b, u]
-            previous = masked
+        previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, C[t], A[t], H[t])
 
@@ -110,10 +91,10 @@ def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
             g, o = gates[2 * units + u], gates[3 * units + u]
             a = A_t[b, u]
             dh_total = dH_t[b, u] + dh[b, u]
-            dc_total = dc[b, u] + dh_total * o * _act_derivative(a, code)
+            dc_total = dc[b, u] + dh_total * o * activation_derivative(a, code)
             dz[u] = dc_total * g * i * (1 - i)
             dz[units + u] = dc_total * c_prev[b, u] * f * (1 - f)
-            dz[2 * units + u] = dc_total * i * _act_derivative(g, code)
+            dz[2 * units + u] = dc_total * i * activation_derivative(g, code)
             dz[3 * units + u] = dh_total * a * o * (1 - o)
             dc[b, u] = dc_total * f
 
@@ -141,25 +122,12 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, code, dH,
         Scratch for the initial state's term of ``dW_hh``.
     """
     n_timesteps, batch, n_inputs = X.shape
-    units = W_hh.shape[0]
-    width = W_hh.shape[1]
     dh[:] = 0.0
     dc[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         _lstm_step_backward(dH[t], dh, dc, G[t], A[t], c0 if t == 0 else C[t - 1],
                             code, DZ[t])
         np.dot(DZ[t], W_hh.T, dh)
-        if r.size > 0:
-            for b in range(batch):
-                for u in range(units):
-                    dh[b, u] *= r[b, u]
-    rows = n_timesteps * batch
-    DZ2 = DZ.reshape(rows, width)
+        apply_recurrent_mask(dh, r)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
-    np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
-    db_h[:] = 0.0
-    for i in range(rows):
-        for k in range(width):
-            db_h[k] += DZ2[i, k]
-    if dX.size > 0:
-        np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
+    input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)

@@ -40,7 +40,7 @@ class RecurrentNetwork:
     activation : {"tanh", "relu"}
     return_sequences : bool
         Whether the head reads every time step or only the last.
-    cell : {"simple", "lstm"}
+    cell : {"simple", "lstm", "gru"}
         Which recurrent cell the layers use.
     """
 

@@ -16,7 +16,8 @@ given and allocate nothing.
 import numpy as np
 
 from ._activations import add_and_activate, backprop_activation
-from ._bptt import recurrent_weight_gradient
+from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
+                    recurrent_weight_gradient)
 from ._jit import kernel
 from ._matmul import matmul_rows
 
@@ -55,13 +56,7 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step, block):
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
                 H.reshape(n_timesteps * batch, units), block)
     for t in range(n_timesteps):
-        previous = h0 if t == 0 else H[t - 1]
-        if r.size > 0:
-            masked = HR[t]
-            for b in range(batch):
-                for u in range(units):
-                    masked[b, u] = previous[b, u] * r[b, u]
-            previous = masked
+        previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         add_and_activate(H[t], step, b_h, code)
 
@@ -90,22 +85,10 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
         Scratch for the initial state's term of ``dW_hh``.
     """
     n_timesteps, batch, n_inputs = X.shape
-    units = W_hh.shape[0]
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         backprop_activation(dH[t], dh, H[t], code, DZ[t])
         np.dot(DZ[t], W_hh.T, dh)
-        if r.size > 0:
-            for b in range(batch):
-                for u in range(units):
-                    dh[b, u] *= r[b, u]
-    rows = n_timesteps * batch
-    DZ2 = DZ.reshape(rows, units)
+        apply_recurrent_mask(dh, r)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
-    np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
-    db_h[:] = 0.0
-    for i in range(rows):
-        for u in range(units):
-            db_h[u] += DZ2[i, u]
-    if dX.size > 0:
-        np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
+    input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)

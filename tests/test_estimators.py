@@ -13,7 +13,8 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rnnforecast import LSTMRegressor, SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast import (GRURegressor, LSTMRegressor, SimpleRNNClassifier,
+                         SimpleRNNRegressor)
 
 FAST = dict(units=6, max_iter=15, random_state=0)
 
@@ -369,7 +370,7 @@ def test_threads_do_not_change_the_model(monkeypatch):
     np.testing.assert_array_equal(model.params_, serial.params_)
 
 
-@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, LSTMRegressor])
+@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, LSTMRegressor, GRURegressor])
 @pytest.mark.parametrize("units", [8, (100, 50)])
 def test_float32_training_tracks_float64(units, Estimator):
     # The float32 path (rational tanh and sigmoid, sharded batches) against

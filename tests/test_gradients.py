@@ -46,7 +46,7 @@ def _finite_differences(problem):
     return numeric
 
 
-@pytest.mark.parametrize("cell", ["simple", "lstm"])
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
 @pytest.mark.parametrize("dropout", [False, True])
 @pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
 def test_gradient_matches_finite_differences(activation, units,

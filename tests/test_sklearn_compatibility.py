@@ -17,11 +17,11 @@ from functools import partial
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rnnforecast import (LSTMClassifier, LSTMRegressor, SimpleRNNClassifier,
-                         SimpleRNNRegressor)
+from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor,
+                         SimpleRNNClassifier, SimpleRNNRegressor)
 
 ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier(), LSTMRegressor(),
-              LSTMClassifier()]
+              LSTMClassifier(), GRURegressor(), GRUClassifier()]
 
 CHECK_PARAMS = {
     "check_sample_weight_equivalence_on_dense_data": {"dtype": "float64"},

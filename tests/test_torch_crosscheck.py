@@ -23,6 +23,8 @@ CONFIGS = [(activation, units, return_sequences, loss)
 
 
 def _torch_layer(kind, n_inputs, units, activation):
+    if kind == "gru":
+        return torch.nn.GRU(n_inputs, units, batch_first=True, dtype=torch.float64)
     if kind == "lstm":
         return torch.nn.LSTM(n_inputs, units, batch_first=True, dtype=torch.float64)
     return torch.nn.RNN(n_inputs, units, nonlinearity=activation, batch_first=True,
@@ -40,11 +42,15 @@ def _torch_model(step, activation, kind="simple"):
     for index, weights in enumerate(layers):
         cell = _torch_layer(kind, network.cells[index].n_inputs,
                             network.cells[index].units, activation)
+        order = _torch_order(kind, network.cells[index].units)
         with torch.no_grad():
-            cell.weight_ih_l0.copy_(torch.from_numpy(weights["W_xh"].T.copy()))
-            cell.weight_hh_l0.copy_(torch.from_numpy(weights["W_hh"].T.copy()))
-            cell.bias_ih_l0.copy_(torch.from_numpy(weights["b_h"].copy()))
-            cell.bias_hh_l0.zero_()
+            cell.weight_ih_l0.copy_(torch.from_numpy(weights["W_xh"][:, order].T.copy()))
+            cell.weight_hh_l0.copy_(torch.from_numpy(weights["W_hh"][:, order].T.copy()))
+            cell.bias_ih_l0.copy_(torch.from_numpy(weights["b_h"][order].copy()))
+            if "b_hh" in weights:
+                cell.bias_hh_l0.copy_(torch.from_numpy(weights["b_hh"][order].copy()))
+            else:
+                cell.bias_hh_l0.zero_()
         rnns.append(cell)
     linear = torch.nn.Linear(network.units[-1], network.n_outputs,
                              dtype=torch.float64)
@@ -52,6 +58,13 @@ def _torch_model(step, activation, kind="simple"):
         linear.weight.copy_(torch.from_numpy(head["W_hy"].T.copy()))
         linear.bias.copy_(torch.from_numpy(head["b_y"].copy()))
     return rnns, linear
+
+
+def _torch_order(kind, units):
+    """Our gate columns in torch's order: GRU blocks are (z, r, n) here and
+    (r, z, n) in torch; the other cells share torch's order."""
+    blocks = {"simple": [0], "lstm": [0, 1, 2, 3], "gru": [1, 0, 2]}[kind]
+    return np.concatenate([np.arange(b * units, (b + 1) * units) for b in blocks])
 
 
 def _torch_loss(logits, targets, weights, loss):
@@ -72,7 +85,8 @@ def _torch_loss(logits, targets, weights, loss):
 
 
 CELL_CONFIGS = ([("simple",) + config for config in CONFIGS] +
-                [("lstm",) + config for config in CONFIGS if config[0] == "tanh"])
+                [(kind,) + config for kind in ("lstm", "gru")
+                 for config in CONFIGS if config[0] == "tanh"])
 
 
 @pytest.mark.parametrize("kind,activation,units,return_sequences,loss", CELL_CONFIGS)
@@ -94,13 +108,17 @@ def test_matches_torch(kind, activation, units, return_sequences, loss):
                                atol=1e-10)
     assert value == pytest.approx(torch_loss.item(), rel=1e-5)
     layers, head = step.network.split(grads)
-    for ours, rnn in zip(layers, rnns):
-        np.testing.assert_allclose(ours["W_xh"], rnn.weight_ih_l0.grad.numpy().T,
+    for ours, rnn, cell in zip(layers, rnns, step.network.cells):
+        order = _torch_order(kind, cell.units)
+        np.testing.assert_allclose(ours["W_xh"][:, order], rnn.weight_ih_l0.grad.numpy().T,
                                    rtol=1e-5, atol=1e-10)
-        np.testing.assert_allclose(ours["W_hh"], rnn.weight_hh_l0.grad.numpy().T,
+        np.testing.assert_allclose(ours["W_hh"][:, order], rnn.weight_hh_l0.grad.numpy().T,
                                    rtol=1e-5, atol=1e-10)
-        np.testing.assert_allclose(ours["b_h"], rnn.bias_ih_l0.grad.numpy(),
+        np.testing.assert_allclose(ours["b_h"][order], rnn.bias_ih_l0.grad.numpy(),
                                    rtol=1e-5, atol=1e-10)
+        if "b_hh" in ours:
+            np.testing.assert_allclose(ours["b_hh"][order], rnn.bias_hh_l0.grad.numpy(),
+                                       rtol=1e-5, atol=1e-10)
     np.testing.assert_allclose(head["W_hy"], linear.weight.grad.numpy().T,
                                rtol=1e-5, atol=1e-10)
     np.testing.assert_allclose(head["b_y"], linear.bias.grad.numpy(),

@@ -1,0 +1,136 @@
+"""Forward and backward kernels of the GRU cell over a batch.
+
+Keras' GRU with ``reset_after=True`` (its default, and PyTorch's
+formulation), gates in Keras' order update ``z``, reset ``r``, candidate
+``n``, each a block of ``units`` columns::
+
+    x_t W_xh + b_h = [xz, xr, xn]              (input part, 3 * units wide)
+    (h_{t-1} * m) W_hh + b_hh = [hz, hr, hn]   (recurrent part)
+    z = sigmoid(xz + hz),  r = sigmoid(xr + hr),  n = act(xn + r * hn)
+    h_t = z * h_{t-1} + (1 - z) * n
+
+``m`` is the recurrent-dropout mask (empty without). PyTorch orders the
+blocks r, z, n. Layout and buffers as in ``_simple_rnn_kernels``.
+"""
+
+import numpy as np
+
+from ._activations import activation, activation_derivative, precision_sigmoid
+from ._bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
+                    recurrent_weight_gradient)
+from ._jit import kernel
+from ._matmul import matmul_rows
+
+
+@kernel
+def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
+    """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``."""
+    batch, units = H_t.shape
+    for b in range(batch):
+        x, s, g = X_t[b], step[b], G_t[b]
+        for u in range(units):
+            z = precision_sigmoid(x[u] + b_h[u] + s[u] + b_hh[u])
+            r = precision_sigmoid(x[units + u] + b_h[units + u] + s[units + u]
+                                  + b_hh[units + u])
+            hn = s[2 * units + u] + b_hh[2 * units + u]
+            n = activation(x[2 * units + u] + b_h[2 * units + u] + r * hn, code)
+            g[u], g[units + u], g[2 * units + u] = z, r, n
+            HN_t[b, u] = hn
+            H_t[b, u] = z * h_prev[b, u] + (1 - z) * n
+
+
+@kernel
+def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, code, H, G, HN, XP, HR, step, block):
+    """Run the GRU over all time steps.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_timesteps, batch, n_inputs)
+    W_xh : ndarray of shape (n_inputs, 3 * units)
+    W_hh : ndarray of shape (units, 3 * units)
+    b_h, b_hh : ndarray of shape (3 * units,)
+        Input and recurrent biases.
+    h0 : ndarray of shape (batch, units)
+    r : ndarray of shape (batch, units) or (0, 0)
+        Recurrent-dropout mask, or empty.
+    code : int
+        Activation code of the candidate.
+    H : ndarray of shape (n_timesteps, batch, units)
+        Output: hidden states.
+    G : ndarray of shape (n_timesteps, batch, 3 * units)
+        Output: gate values z, r, n.
+    HN : ndarray of shape (n_timesteps, batch, units)
+        Output: the recurrent part of the candidate, ``hn``.
+    XP : ndarray of shape (n_timesteps, batch, 3 * units)
+        Scratch: the input projection ``x_t W_xh``.
+    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
+        Output with recurrent dropout: ``h_{t-1} * m``.
+    step : ndarray of shape (batch, 3 * units)
+        Scratch.
+    block : int
+        Row block of the products (see ``_matmul``).
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    width = W_hh.shape[1]
+    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                XP.reshape(n_timesteps * batch, width), block)
+    for t in range(n_timesteps):
+        previous = h0 if t == 0 else H[t - 1]
+        matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
+        _gru_gates(XP[t], step, b_h, b_hh, previous, code, G[t], HN[t], H[t])
+
+
+@kernel
+def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
+    """Pre-activation gradients of one step: ``DX_t`` for the input part,
+    ``DH_t`` for the recurrent part; ``dh`` becomes the direct part of
+    dL/dh_{t-1} (through ``z * h_{t-1}``)."""
+    batch, units = dh.shape
+    for b in range(batch):
+        g, dx, dr = G_t[b], DX_t[b], DH_t[b]
+        for u in range(units):
+            z, r, n = g[u], g[units + u], g[2 * units + u]
+            total = dH_t[b, u] + dh[b, u]
+            dz = total * (h_prev[b, u] - n) * z * (1 - z)
+            dn = total * (1 - z) * activation_derivative(n, code)
+            dreset = dn * HN_t[b, u] * r * (1 - r)
+            dx[u], dx[units + u], dx[2 * units + u] = dz, dreset, dn
+            dr[u], dr[units + u], dr[2 * units + u] = dz, dreset, dn * r
+            dh[b, u] = total * z
+
+
+@kernel
+def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, code, dH, dW_xh, dW_hh,
+                 db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
+    """Backpropagate through time.
+
+    Parameters
+    ----------
+    X, W_xh, W_hh, h0, H, G, HN, HR, r, code
+        As in :func:`gru_forward`, after it has run.
+    dH : ndarray of shape (n_timesteps, batch, units)
+        Gradient of the loss with respect to each ``h_t`` from outside.
+    dW_xh, dW_hh, db_h, db_hh : ndarray
+        Output: gradients, overwritten.
+    dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
+        Output: gradient with respect to ``X``; skipped when empty.
+    DX, DH : ndarray of shape (n_timesteps, batch, 3 * units)
+        Scratch: gradients of the input and recurrent parts.
+    dh : ndarray of shape (batch, units)
+        Output: gradient flowing into ``h0``.
+    recurrent : ndarray of shape (batch, units)
+        Scratch.
+    dW_scratch : ndarray of shape (units, 3 * units)
+        Scratch for the initial state's term of ``dW_hh``.
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    dh[:] = 0.0
+    for t in range(n_timesteps - 1, -1, -1):
+        _gru_step_backward(dH[t], dh, G[t], HN[t], h0 if t == 0 else H[t - 1],
+                           code, DX[t], DH[t])
+        np.dot(DH[t], W_hh.T, recurrent)
+        apply_recurrent_mask(recurrent, r)
+        dh += recurrent
+    recurrent_weight_gradient(h0, H, HR, DH, dW_hh, dW_scratch)
+    column_sums(DH.reshape(n_timesteps * batch, DH.shape[2]), db_hh)
+    input_gradients(X, W_xh, DX, dW_xh, db_h, dX)
