@@ -24,19 +24,23 @@ from ._matmul import matmul_rows
 
 @kernel
 def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
-    """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``."""
+    """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``.
+
+    One loop per stored block: see ``_lstm_gates`` for why.
+    """
     batch, units = H_t.shape
     for b in range(batch):
-        x, s, g = X_t[b], step[b], G_t[b]
+        x, s, g, hn, h, hp = X_t[b], step[b], G_t[b], HN_t[b], H_t[b], h_prev[b]
+        for k in range(2 * units):
+            g[k] = precision_sigmoid(x[k] + b_h[k] + s[k] + b_hh[k])
         for u in range(units):
-            z = precision_sigmoid(x[u] + b_h[u] + s[u] + b_hh[u])
-            r = precision_sigmoid(x[units + u] + b_h[units + u] + s[units + u]
-                                  + b_hh[units + u])
-            hn = s[2 * units + u] + b_hh[2 * units + u]
-            n = activation(x[2 * units + u] + b_h[2 * units + u] + r * hn, code)
-            g[u], g[units + u], g[2 * units + u] = z, r, n
-            HN_t[b, u] = hn
-            H_t[b, u] = z * h_prev[b, u] + (1 - z) * n
+            hn[u] = s[2 * units + u] + b_hh[2 * units + u]
+        for u in range(units):
+            g[2 * units + u] = activation(x[2 * units + u] + b_h[2 * units + u]
+                                          + g[units + u] * hn[u], code)
+        for u in range(units):
+            z = g[u]
+            h[u] = z * hp[u] + (1 - z) * g[2 * units + u]
 
 
 @kernel
@@ -84,19 +88,27 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, code, H, G, HN, XP, HR, step, b
 def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
     """Pre-activation gradients of one step: ``DX_t`` for the input part,
     ``DH_t`` for the recurrent part; ``dh`` becomes the direct part of
-    dL/dh_{t-1} (through ``z * h_{t-1}``)."""
+    dL/dh_{t-1} (through ``z * h_{t-1}``). One loop per stored block."""
     batch, units = dh.shape
     for b in range(batch):
-        g, dx, dr = G_t[b], DX_t[b], DH_t[b]
+        g, dx, dr, hn, hp, total = G_t[b], DX_t[b], DH_t[b], HN_t[b], h_prev[b], dh[b]
         for u in range(units):
-            z, r, n = g[u], g[units + u], g[2 * units + u]
-            total = dH_t[b, u] + dh[b, u]
-            dz = total * (h_prev[b, u] - n) * z * (1 - z)
-            dn = total * (1 - z) * activation_derivative(n, code)
-            dreset = dn * HN_t[b, u] * r * (1 - r)
-            dx[u], dx[units + u], dx[2 * units + u] = dz, dreset, dn
-            dr[u], dr[units + u], dr[2 * units + u] = dz, dreset, dn * r
-            dh[b, u] = total * z
+            total[u] += dH_t[b, u]
+        for u in range(units):
+            z = g[u]
+            dx[u] = total[u] * (hp[u] - g[2 * units + u]) * z * (1 - z)
+        for u in range(units):
+            dx[2 * units + u] = (total[u] * (1 - g[u])
+                                 * activation_derivative(g[2 * units + u], code))
+        for u in range(units):
+            r = g[units + u]
+            dx[units + u] = dx[2 * units + u] * hn[u] * r * (1 - r)
+        for k in range(2 * units):
+            dr[k] = dx[k]
+        for u in range(units):
+            dr[2 * units + u] = dx[2 * units + u] * g[units + u]
+        for u in range(units):
+            total[u] *= g[u]
 
 
 @kernel

@@ -26,21 +26,28 @@ from ._matmul import matmul_rows
 
 @kernel
 def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
-    """Gate values into ``G_t``; new cell state, its activation and ``h_t``."""
+    """Gate values into ``G_t``; new cell state, its activation and ``h_t``.
+
+    Each gate block and each state gets its own loop: a loop that stores
+    into two blocks of one row at once is not vectorised by LLVM (it cannot
+    rule out that the blocks overlap), and runs six times slower.
+    """
     batch, units = C_t.shape
     for b in range(batch):
-        z, s, cp = G_t[b], step[b], c_prev[b]
+        z, s = G_t[b], step[b]
+        for k in range(2 * units):
+            z[k] = precision_sigmoid(z[k] + s[k] + b_h[k])
+        for k in range(2 * units, 3 * units):
+            z[k] = activation(z[k] + s[k] + b_h[k], code)
+        for k in range(3 * units, 4 * units):
+            z[k] = precision_sigmoid(z[k] + s[k] + b_h[k])
+        c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
         for u in range(units):
-            i = precision_sigmoid(z[u] + s[u] + b_h[u])
-            f = precision_sigmoid(z[units + u] + s[units + u] + b_h[units + u])
-            g = activation(z[2 * units + u] + s[2 * units + u] + b_h[2 * units + u], code)
-            o = precision_sigmoid(z[3 * units + u] + s[3 * units + u] + b_h[3 * units + u])
-            z[u], z[units + u], z[2 * units + u], z[3 * units + u] = i, f, g, o
-            c = f * cp[u] + i * g
-            C_t[b, u] = c
-            a = activation(c, code)
-            A_t[b, u] = a
-            H_t[b, u] = o * a
+            c[u] = z[units + u] * cp[u] + z[u] * z[2 * units + u]
+        for u in range(units):
+            a[u] = activation(c[u], code)
+        for u in range(units):
+            h[u] = z[3 * units + u] * a[u]
 
 
 @kernel
@@ -82,21 +89,31 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, code, H, C, A, G, HR, step, bloc
 
 @kernel
 def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
-    """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}."""
+    """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}.
+
+    ``dh`` holds the gradient reaching ``h_t`` from step ``t + 1`` and is
+    used as scratch. One loop per stored block, as in ``_lstm_gates``.
+    """
     batch, units = dh.shape
     for b in range(batch):
-        gates, dz = G_t[b], DZ_t[b]
+        g, dz, a = G_t[b], DZ_t[b], A_t[b]
+        total, dcell, cp = dh[b], dc[b], c_prev[b]
         for u in range(units):
-            i, f = gates[u], gates[units + u]
-            g, o = gates[2 * units + u], gates[3 * units + u]
-            a = A_t[b, u]
-            dh_total = dH_t[b, u] + dh[b, u]
-            dc_total = dc[b, u] + dh_total * o * activation_derivative(a, code)
-            dz[u] = dc_total * g * i * (1 - i)
-            dz[units + u] = dc_total * c_prev[b, u] * f * (1 - f)
-            dz[2 * units + u] = dc_total * i * activation_derivative(g, code)
-            dz[3 * units + u] = dh_total * a * o * (1 - o)
-            dc[b, u] = dc_total * f
+            total[u] += dH_t[b, u]
+        for u in range(units):
+            dcell[u] += total[u] * g[3 * units + u] * activation_derivative(a[u], code)
+        for u in range(units):
+            dz[u] = dcell[u] * g[2 * units + u] * g[u] * (1 - g[u])
+        for u in range(units):
+            f = g[units + u]
+            dz[units + u] = dcell[u] * cp[u] * f * (1 - f)
+        for u in range(units):
+            dz[2 * units + u] = dcell[u] * g[u] * activation_derivative(g[2 * units + u], code)
+        for u in range(units):
+            o = g[3 * units + u]
+            dz[3 * units + u] = total[u] * a[u] * o * (1 - o)
+        for u in range(units):
+            dcell[u] *= g[units + u]
 
 
 @kernel
