@@ -198,43 +198,36 @@ feature_names_in_ : ndarray of shape (n_features_in_,)
 
 
 
-def regressor_doc(title, summary, recurrence, see_also, example):
-    """The class docstring of a recurrent regressor from its parts."""
-    return f"""{title}
+CLASS_WEIGHT = """\
+class_weight : dict, "balanced" or None, default=None
+    Weights of the classes in the loss, multiplied into
+    ``sample_weight``; "balanced" uses ``n_samples / (n_classes *
+    np.bincount(y))``. Not supported with ``return_sequences=True``."""
 
-    {summary}
+CLASSES = """\
+classes_ : ndarray of shape (n_classes,)
+    Class labels, sorted."""
 
-{indent(recurrence)}
+TARGETS = {
+    "regressor": """\
+``y`` is ``(n_samples,)`` or ``(n_samples, n_outputs)``; with
+``return_sequences=True`` it is ``(n_samples, n_timesteps)`` or
+``(n_samples, n_timesteps, n_outputs)``.""",
+    "classifier": """\
+``y`` holds labels of any type, ``(n_samples,)``, or ``(n_samples,
+n_timesteps)`` with ``return_sequences=True``.""",
+}
 
-    Parameters
-    ----------
-{indent(PARAMETERS)}
 
-{indent(COMMON_PARAMETERS)}
+def estimator_doc(kind, title, summary, recurrence, see_also, example):
+    """The class docstring of a public estimator from its parts.
 
-    Attributes
-    ----------
-{indent(ATTRIBUTES)}
-
-    See Also
-    --------
-{indent(see_also)}
-
-    Notes
-    -----
-    ``X`` is ``(n_samples, n_timesteps, n_features)``, or ``(n_samples,
-    n_timesteps)`` for univariate windows. ``y`` is ``(n_samples,)`` or
-    ``(n_samples, n_outputs)``; with ``return_sequences=True`` it is
-    ``(n_samples, n_timesteps)`` or ``(n_samples, n_timesteps, n_outputs)``.
-
-    Examples
-    --------
-{indent(example)}
+    ``kind`` is "regressor" or "classifier"; classifiers also document
+    ``class_weight`` and ``classes_``.
     """
-
-
-def classifier_doc(title, summary, recurrence, see_also, example):
-    """The class docstring of a recurrent classifier from its parts."""
+    classifier = kind == "classifier"
+    class_weight = indent(CLASS_WEIGHT) + "\n\n" if classifier else ""
+    classes = indent(CLASSES) + "\n\n" if classifier else ""
     return f"""{title}
 
     {summary}
@@ -245,19 +238,11 @@ def classifier_doc(title, summary, recurrence, see_also, example):
     ----------
 {indent(PARAMETERS)}
 
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, multiplied into
-        ``sample_weight``; "balanced" uses ``n_samples / (n_classes *
-        np.bincount(y))``. Not supported with ``return_sequences=True``.
-
-{indent(COMMON_PARAMETERS)}
+{class_weight}{indent(COMMON_PARAMETERS)}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, sorted.
-
-{indent(ATTRIBUTES)}
+{classes}{indent(ATTRIBUTES)}
 
     See Also
     --------
@@ -266,9 +251,8 @@ def classifier_doc(title, summary, recurrence, see_also, example):
     Notes
     -----
     ``X`` is ``(n_samples, n_timesteps, n_features)``, or ``(n_samples,
-    n_timesteps)`` for univariate windows. ``y`` holds labels of any type,
-    ``(n_samples,)``, or ``(n_samples, n_timesteps)`` with
-    ``return_sequences=True``.
+    n_timesteps)`` for univariate windows.
+{indent(TARGETS[kind])}
 
     Examples
     --------

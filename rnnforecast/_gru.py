@@ -1,14 +1,14 @@
 """The public GRU estimators: the GRU cell under the shared bases."""
 
 from ._classifier import BaseRecurrentClassifier
-from ._docstrings import (classification_example, classifier_doc, regression_example,
-                          regressor_doc)
+from ._docstrings import classification_example, estimator_doc, regression_example
 from ._docstrings import GRU_RECURRENCE
 from ._regressor import BaseRecurrentRegressor
 
 
 class GRURegressor(BaseRecurrentRegressor):
-    __doc__ = regressor_doc(
+    __doc__ = estimator_doc(
+        "regressor",
         "Gated recurrent unit (GRU) network regressor.",
         """The same estimator as :class:`SimpleRNNRegressor` (parameters,
     attributes, training loop), with GRU layers, which keep information
@@ -22,7 +22,8 @@ LSTMRegressor : The LSTM cell.""",
 
 
 class GRUClassifier(BaseRecurrentClassifier):
-    __doc__ = classifier_doc(
+    __doc__ = estimator_doc(
+        "classifier",
         "Gated recurrent unit (GRU) network classifier.",
         """The same estimator as :class:`SimpleRNNClassifier` with GRU layers.""",
         GRU_RECURRENCE,

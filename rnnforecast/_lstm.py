@@ -1,14 +1,14 @@
 """The public LSTM estimators: the LSTM cell under the shared bases."""
 
 from ._classifier import BaseRecurrentClassifier
-from ._docstrings import (classification_example, classifier_doc, regression_example,
-                          regressor_doc)
+from ._docstrings import classification_example, estimator_doc, regression_example
 from ._docstrings import LSTM_RECURRENCE
 from ._regressor import BaseRecurrentRegressor
 
 
 class LSTMRegressor(BaseRecurrentRegressor):
-    __doc__ = regressor_doc(
+    __doc__ = estimator_doc(
+        "regressor",
         "Long short-term memory (LSTM) network regressor.",
         """The same estimator as :class:`SimpleRNNRegressor` (parameters,
     attributes, training loop), with LSTM layers, which keep information
@@ -22,7 +22,8 @@ SimpleRNNRegressor : The Elman cell, faster per step.""",
 
 
 class LSTMClassifier(BaseRecurrentClassifier):
-    __doc__ = classifier_doc(
+    __doc__ = estimator_doc(
+        "classifier",
         "Long short-term memory (LSTM) network classifier.",
         """The same estimator as :class:`SimpleRNNClassifier` with LSTM layers.""",
         LSTM_RECURRENCE,

@@ -1,14 +1,14 @@
 """The public SimpleRNN estimators: the Elman cell under the shared bases."""
 
 from ._classifier import BaseRecurrentClassifier
-from ._docstrings import (classification_example, classifier_doc, regression_example,
-                          regressor_doc)
+from ._docstrings import classification_example, estimator_doc, regression_example
 from ._docstrings import RECURRENCE
 from ._regressor import BaseRecurrentRegressor
 
 
 class SimpleRNNRegressor(BaseRecurrentRegressor):
-    __doc__ = regressor_doc(
+    __doc__ = estimator_doc(
+        "regressor",
         "Fully-connected recurrent network (Elman RNN) regressor.",
         """Trains a stack of SimpleRNN layers and a linear output head by
     backpropagation through time, minimising the mean squared error.""",
@@ -22,7 +22,8 @@ sklearn.neural_network.MLPRegressor : Feed-forward network on flat inputs.""",
 
 
 class SimpleRNNClassifier(BaseRecurrentClassifier):
-    __doc__ = classifier_doc(
+    __doc__ = estimator_doc(
+        "classifier",
         "Fully-connected recurrent network (Elman RNN) classifier.",
         """Trains a stack of SimpleRNN layers and a logistic (two classes) or
     softmax (more) output by backpropagation through time, minimising the
