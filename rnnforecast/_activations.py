@@ -26,8 +26,8 @@ from numba.extending import overload
 
 from ._jit import JIT_OPTIONS, kernel
 
-ACTIVATION_CODES = {"tanh": 0, "relu": 1}
 TANH, RELU = 0, 1
+ACTIVATION_CODES = {"tanh": TANH, "relu": RELU}
 
 TANH_NUMERATOR = tuple(np.float32(c) for c in (
     9.9999999826572061e-01, 1.3417182914064132e-01, 3.5383820151191035e-03,
@@ -104,17 +104,10 @@ def activation_derivative(a, code):
 def add_and_activate(Z, step, bias, code):
     """``Z = act(Z + step + bias)`` in place, for ``Z`` and ``step`` (batch, units)."""
     batch, units = Z.shape
-    if code == TANH:
-        for b in range(batch):
-            z, s = Z[b], step[b]
-            for u in range(units):
-                z[u] = precision_tanh(z[u] + s[u] + bias[u])
-    else:
-        for b in range(batch):
-            z, s = Z[b], step[b]
-            for u in range(units):
-                v = z[u] + s[u] + bias[u]
-                z[u] = v if v > 0 else 0.0
+    for b in range(batch):
+        z, s = Z[b], step[b]
+        for u in range(units):
+            z[u] = activation(z[u] + s[u] + bias[u], code)
 
 
 @kernel
@@ -125,13 +118,7 @@ def backprop_activation(upstream, carried, H, code, out):
     and from step ``t + 1``, the states ``h_t``, and the result ``dL/dz_t``.
     """
     batch, units = H.shape
-    if code == TANH:
-        for b in range(batch):
-            g, c, h, o = upstream[b], carried[b], H[b], out[b]
-            for u in range(units):
-                o[u] = (g[u] + c[u]) * (1 - h[u] * h[u])
-    else:
-        for b in range(batch):
-            g, c, h, o = upstream[b], carried[b], H[b], out[b]
-            for u in range(units):
-                o[u] = g[u] + c[u] if h[u] > 0 else 0.0
+    for b in range(batch):
+        g, c, h, o = upstream[b], carried[b], H[b], out[b]
+        for u in range(units):
+            o[u] = (g[u] + c[u]) * activation_derivative(h[u], code)

@@ -5,7 +5,6 @@ from importlib import resources
 import pandas as pd
 
 FILENAME = "daily-min-temperatures.csv"
-MISSING_DAYS = ("1984-12-31", "1988-12-31")
 
 
 def load_daily_min_temperatures(fill_missing=True):
