@@ -47,6 +47,19 @@ def masked_state(previous, r, HR, t):
 
 
 @kernel
+def zero_before_start(A, starts, t):
+    """Zero row ``b`` of ``A`` while step ``t`` comes before ``starts[b]``.
+
+    Variable-length batches are aligned at their last step and padded in
+    front; a sequence's state is zero until it starts, exactly as if the
+    padding were not there. ``starts`` is empty when nothing is padded.
+    """
+    for b in range(starts.shape[0]):
+        if t < starts[b]:
+            A[b, :] = 0.0
+
+
+@kernel
 def apply_recurrent_mask(dh, r):
     """``dh *= r`` in place, unless ``r`` is empty."""
     if r.size > 0:

@@ -66,21 +66,23 @@ class SimpleRNNCell:
                           dW_scratch=(self.units, self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, buffers, block=0):
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``.
 
         ``r`` is the recurrent-dropout mask, or an empty array without it;
-        ``block`` is the row block of the matrix products (see ``_matmul``).
+        ``starts`` the first real step of each front-padded sequence, or an
+        empty array without padding; ``block`` is the row block of the
+        matrix products (see ``_matmul``).
         """
         simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                           h0, r, self.activation_code, buffers["H"],
+                           h0, r, starts, self.activation_code, buffers["H"],
                            buffers["HR"], buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
-                            buffers["H"], buffers["HR"], r,
+                            buffers["H"], buffers["HR"], r, starts,
                             self.activation_code, dH, grads["W_xh"],
                             grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
                             buffers["dh"], buffers["dW_scratch"])
@@ -114,19 +116,20 @@ class LSTMCell(SimpleRNNCell):
                           dW_scratch=(self.units, 4 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, buffers, block=0):
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
-                     buffers["c0"], r, self.activation_code, buffers["H"],
+                     buffers["c0"], r, starts, self.activation_code, buffers["H"],
                      buffers["C"], buffers["A"], buffers["G"], buffers["HR"],
                      buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
                       buffers["H"], buffers["C"], buffers["A"], buffers["G"],
-                      buffers["HR"], r, self.activation_code, dH, grads["W_xh"],
+                      buffers["HR"], r, starts, self.activation_code, dH,
+                      grads["W_xh"],
                       grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
                       buffers["dc"], buffers["dW_scratch"])
 
@@ -164,18 +167,19 @@ class GRUCell(SimpleRNNCell):
                           dW_scratch=(self.units, 3 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, buffers, block=0):
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                    weights["b_hh"], h0, r, self.activation_code, buffers["H"],
+                    weights["b_hh"], h0, r, starts, self.activation_code,
+                    buffers["H"],
                     buffers["G"], buffers["HN"], buffers["XP"], buffers["HR"],
                     buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
-                     buffers["G"], buffers["HN"], buffers["HR"], r,
+                     buffers["G"], buffers["HN"], buffers["HR"], r, starts,
                      self.activation_code, dH, grads["W_xh"], grads["W_hh"],
                      grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
                      buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._activations import activation, activation_derivative, precision_sigmoid
 from ._bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
-                    recurrent_weight_gradient)
+                    recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
 
@@ -44,7 +44,8 @@ def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
 
 
 @kernel
-def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, code, H, G, HN, XP, HR, step, block):
+def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR, step,
+                block):
     """Run the GRU over all time steps.
 
     Parameters
@@ -57,6 +58,9 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, code, H, G, HN, XP, HR, step, b
     h0 : ndarray of shape (batch, units)
     r : ndarray of shape (batch, units) or (0, 0)
         Recurrent-dropout mask, or empty.
+    starts : ndarray of int of shape (batch,) or (0,)
+        First real step of each front-padded sequence; empty without
+        padding (see ``zero_before_start``).
     code : int
         Activation code of the candidate.
     H : ndarray of shape (n_timesteps, batch, units)
@@ -82,6 +86,7 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, code, H, G, HN, XP, HR, step, b
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
         _gru_gates(XP[t], step, b_h, b_hh, previous, code, G[t], HN[t], H[t])
+        zero_before_start(H[t], starts, t)
 
 
 @kernel
@@ -112,13 +117,13 @@ def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
 
 
 @kernel
-def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, code, dH, dW_xh, dW_hh,
+def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, dH, dW_xh, dW_hh,
                  db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, G, HN, HR, r, code
+    X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code
         As in :func:`gru_forward`, after it has run.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
@@ -140,6 +145,9 @@ def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, code, dH, dW_xh, dW_hh,
     for t in range(n_timesteps - 1, -1, -1):
         _gru_step_backward(dH[t], dh, G[t], HN[t], h0 if t == 0 else H[t - 1],
                            code, DX[t], DH[t])
+        zero_before_start(DX[t], starts, t)
+        zero_before_start(DH[t], starts, t)
+        zero_before_start(dh, starts, t)
         np.dot(DH[t], W_hh.T, recurrent)
         apply_recurrent_mask(recurrent, r)
         dh += recurrent

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._activations import activation, activation_derivative, precision_sigmoid
 from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
-                    recurrent_weight_gradient)
+                    recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
 
@@ -55,7 +55,8 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
 
 
 @kernel
-def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, code, H, C, A, G, HR, step, block):
+def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, step,
+                 block):
     """Run the LSTM over all time steps.
 
     Parameters
@@ -68,6 +69,9 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, code, H, C, A, G, HR, step, bloc
         Initial hidden and cell states.
     r : ndarray of shape (batch, units) or (0, 0)
         Recurrent-dropout mask on ``h_{t-1}``, or empty.
+    starts : ndarray of int of shape (batch,) or (0,)
+        First real step of each front-padded sequence; empty without
+        padding (see ``zero_before_start``).
     code : int
         Activation code of ``act``.
     H, C, A : ndarray of shape (n_timesteps, batch, units)
@@ -89,6 +93,8 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, code, H, C, A, G, HR, step, bloc
         previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, C[t], A[t], H[t])
+        zero_before_start(H[t], starts, t)
+        zero_before_start(C[t], starts, t)
 
 
 @kernel
@@ -121,13 +127,13 @@ def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
 
 
 @kernel
-def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, code, dH,
+def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, dH,
                   dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, code
+    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code
         As in :func:`lstm_forward`, after it has run.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
@@ -148,6 +154,8 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, code, dH,
     for t in range(n_timesteps - 1, -1, -1):
         _lstm_step_backward(dH[t], dh, dc, G[t], A[t], c0 if t == 0 else C[t - 1],
                             code, DZ[t])
+        zero_before_start(DZ[t], starts, t)
+        zero_before_start(dc, starts, t)
         np.dot(DZ[t], W_hh.T, dh)
         apply_recurrent_mask(dh, r)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)

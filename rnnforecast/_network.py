@@ -87,18 +87,19 @@ class RecurrentNetwork:
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
         return flat
 
-    def prediction_scratch(self, params, n_timesteps, batch):
+    def prediction_scratch(self, params, n_timesteps, batch, variable_length=False):
         """A ``Workspace`` and parameter views for prediction.
 
         Small ones are kept per thread and reused while ``params`` is the
         same array, so a one-window prediction allocates nothing; each
         thread has its own, so concurrent predictions never share buffers.
         """
-        key = (n_timesteps, batch, params.dtype)
+        key = (n_timesteps, batch, params.dtype, variable_length)
         cached = getattr(self._scratch, "prediction", None)
         if cached is not None and cached[0] is params and cached[1] == key:
             return cached[2], cached[3]
-        workspace = Workspace(self, n_timesteps, batch, params.dtype)
+        workspace = Workspace(self, n_timesteps, batch, params.dtype,
+                              WorkspaceOptions(variable_length=variable_length))
         views = self.split(params)
         if batch <= SMALL_PREDICTION:
             self._scratch.prediction = (params, key, workspace, views)
@@ -126,8 +127,9 @@ class RecurrentNetwork:
     def buffer_shapes(self, n_timesteps, batch, options):
         """Shapes of every scratch array a batch of ``batch`` sequences needs.
 
-        ``options`` is a ``WorkspaceOptions``. Returns ``(shared, layers)``:
-        a dict of shapes for the whole network and one dict per layer.
+        ``options`` is a ``WorkspaceOptions``. Returns ``(shared, layers,
+        indices)``: dicts of float shapes for the whole network and for
+        each layer, and a dict of integer shapes.
         """
         layers = []
         for index, layer in enumerate(self.cells):
@@ -147,7 +149,8 @@ class RecurrentNetwork:
             shared.update(dH=(n_timesteps, batch, self.units[-1]),
                           dlogits=rows, targets=(rows[0], width),
                           weights=(rows[0],))
-        return shared, layers
+        indices = {"starts": (batch,) if options.variable_length else (0,)}
+        return shared, layers, indices
 
     def forward(self, params, buffers, masks, block=0):
         """Run the network on ``buffers["X"]``; return the head's logits.
@@ -174,14 +177,15 @@ class RecurrentNetwork:
         """
         layers, head = params
         inputs = buffers["X"]
+        starts = buffers.indices["starts"]
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
                 self.cells, layers, buffers.layers, masks):
             if input_mask is not None:
                 multiply_by_step_mask(inputs, input_mask, scratch["input"])
                 inputs = scratch["input"]
             inputs = layer.forward(weights, inputs, scratch["h0"],
-                                   _or_empty(recurrent_mask, buffers), scratch,
-                                   block)
+                                   _or_empty(recurrent_mask, buffers), starts,
+                                   scratch, block)
         logits = buffers["logits"]
         matmul_rows(self._head_input(inputs), head["W_hy"], logits, block)
         logits += head["b_y"]
@@ -211,7 +215,8 @@ class RecurrentNetwork:
             self.cells[index].backward(
                 layers[index], layer_grads[index],
                 self._layer_input(buffers, index, input_mask), scratch["h0"],
-                _or_empty(recurrent_mask, buffers), dH, dinputs, scratch)
+                _or_empty(recurrent_mask, buffers), buffers.indices["starts"],
+                dH, dinputs, scratch)
             if index > 0 and input_mask is not None:
                 multiply_by_step_mask(dinputs, input_mask, dinputs)
             dH = dinputs
@@ -243,22 +248,27 @@ class WorkspaceOptions:
     target_width : int or None
         Columns of the target array the loss reads (one class index for
         softmax); ``n_outputs`` when None.
+    variable_length : bool
+        Whether batches carry each sequence's first real step (``starts``).
     """
 
     def __init__(self, training=False, dropout=False, recurrent_dropout=False,
-                 target_width=None):
+                 target_width=None, variable_length=False):
         self.training = training
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.target_width = target_width
+        self.variable_length = variable_length
 
 
 class BatchBuffers:
-    """The scratch arrays of one batch: network-wide by name, and per layer."""
+    """The scratch arrays of one batch: network-wide by name, per layer, and
+    the integer arrays (``starts``) by name."""
 
-    def __init__(self, shared, layers):
+    def __init__(self, shared, layers, indices):
         self.shared = shared
         self.layers = layers
+        self.indices = indices
 
     def __getitem__(self, name):
         return self.shared[name]
@@ -277,7 +287,8 @@ class Workspace:
         self._network = network
         self._n_timesteps = n_timesteps
         self._options = options or WorkspaceOptions()
-        shared, layers = network.buffer_shapes(n_timesteps, max_batch, self._options)
+        shared, layers, indices = network.buffer_shapes(n_timesteps, max_batch,
+                                                         self._options)
         sizes = [prod(shape) for shapes in [shared] + layers
                  for shape in shapes.values()]
         # One zeroed block, carved into arrays: initial states must be zero,
@@ -287,17 +298,20 @@ class Workspace:
         arrays = iter(block[a:b] for a, b in zip(offsets[:-1], offsets[1:]))
         self._shared = {name: next(arrays) for name in shared}
         self._layers = [{name: next(arrays) for name in shapes} for shapes in layers]
+        self._indices = {name: np.zeros(prod(shape), dtype=np.intp)
+                         for name, shape in indices.items()}
         self._views = {}
 
     def for_batch(self, batch):
         """Return the ``BatchBuffers`` shaped for ``batch`` sequences."""
         if batch not in self._views:
-            shared, layers = self._network.buffer_shapes(
+            shared, layers, indices = self._network.buffer_shapes(
                 self._n_timesteps, batch, self._options)
             self._views[batch] = BatchBuffers(
                 _views(self._shared, shared),
                 [_views(storage, shapes)
-                 for storage, shapes in zip(self._layers, layers)])
+                 for storage, shapes in zip(self._layers, layers)],
+                _views(self._indices, indices))
         return self._views[batch]
 
 

@@ -17,13 +17,13 @@ import numpy as np
 
 from ._activations import add_and_activate, backprop_activation
 from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
-                    recurrent_weight_gradient)
+                    recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
 
 
 @kernel
-def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step, block):
+def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, block):
     """Run the cell over all time steps.
 
     Parameters
@@ -37,6 +37,9 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step, block):
     r : ndarray of shape (batch, units) or (0, 0)
         Recurrent-dropout mask, already scaled by ``1 / (1 - rate)``; empty
         without recurrent dropout.
+    starts : ndarray of int of shape (batch,) or (0,)
+        First real step of each sequence when the batch is padded in front
+        (see ``zero_before_start``); empty without padding.
     code : int
         Activation code, see ``ACTIVATION_CODES``.
     H : ndarray of shape (n_timesteps, batch, units)
@@ -59,16 +62,17 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, code, H, HR, step, block):
         previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         add_and_activate(H[t], step, b_h, code)
+        zero_before_start(H[t], starts, t)
 
 
 @kernel
-def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
+def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, code, dH,
                         dW_xh, dW_hh, db_h, dX, DZ, dh, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, HR, r, code
+    X, W_xh, W_hh, h0, H, HR, r, starts, code
         As in :func:`simple_rnn_forward`, after it has run.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside the
@@ -88,6 +92,7 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, code, dH,
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         backprop_activation(dH[t], dh, H[t], code, DZ[t])
+        zero_before_start(DZ[t], starts, t)
         np.dot(DZ[t], W_hh.T, dh)
         apply_recurrent_mask(dh, r)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)

@@ -46,10 +46,13 @@ class TrainingStep:
         Number of shards a batch is cut into; see ``shard_count``.
     pool : ShardPool, optional
         Runs the shards; without one they run one after the other.
+    variable_length : bool, default=False
+        Whether batches come with the first real step of each sequence.
     """
 
     def __init__(self, network, params, optimizer, settings, rng,
-                 n_timesteps, max_batch, target_width, n_shards=1, pool=None):
+                 n_timesteps, max_batch, target_width, n_shards=1, pool=None,
+                 variable_length=False):
         self.network = network
         self.params = params
         self.optimizer = optimizer
@@ -61,38 +64,41 @@ class TrainingStep:
         options = WorkspaceOptions(
             training=True, dropout=settings["dropout"] > 0.0,
             recurrent_dropout=settings["recurrent_dropout"] > 0.0,
-            target_width=target_width)
+            target_width=target_width, variable_length=variable_length)
         shard_batch = -(-max_batch // n_shards)
         self.shards = [_Shard(network, params, LOSSES[settings["loss"]],
                               Workspace(network, n_timesteps, shard_batch,
                                         params.dtype, options))
                        for _ in range(n_shards)]
 
-    def run(self, X, targets, weights, rows):
+    def run(self, X, targets, weights, rows, starts=None):
         """Update the parameters on the samples ``rows``.
 
-        Returns the batch loss (penalty included) and the batch's total
-        sample weight. When the loss or the gradient is not finite, the
-        parameters are left untouched and the loss returned is NaN.
+        ``starts`` holds each sample's first real step when ``X`` is padded
+        in front (variable-length sequences), else None. Returns the batch
+        loss (penalty included) and the batch's total sample weight. When
+        the loss or the gradient is not finite, the parameters are left
+        untouched and the loss returned is NaN.
         """
         masks = self.draw_masks(rows.shape[0])
-        loss, batch_weight = self.gradient(X, targets, weights, rows, masks)
+        loss, batch_weight = self.gradient(X, targets, weights, rows, masks, starts)
         norm = self._clip()
         if not (np.isfinite(loss) and np.isfinite(norm)):
             return np.nan, batch_weight
         self.optimizer.update(self.params, self.grads)
         return loss, batch_weight
 
-    def gradient(self, X, targets, weights, rows, masks):
+    def gradient(self, X, targets, weights, rows, masks, starts=None):
         """Loss on the samples ``rows`` and its gradient, into ``self.grads``.
 
-        ``masks`` are the dropout masks, as ``draw_masks`` returns them.
-        Returns the loss (penalty included) and the batch's total weight.
+        ``masks`` are the dropout masks, as ``draw_masks`` returns them;
+        ``starts`` as in ``run``. Returns the loss (penalty included) and
+        the batch's total weight.
         """
         batch_weight = float(weights[rows].sum())
-        steps = X.shape[1] if self.network.return_sequences else 1
         jobs = [(shard, X, targets, weights, rows[part],
-                 _shard_masks(masks, part), batch_weight * steps)
+                 _shard_masks(masks, part),
+                 self._loss_weight(X, weights, rows, starts), starts)
                 for shard, part in zip(self.shards,
                                        _shard_slices(rows.shape[0], len(self.shards)))]
         losses = self.pool.map(_run_shard, jobs)
@@ -104,6 +110,15 @@ class TrainingStep:
             loss += add_l2_penalty(self.params, self.grads, self.penalized,
                                    self.settings["alpha"] / batch_weight)
         return loss, batch_weight
+
+    def _loss_weight(self, X, weights, rows, starts):
+        """The total weight the loss is averaged over: each sample's weight
+        times the number of (real) steps the head reads."""
+        if not self.network.return_sequences:
+            return float(weights[rows].sum())
+        if starts is None:
+            return float(weights[rows].sum()) * X.shape[1]
+        return float((weights[rows] * (X.shape[1] - starts[rows])).sum())
 
     def _clip(self):
         clipnorm, clipvalue = self.settings["clipnorm"], self.settings["clipvalue"]
@@ -137,10 +152,10 @@ class _Shard:
         self.grads = np.zeros_like(params)
         self.grad_views = network.split(self.grads)
 
-    def gradient(self, X, targets, weights, rows, masks, weight_sum):
+    def gradient(self, X, targets, weights, rows, masks, weight_sum, starts):
         """This shard's part of the loss; its gradient goes to ``self.grads``."""
         buffers = self.workspace.for_batch(rows.shape[0])
-        load_batch(self.network, buffers, X, targets, weights, rows)
+        load_batch(self.network, buffers, X, targets, weights, rows, starts)
         logits = self.network.forward(self.param_views, buffers, masks)
         loss = self.loss(logits, buffers["targets"], buffers["weights"],
                          weight_sum, buffers["dlogits"])
@@ -183,20 +198,26 @@ def _dropout_mask(rng, shape, rate, dtype):
     return (keep / (1.0 - rate)).astype(dtype)
 
 
-def load_batch(network, buffers, X, targets, weights, rows):
+def load_batch(network, buffers, X, targets, weights, rows, starts=None):
     """Copy the samples ``rows`` into the workspace, time-major."""
     gather_time_major(X, rows, buffers["X"])
+    if starts is not None:
+        np.take(starts, rows, out=buffers.indices["starts"])
     n_timesteps, batch = buffers["X"].shape[:2]
     if network.return_sequences:
         gather_time_major(targets, rows, buffers["targets"].reshape(
             n_timesteps, batch, -1))
-        buffers["weights"].reshape(n_timesteps, batch)[...] = weights[rows]
+        step_weights = buffers["weights"].reshape(n_timesteps, batch)
+        step_weights[...] = weights[rows]
+        if starts is not None:
+            # Padding steps carry no loss.
+            step_weights[np.arange(n_timesteps)[:, None] < starts[rows]] = 0.0
     else:
         np.take(targets, rows, axis=0, out=buffers["targets"])
         np.take(weights, rows, out=buffers["weights"])
 
 
-def run_epoch(step, X, targets, weights, order, batch_size):
+def run_epoch(step, X, targets, weights, order, batch_size, starts=None):
     """One pass over the samples in ``order``; return the mean batch loss.
 
     Batch losses are averaged weighted by each batch's total sample weight.
@@ -206,7 +227,7 @@ def run_epoch(step, X, targets, weights, order, batch_size):
     total_weight = 0.0
     for start in range(0, order.shape[0], batch_size):
         loss, batch_weight = step.run(X, targets, weights,
-                                      order[start:start + batch_size])
+                                      order[start:start + batch_size], starts)
         if not np.isfinite(loss):
             return np.nan
         total_loss += loss * batch_weight
@@ -214,7 +235,7 @@ def run_epoch(step, X, targets, weights, order, batch_size):
     return total_loss / total_weight if total_weight > 0.0 else 0.0
 
 
-def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
+def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
     """Raw head outputs for every sample of ``X``.
 
     Each sample's output is independent of the others: products run in
@@ -228,6 +249,9 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     params : ndarray of shape (n_params,)
     X : ndarray of shape (n_samples, n_timesteps, n_features)
         C-contiguous, of the parameters' dtype.
+    starts : ndarray of int of shape (n_samples,), optional
+        First real step of each sequence when ``X`` holds variable-length
+        sequences padded in front.
     batch_size : int, default=PREDICT_BATCH
         Samples per forward pass; memory grows with it, not with n_samples.
 
@@ -240,15 +264,15 @@ def predict_logits(network, params, X, batch_size=PREDICT_BATCH):
     batch_size = min(batch_size, _round_up(n_samples, PREDICT_BLOCK))
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
-    starts = np.arange(0, n_samples, batch_size)
-    if starts.shape[0] == 1 and not _blas_may_thread(network, X.shape[2]):
-        _predict_batches(network, params, X, starts, batch_size, out)
+    first_rows = np.arange(0, n_samples, batch_size)
+    if first_rows.shape[0] == 1 and not _blas_may_thread(network, X.shape[2]):
+        _predict_batches(network, params, X, starts, first_rows, batch_size, out)
         return out
-    n_threads = min(N_SHARDS, available_cores(), starts.shape[0])
+    n_threads = min(N_SHARDS, available_cores(), first_rows.shape[0])
     with ShardPool(n_threads) as pool:
-        pool.map(lambda group: _predict_batches(network, params, X, group,
+        pool.map(lambda group: _predict_batches(network, params, X, starts, group,
                                                 batch_size, out),
-                 np.array_split(starts, n_threads))
+                 np.array_split(first_rows, n_threads))
     return out
 
 
@@ -266,17 +290,20 @@ def _blas_may_thread(network, n_features):
     return PREDICT_BLOCK * widest * widest > 262_144
 
 
-def _predict_batches(network, params, X, starts, batch_size, out):
-    """Forward passes for the batches beginning at ``starts``, into ``out``."""
+def _predict_batches(network, params, X, starts, first_rows, batch_size, out):
+    """Forward passes for the batches beginning at ``first_rows``, into ``out``."""
     n_samples, n_timesteps = X.shape[:2]
-    workspace, views = network.prediction_scratch(params, n_timesteps, batch_size)
+    workspace, views = network.prediction_scratch(params, n_timesteps, batch_size,
+                                                  starts is not None)
     masks = [(None, None)] * len(network.cells)
-    for start in starts:
+    for start in first_rows:
         n_rows = min(batch_size, n_samples - start)
         padded = _round_up(n_rows, PREDICT_BLOCK)
         buffers = workspace.for_batch(padded)
         rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
         gather_time_major(X, rows, buffers["X"])
+        if starts is not None:
+            np.take(starts, rows, out=buffers.indices["starts"])
         logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
         if network.return_sequences:
             steps = logits.reshape(n_timesteps, padded, network.n_outputs)

@@ -1,5 +1,7 @@
 """Small fixed problems shared by the kernel tests."""
 
+from collections import namedtuple
+
 import numpy as np
 
 from rnnforecast._network import RecurrentNetwork
@@ -8,14 +10,19 @@ from rnnforecast._training import TrainingStep
 N_SAMPLES, N_TIMESTEPS, N_FEATURES = 5, 4, 2
 HEAD_WIDTH = {"squared_error": 2, "binary_log_loss": 1, "softmax_log_loss": 3}
 
+Problem = namedtuple("Problem", "step X targets weights masks starts")
+
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
-                 alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple"):
-    """Return ``(step, X, targets, weights, masks)`` for one configuration.
+                 alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
+                 variable_length=False):
+    """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
     exercised; ``dropout`` draws fixed input and recurrent masks; the batch
-    is cut into ``n_shards`` shards whose gradients are summed.
+    is cut into ``n_shards`` shards whose gradients are summed;
+    ``variable_length`` pads each sequence in front by a random number of
+    steps (``starts``), always leaving at least one real step.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
@@ -36,7 +43,8 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
                 "clipvalue": None, "dropout": rate, "recurrent_dropout": rate}
     step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
-                        N_SAMPLES, targets.shape[-1], n_shards=n_shards)
+                        N_SAMPLES, targets.shape[-1], n_shards=n_shards,
+                        variable_length=variable_length)
     masks = []
     for layer in network.cells:
         if dropout:
@@ -46,12 +54,16 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
                           (keep_rec / (1 - rate)).astype(dtype)))
         else:
             masks.append((None, None))
-    return step, X, targets, weights, masks
+    starts = None
+    if variable_length:
+        starts = rng.randint(0, N_TIMESTEPS, size=N_SAMPLES)
+        starts[0] = N_TIMESTEPS - 1
+    return Problem(step, X, targets, weights, masks, starts)
 
 
 def loss_and_gradient(problem):
     """Loss and a copy of the flat gradient at the step's current parameters."""
-    step, X, targets, weights, masks = problem
-    rows = np.arange(X.shape[0])
-    loss, _ = step.gradient(X, targets, weights, rows, masks)
-    return loss, step.grads.copy()
+    rows = np.arange(problem.X.shape[0])
+    loss, _ = problem.step.gradient(problem.X, problem.targets, problem.weights,
+                                    rows, problem.masks, problem.starts)
+    return loss, problem.step.grads.copy()

@@ -97,7 +97,7 @@ def test_kernels_match_numpy_reference(activation, units, return_sequences,
                                        loss, dropout, n_shards):
     problem = make_problem(activation, units, return_sequences, loss,
                            dropout=dropout, n_shards=n_shards)
-    step, X, targets, weights, masks = problem
+    step, X, targets, weights, masks, _ = problem
     value, analytic = loss_and_gradient(problem)
     layers, head = step.network.split(step.params)
     n = X.shape[0]
@@ -126,3 +126,33 @@ def test_loss_of_zero_weight_batch_is_zero(loss):
     dlogits = np.full((3, width), np.nan)
     assert LOSSES[loss](logits, targets, np.zeros(3), 0.0, dlogits) == 0.0
     assert not dlogits.any()
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("dropout", [False, True])
+@pytest.mark.parametrize("units,return_sequences,loss", [
+    ((3,), False, "squared_error"), ((3, 4), False, "softmax_log_loss"),
+    ((3,), True, "binary_log_loss"), ((3, 4), True, "squared_error")])
+def test_padded_batch_gradient_matches_finite_differences(units, return_sequences,
+                                                          loss, dropout, cell):
+    problem = make_problem("tanh", units, return_sequences, loss, dropout=dropout,
+                           alpha=0.01, cell=cell, variable_length=True)
+    _, analytic = loss_and_gradient(problem)
+    numeric = _finite_differences(problem)
+    assert not np.isnan(numeric).any()
+    assert _relative_error(analytic, numeric) < 1e-6
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_padding_values_change_nothing(cell, return_sequences):
+    problem = make_problem("tanh", (3, 4), return_sequences, "squared_error",
+                           dropout=True, cell=cell, variable_length=True)
+    loss, grads = loss_and_gradient(problem)
+    padding = np.arange(problem.X.shape[1]) < problem.starts[:, None]
+    problem.X[padding] = 1e3
+    if return_sequences:
+        problem.targets[padding] = -1e3
+    padded_loss, padded_grads = loss_and_gradient(problem)
+    assert padded_loss == loss
+    np.testing.assert_array_equal(padded_grads, grads)

@@ -92,7 +92,7 @@ CELL_CONFIGS = ([("simple",) + config for config in CONFIGS] +
 @pytest.mark.parametrize("kind,activation,units,return_sequences,loss", CELL_CONFIGS)
 def test_matches_torch(kind, activation, units, return_sequences, loss):
     problem = make_problem(activation, units, return_sequences, loss, cell=kind)
-    step, X, targets, weights, _ = problem
+    step, X, targets, weights, _, _ = problem
     value, grads = loss_and_gradient(problem)
     rnns, linear = _torch_model(step, activation, kind)
     sequence = torch.from_numpy(X)
