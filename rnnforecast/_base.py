@@ -23,6 +23,8 @@ from sklearn.utils.validation import validate_data
 from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
+from ._sequences import (check_lengths, is_ragged, move_padding_to_front,
+                         pad_front, pad_targets_front, real_steps)
 from ._threads import ShardPool, available_cores
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
 from ._validation import (check_dtype, check_sample_weight, check_sequences,
@@ -138,19 +140,24 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     # Fitting ----------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, lengths=None):
         """Fit the model to windows ``X`` and targets ``y``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
+(n_samples, n_timesteps), or list of array-like
             Input sequences; a 2-D array holds univariate windows, one
-            column per time step.
+            column per time step. Sequences of different lengths: a list of
+            arrays of shape (n_timesteps_i, n_features) or (n_timesteps_i,),
+            or a padded array with ``lengths``.
         y : array-like
             Targets, see the estimator's class docstring for shapes.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the loss.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``: row ``i`` is
+            ``X[i, :lengths[i]]`` and the rest is ignored.
 
         Returns
         -------
@@ -158,16 +165,16 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             The fitted estimator.
         """
         self._validate_params()
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False, lengths=lengths)
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, incremental, classes=None, lengths=None):
         reset = not (self.warm_start or incremental) or not hasattr(self, "params_")
         units = check_units(self.units)
         dtype = check_dtype(self.dtype)
         before = dict(self.__dict__)
         try:
-            X, targets, weights, n_outputs = self._validate_fit_data(
-                X, y, sample_weight, reset, classes, dtype)
+            data, n_outputs = self._validate_fit_data(
+                X, y, sample_weight, reset, classes, dtype, lengths)
             if not reset:
                 self._check_compatible(units, n_outputs, dtype)
         except Exception:
@@ -176,23 +183,26 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self.__dict__.update(before)
             raise
         if reset:
-            self._initialize(X.shape[2], units, n_outputs, dtype)
+            self._initialize(data.X.shape[2], units, n_outputs, dtype)
         elif not incremental:
             self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
         if incremental:
-            self._train(X, targets, weights, None, n_epochs=1, incremental=True)
+            self._train(data, None, n_epochs=1, incremental=True)
         else:
-            train, validation = self._split_validation(X, targets, weights)
-            self._train(*train, validation, self.max_iter, incremental=False)
+            train, validation = self._split_validation(data)
+            self._train(train, validation, self.max_iter, incremental=False)
         return self
 
-    def _validate_fit_data(self, X, y, sample_weight, reset, classes, dtype):
-        """Check ``X``, ``y`` and weights; return them in the kernels' layout."""
-        X = self._validate_X(X, reset, dtype)
+    def _validate_fit_data(self, X, y, sample_weight, reset, classes, dtype, lengths):
+        """Check ``X``, ``y`` and weights; return them in the kernels' layout
+        as a ``TrainingData``, and the width of the head."""
+        X, starts = self._validate_X(X, reset, dtype, lengths)
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the "
                 "target y is None.")
+        if starts is not None and self.return_sequences:
+            y = pad_targets_front(y, starts, X.shape[1])
         targets, n_outputs = self._encode_targets(y, X.shape[1], reset, classes)
         targets = np.ascontiguousarray(targets, dtype=dtype)
         if targets.shape[0] != X.shape[0]:
@@ -203,10 +213,14 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         factors = self._target_weights(targets)
         if factors is not None:
             weights = (weights * factors).astype(dtype)
-        return X, targets, weights, n_outputs
+        return TrainingData(X, starts, targets, weights), n_outputs
 
-    def _validate_X(self, X, reset, dtype):
-        """Check ``X`` and return it as a C-contiguous 3-D array of ``dtype``."""
+    def _validate_X(self, X, reset, dtype, lengths=None):
+        """Check ``X``; return it as a C-contiguous 3-D array of ``dtype``,
+        and the first real step of each sequence (None when every sequence
+        fills the array)."""
+        if lengths is not None or is_ragged(X):
+            return self._validate_variable_X(X, reset, dtype, lengths)
         if reset:
             X = validate_data(self, X, reset=True, dtype="numeric",
                               allow_nd=True, ensure_all_finite=True)
@@ -215,7 +229,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self.n_timesteps_in_ = X.shape[1]
             if self._input_ndim == 3:
                 self.n_features_in_ = X.shape[2]
-            return X
+            return X, None
         named = hasattr(self, "feature_names_in_")
         if (self._input_ndim == 2 and np.ndim(_array_like(X)) == 2
                 and (named or type(X) is not np.ndarray)):
@@ -223,15 +237,36 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                               ensure_all_finite=True)
         X = check_sequences(X, dtype)
         self._check_shape(X)
-        return X
+        return X, None
 
-    def _check_shape(self, X):
+    def _validate_variable_X(self, X, reset, dtype, lengths):
+        """``_validate_X`` for sequences of different lengths."""
+        if lengths is None:
+            X, starts = pad_front(X, dtype)
+        else:
+            X = check_sequences(X, dtype)
+            X, starts = move_padding_to_front(
+                X, check_lengths(lengths, X.shape[0], X.shape[1]))
+        if reset:
+            self.__dict__.pop("feature_names_in_", None)
+            self._input_ndim = 3
+            self.n_features_in_ = X.shape[2]
+            # Any length is accepted from now on.
+            self.n_timesteps_in_ = None
+        else:
+            self._check_shape(X, check_timesteps=False)
+        return X, starts
+
+    def _check_shape(self, X, check_timesteps=True):
         n_features = self._network.n_features
-        if self._input_ndim == 2 and n_features == 1 and X.shape[1] != self.n_timesteps_in_:
+        if self.n_timesteps_in_ is None:
+            check_timesteps = False
+        if (check_timesteps and self._input_ndim == 2 and n_features == 1
+                and X.shape[1] != self.n_timesteps_in_):
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is "
                 f"expecting {self.n_features_in_} features as input.")
-        if X.shape[1] != self.n_timesteps_in_:
+        if check_timesteps and X.shape[1] != self.n_timesteps_in_:
             raise ValueError(
                 f"X has {X.shape[1]} time steps, but {type(self).__name__} is "
                 f"expecting {self.n_timesteps_in_} time steps as input.")
@@ -280,19 +315,19 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return SGD(n_params, dtype, self.learning_rate_init, self.momentum,
                    self.nesterovs_momentum)
 
-    def _split_validation(self, X, targets, weights):
+    def _split_validation(self, data):
         """Hold out the chronological tail when early stopping is on."""
         if not self.early_stopping:
-            return (X, targets, weights), None
-        n_validation = int(np.ceil(self.validation_fraction * X.shape[0]))
-        n_train = X.shape[0] - n_validation
+            return data, None
+        n_samples = data.X.shape[0]
+        n_validation = int(np.ceil(self.validation_fraction * n_samples))
+        n_train = n_samples - n_validation
         if n_train < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves no "
-                f"training samples out of {X.shape[0]}; lower it or pass more "
+                f"training samples out of {n_samples}; lower it or pass more "
                 "samples.")
-        return ((X[:n_train], targets[:n_train], weights[:n_train]),
-                (X[n_train:], targets[n_train:], weights[n_train:]))
+        return data[:n_train], data[n_train:]
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -309,17 +344,19 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}
 
-    def _train(self, X, targets, weights, validation, n_epochs, incremental):
+    def _train(self, data, validation, n_epochs, incremental):
         """Run up to ``n_epochs`` epochs, then restore the best weights."""
         self._optimizer.learning_rate = self.learning_rate_init
-        batch_size = self._batch_size(X.shape[0])
-        n_shards = shard_count(self._network, X.shape[1], batch_size)
+        n_samples, n_timesteps = data.X.shape[:2]
+        batch_size = self._batch_size(n_samples)
+        n_shards = shard_count(self._network, n_timesteps, batch_size)
         with ShardPool(min(n_shards, available_cores())) as pool:
             step = TrainingStep(self._network, self.params_, self._optimizer,
-                                self._settings(), self._random_state, X.shape[1],
-                                batch_size, targets.shape[-1], n_shards, pool)
-            converged = self._run_epochs(step, X, targets, weights, validation,
-                                         n_epochs, batch_size, incremental)
+                                self._settings(), self._random_state, n_timesteps,
+                                batch_size, data.targets.shape[-1], n_shards, pool,
+                                variable_length=data.starts is not None)
+            converged = self._run_epochs(step, data, validation, n_epochs,
+                                         batch_size, incremental)
         if not (converged or incremental):
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
@@ -328,24 +365,25 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if validation is not None and self._best_params is not None:
             self.params_[...] = self._best_params
 
-    def _run_epochs(self, step, X, targets, weights, validation, n_epochs,
-                    batch_size, incremental):
+    def _run_epochs(self, step, data, validation, n_epochs, batch_size, incremental):
         """The epoch loop; returns whether it stopped before ``n_epochs``."""
-        order = np.arange(X.shape[0])
+        n_samples = data.X.shape[0]
+        order = np.arange(n_samples)
         best_start = None
         for _ in range(n_epochs):
             started = time.perf_counter()
             if self.shuffle:
-                order = self._random_state.permutation(X.shape[0])
+                order = self._random_state.permutation(n_samples)
             start = (self.params_.copy(), copy.deepcopy(self._optimizer))
-            loss = run_epoch(step, X, targets, weights, order, batch_size)
+            loss = run_epoch(step, data.X, data.targets, data.weights, order,
+                             batch_size, data.starts)
             if not (np.isfinite(loss) and np.isfinite(self.params_).all()):
                 self._recover_from_divergence(best_start or start)
                 return True
             if loss < self.best_loss_:
                 best_start = start
             score = self._score_validation(validation)
-            self._record_epoch(loss, score, X.shape[0])
+            self._record_epoch(loss, score, n_samples)
             if self.verbose:
                 self._report(loss, score, time.perf_counter() - started)
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
@@ -374,9 +412,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _score_validation(self, validation):
         if validation is None:
             return None
-        X, targets, weights = validation
-        logits = predict_logits(self._network, self.params_, X)
-        return self._validation_score(logits, targets, weights)
+        logits = predict_logits(self._network, self.params_, validation.X,
+                                validation.starts)
+        return self._validation_score(
+            logits, validation.targets, validation.step_weights())
 
     def _record_epoch(self, loss, score, n_samples):
         """Book-keeping after an epoch, following MLPRegressor's rules."""
@@ -407,11 +446,45 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     # Prediction -------------------------------------------------------------
 
-    def _forward(self, X):
-        """Validate ``X`` and return the head's raw outputs, float64."""
+    def _forward(self, X, lengths=None):
+        """Validate ``X``; return the head's raw outputs, float64, and the
+        first real step of each sequence (None without variable lengths)."""
         self._check_fitted()
-        X = self._validate_X(X, reset=False, dtype=self.params_.dtype)
-        return predict_logits(self._network, self.params_, X).astype(np.float64)
+        X, starts = self._validate_X(X, reset=False, dtype=self.params_.dtype,
+                                     lengths=lengths)
+        logits = predict_logits(self._network, self.params_, X, starts)
+        return logits.astype(np.float64), starts
+
+    def _per_sequence(self, values, starts):
+        """Outputs in the user's layout: with per-step outputs of sequences
+        of different lengths, a list holding each sequence's real steps."""
+        if starts is None or not self.return_sequences:
+            return values
+        return real_steps(values, starts)
+
+    def _scored_pairs(self, X, y, sample_weight, lengths):
+        """``(y_true, y_pred, weights)`` to score, one row per prediction:
+        per sample, or with ``return_sequences`` per (sample, real step)."""
+        predicted = self.predict(X, lengths=lengths)
+        if not self.return_sequences:
+            return y, predicted, sample_weight
+        n_steps = [len(steps) for steps in predicted]
+        if len(y) != len(n_steps):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{len(n_steps)}, {len(y)}]")
+        truth = []
+        for index, (target, count) in enumerate(zip(y, n_steps)):
+            target = np.asarray(target)
+            if lengths is not None:
+                target = target[:count]
+            if target.ndim == 0 or target.shape[0] != count:
+                raise ValueError(
+                    f"y[{index}] does not have the {count} time steps of X[{index}].")
+            truth.append(target)
+        weights = None if sample_weight is None else np.repeat(
+            np.asarray(sample_weight, dtype=np.float64), n_steps)
+        return (np.concatenate(truth), np.concatenate(list(predicted)), weights)
 
     def _check_fitted(self):
         """``check_is_fitted`` for this class, without its attribute scan.
@@ -455,15 +528,50 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 def flatten_steps(logits, targets, weights):
     """Merge the time axis into the sample axis of sequence outputs.
 
-    Returns 2-D ``logits`` and ``targets`` and a weight per row, so scores
-    treat every (sample, step) pair as one prediction.
+    ``weights`` is per sample, or per (sample, step). Returns 2-D
+    ``logits`` and ``targets`` and a weight per row, so scores treat every
+    (sample, step) pair as one prediction.
     """
     if logits.ndim == 2:
         return logits, targets, weights
     n_samples, n_timesteps = logits.shape[:2]
+    if weights.ndim == 1:
+        weights = np.repeat(weights, n_timesteps)
     return (logits.reshape(n_samples * n_timesteps, -1),
             targets.reshape(n_samples * n_timesteps, -1),
-            np.repeat(weights, n_timesteps))
+            weights.reshape(-1))
+
+
+class TrainingData:
+    """Validated samples in the kernels' layout.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+    starts : ndarray of int of shape (n_samples,) or None
+        First real step of each front-padded sequence; None when every
+        sequence fills ``X``.
+    targets : ndarray of shape (n_samples, k) or (n_samples, n_timesteps, k)
+    weights : ndarray of shape (n_samples,)
+    """
+
+    def __init__(self, X, starts, targets, weights):
+        self.X = X
+        self.starts = starts
+        self.targets = targets
+        self.weights = weights
+
+    def __getitem__(self, rows):
+        return TrainingData(self.X[rows], None if self.starts is None else
+                            self.starts[rows], self.targets[rows], self.weights[rows])
+
+    def step_weights(self):
+        """Weights per sample, or per (sample, step) with zeros on padding
+        when targets are per step and sequences are padded."""
+        if self.starts is None or self.targets.ndim == 2:
+            return self.weights
+        steps = np.arange(self.X.shape[1])
+        return self.weights[:, np.newaxis] * (steps >= self.starts[:, np.newaxis])
 
 
 def _array_like(X):

@@ -109,7 +109,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
 
     # Public API -------------------------------------------------------------
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, lengths=None):
         """Update the model with one epoch over ``(X, y)``.
 
         Parameters
@@ -124,6 +124,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             ignored afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``, as in ``fit``.
 
         Returns
         -------
@@ -137,9 +139,9 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                 raise ValueError(
                     "classes must be passed on the first call to partial_fit.")
         return self._fit(X, y, sample_weight, incremental=True,
-                         classes=classes if first_call else None)
+                         classes=classes if first_call else None, lengths=lengths)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, lengths=None):
         """Probability of each class.
 
         Parameters
@@ -152,11 +154,14 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Or (n_samples, n_timesteps, n_classes) with
-            ``return_sequences=True``; columns follow ``classes_``.
+            ``return_sequences=True`` (for sequences of different lengths, a
+            list of (n_timesteps_i, n_classes) arrays); columns follow
+            ``classes_``.
         """
-        return np.exp(self.predict_log_proba(X))
+        logits, starts = self._forward(X, lengths)
+        return self._per_sequence(np.exp(_log_softmax(logits)), starts)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, lengths=None):
         """Logarithm of the probability of each class, computed stably.
 
         Parameters
@@ -169,16 +174,13 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             Or (n_samples, n_timesteps, n_classes) with
-            ``return_sequences=True``.
+            ``return_sequences=True`` (a list for sequences of different
+            lengths, as ``predict_proba``).
         """
-        logits = self._forward(X)
-        if logits.shape[-1] == 1:
-            logits = np.concatenate([np.zeros_like(logits), logits], axis=-1)
-        top = logits.max(axis=-1, keepdims=True)
-        shifted = logits - top
-        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        logits, starts = self._forward(X, lengths)
+        return self._per_sequence(_log_softmax(logits), starts)
 
-    def predict(self, X):
+    def predict(self, X, lengths=None):
         """Predict the class of each sequence.
 
         Parameters
@@ -190,12 +192,14 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         Returns
         -------
         y : ndarray of shape (n_samples,)
-            Or (n_samples, n_timesteps) with ``return_sequences=True``.
+            Or (n_samples, n_timesteps) with ``return_sequences=True`` (for
+            sequences of different lengths, a list of (n_timesteps_i,)
+            arrays).
         """
-        logits = self._forward(X)
-        return self.classes_[_winning_index(logits)]
+        logits, starts = self._forward(X, lengths)
+        return self._per_sequence(self.classes_[_winning_index(logits)], starts)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, lengths=None):
         """Mean accuracy; per (sample, time step) with ``return_sequences``.
 
         Parameters
@@ -204,19 +208,14 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
 (n_samples, n_timesteps)
         y : array-like of shape (n_samples,) or (n_samples, n_timesteps)
         sample_weight : array-like of shape (n_samples,), default=None
+        lengths : array-like of int of shape (n_samples,), default=None
 
         Returns
         -------
         score : float
         """
-        if not self.return_sequences:
-            return super().score(X, y, sample_weight=sample_weight)
-        self._check_fitted()
-        predicted = self.predict(X)
-        y = np.asarray(y)
-        weights = None if sample_weight is None else np.repeat(
-            np.asarray(sample_weight, dtype=np.float64), y.shape[1])
-        return accuracy_score(y.ravel(), predicted.ravel(), sample_weight=weights)
+        y_true, y_pred, weights = self._scored_pairs(X, y, sample_weight, lengths)
+        return accuracy_score(np.ravel(y_true), np.ravel(y_pred), sample_weight=weights)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -229,3 +228,12 @@ def _winning_index(logits):
     if logits.shape[-1] == 1:
         return (logits[..., 0] > 0).astype(np.intp)
     return np.argmax(logits, axis=-1)
+
+
+def _log_softmax(logits):
+    """Log-probabilities of each class from raw head outputs, computed stably;
+    a binary head's single output becomes two columns."""
+    if logits.shape[-1] == 1:
+        logits = np.concatenate([np.zeros_like(logits), logits], axis=-1)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))

@@ -186,8 +186,9 @@ t_ : int
 n_outputs_ : int
     Width of the output head.
 
-n_timesteps_in_ : int
-    Time steps per window seen during fit.
+n_timesteps_in_ : int or None
+    Time steps per window seen during fit; None after fitting sequences of
+    different lengths, when any length is accepted.
 
 n_features_in_ : int
     Number of features seen during fit: the columns of a 2-D ``X`` (each
@@ -251,7 +252,12 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     Notes
     -----
     ``X`` is ``(n_samples, n_timesteps, n_features)``, or ``(n_samples,
-    n_timesteps)`` for univariate windows.
+    n_timesteps)`` for univariate windows. Sequences of different lengths
+    are a list of ``(n_timesteps_i, n_features)`` arrays, or a padded array
+    with ``lengths=`` (real steps first) in ``fit``, ``predict`` and the
+    other methods. Padding never changes a result: sequences are aligned at
+    their last step and a state stays zero until its sequence starts, so
+    each output equals that of the sequence alone.
 {indent(TARGETS[kind])}
 
     Examples

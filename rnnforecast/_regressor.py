@@ -36,18 +36,20 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _target_weights(self, targets):
         return None
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, lengths=None):
         """Update the model with one epoch over ``(X, y)``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
-            Input sequences.
+(n_samples, n_timesteps), or list of array-like
+            Input sequences, as in ``fit``.
         y : array-like
             Targets, shaped as in ``fit``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``, as in ``fit``.
 
         Returns
         -------
@@ -56,30 +58,34 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         """
         if not hasattr(self, "params_"):
             self._validate_params()
-        return self._fit(X, y, sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True, lengths=lengths)
 
-    def predict(self, X):
+    def predict(self, X, lengths=None):
         """Predict targets for the sequences ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
-            Input sequences.
+(n_samples, n_timesteps), or list of array-like
+            Input sequences, as in ``fit``.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             With ``return_sequences=True``: (n_samples, n_timesteps) or
-            (n_samples, n_timesteps, n_outputs). Same layout as ``y`` in
-            ``fit``.
+            (n_samples, n_timesteps, n_outputs), same layout as ``y`` in
+            ``fit``; for sequences of different lengths a list with one
+            array of shape (n_timesteps_i,) or (n_timesteps_i, n_outputs)
+            per sequence.
         """
-        outputs = self._forward(X)
+        outputs, starts = self._forward(X, lengths)
         if outputs.shape[-1] == 1 and self._y_ndim == outputs.ndim - 1:
-            return outputs[..., 0]
-        return outputs
+            outputs = outputs[..., 0]
+        return self._per_sequence(outputs, starts)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, lengths=None):
         """Coefficient of determination R² of the predictions.
 
         With ``return_sequences=True`` every (sample, time step) pair counts
@@ -88,24 +94,18 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
+(n_samples, n_timesteps), or list of array-like
         y : array-like, shaped as in ``fit``
         sample_weight : array-like of shape (n_samples,), default=None
+        lengths : array-like of int of shape (n_samples,), default=None
 
         Returns
         -------
         score : float
         """
-        if not self.return_sequences:
-            return super().score(X, y, sample_weight=sample_weight)
-        predicted = self.predict(X)
-        y = np.asarray(y, dtype=np.float64).reshape(predicted.shape)
-        weights = (np.ones(y.shape[0]) if sample_weight is None
-                   else np.asarray(sample_weight, dtype=np.float64))
-        predicted, y, weights = flatten_steps(
-            predicted.reshape(y.shape[0], y.shape[1], -1),
-            y.reshape(y.shape[0], y.shape[1], -1), weights)
-        return r2_score(y, predicted, sample_weight=weights)
+        y_true, y_pred, weights = self._scored_pairs(X, y, sample_weight, lengths)
+        y_true = np.asarray(y_true, dtype=np.float64)
+        return r2_score(y_true, np.reshape(y_pred, y_true.shape), sample_weight=weights)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

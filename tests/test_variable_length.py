@@ -1,0 +1,143 @@
+"""Sequences of different lengths: lists of arrays, or padded arrays with
+``lengths``. Padding must never change a result."""
+
+import numpy as np
+import pytest
+
+from rnnforecast import (GRURegressor, LSTMClassifier, LSTMRegressor,
+                         SimpleRNNClassifier, SimpleRNNRegressor)
+
+REGRESSORS = [SimpleRNNRegressor, LSTMRegressor, GRURegressor]
+N_FEATURES = 2
+
+
+def _ragged(seed, n=24, lowest=2, highest=9):
+    rng = np.random.RandomState(seed)
+    lengths = rng.randint(lowest, highest + 1, size=n)
+    X = [rng.normal(size=(length, N_FEATURES)) for length in lengths]
+    y = np.array([x[:, 0].sum() for x in X])
+    return X, y, lengths
+
+
+def _pad_end(X, fill=0.0):
+    width = max(len(x) for x in X)
+    padded = np.full((len(X), width, N_FEATURES), fill)
+    for row, x in zip(padded, X):
+        row[:len(x)] = x
+    return padded
+
+
+def _fit(cls, X, y, **params):
+    params = {"units": 5, "max_iter": 3, "random_state": 0, "dtype": "float64",
+              **params}
+    return cls(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_padded_prediction_equals_each_sequence_alone(cls):
+    X, y, lengths = _ragged(0)
+    model = _fit(cls, X, y)
+    together = model.predict(X)
+    alone = np.array([model.predict(x[np.newaxis])[0] for x in X])
+    np.testing.assert_allclose(together, alone, rtol=1e-12, atol=1e-12)
+    with_lengths = model.predict(_pad_end(X, fill=123.0), lengths=lengths)
+    np.testing.assert_array_equal(with_lengths, together)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_list_and_padded_array_fit_the_same_model(cls):
+    X, y, lengths = _ragged(1)
+    from_list = _fit(cls, X, y)
+    from_padded = cls(**from_list.get_params()).fit(_pad_end(X, fill=-7.0), y,
+                                                    lengths=lengths)
+    np.testing.assert_array_equal(from_list.params_, from_padded.params_)
+    assert from_list.n_timesteps_in_ is None
+    assert from_list.n_features_in_ == N_FEATURES
+
+
+def test_float32_padding_agrees_to_float_tolerance():
+    X, y, _ = _ragged(2)
+    model = _fit(GRURegressor, X, y, dtype="float32")
+    alone = np.array([model.predict(x[np.newaxis])[0] for x in X])
+    np.testing.assert_allclose(model.predict(X), alone, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_return_sequences_gives_each_sequence_its_steps(cls):
+    X, _, lengths = _ragged(3)
+    y = [np.cumsum(x[:, 0]) for x in X]
+    model = _fit(cls, X, y, return_sequences=True)
+    predicted = model.predict(X)
+    assert [p.shape for p in predicted] == [(length,) for length in lengths]
+    for x, steps in zip(X[:5], predicted[:5]):
+        np.testing.assert_allclose(steps, model.predict(x[np.newaxis])[0],
+                                   rtol=1e-12, atol=1e-12)
+    truth, guess = np.concatenate(y), np.concatenate(predicted)
+    expected = 1 - ((truth - guess) ** 2).sum() / ((truth - truth.mean()) ** 2).sum()
+    assert model.score(X, y) == pytest.approx(expected)
+
+
+def test_padded_targets_with_lengths_train_like_lists():
+    X, _, lengths = _ragged(4)
+    y = [np.cumsum(x[:, 0]) for x in X]
+    padded_y = np.full((len(X), max(lengths)), 99.0)
+    for row, target in zip(padded_y, y):
+        row[:len(target)] = target
+    a = _fit(LSTMRegressor, X, y, return_sequences=True)
+    b = LSTMRegressor(**a.get_params()).fit(_pad_end(X), padded_y, lengths=lengths)
+    np.testing.assert_array_equal(a.params_, b.params_)
+
+
+@pytest.mark.parametrize("cls", [SimpleRNNClassifier, LSTMClassifier])
+def test_classifier_on_ragged_sequences(cls):
+    X, y, _ = _ragged(5)
+    labels = np.where(y > 0, "up", "down")
+    model = _fit(cls, X, labels)
+    proba = model.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert set(model.predict(X)) <= {"up", "down"}
+    assert 0.0 <= model.score(X, labels) <= 1.0
+
+
+def test_ragged_model_predicts_any_length():
+    X, y, _ = _ragged(6)
+    model = _fit(SimpleRNNRegressor, X, y)
+    assert model.predict(np.zeros((3, 20, N_FEATURES))).shape == (3,)
+
+
+@pytest.mark.parametrize("X,lengths,error,match", [
+    ([np.zeros((3, 2)), np.zeros((4, 3))], None, ValueError,
+     "Sequence 1 has 3 features per time step, but sequence 0 has 2"),
+    ([np.zeros((3, 2)), np.zeros((0, 2))], None, ValueError,
+     "Sequence 1 is empty"),
+    ([np.zeros((3, 2)), np.full((2, 2), np.nan)], None, ValueError, "NaN"),
+    ([np.zeros((3, 2)), np.zeros((2, 2, 2))], None, ValueError,
+     "Sequence 1 has 3 dimensions"),
+    (np.zeros((2, 4, 2)), [4, 5], ValueError,
+     r"lengths\[1\] = 5 is larger than the padded width of X \(4 time steps\)"),
+    (np.zeros((2, 4, 2)), [0, 3], ValueError, r"lengths\[0\] = 0 is zero or negative"),
+    (np.zeros((2, 4, 2)), [-1, 3], ValueError, r"lengths\[0\] = -1"),
+    (np.zeros((2, 4, 2)), [1, 2, 3], ValueError, "inconsistent numbers of samples"),
+    (np.zeros((2, 4, 2)), [1.5, 2.0], TypeError, "lengths must be a 1-D array of integers"),
+    (np.zeros((2, 4, 2)), [[1, 2]], TypeError, "lengths must be a 1-D array of integers"),
+])
+def test_bad_variable_length_input_is_rejected(X, lengths, error, match):
+    with pytest.raises(error, match=match):
+        SimpleRNNRegressor(max_iter=1).fit(X, np.zeros(len(X)), lengths=lengths)
+
+
+def test_target_sequences_must_match_their_inputs():
+    X = [np.zeros((3, 2)), np.zeros((2, 2))]
+    model = SimpleRNNRegressor(max_iter=1, return_sequences=True)
+    with pytest.raises(ValueError, match=r"y\[1\] has 3 time steps but X\[1\] has 2"):
+        model.fit(X, [np.zeros(3), np.zeros(3)])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(X, [np.zeros(3)])
+
+
+def test_prediction_checks_features_of_ragged_input():
+    X, y, _ = _ragged(7)
+    model = _fit(SimpleRNNRegressor, X, y)
+    with pytest.raises(ValueError, match="3 features per time step"):
+        model.predict([np.zeros((2, 3)), np.zeros((4, 3))])
