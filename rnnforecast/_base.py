@@ -43,6 +43,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     _cell = "simple"
 
     _parameter_constraints: dict = {
+        "bidirectional": ["boolean"],
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"tanh", "relu"})],
         "return_sequences": ["boolean"],
@@ -75,7 +76,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -88,6 +89,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.units = units
         self.activation = activation
         self.return_sequences = return_sequences
+        self.bidirectional = bidirectional
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.kernel_initializer = kernel_initializer
@@ -280,7 +282,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._random_state = check_random_state(self.random_state)
         self._network = RecurrentNetwork(n_features, units, n_outputs,
                                          self.activation, self.return_sequences,
-                                         self._cell)
+                                         self._cell, self.bidirectional)
         self.params_ = self._network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
@@ -297,13 +299,17 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
     def _check_compatible(self, units, n_outputs, dtype):
-        expected = (self._network.units, self.n_outputs_, self.params_.dtype)
-        if (units, n_outputs, dtype) != expected:
+        network = self._network
+        bidirectional = network.layers[0].directions == 2
+        expected = (network.units, bidirectional, self.n_outputs_, self.params_.dtype)
+        if (units, self.bidirectional, n_outputs, dtype) != expected:
             raise ValueError(
                 "warm_start and partial_fit continue the fitted network, which "
-                f"has units={expected[0]}, {expected[1]} outputs and dtype "
-                f"{expected[2]}; got units={units}, {n_outputs} outputs and "
-                f"dtype {dtype}. Refit from scratch instead.")
+                f"has units={expected[0]}, bidirectional={expected[1]}, "
+                f"{expected[2]} outputs and dtype {expected[3]}; got "
+                f"units={units}, bidirectional={self.bidirectional}, "
+                f"{n_outputs} outputs and dtype {dtype}. Refit from scratch "
+                "instead.")
 
     def _make_optimizer(self, n_params, dtype):
         if self.solver == "adam":
@@ -506,7 +512,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._check_fitted()
         layers, head = self._network.split(self.params_)
         weights = [array for layer in layers for name, array in layer.items()
-                   if name.startswith("W_")]
+                   if _base_name(name).startswith("W_")]
         return weights + [head["W_hy"]]
 
     @property
@@ -516,7 +522,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._check_fitted()
         layers, head = self._network.split(self.params_)
         biases = [array for layer in layers for name, array in layer.items()
-                  if name.startswith("b_")]
+                  if _base_name(name).startswith("b_")]
         return biases + [head["b_y"]]
 
     def __sklearn_tags__(self):
@@ -572,6 +578,11 @@ class TrainingData:
             return self.weights
         steps = np.arange(self.X.shape[1])
         return self.weights[:, np.newaxis] * (steps >= self.starts[:, np.newaxis])
+
+
+def _base_name(name):
+    """A parameter's name without its direction prefix ("reverse.")."""
+    return name.rsplit(".", 1)[-1]
 
 
 def _array_like(X):

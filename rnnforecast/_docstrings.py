@@ -61,6 +61,14 @@ return_sequences : bool, default=False
     If False, one prediction per window from the last time step. If True,
     a prediction at every time step: ``y`` then has a time axis.
 
+bidirectional : bool, default=False
+    Whether each layer also reads the sequence backwards with a second cell
+    of its own weights, as ``keras.layers.Bidirectional`` (merge mode
+    "concat") and ``torch.nn.RNN(bidirectional=True)``: a layer outputs
+    both directions' states side by side, ``2 * units`` wide, and the
+    head reads the forward cell's last state next to the reverse cell's
+    (the one that has read the whole sequence).
+
 dropout : float in [0, 1), default=0.0
     Fraction of each layer's inputs dropped during training (one mask per
     sequence, the same at every step, as in Keras).
@@ -156,11 +164,12 @@ params_ : ndarray of shape (n_params,)
     Every weight in one flat vector.
 
 coefs_ : list of ndarray
-    ``W_xh`` and ``W_hh`` of each layer, then ``W_hy``: views into
-    ``params_``.
+    ``W_xh`` and ``W_hh`` of each layer (forward cell, then reverse cell
+    when bidirectional), then ``W_hy``: views into ``params_``.
 
 intercepts_ : list of ndarray
-    ``b_h`` of each layer, then ``b_y``: views into ``params_``.
+    The biases of each layer in the same order, then ``b_y``: views into
+    ``params_``.
 
 loss_ : float
     Training loss of the last epoch (penalty included).

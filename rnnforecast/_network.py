@@ -15,6 +15,7 @@ import numpy as np
 
 from ._cells import CELLS
 from ._initializers import INITIALIZERS
+from ._layers import RecurrentLayer
 from ._matmul import matmul_rows
 from ._parameters import ParameterLayout
 from ._time_major import multiply_by_step_mask
@@ -42,24 +43,28 @@ class RecurrentNetwork:
         Whether the head reads every time step or only the last.
     cell : {"simple", "lstm", "gru"}
         Which recurrent cell the layers use.
+    bidirectional : bool, default=False
+        Whether every layer also reads the sequence in reverse (see
+        ``_layers``); a layer's output is then ``2 * units`` wide.
     """
 
     def __init__(self, n_features, units, n_outputs, activation,
-                 return_sequences, cell="simple"):
+                 return_sequences, cell="simple", bidirectional=False):
         self.n_features = n_features
         self.units = tuple(units)
         self.n_outputs = n_outputs
         self.return_sequences = return_sequences
-        self.cells = []
+        self.layers = []
         n_inputs = n_features
         for size in self.units:
-            self.cells.append(CELLS[cell](n_inputs, size, activation))
-            n_inputs = size
+            self.layers.append(RecurrentLayer(CELLS[cell], n_inputs, size,
+                                              activation, bidirectional))
+            n_inputs = self.layers[-1].width
         entries = []
-        for index, layer in enumerate(self.cells):
+        for index, layer in enumerate(self.layers):
             entries += [(f"layers.{index}.{name}", shape, penalized)
                         for name, shape, penalized in layer.parameter_entries()]
-        entries += [("W_hy", (self.units[-1], n_outputs), True),
+        entries += [("W_hy", (n_inputs, n_outputs), True),
                     ("b_y", (n_outputs,), False)]
         self.layout = ParameterLayout(entries)
 
@@ -67,7 +72,7 @@ class RecurrentNetwork:
         """Views into ``flat``: a dict per layer, then the head's dict."""
         views = self.layout.views(flat)
         layers = []
-        for index, layer in enumerate(self.cells):
+        for index, layer in enumerate(self.layers):
             prefix = f"layers.{index}."
             layers.append({name: views[prefix + name]
                            for name in layer.parameter_names})
@@ -81,7 +86,7 @@ class RecurrentNetwork:
         """
         flat = np.zeros(self.layout.size, dtype=dtype)
         layers, head = self.split(flat)
-        for layer, weights in zip(self.cells, layers):
+        for layer, weights in zip(self.layers, layers):
             layer.initialize(weights, rng, kernel_initializer,
                              recurrent_initializer)
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
@@ -118,7 +123,8 @@ class RecurrentNetwork:
 
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of one forward pass, a measure of a batch's work."""
-        return n_timesteps * sum(c.multiply_adds_per_step(batch) for c in self.cells)
+        return n_timesteps * sum(layer.multiply_adds_per_step(batch)
+                                 for layer in self.layers)
 
     def n_rows(self, n_timesteps, batch):
         """Rows of the head's output for one batch."""
@@ -128,25 +134,19 @@ class RecurrentNetwork:
         """Shapes of every scratch array a batch of ``batch`` sequences needs.
 
         ``options`` is a ``WorkspaceOptions``. Returns ``(shared, layers,
-        indices)``: dicts of float shapes for the whole network and for
-        each layer, and a dict of integer shapes.
+        indices)``: a dict of float shapes for the whole network; per layer,
+        a list of dicts (the layer's own, then one per cell, see
+        ``RecurrentLayer.buffer_shapes``); and a dict of integer shapes.
         """
-        layers = []
-        for index, layer in enumerate(self.cells):
-            shapes = layer.buffer_shapes(n_timesteps, batch,
-                                         options.recurrent_dropout,
-                                         options.training)
-            inputs = (n_timesteps, batch, layer.n_inputs)
-            shapes["input"] = inputs if options.dropout else (0, 0, 0)
-            shapes["dinput"] = inputs if index > 0 and options.training else (0, 0, 0)
-            shapes["h0"] = (batch, layer.units)
-            layers.append(shapes)
+        layers = [layer.buffer_shapes(n_timesteps, batch, options,
+                                      index > 0 and options.training)
+                  for index, layer in enumerate(self.layers)]
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
         shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
                   "no_gradient": (0, 0, 0), "no_mask": (0, 0)}
         if options.training:
             width = options.target_width or self.n_outputs
-            shared.update(dH=(n_timesteps, batch, self.units[-1]),
+            shared.update(dtop=(rows[0], self.layers[-1].width),
                           dlogits=rows, targets=(rows[0], width),
                           weights=(rows[0],))
         indices = {"starts": (batch,) if options.variable_length else (0,)}
@@ -164,7 +164,8 @@ class RecurrentNetwork:
             time-major input of shape (n_timesteps, batch, n_features).
         masks : list of (ndarray or None, ndarray or None)
             Per layer, the input-dropout mask of shape (batch, n_inputs) and
-            the recurrent-dropout mask (batch, units); None without dropout.
+            the recurrent-dropout mask, (batch, units) or for a
+            bidirectional layer (2, batch, units); None without dropout.
         block : int, default=0
             Row block of every matrix product; nonzero makes each sample's
             output independent of the rest of the batch (see ``_matmul``).
@@ -179,15 +180,14 @@ class RecurrentNetwork:
         inputs = buffers["X"]
         starts = buffers.indices["starts"]
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
-                self.cells, layers, buffers.layers, masks):
+                self.layers, layers, buffers.layers, masks):
             if input_mask is not None:
-                multiply_by_step_mask(inputs, input_mask, scratch["input"])
-                inputs = scratch["input"]
-            inputs = layer.forward(weights, inputs, scratch["h0"],
-                                   _or_empty(recurrent_mask, buffers), starts,
-                                   scratch, block)
+                multiply_by_step_mask(inputs, input_mask, scratch[0]["input"])
+                inputs = scratch[0]["input"]
+            inputs = layer.forward(weights, inputs, _or_empty(recurrent_mask, buffers),
+                                   starts, scratch, block)
         logits = buffers["logits"]
-        matmul_rows(self._head_input(inputs), head["W_hy"], logits, block)
+        matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, block)
         logits += head["b_y"]
         return logits
 
@@ -199,37 +199,44 @@ class RecurrentNetwork:
         """
         layers, head = params
         layer_grads, head_grads = grads
-        top = self._head_input(buffers.layers[-1]["H"])
+        top = self._head_input(self._top_output(buffers), buffers)
         np.dot(top.T, dlogits, out=head_grads["W_hy"])
         np.sum(dlogits, axis=0, out=head_grads["b_y"])
-        dH = buffers["dH"]
-        if self.return_sequences:
-            np.dot(dlogits, head["W_hy"].T, out=dH.reshape(-1, dH.shape[2]))
-        else:
-            dH[:-1] = 0.0
-            np.dot(dlogits, head["W_hy"].T, out=dH[-1])
-        for index in range(len(self.cells) - 1, -1, -1):
+        dtop = buffers["dtop"]
+        np.dot(dlogits, head["W_hy"].T, out=dtop)
+        n_timesteps, batch = buffers["X"].shape[:2]
+        dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
+        starts = buffers.indices["starts"]
+        for index in range(len(self.layers) - 1, -1, -1):
             scratch = buffers.layers[index]
             input_mask, recurrent_mask = masks[index]
-            dinputs = scratch["dinput"] if index > 0 else buffers["no_gradient"]
-            self.cells[index].backward(
+            dinputs = scratch[0]["dinput"] if index > 0 else buffers["no_gradient"]
+            self.layers[index].backward(
                 layers[index], layer_grads[index],
-                self._layer_input(buffers, index, input_mask), scratch["h0"],
-                _or_empty(recurrent_mask, buffers), buffers.indices["starts"],
-                dH, dinputs, scratch)
+                self._layer_input(buffers, index, input_mask),
+                _or_empty(recurrent_mask, buffers), starts, dO, dinputs, scratch,
+                last_only=index == len(self.layers) - 1 and not self.return_sequences)
             if index > 0 and input_mask is not None:
                 multiply_by_step_mask(dinputs, input_mask, dinputs)
-            dH = dinputs
+            dO = dinputs
 
     def _layer_input(self, buffers, index, input_mask):
         if input_mask is not None:
-            return buffers.layers[index]["input"]
-        return buffers["X"] if index == 0 else buffers.layers[index - 1]["H"]
+            return buffers.layers[index][0]["input"]
+        return buffers["X"] if index == 0 else self._output(buffers, index - 1)
 
-    def _head_input(self, H):
+    def _output(self, buffers, index):
+        """Layer ``index``'s output sequence, as its forward pass left it."""
+        own, *cells = buffers.layers[index]
+        return cells[0]["H"] if self.layers[index].directions == 1 else own["output"]
+
+    def _top_output(self, buffers):
+        return self._output(buffers, len(self.layers) - 1)
+
+    def _head_input(self, outputs, buffers):
         if self.return_sequences:
-            return H.reshape(-1, H.shape[2])
-        return H[-1]
+            return outputs.reshape(-1, outputs.shape[2])
+        return self.layers[-1].last_output(buffers.layers[-1])
 
 
 def _or_empty(mask, buffers):
@@ -262,8 +269,9 @@ class WorkspaceOptions:
 
 
 class BatchBuffers:
-    """The scratch arrays of one batch: network-wide by name, per layer, and
-    the integer arrays (``starts``) by name."""
+    """The scratch arrays of one batch: network-wide by name; per layer, a
+    list of dicts (the layer's own, then its cells'); and the integer arrays
+    (``starts``) by name."""
 
     def __init__(self, shared, layers, indices):
         self.shared = shared
@@ -289,7 +297,7 @@ class Workspace:
         self._options = options or WorkspaceOptions()
         shared, layers, indices = network.buffer_shapes(n_timesteps, max_batch,
                                                          self._options)
-        sizes = [prod(shape) for shapes in [shared] + layers
+        sizes = [prod(shape) for shapes in [shared] + _flat(layers)
                  for shape in shapes.values()]
         # One zeroed block, carved into arrays: initial states must be zero,
         # and one allocation keeps a one-window prediction cheap.
@@ -297,7 +305,8 @@ class Workspace:
         offsets = np.cumsum([0] + sizes)
         arrays = iter(block[a:b] for a, b in zip(offsets[:-1], offsets[1:]))
         self._shared = {name: next(arrays) for name in shared}
-        self._layers = [{name: next(arrays) for name in shapes} for shapes in layers]
+        self._layers = [[{name: next(arrays) for name in shapes} for shapes in groups]
+                        for groups in layers]
         self._indices = {name: np.zeros(prod(shape), dtype=np.intp)
                          for name, shape in indices.items()}
         self._views = {}
@@ -309,8 +318,8 @@ class Workspace:
                 self._n_timesteps, batch, self._options)
             self._views[batch] = BatchBuffers(
                 _views(self._shared, shared),
-                [_views(storage, shapes)
-                 for storage, shapes in zip(self._layers, layers)],
+                [[_views(storage, shapes) for storage, shapes in zip(stored, groups)]
+                 for stored, groups in zip(self._layers, layers)],
                 _views(self._indices, indices))
         return self._views[batch]
 
@@ -318,3 +327,7 @@ class Workspace:
 def _views(storage, shapes):
     return {name: storage[name][:prod(shape)].reshape(shape)
             for name, shape in shapes.items()}
+
+
+def _flat(layers):
+    return [shapes for groups in layers for shapes in groups]

@@ -37,3 +37,68 @@ def multiply_by_step_mask(X, mask, out):
         for b in range(batch):
             for f in range(n_features):
                 out[t, b, f] = X[t, b, f] * mask[b, f]
+
+
+@kernel
+def mirrored_step(t, b, starts, n_timesteps):
+    """The step that step ``t`` of sequence ``b`` becomes when its real steps
+    are read backwards; steps before the sequence's start map to themselves.
+
+    Real steps run from ``starts[b]`` (0 when ``starts`` is empty) to the
+    last step, so the mirror keeps front padding in front.
+    """
+    first = starts[b] if starts.shape[0] > 0 else 0
+    return t if t < first else first + n_timesteps - 1 - t
+
+
+@kernel
+def reverse_steps(A, starts, out):
+    """``out[t, b] = A[mirrored_step(t, b), b]`` over every feature."""
+    n_timesteps, batch, width = A.shape
+    for t in range(n_timesteps):
+        for b in range(batch):
+            source = A[mirrored_step(t, b, starts, n_timesteps), b]
+            target = out[t, b]
+            for k in range(width):
+                target[k] = source[k]
+
+
+@kernel
+def join_directions(H_forward, H_reverse, starts, out):
+    """``out[t, b] = [H_forward[t, b], H_reverse[mirrored_step(t, b), b]]``:
+    both directions' states for the same input step, side by side."""
+    n_timesteps, batch, units = H_forward.shape
+    for t in range(n_timesteps):
+        for b in range(batch):
+            forward, target = H_forward[t, b], out[t, b]
+            reverse = H_reverse[mirrored_step(t, b, starts, n_timesteps), b]
+            for u in range(units):
+                target[u] = forward[u]
+            for u in range(units):
+                target[units + u] = reverse[u]
+
+
+@kernel
+def split_directions(dO, starts, dH_forward, dH_reverse):
+    """The inverse of ``join_directions``, for gradients."""
+    n_timesteps, batch, units = dH_forward.shape
+    for t in range(n_timesteps):
+        for b in range(batch):
+            source, forward = dO[t, b], dH_forward[t, b]
+            reverse = dH_reverse[mirrored_step(t, b, starts, n_timesteps), b]
+            for u in range(units):
+                forward[u] = source[u]
+            for u in range(units):
+                reverse[u] = source[units + u]
+
+
+@kernel
+def add_reversed(A, starts, out):
+    """``out[t, b] += A[mirrored_step(t, b), b]``."""
+    n_timesteps, batch, width = A.shape
+    for t in range(n_timesteps):
+        for b in range(batch):
+            source = A[mirrored_step(t, b, starts, n_timesteps), b]
+            target = out[t, b]
+            for k in range(width):
+                target[k] += source[k]

@@ -136,9 +136,9 @@ class TrainingStep:
         dtype = self.params.dtype
         return [(_dropout_mask(self.rng, (batch, layer.n_inputs),
                                self.settings["dropout"], dtype),
-                 _dropout_mask(self.rng, (batch, layer.units),
+                 _dropout_mask(self.rng, _recurrent_mask_shape(layer, batch),
                                self.settings["recurrent_dropout"], dtype))
-                for layer in self.network.cells]
+                for layer in self.network.layers]
 
 
 class _Shard:
@@ -185,8 +185,16 @@ def _shard_slices(batch, n_shards):
     return [slice(start, min(start + size, batch)) for start in range(0, batch, size)]
 
 
+def _recurrent_mask_shape(layer, batch):
+    """(batch, units), or (2, batch, units) for a bidirectional layer."""
+    shape = (batch, layer.units)
+    return shape if layer.directions == 1 else (layer.directions,) + shape
+
+
 def _shard_masks(masks, part):
-    return [tuple(None if mask is None else mask[part] for mask in pair)
+    """The masks' rows of one shard; the batch is every mask's second-last
+    axis."""
+    return [tuple(None if mask is None else mask[..., part, :] for mask in pair)
             for pair in masks]
 
 
@@ -295,7 +303,7 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out):
     n_samples, n_timesteps = X.shape[:2]
     workspace, views = network.prediction_scratch(params, n_timesteps, batch_size,
                                                   starts is not None)
-    masks = [(None, None)] * len(network.cells)
+    masks = [(None, None)] * len(network.layers)
     for start in first_rows:
         n_rows = min(batch_size, n_samples - start)
         padded = _round_up(n_rows, PREDICT_BLOCK)

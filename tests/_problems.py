@@ -15,19 +15,20 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
-                 variable_length=False):
+                 variable_length=False, bidirectional=False):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
     exercised; ``dropout`` draws fixed input and recurrent masks; the batch
     is cut into ``n_shards`` shards whose gradients are summed;
     ``variable_length`` pads each sequence in front by a random number of
-    steps (``starts``), always leaving at least one real step.
+    steps (``starts``), always leaving at least one real step;
+    ``bidirectional`` makes every layer read both ways.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
-                               return_sequences, cell)
+                               return_sequences, cell, bidirectional)
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
     X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
     shape = (N_SAMPLES, N_TIMESTEPS) if return_sequences else (N_SAMPLES,)
@@ -46,10 +47,13 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
                         N_SAMPLES, targets.shape[-1], n_shards=n_shards,
                         variable_length=variable_length)
     masks = []
-    for layer in network.cells:
+    for layer in network.layers:
         if dropout:
             keep_in = rng.uniform(size=(N_SAMPLES, layer.n_inputs)) > rate
-            keep_rec = rng.uniform(size=(N_SAMPLES, layer.units)) > rate
+            shape = (N_SAMPLES, layer.units)
+            if layer.directions == 2:
+                shape = (2,) + shape
+            keep_rec = rng.uniform(size=shape) > rate
             masks.append(((keep_in / (1 - rate)).astype(dtype),
                           (keep_rec / (1 - rate)).astype(dtype)))
         else:

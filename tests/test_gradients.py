@@ -103,7 +103,7 @@ def test_kernels_match_numpy_reference(activation, units, return_sequences,
     n = X.shape[0]
     ref_masks = [(np.ones((n, c.n_inputs)) if m is None else m,
                   np.ones((n, c.units)) if r is None else r)
-                 for (m, r), c in zip(masks, step.network.cells)]
+                 for (m, r), c in zip(masks, step.network.layers)]
     logits, cache = reference.forward(layers, head, X, activation,
                                       return_sequences, ref_masks)
     ref_value, dlogits = _reference_loss_gradient(logits, targets, weights, loss)
@@ -156,3 +156,19 @@ def test_padding_values_change_nothing(cell, return_sequences):
     padded_loss, padded_grads = loss_and_gradient(problem)
     assert padded_loss == loss
     np.testing.assert_array_equal(padded_grads, grads)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("dropout,variable_length", [(False, False), (True, True)])
+@pytest.mark.parametrize("units,return_sequences,loss", [
+    ((3,), False, "squared_error"), ((3, 4), False, "binary_log_loss"),
+    ((3, 4), True, "softmax_log_loss")])
+def test_bidirectional_gradient_matches_finite_differences(
+        units, return_sequences, loss, dropout, variable_length, cell):
+    problem = make_problem("tanh", units, return_sequences, loss, dropout=dropout,
+                           alpha=0.01, cell=cell, variable_length=variable_length,
+                           bidirectional=True)
+    _, analytic = loss_and_gradient(problem)
+    numeric = _finite_differences(problem)
+    assert not np.isnan(numeric).any()
+    assert _relative_error(analytic, numeric) < 1e-6

@@ -1,4 +1,5 @@
-"""scikit-learn's own estimator checks, over both public estimators.
+"""scikit-learn's own estimator checks, over every public estimator (and a
+bidirectional one).
 
 No check is expected to fail. One check runs with a setting of its own, as
 scikit-learn's test suite does for its estimators (``PER_ESTIMATOR_CHECK_PARAMS``
@@ -21,7 +22,8 @@ from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegres
                          SimpleRNNClassifier, SimpleRNNRegressor)
 
 ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier(), LSTMRegressor(),
-              LSTMClassifier(), GRURegressor(), GRUClassifier()]
+              LSTMClassifier(), GRURegressor(), GRUClassifier(),
+              GRUClassifier(bidirectional=True)]
 
 CHECK_PARAMS = {
     "check_sample_weight_equivalence_on_dense_data": {"dtype": "float64"},

@@ -22,13 +22,18 @@ CONFIGS = [(activation, units, return_sequences, loss)
            for loss in ("squared_error", "binary_log_loss", "softmax_log_loss")]
 
 
-def _torch_layer(kind, n_inputs, units, activation):
+def _torch_layer(kind, n_inputs, units, activation, bidirectional):
+    options = dict(batch_first=True, dtype=torch.float64, bidirectional=bidirectional)
     if kind == "gru":
-        return torch.nn.GRU(n_inputs, units, batch_first=True, dtype=torch.float64)
+        return torch.nn.GRU(n_inputs, units, **options)
     if kind == "lstm":
-        return torch.nn.LSTM(n_inputs, units, batch_first=True, dtype=torch.float64)
-    return torch.nn.RNN(n_inputs, units, nonlinearity=activation, batch_first=True,
-                        dtype=torch.float64)
+        return torch.nn.LSTM(n_inputs, units, **options)
+    return torch.nn.RNN(n_inputs, units, nonlinearity=activation, **options)
+
+
+def _suffixes(layer):
+    """Our parameter-name prefix and torch's suffix for each direction."""
+    return [("", ""), ("reverse.", "_reverse")][:layer.directions]
 
 
 def _torch_model(step, activation, kind="simple"):
@@ -39,20 +44,21 @@ def _torch_model(step, activation, kind="simple"):
     network = step.network
     layers, head = network.split(step.params)
     rnns = []
-    for index, weights in enumerate(layers):
-        cell = _torch_layer(kind, network.cells[index].n_inputs,
-                            network.cells[index].units, activation)
-        order = _torch_order(kind, network.cells[index].units)
-        with torch.no_grad():
-            cell.weight_ih_l0.copy_(torch.from_numpy(weights["W_xh"][:, order].T.copy()))
-            cell.weight_hh_l0.copy_(torch.from_numpy(weights["W_hh"][:, order].T.copy()))
-            cell.bias_ih_l0.copy_(torch.from_numpy(weights["b_h"][order].copy()))
-            if "b_hh" in weights:
-                cell.bias_hh_l0.copy_(torch.from_numpy(weights["b_hh"][order].copy()))
-            else:
-                cell.bias_hh_l0.zero_()
+    for layer, weights in zip(network.layers, layers):
+        cell = _torch_layer(kind, layer.n_inputs, layer.units, activation,
+                            layer.directions == 2)
+        order = _torch_order(kind, layer.units)
+        for ours, theirs in _suffixes(layer):
+            def copy(name, value):
+                with torch.no_grad():
+                    getattr(cell, name + theirs).copy_(torch.from_numpy(value.copy()))
+            copy("weight_ih_l0", weights[ours + "W_xh"][:, order].T)
+            copy("weight_hh_l0", weights[ours + "W_hh"][:, order].T)
+            copy("bias_ih_l0", weights[ours + "b_h"][order])
+            bias_hh = weights.get(ours + "b_hh")
+            copy("bias_hh_l0", np.zeros(len(order)) if bias_hh is None else bias_hh[order])
         rnns.append(cell)
-    linear = torch.nn.Linear(network.units[-1], network.n_outputs,
+    linear = torch.nn.Linear(network.layers[-1].width, network.n_outputs,
                              dtype=torch.float64)
     with torch.no_grad():
         linear.weight.copy_(torch.from_numpy(head["W_hy"].T.copy()))
@@ -84,21 +90,33 @@ def _torch_loss(logits, targets, weights, loss):
     return (w * per_row).sum() / w.sum()
 
 
-CELL_CONFIGS = ([("simple",) + config for config in CONFIGS] +
-                [(kind,) + config for kind in ("lstm", "gru")
-                 for config in CONFIGS if config[0] == "tanh"])
+CELL_CONFIGS = ([("simple",) + config + (False,) for config in CONFIGS] +
+                [(kind,) + config + (False,) for kind in ("lstm", "gru")
+                 for config in CONFIGS if config[0] == "tanh"] +
+                [(kind, "tanh", units, return_sequences, "squared_error", True)
+                 for kind in ("simple", "lstm", "gru") for units in ((3,), (3, 4))
+                 for return_sequences in (False, True)])
 
 
-@pytest.mark.parametrize("kind,activation,units,return_sequences,loss", CELL_CONFIGS)
-def test_matches_torch(kind, activation, units, return_sequences, loss):
-    problem = make_problem(activation, units, return_sequences, loss, cell=kind)
+def _last_states(final_state, bidirectional):
+    """The top layer's last state of each direction side by side, from
+    torch's ``h_n`` (Keras' Bidirectional output without sequences)."""
+    h_n = final_state[0] if isinstance(final_state, tuple) else final_state
+    return torch.cat([h_n[-2], h_n[-1]], dim=1) if bidirectional else h_n[-1]
+
+
+@pytest.mark.parametrize("kind,activation,units,return_sequences,loss,bidirectional",
+                         CELL_CONFIGS)
+def test_matches_torch(kind, activation, units, return_sequences, loss, bidirectional):
+    problem = make_problem(activation, units, return_sequences, loss, cell=kind,
+                           bidirectional=bidirectional)
     step, X, targets, weights, _, _ = problem
     value, grads = loss_and_gradient(problem)
     rnns, linear = _torch_model(step, activation, kind)
     sequence = torch.from_numpy(X)
     for rnn in rnns:
-        sequence, _ = rnn(sequence)
-    top = sequence if return_sequences else sequence[:, -1]
+        sequence, final_state = rnn(sequence)
+    top = sequence if return_sequences else _last_states(final_state, bidirectional)
     torch_logits = linear(top)
     torch_loss = _torch_loss(torch_logits, targets, weights, loss)
     torch_loss.backward()
@@ -108,17 +126,18 @@ def test_matches_torch(kind, activation, units, return_sequences, loss):
                                atol=1e-10)
     assert value == pytest.approx(torch_loss.item(), rel=1e-5)
     layers, head = step.network.split(grads)
-    for ours, rnn, cell in zip(layers, rnns, step.network.cells):
-        order = _torch_order(kind, cell.units)
-        np.testing.assert_allclose(ours["W_xh"][:, order], rnn.weight_ih_l0.grad.numpy().T,
-                                   rtol=1e-5, atol=1e-10)
-        np.testing.assert_allclose(ours["W_hh"][:, order], rnn.weight_hh_l0.grad.numpy().T,
-                                   rtol=1e-5, atol=1e-10)
-        np.testing.assert_allclose(ours["b_h"][order], rnn.bias_ih_l0.grad.numpy(),
-                                   rtol=1e-5, atol=1e-10)
-        if "b_hh" in ours:
-            np.testing.assert_allclose(ours["b_hh"][order], rnn.bias_hh_l0.grad.numpy(),
-                                       rtol=1e-5, atol=1e-10)
+    for ours, rnn, layer in zip(layers, rnns, step.network.layers):
+        order = _torch_order(kind, layer.units)
+        for prefix, suffix in _suffixes(layer):
+            def check(name, value, transpose):
+                grad = getattr(rnn, name + suffix).grad.numpy()
+                np.testing.assert_allclose(value, grad.T if transpose else grad,
+                                           rtol=1e-5, atol=1e-10, err_msg=prefix + name)
+            check("weight_ih_l0", ours[prefix + "W_xh"][:, order], True)
+            check("weight_hh_l0", ours[prefix + "W_hh"][:, order], True)
+            check("bias_ih_l0", ours[prefix + "b_h"][order], False)
+            if prefix + "b_hh" in ours:
+                check("bias_hh_l0", ours[prefix + "b_hh"][order], False)
     np.testing.assert_allclose(head["W_hy"], linear.weight.grad.numpy().T,
                                rtol=1e-5, atol=1e-10)
     np.testing.assert_allclose(head["b_y"], linear.bias.grad.numpy(),

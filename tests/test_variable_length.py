@@ -33,10 +33,11 @@ def _fit(cls, X, y, **params):
     return cls(**params).fit(X, y)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("cls", REGRESSORS)
-def test_padded_prediction_equals_each_sequence_alone(cls):
+def test_padded_prediction_equals_each_sequence_alone(cls, bidirectional):
     X, y, lengths = _ragged(0)
-    model = _fit(cls, X, y)
+    model = _fit(cls, X, y, bidirectional=bidirectional, units=(4, 3))
     together = model.predict(X)
     alone = np.array([model.predict(x[np.newaxis])[0] for x in X])
     np.testing.assert_allclose(together, alone, rtol=1e-12, atol=1e-12)
@@ -62,11 +63,12 @@ def test_float32_padding_agrees_to_float_tolerance():
     np.testing.assert_allclose(model.predict(X), alone, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("cls", REGRESSORS)
-def test_return_sequences_gives_each_sequence_its_steps(cls):
+def test_return_sequences_gives_each_sequence_its_steps(cls, bidirectional):
     X, _, lengths = _ragged(3)
     y = [np.cumsum(x[:, 0]) for x in X]
-    model = _fit(cls, X, y, return_sequences=True)
+    model = _fit(cls, X, y, return_sequences=True, bidirectional=bidirectional)
     predicted = model.predict(X)
     assert [p.shape for p in predicted] == [(length,) for length in lengths]
     for x, steps in zip(X[:5], predicted[:5]):
