@@ -26,6 +26,7 @@ from ._optimizers import SGD, Adam, RMSprop
 from ._sequences import (check_lengths, is_ragged, move_padding_to_front,
                          pad_front, pad_targets_front, real_steps)
 from ._threads import ShardPool, available_cores
+from ._tokens import check_token_range, check_tokens
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
 from ._validation import (check_dtype, check_sample_weight, check_sequences,
                           check_units)
@@ -43,6 +44,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     _cell = "simple"
 
     _parameter_constraints: dict = {
+        "mask_zero": ["boolean"],
+        "n_tokens": [None, Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [None, Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"tanh", "relu"})],
@@ -76,7 +80,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, embedding_dim=None, n_tokens=None,
+                 mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -90,6 +95,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.activation = activation
         self.return_sequences = return_sequences
         self.bidirectional = bidirectional
+        self.embedding_dim = embedding_dim
+        self.n_tokens = n_tokens
+        self.mask_zero = mask_zero
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.kernel_initializer = kernel_initializer
@@ -185,7 +193,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self.__dict__.update(before)
             raise
         if reset:
-            self._initialize(data.X.shape[2], units, n_outputs, dtype)
+            n_features = self.embedding_dim or data.X.shape[2]
+            self._initialize(n_features, units, n_outputs, dtype)
         elif not incremental:
             self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
         if incremental:
@@ -221,6 +230,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """Check ``X``; return it as a C-contiguous 3-D array of ``dtype``,
         and the first real step of each sequence (None when every sequence
         fills the array)."""
+        if self.embedding_dim is not None:
+            return self._validate_tokens(X, reset, lengths)
         if lengths is not None or is_ragged(X):
             return self._validate_variable_X(X, reset, dtype, lengths)
         if reset:
@@ -259,6 +270,22 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._check_shape(X, check_timesteps=False)
         return X, starts
 
+    def _validate_tokens(self, X, reset, lengths):
+        """``_validate_X`` for token ids: front-padded ids (n_samples,
+        n_timesteps, 1) and the first real steps (or None)."""
+        ids, starts = check_tokens(X, lengths, self.mask_zero)
+        if reset:
+            self.__dict__.pop("feature_names_in_", None)
+            n_tokens = self.n_tokens or int(ids.max()) + 1
+            check_token_range(ids, n_tokens)
+            self.n_tokens_ = n_tokens
+            self._input_ndim = 2
+            self.n_features_in_ = 1
+            self.n_timesteps_in_ = None
+        else:
+            check_token_range(ids, self.n_tokens_)
+        return ids, starts
+
     def _check_shape(self, X, check_timesteps=True):
         n_features = self._network.n_features
         if self.n_timesteps_in_ is None:
@@ -280,9 +307,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _initialize(self, n_features, units, n_outputs, dtype):
         self._random_state = check_random_state(self.random_state)
-        self._network = RecurrentNetwork(n_features, units, n_outputs,
-                                         self.activation, self.return_sequences,
-                                         self._cell, self.bidirectional)
+        self._network = RecurrentNetwork(
+            n_features, units, n_outputs, self.activation, self.return_sequences,
+            self._cell, self.bidirectional,
+            None if self.embedding_dim is None else self.n_tokens_)
         self.params_ = self._network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
@@ -300,16 +328,20 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _check_compatible(self, units, n_outputs, dtype):
         network = self._network
-        bidirectional = network.layers[0].directions == 2
-        expected = (network.units, bidirectional, self.n_outputs_, self.params_.dtype)
-        if (units, self.bidirectional, n_outputs, dtype) != expected:
+        embedding_dim = None if network.n_tokens is None else network.n_features
+        fitted = dict(units=network.units,
+                      bidirectional=network.layers[0].directions == 2,
+                      embedding_dim=embedding_dim, n_outputs=self.n_outputs_,
+                      dtype=self.params_.dtype)
+        asked = dict(units=units, bidirectional=self.bidirectional,
+                     embedding_dim=self.embedding_dim, n_outputs=n_outputs, dtype=dtype)
+        if asked != fitted:
+            def describe(settings):
+                return ", ".join(f"{key}={value}" for key, value in settings.items())
             raise ValueError(
                 "warm_start and partial_fit continue the fitted network, which "
-                f"has units={expected[0]}, bidirectional={expected[1]}, "
-                f"{expected[2]} outputs and dtype {expected[3]}; got "
-                f"units={units}, bidirectional={self.bidirectional}, "
-                f"{n_outputs} outputs and dtype {dtype}. Refit from scratch "
-                "instead.")
+                f"has {describe(fitted)}; got {describe(asked)}. Refit from "
+                "scratch instead.")
 
     def _make_optimizer(self, n_params, dtype):
         if self.solver == "adam":
@@ -514,6 +546,13 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         weights = [array for layer in layers for name, array in layer.items()
                    if _base_name(name).startswith("W_")]
         return weights + [head["W_hy"]]
+
+    @property
+    def embeddings_(self):
+        """ndarray of shape (n_tokens_, embedding_dim): the learned vector of
+        each token id, a view into ``params_``; None without an embedding."""
+        self._check_fitted()
+        return self._network.split(self.params_)[1].get("embedding")
 
     @property
     def intercepts_(self):

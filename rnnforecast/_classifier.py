@@ -25,7 +25,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, embedding_dim=None, n_tokens=None,
+                 mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -37,7 +38,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  verbose=False, dtype="float32"):
         super().__init__(
             units, activation=activation, return_sequences=return_sequences,
-            bidirectional=bidirectional, dropout=dropout,
+            bidirectional=bidirectional, embedding_dim=embedding_dim,
+            n_tokens=n_tokens, mask_zero=mask_zero, dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             kernel_initializer=kernel_initializer,
             recurrent_initializer=recurrent_initializer, solver=solver,

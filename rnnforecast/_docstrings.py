@@ -69,6 +69,22 @@ bidirectional : bool, default=False
     head reads the forward cell's last state next to the reverse cell's
     (the one that has read the whole sequence).
 
+embedding_dim : int, default=None
+    With a number, ``X`` holds integer token ids, shape ``(n_samples,
+    n_timesteps)`` or a list of 1-D id arrays, and a learned embedding
+    table (Keras' ``Embedding``, initialised uniform in [-0.05, 0.05])
+    turns each id into a vector of this size for the first layer.
+
+n_tokens : int, default=None
+    Rows of the embedding table: token ids must be below it. None infers it
+    from the largest id seen in ``fit``. Ignored without ``embedding_dim``.
+
+mask_zero : bool, default=False
+    Whether token id 0 means padding (Keras' ``mask_zero``): zeros before
+    and after a row's tokens are dropped, so rows padded either way give
+    the results of the unpadded sequences; a 0 between tokens is an error.
+    Ignored without ``embedding_dim``.
+
 dropout : float in [0, 1), default=0.0
     Fraction of each layer's inputs dropped during training (one mask per
     sequence, the same at every step, as in Keras).
@@ -198,6 +214,12 @@ n_outputs_ : int
 n_timesteps_in_ : int or None
     Time steps per window seen during fit; None after fitting sequences of
     different lengths, when any length is accepted.
+
+n_tokens_ : int
+    Rows of the embedding table (only with ``embedding_dim``).
+
+embeddings_ : ndarray of shape (n_tokens_, embedding_dim) or None
+    The learned vector of each token id, a view into ``params_``.
 
 n_features_in_ : int
     Number of features seen during fit: the columns of a 2-D ``X`` (each

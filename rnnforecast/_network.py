@@ -14,6 +14,7 @@ from math import prod
 import numpy as np
 
 from ._cells import CELLS
+from ._embedding import embed, embedding_gradient
 from ._initializers import INITIALIZERS
 from ._layers import RecurrentLayer
 from ._matmul import matmul_rows
@@ -46,11 +47,17 @@ class RecurrentNetwork:
     bidirectional : bool, default=False
         Whether every layer also reads the sequence in reverse (see
         ``_layers``); a layer's output is then ``2 * units`` wide.
+    n_tokens : int or None, default=None
+        With a number, the input is token ids below it, turned into
+        ``n_features``-wide vectors by a learned embedding table (see
+        ``_embedding``), the first parameter, named "embedding".
     """
 
     def __init__(self, n_features, units, n_outputs, activation,
-                 return_sequences, cell="simple", bidirectional=False):
+                 return_sequences, cell="simple", bidirectional=False,
+                 n_tokens=None):
         self.n_features = n_features
+        self.n_tokens = n_tokens
         self.units = tuple(units)
         self.n_outputs = n_outputs
         self.return_sequences = return_sequences
@@ -61,6 +68,8 @@ class RecurrentNetwork:
                                               activation, bidirectional))
             n_inputs = self.layers[-1].width
         entries = []
+        if n_tokens is not None:
+            entries.append(("embedding", (n_tokens, n_features), False))
         for index, layer in enumerate(self.layers):
             entries += [(f"layers.{index}.{name}", shape, penalized)
                         for name, shape, penalized in layer.parameter_entries()]
@@ -69,22 +78,28 @@ class RecurrentNetwork:
         self.layout = ParameterLayout(entries)
 
     def split(self, flat):
-        """Views into ``flat``: a dict per layer, then the head's dict."""
+        """Views into ``flat``: a dict per layer, then the head's dict (which
+        also holds the "embedding" table, if any)."""
         views = self.layout.views(flat)
         layers = []
         for index, layer in enumerate(self.layers):
             prefix = f"layers.{index}."
             layers.append({name: views[prefix + name]
                            for name in layer.parameter_names})
-        return layers, {name: views[name] for name in HEAD_NAMES}
+        return layers, {name: views[name] for name in HEAD_NAMES + ("embedding",)
+                        if name in views}
 
     def initialize(self, rng, dtype, kernel_initializer, recurrent_initializer):
         """Return a new flat parameter vector with initial weights.
 
         The head's ``W_hy`` uses ``kernel_initializer`` as Keras' ``Dense``
-        does with its default; biases start at zero.
+        does with its default; biases start at zero; an embedding table
+        starts uniform in [-0.05, 0.05], Keras' ``Embedding`` default.
         """
         flat = np.zeros(self.layout.size, dtype=dtype)
+        if self.n_tokens is not None:
+            table = self.layout.view(flat, "embedding")
+            table[...] = rng.uniform(-0.05, 0.05, size=table.shape)
         layers, head = self.split(flat)
         for layer, weights in zip(self.layers, layers):
             layer.initialize(weights, rng, kernel_initializer,
@@ -138,18 +153,24 @@ class RecurrentNetwork:
         a list of dicts (the layer's own, then one per cell, see
         ``RecurrentLayer.buffer_shapes``); and a dict of integer shapes.
         """
+        learns_input = self.n_tokens is not None
         layers = [layer.buffer_shapes(n_timesteps, batch, options,
-                                      index > 0 and options.training)
+                                      options.training and (index > 0 or learns_input))
                   for index, layer in enumerate(self.layers)]
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
         shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
-                  "no_gradient": (0, 0, 0), "no_mask": (0, 0)}
+                  "dX": (0, 0, 0), "no_mask": (0, 0)}
         if options.training:
             width = options.target_width or self.n_outputs
             shared.update(dtop=(rows[0], self.layers[-1].width),
                           dlogits=rows, targets=(rows[0], width),
                           weights=(rows[0],))
-        indices = {"starts": (batch,) if options.variable_length else (0,)}
+            if self.n_tokens is not None:
+                # The embedding learns from the first layer's input gradient.
+                shared["dX"] = shared["X"]
+        tokens = (n_timesteps, batch, 1) if self.n_tokens is not None else (0, 0, 0)
+        indices = {"starts": (batch,) if options.variable_length else (0,),
+                   "tokens": tokens}
         return shared, layers, indices
 
     def forward(self, params, buffers, masks, block=0):
@@ -161,7 +182,9 @@ class RecurrentNetwork:
             ``split`` of the flat parameter vector.
         buffers : BatchBuffers
             ``Workspace.for_batch`` arrays; ``buffers["X"]`` holds the
-            time-major input of shape (n_timesteps, batch, n_features).
+            time-major input of shape (n_timesteps, batch, n_features), or
+            with an embedding ``buffers.indices["tokens"]`` holds token ids
+            (n_timesteps, batch, 1).
         masks : list of (ndarray or None, ndarray or None)
             Per layer, the input-dropout mask of shape (batch, n_inputs) and
             the recurrent-dropout mask, (batch, units) or for a
@@ -178,6 +201,8 @@ class RecurrentNetwork:
         """
         layers, head = params
         inputs = buffers["X"]
+        if self.n_tokens is not None:
+            embed(buffers.indices["tokens"], head["embedding"], inputs)
         starts = buffers.indices["starts"]
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
                 self.layers, layers, buffers.layers, masks):
@@ -210,15 +235,18 @@ class RecurrentNetwork:
         for index in range(len(self.layers) - 1, -1, -1):
             scratch = buffers.layers[index]
             input_mask, recurrent_mask = masks[index]
-            dinputs = scratch[0]["dinput"] if index > 0 else buffers["no_gradient"]
+            dinputs = scratch[0]["dinput"] if index > 0 else buffers["dX"]
             self.layers[index].backward(
                 layers[index], layer_grads[index],
                 self._layer_input(buffers, index, input_mask),
                 _or_empty(recurrent_mask, buffers), starts, dO, dinputs, scratch,
                 last_only=index == len(self.layers) - 1 and not self.return_sequences)
-            if index > 0 and input_mask is not None:
+            if dinputs.size > 0 and input_mask is not None:
                 multiply_by_step_mask(dinputs, input_mask, dinputs)
             dO = dinputs
+        if self.n_tokens is not None:
+            embedding_gradient(buffers.indices["tokens"], buffers["dX"],
+                               head_grads["embedding"])
 
     def _layer_input(self, buffers, index, input_mask):
         if input_mask is not None:

@@ -208,9 +208,7 @@ def _dropout_mask(rng, shape, rate, dtype):
 
 def load_batch(network, buffers, X, targets, weights, rows, starts=None):
     """Copy the samples ``rows`` into the workspace, time-major."""
-    gather_time_major(X, rows, buffers["X"])
-    if starts is not None:
-        np.take(starts, rows, out=buffers.indices["starts"])
+    load_inputs(network, buffers, X, rows, starts)
     n_timesteps, batch = buffers["X"].shape[:2]
     if network.return_sequences:
         gather_time_major(targets, rows, buffers["targets"].reshape(
@@ -223,6 +221,15 @@ def load_batch(network, buffers, X, targets, weights, rows, starts=None):
     else:
         np.take(targets, rows, axis=0, out=buffers["targets"])
         np.take(weights, rows, out=buffers["weights"])
+
+
+def load_inputs(network, buffers, X, rows, starts):
+    """Copy the inputs of samples ``rows``, and their first real steps,
+    into the workspace; token ids go to their own integer buffer."""
+    inputs = buffers["X"] if network.n_tokens is None else buffers.indices["tokens"]
+    gather_time_major(X, rows, inputs)
+    if starts is not None:
+        np.take(starts, rows, out=buffers.indices["starts"])
 
 
 def run_epoch(step, X, targets, weights, order, batch_size, starts=None):
@@ -256,7 +263,8 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
     network : RecurrentNetwork
     params : ndarray of shape (n_params,)
     X : ndarray of shape (n_samples, n_timesteps, n_features)
-        C-contiguous, of the parameters' dtype.
+        C-contiguous, of the parameters' dtype; or token ids of shape
+        (n_samples, n_timesteps, 1) when the network has an embedding.
     starts : ndarray of int of shape (n_samples,), optional
         First real step of each sequence when ``X`` holds variable-length
         sequences padded in front.
@@ -273,7 +281,7 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
     first_rows = np.arange(0, n_samples, batch_size)
-    if first_rows.shape[0] == 1 and not _blas_may_thread(network, X.shape[2]):
+    if first_rows.shape[0] == 1 and not _blas_may_thread(network, network.n_features):
         _predict_batches(network, params, X, starts, first_rows, batch_size, out)
         return out
     n_threads = min(N_SHARDS, available_cores(), first_rows.shape[0])
@@ -309,9 +317,7 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out):
         padded = _round_up(n_rows, PREDICT_BLOCK)
         buffers = workspace.for_batch(padded)
         rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
-        gather_time_major(X, rows, buffers["X"])
-        if starts is not None:
-            np.take(starts, rows, out=buffers.indices["starts"])
+        load_inputs(network, buffers, X, rows, starts)
         logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
         if network.return_sequences:
             steps = logits.reshape(n_timesteps, padded, network.n_outputs)

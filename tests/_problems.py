@@ -15,7 +15,7 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
-                 variable_length=False, bidirectional=False):
+                 variable_length=False, bidirectional=False, n_tokens=None):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -23,14 +23,19 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     is cut into ``n_shards`` shards whose gradients are summed;
     ``variable_length`` pads each sequence in front by a random number of
     steps (``starts``), always leaving at least one real step;
-    ``bidirectional`` makes every layer read both ways.
+    ``bidirectional`` makes every layer read both ways; ``n_tokens``
+    makes the input token ids below it, embedded in ``N_FEATURES``
+    dimensions.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
-                               return_sequences, cell, bidirectional)
+                               return_sequences, cell, bidirectional, n_tokens)
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
-    X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
+    if n_tokens is None:
+        X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
+    else:
+        X = rng.randint(0, n_tokens, size=(N_SAMPLES, N_TIMESTEPS, 1)).astype(np.intp)
     shape = (N_SAMPLES, N_TIMESTEPS) if return_sequences else (N_SAMPLES,)
     if loss == "squared_error":
         targets = rng.normal(size=shape + (width,))

@@ -172,3 +172,18 @@ def test_bidirectional_gradient_matches_finite_differences(
     numeric = _finite_differences(problem)
     assert not np.isnan(numeric).any()
     assert _relative_error(analytic, numeric) < 1e-6
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("dropout,variable_length,bidirectional", [
+    (False, False, False), (True, True, False), (True, False, True)])
+def test_embedding_gradient_matches_finite_differences(dropout, variable_length,
+                                                       bidirectional, cell):
+    problem = make_problem("tanh", (3, 4), False, "softmax_log_loss", dropout=dropout,
+                           alpha=0.01, cell=cell, variable_length=variable_length,
+                           bidirectional=bidirectional, n_tokens=6)
+    _, analytic = loss_and_gradient(problem)
+    numeric = _finite_differences(problem)
+    table = problem.step.network.layout.view(analytic, "embedding")
+    assert np.abs(table).sum() > 0
+    assert _relative_error(analytic, numeric) < 1e-6
