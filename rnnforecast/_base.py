@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
@@ -44,6 +44,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     _cell = "simple"
 
     _parameter_constraints: dict = {
+        "truncated_bptt": [None, Interval(Integral, 1, None, closed="left")],
         "mask_zero": ["boolean"],
         "n_tokens": [None, Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [None, Interval(Integral, 1, None, closed="left")],
@@ -80,8 +81,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, embedding_dim=None, n_tokens=None,
-                 mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, truncated_bptt=None, embedding_dim=None,
+                 n_tokens=None, mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -94,6 +95,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.units = units
         self.activation = activation
         self.return_sequences = return_sequences
+        self.truncated_bptt = truncated_bptt
         self.bidirectional = bidirectional
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
@@ -226,10 +228,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             weights = (weights * factors).astype(dtype)
         return TrainingData(X, starts, targets, weights), n_outputs
 
-    def _validate_X(self, X, reset, dtype, lengths=None):
+    def _validate_X(self, X, reset, dtype, lengths=None, any_length=False):
         """Check ``X``; return it as a C-contiguous 3-D array of ``dtype``,
         and the first real step of each sequence (None when every sequence
-        fills the array)."""
+        fills the array). ``any_length`` accepts another number of time
+        steps than ``fit`` saw (chunks of a longer sequence)."""
         if self.embedding_dim is not None:
             return self._validate_tokens(X, reset, lengths)
         if lengths is not None or is_ragged(X):
@@ -249,7 +252,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             X = validate_data(self, X, reset=False, dtype="numeric",
                               ensure_all_finite=True)
         X = check_sequences(X, dtype)
-        self._check_shape(X)
+        self._check_shape(X, check_timesteps=not any_length)
         return X, None
 
     def _validate_variable_X(self, X, reset, dtype, lengths):
@@ -380,7 +383,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return {"loss": self._loss_name(), "alpha": self.alpha,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
                 "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout}
+                "recurrent_dropout": self.recurrent_dropout,
+                "truncated_bptt": self.truncated_bptt}
 
     def _train(self, data, validation, n_epochs, incremental):
         """Run up to ``n_epochs`` epochs, then restore the best weights."""
@@ -484,14 +488,59 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     # Prediction -------------------------------------------------------------
 
-    def _forward(self, X, lengths=None):
-        """Validate ``X``; return the head's raw outputs, float64, and the
-        first real step of each sequence (None without variable lengths)."""
+    def _forward(self, X, lengths=None, initial_state=None, return_state=False):
+        """Validate ``X``; return the head's raw outputs, float64, the first
+        real step of each sequence (None without variable lengths), and the
+        final states (None unless ``return_state``)."""
         self._check_fitted()
-        X, starts = self._validate_X(X, reset=False, dtype=self.params_.dtype,
-                                     lengths=lengths)
-        logits = predict_logits(self._network, self.params_, X, starts)
-        return logits.astype(np.float64), starts
+        dtype = self.params_.dtype
+        stateful = initial_state is not None or return_state
+        X, starts = self._validate_X(X, reset=False, dtype=dtype, lengths=lengths,
+                                     any_length=stateful)
+        if stateful:
+            self._check_stateful()
+        if initial_state is not None:
+            initial_state = self._validate_state(initial_state, X.shape[0])
+        final_state = None
+        if return_state:
+            final_state = [np.empty((X.shape[0], units), dtype=dtype)
+                           for _, units in self._network.state_names()]
+        logits = predict_logits(self._network, self.params_, X, starts,
+                                initial_state=initial_state, final_state=final_state)
+        if final_state is not None:
+            final_state = [state.astype(np.float64) for state in final_state]
+        return logits.astype(np.float64), starts, final_state
+
+    def _check_stateful(self):
+        if self.bidirectional:
+            raise ValueError(
+                "initial_state and return_state need bidirectional=False: the "
+                "reverse direction reads each sequence from its end, so it has "
+                "no state to carry into the next chunk.")
+
+    def _validate_state(self, state, n_samples):
+        """Check an ``initial_state`` list; return its arrays in the
+        parameters' dtype."""
+        names = self._network.state_names()
+        expected = ", ".join(f"{name} ({n_samples}, {units})" for name, units in names)
+        if not isinstance(state, (list, tuple)) or len(state) != len(names):
+            raise ValueError(
+                f"initial_state must be a list of {len(names)} arrays, as "
+                f"return_state gives them: {expected}.")
+        checked = []
+        for (name, units), array in zip(names, state):
+            array = check_array(array, dtype=self.params_.dtype,
+                                ensure_all_finite=True, input_name="initial_state")
+            if array.shape != (n_samples, units):
+                raise ValueError(
+                    f"initial_state {name} has shape {array.shape}; expected "
+                    f"({n_samples}, {units}): one row per sequence of X.")
+            checked.append(np.ascontiguousarray(array))
+        return checked
+
+    @staticmethod
+    def _with_state(result, state, return_state):
+        return (result, state) if return_state else result
 
     def _per_sequence(self, values, starts):
         """Outputs in the user's layout: with per-step outputs of sequences

@@ -47,16 +47,36 @@ def masked_state(previous, r, HR, t):
 
 
 @kernel
-def zero_before_start(A, starts, t):
-    """Zero row ``b`` of ``A`` while step ``t`` comes before ``starts[b]``.
+def hold_before_start(A, initial, starts, t):
+    """Row ``b`` of ``A`` becomes ``initial[b]`` while step ``t`` comes
+    before ``starts[b]``.
 
     Variable-length batches are aligned at their last step and padded in
-    front; a sequence's state is zero until it starts, exactly as if the
-    padding were not there. ``starts`` is empty when nothing is padded.
+    front; a sequence's state stays at its initial value until it starts,
+    exactly as if the padding were not there. ``starts`` is empty when
+    nothing is padded.
     """
     for b in range(starts.shape[0]):
         if t < starts[b]:
+            A[b, :] = initial[b, :]
+
+
+@kernel
+def zero_before_start(A, starts, t):
+    """Zero row ``b`` of ``A`` while step ``t`` comes before ``starts[b]``:
+    no gradient flows through the padding steps of ``hold_before_start``."""
+    for b in range(starts.shape[0]):
+        if t < starts[b]:
             A[b, :] = 0.0
+
+
+@kernel
+def cut_at_chunk_start(d, t, n_timesteps, truncate):
+    """Truncated BPTT: zero the gradient ``d`` flowing from step ``t`` into
+    step ``t - 1`` when ``t`` starts a chunk of ``truncate`` steps, counted
+    back from the last step; ``truncate == 0`` never cuts."""
+    if truncate > 0 and (n_timesteps - t) % truncate == 0:
+        d[:] = 0.0
 
 
 @kernel

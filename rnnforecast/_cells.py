@@ -26,6 +26,9 @@ class SimpleRNNCell:
     """
 
     parameter_names = ("W_xh", "W_hh", "b_h")
+    # The states a sequence hands on to the next chunk: (name, initial
+    # buffer, buffer of every step).
+    states = (("h", "h0", "H"),)
 
     def __init__(self, n_inputs, units, activation):
         self.n_inputs = n_inputs
@@ -79,10 +82,11 @@ class SimpleRNNCell:
                            buffers["HR"], buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
-        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``;
+        ``truncate`` limits how many steps gradients flow back (0: all)."""
         simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
-                            buffers["H"], buffers["HR"], r, starts,
+                            buffers["H"], buffers["HR"], r, starts, truncate,
                             self.activation_code, dH, grads["W_xh"],
                             grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
                             buffers["dh"], buffers["dW_scratch"])
@@ -97,6 +101,7 @@ class LSTMCell(SimpleRNNCell):
     """
 
     gates = 4
+    states = (("h", "h0", "H"), ("c", "c0", "C"))
 
     def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
         """Fill ``weights`` in place; forget-gate biases start at one."""
@@ -124,11 +129,11 @@ class LSTMCell(SimpleRNNCell):
                      buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
                       buffers["H"], buffers["C"], buffers["A"], buffers["G"],
-                      buffers["HR"], r, starts, self.activation_code, dH,
+                      buffers["HR"], r, starts, truncate, self.activation_code, dH,
                       grads["W_xh"],
                       grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
                       buffers["dc"], buffers["dW_scratch"])
@@ -176,11 +181,11 @@ class GRUCell(SimpleRNNCell):
                     buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
                      buffers["G"], buffers["HN"], buffers["HR"], r, starts,
-                     self.activation_code, dH, grads["W_xh"], grads["W_hh"],
+                     truncate, self.activation_code, dH, grads["W_xh"], grads["W_hh"],
                      grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
                      buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
 

@@ -25,8 +25,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
     }
 
     def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, embedding_dim=None, n_tokens=None,
-                 mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, truncated_bptt=None, embedding_dim=None,
+                 n_tokens=None, mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -38,8 +38,9 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  verbose=False, dtype="float32"):
         super().__init__(
             units, activation=activation, return_sequences=return_sequences,
-            bidirectional=bidirectional, embedding_dim=embedding_dim,
-            n_tokens=n_tokens, mask_zero=mask_zero, dropout=dropout,
+            bidirectional=bidirectional, truncated_bptt=truncated_bptt,
+            embedding_dim=embedding_dim, n_tokens=n_tokens, mask_zero=mask_zero,
+            dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             kernel_initializer=kernel_initializer,
             recurrent_initializer=recurrent_initializer, solver=solver,
@@ -144,14 +145,24 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         return self._fit(X, y, sample_weight, incremental=True,
                          classes=classes if first_call else None, lengths=lengths)
 
-    def predict_proba(self, X, lengths=None):
+    def predict_proba(self, X, lengths=None, initial_state=None, return_state=False):
         """Probability of each class.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
-            Input sequences.
+(n_samples, n_timesteps), or list of array-like
+            Input sequences, as in ``fit``.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``.
+        initial_state : list of ndarray, default=None
+            State before the first step of each sequence, as a previous
+            call's ``return_state`` gave it, to continue sequences fed in
+            chunks; zero when None.
+        return_state : bool, default=False
+            Also return the state after each sequence's last step: a list
+            with, bottom layer first, ``h`` of each layer (``h`` then ``c``
+            for LSTM), each of shape (n_samples, units).
 
         Returns
         -------
@@ -161,17 +172,28 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             list of (n_timesteps_i, n_classes) arrays); columns follow
             ``classes_``.
         """
-        logits, starts = self._forward(X, lengths)
-        return self._per_sequence(np.exp(_log_softmax(logits)), starts)
+        logits, starts, state = self._forward(X, lengths, initial_state, return_state)
+        proba = self._per_sequence(np.exp(_log_softmax(logits)), starts)
+        return self._with_state(proba, state, return_state)
 
-    def predict_log_proba(self, X, lengths=None):
+    def predict_log_proba(self, X, lengths=None, initial_state=None, return_state=False):
         """Logarithm of the probability of each class, computed stably.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
-            Input sequences.
+(n_samples, n_timesteps), or list of array-like
+            Input sequences, as in ``fit``.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``.
+        initial_state : list of ndarray, default=None
+            State before the first step of each sequence, as a previous
+            call's ``return_state`` gave it, to continue sequences fed in
+            chunks; zero when None.
+        return_state : bool, default=False
+            Also return the state after each sequence's last step: a list
+            with, bottom layer first, ``h`` of each layer (``h`` then ``c``
+            for LSTM), each of shape (n_samples, units).
 
         Returns
         -------
@@ -180,17 +202,28 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             ``return_sequences=True`` (a list for sequences of different
             lengths, as ``predict_proba``).
         """
-        logits, starts = self._forward(X, lengths)
-        return self._per_sequence(_log_softmax(logits), starts)
+        logits, starts, state = self._forward(X, lengths, initial_state, return_state)
+        log_proba = self._per_sequence(_log_softmax(logits), starts)
+        return self._with_state(log_proba, state, return_state)
 
-    def predict(self, X, lengths=None):
+    def predict(self, X, lengths=None, initial_state=None, return_state=False):
         """Predict the class of each sequence.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or \
-(n_samples, n_timesteps)
-            Input sequences.
+(n_samples, n_timesteps), or list of array-like
+            Input sequences, as in ``fit``.
+        lengths : array-like of int of shape (n_samples,), default=None
+            Real steps of each row of a padded ``X``.
+        initial_state : list of ndarray, default=None
+            State before the first step of each sequence, as a previous
+            call's ``return_state`` gave it, to continue sequences fed in
+            chunks; zero when None.
+        return_state : bool, default=False
+            Also return the state after each sequence's last step: a list
+            with, bottom layer first, ``h`` of each layer (``h`` then ``c``
+            for LSTM), each of shape (n_samples, units).
 
         Returns
         -------
@@ -199,8 +232,9 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             sequences of different lengths, a list of (n_timesteps_i,)
             arrays).
         """
-        logits, starts = self._forward(X, lengths)
-        return self._per_sequence(self.classes_[_winning_index(logits)], starts)
+        logits, starts, state = self._forward(X, lengths, initial_state, return_state)
+        labels = self._per_sequence(self.classes_[_winning_index(logits)], starts)
+        return self._with_state(labels, state, return_state)
 
     def score(self, X, y, sample_weight=None, lengths=None):
         """Mean accuracy; per (sample, time step) with ``return_sequences``.

@@ -61,6 +61,14 @@ return_sequences : bool, default=False
     If False, one prediction per window from the last time step. If True,
     a prediction at every time step: ``y`` then has a time axis.
 
+truncated_bptt : int, default=None
+    Truncated backpropagation through time: gradients flow back at most
+    this many steps. The sequence is cut into chunks of this length counted
+    back from its last step, and no gradient crosses a chunk boundary (the
+    state does, as in the forward pass). None backpropagates through every
+    step. Training cost per step stays the same; long sequences get shorter,
+    steadier gradient paths.
+
 bidirectional : bool, default=False
     Whether each layer also reads the sequence backwards with a second cell
     of its own weights, as ``keras.layers.Bidirectional`` (merge mode

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._activations import activation, activation_derivative, precision_sigmoid
 from ._bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
+                    cut_at_chunk_start, hold_before_start,
                     recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
@@ -60,7 +61,7 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR,
         Recurrent-dropout mask, or empty.
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each front-padded sequence; empty without
-        padding (see ``zero_before_start``).
+        padding (see ``hold_before_start``).
     code : int
         Activation code of the candidate.
     H : ndarray of shape (n_timesteps, batch, units)
@@ -86,7 +87,7 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR,
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
         _gru_gates(XP[t], step, b_h, b_hh, previous, code, G[t], HN[t], H[t])
-        zero_before_start(H[t], starts, t)
+        hold_before_start(H[t], h0, starts, t)
 
 
 @kernel
@@ -117,14 +118,17 @@ def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
 
 
 @kernel
-def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, dH, dW_xh, dW_hh,
-                 db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
+def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, dH,
+                 dW_xh, dW_hh, db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
     X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code
         As in :func:`gru_forward`, after it has run.
+    truncate : int
+        Truncated BPTT: gradients flow back at most this many steps
+        (chunks counted back from the last step); 0 for full BPTT.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
     dW_xh, dW_hh, db_h, db_hh : ndarray
@@ -151,6 +155,7 @@ def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, dH, dW_xh, dW
         np.dot(DH[t], W_hh.T, recurrent)
         apply_recurrent_mask(recurrent, r)
         dh += recurrent
+        cut_at_chunk_start(dh, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DH, dW_hh, dW_scratch)
     column_sums(DH.reshape(n_timesteps * batch, DH.shape[2]), db_hh)
     input_gradients(X, W_xh, DX, dW_xh, db_h, dX)

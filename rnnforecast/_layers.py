@@ -109,6 +109,14 @@ class RecurrentLayer:
         join_directions(H, H_reverse, starts, own["output"])
         return own["output"]
 
+    def state_buffers(self, buffers):
+        """Per state of the cell (h, and c for LSTM): the buffer of its
+        initial value (batch, units) and of its last value (batch, units).
+        Only for one direction: a reverse pass has no state to hand on."""
+        own, cell = buffers
+        return [((own if initial == "h0" else cell)[initial], cell[steps][-1])
+                for _, initial, steps in self.cells[0].states]
+
     def last_output(self, buffers):
         """Each direction's last state, side by side: (batch, width)."""
         own, *scratch = buffers
@@ -119,12 +127,14 @@ class RecurrentLayer:
         last[:, self.units:] = scratch[1]["H"][-1]
         return last
 
-    def backward(self, weights, grads, X, r, starts, dO, dX, buffers, last_only):
+    def backward(self, weights, grads, X, r, starts, dO, dX, buffers, last_only,
+                 truncate=0):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``.
 
         ``dO`` is the gradient of the output sequence (n_timesteps, batch,
         width), or with ``last_only`` that of ``last_output`` (batch,
-        width). ``dX`` is empty when no input gradient is needed.
+        width). ``dX`` is empty when no input gradient is needed;
+        ``truncate`` limits how many steps gradients flow back (0: all).
         """
         own, *scratch = buffers
         weights, grads = self.by_direction(weights), self.by_direction(grads)
@@ -132,7 +142,7 @@ class RecurrentLayer:
             if last_only:
                 dO = _at_last_step(own["dsequence"], dO)
             self.cells[0].backward(weights[0], grads[0], X, own["h0"], r, starts,
-                                   dO, dX, scratch[0])
+                                   truncate, dO, dX, scratch[0])
             return
         dH_forward, dH_reverse = own["dforward"], own["dreverse"]
         if last_only:
@@ -141,10 +151,10 @@ class RecurrentLayer:
         else:
             split_directions(dO, starts, dH_forward, dH_reverse)
         self.cells[0].backward(weights[0], grads[0], X, own["h0"],
-                               _direction(r, 0, self), starts, dH_forward, dX,
-                               scratch[0])
+                               _direction(r, 0, self), starts, truncate, dH_forward,
+                               dX, scratch[0])
         self.cells[1].backward(weights[1], grads[1], own["reversed"], own["h0"],
-                               _direction(r, 1, self), starts, dH_reverse,
+                               _direction(r, 1, self), starts, truncate, dH_reverse,
                                own["dreversed"], scratch[1])
         if dX.size > 0:
             add_reversed(own["dreversed"], starts, dX)

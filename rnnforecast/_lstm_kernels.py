@@ -19,6 +19,7 @@ import numpy as np
 
 from ._activations import activation, activation_derivative, precision_sigmoid
 from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
+                    cut_at_chunk_start, hold_before_start,
                     recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
@@ -71,7 +72,7 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, st
         Recurrent-dropout mask on ``h_{t-1}``, or empty.
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each front-padded sequence; empty without
-        padding (see ``zero_before_start``).
+        padding (see ``hold_before_start``).
     code : int
         Activation code of ``act``.
     H, C, A : ndarray of shape (n_timesteps, batch, units)
@@ -93,8 +94,8 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, st
         previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, C[t], A[t], H[t])
-        zero_before_start(H[t], starts, t)
-        zero_before_start(C[t], starts, t)
+        hold_before_start(H[t], h0, starts, t)
+        hold_before_start(C[t], c0, starts, t)
 
 
 @kernel
@@ -127,7 +128,7 @@ def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
 
 
 @kernel
-def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, dH,
+def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, code, dH,
                   dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
     """Backpropagate through time.
 
@@ -135,6 +136,9 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, dH,
     ----------
     X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code
         As in :func:`lstm_forward`, after it has run.
+    truncate : int
+        Truncated BPTT: gradients flow back at most this many steps
+        (chunks counted back from the last step); 0 for full BPTT.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
     dW_xh, dW_hh, db_h : ndarray
@@ -158,5 +162,7 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, dH,
         zero_before_start(dc, starts, t)
         np.dot(DZ[t], W_hh.T, dh)
         apply_recurrent_mask(dh, r)
+        cut_at_chunk_start(dh, t, n_timesteps, truncate)
+        cut_at_chunk_start(dc, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
     input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)

@@ -107,21 +107,24 @@ class RecurrentNetwork:
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
         return flat
 
-    def prediction_scratch(self, params, n_timesteps, batch, variable_length=False):
+    def prediction_scratch(self, params, n_timesteps, batch, variable_length=False,
+                           reuse=True):
         """A ``Workspace`` and parameter views for prediction.
 
         Small ones are kept per thread and reused while ``params`` is the
         same array, so a one-window prediction allocates nothing; each
         thread has its own, so concurrent predictions never share buffers.
+        ``reuse=False`` gives a new one, for predictions that write initial
+        states (cached workspaces keep them zero).
         """
         key = (n_timesteps, batch, params.dtype, variable_length)
         cached = getattr(self._scratch, "prediction", None)
-        if cached is not None and cached[0] is params and cached[1] == key:
+        if reuse and cached is not None and cached[0] is params and cached[1] == key:
             return cached[2], cached[3]
         workspace = Workspace(self, n_timesteps, batch, params.dtype,
                               WorkspaceOptions(variable_length=variable_length))
         views = self.split(params)
-        if batch <= SMALL_PREDICTION:
+        if reuse and batch <= SMALL_PREDICTION:
             self._scratch.prediction = (params, key, workspace, views)
         return workspace, views
 
@@ -135,6 +138,19 @@ class RecurrentNetwork:
         state = dict(self.__dict__)
         state.pop("_thread_scratch", None)
         return state
+
+    def state_names(self):
+        """Names of the states that carry a sequence from one chunk to the
+        next, in order: ``h`` of each layer (and ``c`` for LSTM), bottom
+        first; with the size of each."""
+        return [(f"{name}{index}", layer.units) for index, layer in enumerate(self.layers)
+                for name, _, _ in layer.cells[0].states]
+
+    def state_buffers(self, buffers):
+        """``(initial, last)`` buffer pairs of every state, in
+        ``state_names`` order."""
+        return [pair for layer, scratch in zip(self.layers, buffers.layers)
+                for pair in layer.state_buffers(scratch)]
 
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of one forward pass, a measure of a batch's work."""
@@ -216,11 +232,13 @@ class RecurrentNetwork:
         logits += head["b_y"]
         return logits
 
-    def backward(self, params, grads, buffers, masks, dlogits):
+    def backward(self, params, grads, buffers, masks, dlogits, truncate=0):
         """Backpropagate ``dlogits`` through the head and every layer.
 
         Must follow ``forward`` on the same buffers and masks. Overwrites
         every array of ``grads`` (a ``split`` of the flat gradient vector).
+        ``truncate`` > 0 is truncated BPTT: gradients flow back at most that
+        many steps within each layer.
         """
         layers, head = params
         layer_grads, head_grads = grads
@@ -240,7 +258,8 @@ class RecurrentNetwork:
                 layers[index], layer_grads[index],
                 self._layer_input(buffers, index, input_mask),
                 _or_empty(recurrent_mask, buffers), starts, dO, dinputs, scratch,
-                last_only=index == len(self.layers) - 1 and not self.return_sequences)
+                last_only=index == len(self.layers) - 1 and not self.return_sequences,
+                truncate=truncate)
             if dinputs.size > 0 and input_mask is not None:
                 multiply_by_step_mask(dinputs, input_mask, dinputs)
             dO = dinputs

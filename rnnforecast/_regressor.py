@@ -60,7 +60,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             self._validate_params()
         return self._fit(X, y, sample_weight, incremental=True, lengths=lengths)
 
-    def predict(self, X, lengths=None):
+    def predict(self, X, lengths=None, initial_state=None, return_state=False):
         """Predict targets for the sequences ``X``.
 
         Parameters
@@ -70,6 +70,14 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             Input sequences, as in ``fit``.
         lengths : array-like of int of shape (n_samples,), default=None
             Real steps of each row of a padded ``X``.
+        initial_state : list of ndarray, default=None
+            State before the first step of each sequence, as a previous
+            call's ``return_state`` gave it, to continue sequences fed in
+            chunks; zero when None.
+        return_state : bool, default=False
+            Also return the state after each sequence's last step: a list
+            with, bottom layer first, ``h`` of each layer (``h`` then ``c``
+            for LSTM), each of shape (n_samples, units).
 
         Returns
         -------
@@ -79,11 +87,13 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             ``fit``; for sequences of different lengths a list with one
             array of shape (n_timesteps_i,) or (n_timesteps_i, n_outputs)
             per sequence.
+        state : list of ndarray
+            Only with ``return_state=True``.
         """
-        outputs, starts = self._forward(X, lengths)
+        outputs, starts, state = self._forward(X, lengths, initial_state, return_state)
         if outputs.shape[-1] == 1 and self._y_ndim == outputs.ndim - 1:
             outputs = outputs[..., 0]
-        return self._per_sequence(outputs, starts)
+        return self._with_state(self._per_sequence(outputs, starts), state, return_state)
 
     def score(self, X, y, sample_weight=None, lengths=None):
         """Coefficient of determination R² of the predictions.

@@ -8,7 +8,7 @@ of each row are real (PyTorch's ``pack_padded_sequence`` convention).
 Inside, every batch is padded at the *front* instead, so all sequences end
 at the last step, and ``starts[i]`` is the first real step of sequence
 ``i``. The kernels keep a sequence's state at zero before its start (see
-``_bptt.zero_before_start``), so a padded sequence gives the same result as
+``_bptt.hold_before_start``), so a padded sequence gives the same result as
 the sequence alone, and the last step is every sequence's true end.
 """
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._activations import add_and_activate, backprop_activation
 from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
+                    cut_at_chunk_start, hold_before_start,
                     recurrent_weight_gradient, zero_before_start)
 from ._jit import kernel
 from ._matmul import matmul_rows
@@ -39,7 +40,7 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, blo
         without recurrent dropout.
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each sequence when the batch is padded in front
-        (see ``zero_before_start``); empty without padding.
+        (see ``hold_before_start``); empty without padding.
     code : int
         Activation code, see ``ACTIVATION_CODES``.
     H : ndarray of shape (n_timesteps, batch, units)
@@ -62,11 +63,11 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, blo
         previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
         add_and_activate(H[t], step, b_h, code)
-        zero_before_start(H[t], starts, t)
+        hold_before_start(H[t], h0, starts, t)
 
 
 @kernel
-def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, code, dH,
+def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, truncate, code, dH,
                         dW_xh, dW_hh, db_h, dX, DZ, dh, dW_scratch):
     """Backpropagate through time.
 
@@ -74,6 +75,9 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, code, dH,
     ----------
     X, W_xh, W_hh, h0, H, HR, r, starts, code
         As in :func:`simple_rnn_forward`, after it has run.
+    truncate : int
+        Truncated BPTT: gradients flow back at most this many steps
+        (chunks counted back from the last step); 0 for full BPTT.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside the
         recurrence (the output head or the layer above).
@@ -95,5 +99,6 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, code, dH,
         zero_before_start(DZ[t], starts, t)
         np.dot(DZ[t], W_hh.T, dh)
         apply_recurrent_mask(dh, r)
+        cut_at_chunk_start(dh, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
     input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)

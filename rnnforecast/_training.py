@@ -7,6 +7,8 @@ estimator's epoch loop calls :func:`run_epoch` and decides when to stop.
 :func:`predict_logits` runs the network forward for prediction.
 """
 
+from math import prod
+
 import numpy as np
 
 from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
@@ -35,7 +37,8 @@ class TrainingStep:
     optimizer : Adam, RMSprop or SGD
     settings : dict
         ``loss`` (a key of ``LOSSES``), ``alpha``, ``clipnorm``,
-        ``clipvalue``, ``dropout``, ``recurrent_dropout``.
+        ``clipvalue``, ``dropout``, ``recurrent_dropout``, and optionally
+        ``truncated_bptt`` (steps gradients flow back; None for all).
     rng : numpy.random.RandomState
         Source of the dropout masks.
     n_timesteps, max_batch : int
@@ -68,7 +71,8 @@ class TrainingStep:
         shard_batch = -(-max_batch // n_shards)
         self.shards = [_Shard(network, params, LOSSES[settings["loss"]],
                               Workspace(network, n_timesteps, shard_batch,
-                                        params.dtype, options))
+                                        params.dtype, options),
+                              settings.get("truncated_bptt") or 0)
                        for _ in range(n_shards)]
 
     def run(self, X, targets, weights, rows, starts=None):
@@ -144,8 +148,9 @@ class TrainingStep:
 class _Shard:
     """A slice of the batch with its own workspace and gradient vector."""
 
-    def __init__(self, network, params, loss, workspace):
+    def __init__(self, network, params, loss, workspace, truncate):
         self.network = network
+        self.truncate = truncate
         self.loss = loss
         self.workspace = workspace
         self.param_views = network.split(params)
@@ -160,7 +165,7 @@ class _Shard:
         loss = self.loss(logits, buffers["targets"], buffers["weights"],
                          weight_sum, buffers["dlogits"])
         self.network.backward(self.param_views, self.grad_views, buffers,
-                              masks, buffers["dlogits"])
+                              masks, buffers["dlogits"], self.truncate)
         return loss
 
 
@@ -250,7 +255,8 @@ def run_epoch(step, X, targets, weights, order, batch_size, starts=None):
     return total_loss / total_weight if total_weight > 0.0 else 0.0
 
 
-def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
+def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH,
+                   initial_state=None, final_state=None):
     """Raw head outputs for every sample of ``X``.
 
     Each sample's output is independent of the others: products run in
@@ -270,6 +276,11 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
         sequences padded in front.
     batch_size : int, default=PREDICT_BATCH
         Samples per forward pass; memory grows with it, not with n_samples.
+    initial_state : list of ndarray of shape (n_samples, units), optional
+        Each state's value before the first step, in
+        ``network.state_names()`` order; zero when None.
+    final_state : list of ndarray of shape (n_samples, units), optional
+        Output: each state's value after the last step, same order.
 
     Returns
     -------
@@ -281,18 +292,21 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH):
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
     first_rows = np.arange(0, n_samples, batch_size)
-    if first_rows.shape[0] == 1 and not _blas_may_thread(network, network.n_features):
-        _predict_batches(network, params, X, starts, first_rows, batch_size, out)
+    states = (initial_state, final_state)
+
+    def run(group):
+        _predict_batches(network, params, X, starts, group, batch_size, out, states)
+
+    if first_rows.shape[0] == 1 and not _blas_may_thread(network):
+        run(first_rows)
         return out
     n_threads = min(N_SHARDS, available_cores(), first_rows.shape[0])
     with ShardPool(n_threads) as pool:
-        pool.map(lambda group: _predict_batches(network, params, X, starts, group,
-                                                batch_size, out),
-                 np.array_split(first_rows, n_threads))
+        pool.map(run, np.array_split(first_rows, n_threads))
     return out
 
 
-def _blas_may_thread(network, n_features):
+def _blas_may_thread(network):
     """Whether OpenBLAS could split a ``PREDICT_BLOCK``-row product between
     threads, which would make its bits depend on the BLAS thread setting.
 
@@ -302,15 +316,20 @@ def _blas_may_thread(network, n_features):
     which costs more than the whole forward pass of a small network, is
     skipped.
     """
-    widest = max(network.units + (n_features, network.n_outputs))
-    return PREDICT_BLOCK * widest * widest > 262_144
+    largest = max(prod(shape) for name, shape in network.layout.shapes.items()
+                  if len(shape) == 2 and name != "embedding")
+    return PREDICT_BLOCK * largest > 262_144
 
 
-def _predict_batches(network, params, X, starts, first_rows, batch_size, out):
-    """Forward passes for the batches beginning at ``first_rows``, into ``out``."""
+def _predict_batches(network, params, X, starts, first_rows, batch_size, out, states):
+    """Forward passes for the batches beginning at ``first_rows``, into
+    ``out``; ``states`` is ``(initial_state, final_state)`` as in
+    ``predict_logits``."""
     n_samples, n_timesteps = X.shape[:2]
+    initial_state, final_state = states
     workspace, views = network.prediction_scratch(params, n_timesteps, batch_size,
-                                                  starts is not None)
+                                                  starts is not None,
+                                                  reuse=initial_state is None)
     masks = [(None, None)] * len(network.layers)
     for start in first_rows:
         n_rows = min(batch_size, n_samples - start)
@@ -318,7 +337,15 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out):
         buffers = workspace.for_batch(padded)
         rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
         load_inputs(network, buffers, X, rows, starts)
+        stateful = initial_state is not None or final_state is not None
+        pairs = network.state_buffers(buffers) if stateful else ()
+        if initial_state is not None:
+            for (initial, _), given in zip(pairs, initial_state):
+                np.take(given, rows, axis=0, out=initial)
         logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
+        if final_state is not None:
+            for (_, last), kept in zip(pairs, final_state):
+                kept[start:start + n_rows] = last[:n_rows]
         if network.return_sequences:
             steps = logits.reshape(n_timesteps, padded, network.n_outputs)
             scatter_sample_major(steps[:, :n_rows], start, out)

@@ -15,7 +15,8 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
-                 variable_length=False, bidirectional=False, n_tokens=None):
+                 variable_length=False, bidirectional=False, n_tokens=None,
+                 truncate=None):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -25,7 +26,7 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     steps (``starts``), always leaving at least one real step;
     ``bidirectional`` makes every layer read both ways; ``n_tokens``
     makes the input token ids below it, embedded in ``N_FEATURES``
-    dimensions.
+    dimensions; ``truncate`` is ``truncated_bptt``.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
@@ -47,7 +48,8 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     weights = rng.uniform(0.5, 2.0, size=N_SAMPLES).astype(dtype)
     rate = 0.3 if dropout else 0.0
     settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
-                "clipvalue": None, "dropout": rate, "recurrent_dropout": rate}
+                "clipvalue": None, "dropout": rate, "recurrent_dropout": rate,
+                "truncated_bptt": truncate}
     step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
                         N_SAMPLES, targets.shape[-1], n_shards=n_shards,
                         variable_length=variable_length)

@@ -382,3 +382,15 @@ def test_float32_training_tracks_float64(units, Estimator):
     single = _silent_fit(Estimator(**params), X, y)
     double = _silent_fit(Estimator(**params, dtype="float64"), X, y)
     np.testing.assert_allclose(single.loss_curve_, double.loss_curve_, rtol=0.02)
+
+
+def test_truncated_bptt_longer_than_the_sequence_changes_nothing():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 6, 2))
+    y = X[:, 0, 0]
+    params = dict(units=4, max_iter=3, random_state=0)
+    full = LSTMRegressor(**params).fit(X, y)
+    long = LSTMRegressor(truncated_bptt=6, **params).fit(X, y)
+    short = LSTMRegressor(truncated_bptt=2, **params).fit(X, y)
+    np.testing.assert_array_equal(full.params_, long.params_)
+    assert not np.array_equal(full.params_, short.params_)

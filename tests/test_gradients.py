@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnforecast._losses import LOSSES
+from rnnforecast._training import TrainingStep, predict_logits
 
 from _problems import loss_and_gradient, make_problem
 import reference
@@ -187,3 +188,37 @@ def test_embedding_gradient_matches_finite_differences(dropout, variable_length,
     table = problem.step.network.layout.view(analytic, "embedding")
     assert np.abs(table).sum() > 0
     assert _relative_error(analytic, numeric) < 1e-6
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("units", [(3,), (3, 4)])
+def test_truncated_bptt_equals_backprop_through_the_last_chunk(units, cell):
+    """With the loss on the last step, truncating after k steps gives the
+    full gradient of the last k steps run from the state before them, that
+    state held constant."""
+    k = 2
+    problem = make_problem("tanh", units, False, "squared_error", cell=cell,
+                           n_shards=1, truncate=k)
+    _, truncated = loss_and_gradient(problem)
+    network, params = problem.step.network, problem.step.params
+    head, tail = problem.X[:, :-k], np.ascontiguousarray(problem.X[:, -k:])
+    state = [np.empty((head.shape[0], size)) for _, size in network.state_names()]
+    predict_logits(network, params, np.ascontiguousarray(head), final_state=state)
+    settings = dict(problem.step.settings, truncated_bptt=None)
+    step = TrainingStep(network, params, None, settings, None, k, head.shape[0],
+                        problem.targets.shape[-1])
+    buffers = step.shards[0].workspace.for_batch(head.shape[0])
+    for (initial, _), value in zip(network.state_buffers(buffers), state):
+        initial[...] = value
+    step.gradient(tail, problem.targets, problem.weights, np.arange(head.shape[0]),
+                  problem.masks)
+    np.testing.assert_allclose(truncated, step.grads, rtol=1e-10, atol=1e-13)
+    _, full = loss_and_gradient(problem._replace(step=_untruncated(problem)))
+    assert not np.allclose(full, truncated)
+
+
+def _untruncated(problem):
+    step = problem.step
+    return TrainingStep(step.network, step.params, None,
+                        dict(step.settings, truncated_bptt=None), None,
+                        problem.X.shape[1], problem.X.shape[0], problem.targets.shape[-1])
