@@ -29,6 +29,11 @@ from ._jit import JIT_OPTIONS, kernel
 TANH, RELU = 0, 1
 ACTIVATION_CODES = {"tanh": TANH, "relu": RELU}
 
+# Gate activations (Keras' ``recurrent_activation``). hard_sigmoid is
+# Keras 3's and PyTorch's ``relu6(x + 3) / 6``.
+SIGMOID, HARD_SIGMOID = 0, 1
+GATE_CODES = {"sigmoid": SIGMOID, "hard_sigmoid": HARD_SIGMOID}
+
 TANH_NUMERATOR = tuple(np.float32(c) for c in (
     9.9999999826572061e-01, 1.3417182914064132e-01, 3.5383820151191035e-03,
     2.1306870624883655e-05, 1.4308826915710638e-08))
@@ -40,6 +45,8 @@ _Q0, _Q1, _Q2, _Q3, _Q4 = TANH_DENOMINATOR
 _CLAMP = np.float32(9.0)
 _ONE = np.float32(1.0)
 _HALF = np.float32(0.5)
+_ZERO = np.float32(0.0)
+_SIXTH = np.float32(1.0 / 6.0)
 
 
 def precision_tanh(x):
@@ -98,6 +105,40 @@ def activation_derivative(a, code):
     if code == TANH:
         return 1 - a * a
     return a - a + 1 if a > 0 else a - a
+
+
+def precision_hard_sigmoid(x):
+    """``clip(x / 6 + 1 / 2, 0, 1)`` in the precision of ``x``: float32 in,
+    float32 out, so a gate's two kinds share one type and loops over them
+    stay vectorised. Only callable from kernels."""
+    raise NotImplementedError("precision_hard_sigmoid is only available in Numba kernels")
+
+
+@overload(precision_hard_sigmoid, jit_options=JIT_OPTIONS)
+def _precision_hard_sigmoid(x):
+    if x == types.float32:
+        return lambda x: min(max(x * _SIXTH + _HALF, _ZERO), _ONE)
+    return lambda x: min(max(x / 6.0 + 0.5, 0.0), 1.0)
+
+
+@kernel
+def gate(z, code):
+    """A gate's activation of one scalar, in its precision."""
+    if code == SIGMOID:
+        return precision_sigmoid(z)
+    return precision_hard_sigmoid(z)
+
+
+@kernel
+def times_gate_slope(x, g, code):
+    """``x`` times the gate's derivative, known from its output ``g``.
+
+    Written as one product, ``x * g * (1 - g)`` for the sigmoid, so that
+    rounding is the same as in the kernels before hard sigmoid existed.
+    """
+    if code == SIGMOID:
+        return x * g * (1 - g)
+    return x * (1.0 / 6.0 if 0 < g < 1 else 0.0)
 
 
 @kernel

@@ -44,14 +44,16 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     _cell = "simple"
 
     _parameter_constraints: dict = {
-        "truncated_bptt": [None, Interval(Integral, 1, None, closed="left")],
-        "mask_zero": ["boolean"],
-        "n_tokens": [None, Interval(Integral, 1, None, closed="left")],
-        "embedding_dim": [None, Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"tanh", "relu"})],
+        "recurrent_activation": [StrOptions({"sigmoid", "hard_sigmoid"})],
+        "unit_forget_bias": ["boolean"],
         "return_sequences": ["boolean"],
+        "bidirectional": ["boolean"],
+        "truncated_bptt": [None, Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [None, Interval(Integral, 1, None, closed="left")],
+        "n_tokens": [None, Interval(Integral, 1, None, closed="left")],
+        "mask_zero": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "kernel_initializer": [StrOptions(set(INITIALIZERS))],
@@ -80,9 +82,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
     }
 
-    def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, truncated_bptt=None, embedding_dim=None,
-                 n_tokens=None, mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
+    def __init__(self, units=32, *, activation="tanh",
+                 recurrent_activation="sigmoid", unit_forget_bias=True,
+                 return_sequences=False, bidirectional=False, truncated_bptt=None,
+                 embedding_dim=None, n_tokens=None, mask_zero=False, dropout=0.0,
+                 recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -94,6 +98,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  dtype="float32"):
         self.units = units
         self.activation = activation
+        self.recurrent_activation = recurrent_activation
+        self.unit_forget_bias = unit_forget_bias
         self.return_sequences = return_sequences
         self.truncated_bptt = truncated_bptt
         self.bidirectional = bidirectional
@@ -313,7 +319,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._network = RecurrentNetwork(
             n_features, units, n_outputs, self.activation, self.return_sequences,
             self._cell, self.bidirectional,
-            None if self.embedding_dim is None else self.n_tokens_)
+            None if self.embedding_dim is None else self.n_tokens_,
+            dict(recurrent_activation=self.recurrent_activation,
+                 unit_forget_bias=self.unit_forget_bias))
         self.params_ = self._network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)

@@ -6,7 +6,7 @@ only talk to this interface, so another cell (LSTM, GRU) is another class
 here with its own kernels, and nothing else changes.
 """
 
-from ._activations import ACTIVATION_CODES
+from ._activations import ACTIVATION_CODES, GATE_CODES
 from ._initializers import INITIALIZERS
 from ._gru_kernels import gru_backward, gru_forward
 from ._lstm_kernels import lstm_backward, lstm_forward
@@ -23,6 +23,10 @@ class SimpleRNNCell:
     units : int
         Size of the hidden state.
     activation : {"tanh", "relu"}
+    recurrent_activation : {"sigmoid", "hard_sigmoid"}, default="sigmoid"
+        Activation of the gates (LSTM and GRU; the Elman cell has none).
+    unit_forget_bias : bool, default=True
+        Whether an LSTM's forget-gate biases start at one.
     """
 
     parameter_names = ("W_xh", "W_hh", "b_h")
@@ -30,10 +34,13 @@ class SimpleRNNCell:
     # buffer, buffer of every step).
     states = (("h", "h0", "H"),)
 
-    def __init__(self, n_inputs, units, activation):
+    def __init__(self, n_inputs, units, activation, recurrent_activation="sigmoid",
+                 unit_forget_bias=True):
         self.n_inputs = n_inputs
         self.units = units
         self.activation_code = ACTIVATION_CODES[activation]
+        self.gate_code = GATE_CODES[recurrent_activation]
+        self.unit_forget_bias = unit_forget_bias
 
     gates = 1
 
@@ -96,17 +103,19 @@ class LSTMCell(SimpleRNNCell):
     """Long short-term memory cell, gates ``i, f, g, o`` as in Keras/PyTorch.
 
     ``c_t = f * c_{t-1} + i * g`` and ``h_t = o * act(c_t)`` with sigmoid
-    gates and ``g = act(z_g)``; the forget gate's bias starts at 1 (Keras'
-    ``unit_forget_bias``). See ``_lstm_kernels`` for the equations.
+    (or hard sigmoid) gates and ``g = act(z_g)``; the forget gate's bias
+    starts at 1 with ``unit_forget_bias``. See ``_lstm_kernels``.
     """
 
     gates = 4
     states = (("h", "h0", "H"), ("c", "c0", "C"))
 
     def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
-        """Fill ``weights`` in place; forget-gate biases start at one."""
+        """Fill ``weights`` in place; forget-gate biases start at one with
+        ``unit_forget_bias``."""
         super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
-        weights["b_h"][self.units:2 * self.units] = 1.0
+        if self.unit_forget_bias:
+            weights["b_h"][self.units:2 * self.units] = 1.0
 
     def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
         """Shapes of the scratch arrays one sequence batch needs."""
@@ -124,7 +133,8 @@ class LSTMCell(SimpleRNNCell):
     def forward(self, weights, X, h0, r, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
-                     buffers["c0"], r, starts, self.activation_code, buffers["H"],
+                     buffers["c0"], r, starts, self.activation_code,
+                     self.gate_code, buffers["H"],
                      buffers["C"], buffers["A"], buffers["G"], buffers["HR"],
                      buffers["step"], block)
         return buffers["H"]
@@ -133,7 +143,8 @@ class LSTMCell(SimpleRNNCell):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
                       buffers["H"], buffers["C"], buffers["A"], buffers["G"],
-                      buffers["HR"], r, starts, truncate, self.activation_code, dH,
+                      buffers["HR"], r, starts, truncate, self.activation_code,
+                      self.gate_code, dH,
                       grads["W_xh"],
                       grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
                       buffers["dc"], buffers["dW_scratch"])
@@ -176,6 +187,7 @@ class GRUCell(SimpleRNNCell):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
                     weights["b_hh"], h0, r, starts, self.activation_code,
+                    self.gate_code,
                     buffers["H"],
                     buffers["G"], buffers["HN"], buffers["XP"], buffers["HR"],
                     buffers["step"], block)
@@ -185,7 +197,7 @@ class GRUCell(SimpleRNNCell):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
                      buffers["G"], buffers["HN"], buffers["HR"], r, starts,
-                     truncate, self.activation_code, dH, grads["W_xh"], grads["W_hh"],
+                     truncate, self.activation_code, self.gate_code, dH, grads["W_xh"], grads["W_hh"],
                      grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
                      buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
 

@@ -24,9 +24,11 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def __init__(self, units=32, *, activation="tanh", return_sequences=False,
-                 bidirectional=False, truncated_bptt=None, embedding_dim=None,
-                 n_tokens=None, mask_zero=False, dropout=0.0, recurrent_dropout=0.0,
+    def __init__(self, units=32, *, activation="tanh",
+                 recurrent_activation="sigmoid", unit_forget_bias=True,
+                 return_sequences=False, bidirectional=False, truncated_bptt=None,
+                 embedding_dim=None, n_tokens=None, mask_zero=False, dropout=0.0,
+                 recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
@@ -37,11 +39,11 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  class_weight=None, warm_start=False, random_state=None,
                  verbose=False, dtype="float32"):
         super().__init__(
-            units, activation=activation, return_sequences=return_sequences,
+            units, activation=activation, recurrent_activation=recurrent_activation,
+            unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
             bidirectional=bidirectional, truncated_bptt=truncated_bptt,
             embedding_dim=embedding_dim, n_tokens=n_tokens, mask_zero=mask_zero,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
+            dropout=dropout, recurrent_dropout=recurrent_dropout,
             kernel_initializer=kernel_initializer,
             recurrent_initializer=recurrent_initializer, solver=solver,
             learning_rate_init=learning_rate_init, alpha=alpha,

@@ -57,17 +57,19 @@ units : int or tuple of int, default=32
 activation : {"tanh", "relu"}, default="tanh"
     Activation of the hidden state.
 
+recurrent_activation : {"sigmoid", "hard_sigmoid"}, default="sigmoid"
+    Activation of the LSTM and GRU gates; hard_sigmoid is Keras 3's and
+    PyTorch's ``clip(x / 6 + 1 / 2, 0, 1)``. Ignored by SimpleRNN, which
+    has no gates.
+
+unit_forget_bias : bool, default=True
+    Whether an LSTM's forget-gate biases start at one (Keras' default),
+    so that early in training cells keep their memory. Ignored by SimpleRNN
+    and GRU.
+
 return_sequences : bool, default=False
     If False, one prediction per window from the last time step. If True,
     a prediction at every time step: ``y`` then has a time axis.
-
-truncated_bptt : int, default=None
-    Truncated backpropagation through time: gradients flow back at most
-    this many steps. The sequence is cut into chunks of this length counted
-    back from its last step, and no gradient crosses a chunk boundary (the
-    state does, as in the forward pass). None backpropagates through every
-    step. Training cost per step stays the same; long sequences get shorter,
-    steadier gradient paths.
 
 bidirectional : bool, default=False
     Whether each layer also reads the sequence backwards with a second cell
@@ -76,6 +78,14 @@ bidirectional : bool, default=False
     both directions' states side by side, ``2 * units`` wide, and the
     head reads the forward cell's last state next to the reverse cell's
     (the one that has read the whole sequence).
+
+truncated_bptt : int, default=None
+    Truncated backpropagation through time: gradients flow back at most
+    this many steps. The sequence is cut into chunks of this length counted
+    back from its last step, and no gradient crosses a chunk boundary (the
+    state does, as in the forward pass). None backpropagates through every
+    step. Training cost per step stays the same; long sequences get shorter,
+    steadier gradient paths.
 
 embedding_dim : int, default=None
     With a number, ``X`` holds integer token ids, shape ``(n_samples,

@@ -15,7 +15,7 @@ blocks r, z, n. Layout and buffers as in ``_simple_rnn_kernels``.
 
 import numpy as np
 
-from ._activations import activation, activation_derivative, precision_sigmoid
+from ._activations import activation, activation_derivative, gate, times_gate_slope
 from ._bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
                     cut_at_chunk_start, hold_before_start,
                     recurrent_weight_gradient, zero_before_start)
@@ -24,7 +24,7 @@ from ._matmul import matmul_rows
 
 
 @kernel
-def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
+def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, G_t, HN_t, H_t):
     """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``.
 
     One loop per stored block: see ``_lstm_gates`` for why.
@@ -33,7 +33,7 @@ def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
     for b in range(batch):
         x, s, g, hn, h, hp = X_t[b], step[b], G_t[b], HN_t[b], H_t[b], h_prev[b]
         for k in range(2 * units):
-            g[k] = precision_sigmoid(x[k] + b_h[k] + s[k] + b_hh[k])
+            g[k] = gate(x[k] + b_h[k] + s[k] + b_hh[k], gate_code)
         for u in range(units):
             hn[u] = s[2 * units + u] + b_hh[2 * units + u]
         for u in range(units):
@@ -45,8 +45,8 @@ def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, G_t, HN_t, H_t):
 
 
 @kernel
-def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR, step,
-                block):
+def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, HN, XP,
+                HR, step, block):
     """Run the GRU over all time steps.
 
     Parameters
@@ -64,6 +64,8 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR,
         padding (see ``hold_before_start``).
     code : int
         Activation code of the candidate.
+    gate_code : int
+        Gate activation code (``GATE_CODES``), sigmoid by default.
     H : ndarray of shape (n_timesteps, batch, units)
         Output: hidden states.
     G : ndarray of shape (n_timesteps, batch, 3 * units)
@@ -86,12 +88,12 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, H, G, HN, XP, HR,
     for t in range(n_timesteps):
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
-        _gru_gates(XP[t], step, b_h, b_hh, previous, code, G[t], HN[t], H[t])
+        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, G[t], HN[t], H[t])
         hold_before_start(H[t], h0, starts, t)
 
 
 @kernel
-def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
+def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, gate_code, DX_t, DH_t):
     """Pre-activation gradients of one step: ``DX_t`` for the input part,
     ``DH_t`` for the recurrent part; ``dh`` becomes the direct part of
     dL/dh_{t-1} (through ``z * h_{t-1}``). One loop per stored block."""
@@ -101,14 +103,14 @@ def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
         for u in range(units):
             total[u] += dH_t[b, u]
         for u in range(units):
-            z = g[u]
-            dx[u] = total[u] * (hp[u] - g[2 * units + u]) * z * (1 - z)
+            dx[u] = times_gate_slope(total[u] * (hp[u] - g[2 * units + u]), g[u],
+                                     gate_code)
         for u in range(units):
             dx[2 * units + u] = (total[u] * (1 - g[u])
                                  * activation_derivative(g[2 * units + u], code))
         for u in range(units):
-            r = g[units + u]
-            dx[units + u] = dx[2 * units + u] * hn[u] * r * (1 - r)
+            dx[units + u] = times_gate_slope(dx[2 * units + u] * hn[u], g[units + u],
+                                             gate_code)
         for k in range(2 * units):
             dr[k] = dx[k]
         for u in range(units):
@@ -118,13 +120,13 @@ def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, DX_t, DH_t):
 
 
 @kernel
-def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, dH,
-                 dW_xh, dW_hh, db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
+def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, gate_code,
+                 dH, dW_xh, dW_hh, db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code
+    X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, gate_code
         As in :func:`gru_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
@@ -148,7 +150,7 @@ def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, dH,
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         _gru_step_backward(dH[t], dh, G[t], HN[t], h0 if t == 0 else H[t - 1],
-                           code, DX[t], DH[t])
+                           code, gate_code, DX[t], DH[t])
         zero_before_start(DX[t], starts, t)
         zero_before_start(DH[t], starts, t)
         zero_before_start(dh, starts, t)

@@ -32,11 +32,15 @@ class RecurrentLayer:
     activation : {"tanh", "relu"}
     bidirectional : bool, default=False
         Whether a second cell reads the sequence in reverse.
+    cell_options : dict, optional
+        More keyword arguments of the cells (``recurrent_activation``,
+        ``unit_forget_bias``).
     """
 
-    def __init__(self, cell_class, n_inputs, units, activation, bidirectional=False):
+    def __init__(self, cell_class, n_inputs, units, activation, bidirectional=False,
+                 cell_options=None):
         self.directions = 2 if bidirectional else 1
-        self.cells = tuple(cell_class(n_inputs, units, activation)
+        self.cells = tuple(cell_class(n_inputs, units, activation, **(cell_options or {}))
                            for _ in range(self.directions))
         self.n_inputs = n_inputs
         self.units = units

@@ -17,7 +17,7 @@ after the forward pass.
 
 import numpy as np
 
-from ._activations import activation, activation_derivative, precision_sigmoid
+from ._activations import activation, activation_derivative, gate, times_gate_slope
 from ._bptt import (apply_recurrent_mask, input_gradients, masked_state,
                     cut_at_chunk_start, hold_before_start,
                     recurrent_weight_gradient, zero_before_start)
@@ -26,7 +26,7 @@ from ._matmul import matmul_rows
 
 
 @kernel
-def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
+def _lstm_gates(G_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
     """Gate values into ``G_t``; new cell state, its activation and ``h_t``.
 
     Each gate block and each state gets its own loop: a loop that stores
@@ -37,7 +37,7 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
     for b in range(batch):
         z, s = G_t[b], step[b]
         for k in range(2 * units):
-            z[k] = precision_sigmoid(z[k] + s[k] + b_h[k])
+            z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
         # Offsets go into the indices, not the loop bounds: a loop starting
         # above zero is not vectorised (3x slower here).
         for u in range(units):
@@ -45,7 +45,7 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
             z[k] = activation(z[k] + s[k] + b_h[k], code)
         for u in range(units):
             k = 3 * units + u
-            z[k] = precision_sigmoid(z[k] + s[k] + b_h[k])
+            z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
         c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
         for u in range(units):
             c[u] = z[units + u] * cp[u] + z[u] * z[2 * units + u]
@@ -56,8 +56,8 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, C_t, A_t, H_t):
 
 
 @kernel
-def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, step,
-                 block):
+def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A, G,
+                 HR, step, block):
     """Run the LSTM over all time steps.
 
     Parameters
@@ -75,6 +75,8 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, st
         padding (see ``hold_before_start``).
     code : int
         Activation code of ``act``.
+    gate_code : int
+        Gate activation code (``GATE_CODES``), sigmoid by default.
     H, C, A : ndarray of shape (n_timesteps, batch, units)
         Output: hidden states, cell states and ``act(c_t)``.
     G : ndarray of shape (n_timesteps, batch, 4 * units)
@@ -93,13 +95,14 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, H, C, A, G, HR, st
     for t in range(n_timesteps):
         previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
         matmul_rows(previous, W_hh, step, block)
-        _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, C[t], A[t], H[t])
+        _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
+                    C[t], A[t], H[t])
         hold_before_start(H[t], h0, starts, t)
         hold_before_start(C[t], c0, starts, t)
 
 
 @kernel
-def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
+def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, gate_code, DZ_t):
     """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}.
 
     ``dh`` holds the gradient reaching ``h_t`` from step ``t + 1`` and is
@@ -114,27 +117,27 @@ def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, DZ_t):
         for u in range(units):
             dcell[u] += total[u] * g[3 * units + u] * activation_derivative(a[u], code)
         for u in range(units):
-            dz[u] = dcell[u] * g[2 * units + u] * g[u] * (1 - g[u])
+            dz[u] = times_gate_slope(dcell[u] * g[2 * units + u], g[u], gate_code)
         for u in range(units):
-            f = g[units + u]
-            dz[units + u] = dcell[u] * cp[u] * f * (1 - f)
+            dz[units + u] = times_gate_slope(dcell[u] * cp[u], g[units + u], gate_code)
         for u in range(units):
             dz[2 * units + u] = dcell[u] * g[u] * activation_derivative(g[2 * units + u], code)
         for u in range(units):
-            o = g[3 * units + u]
-            dz[3 * units + u] = total[u] * a[u] * o * (1 - o)
+            dz[3 * units + u] = times_gate_slope(total[u] * a[u], g[3 * units + u],
+                                                 gate_code)
         for u in range(units):
             dcell[u] *= g[units + u]
 
 
 @kernel
-def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, code, dH,
+def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, code,
+                  gate_code, dH,
                   dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code
+    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, gate_code
         As in :func:`lstm_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
@@ -157,7 +160,7 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, co
     dc[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         _lstm_step_backward(dH[t], dh, dc, G[t], A[t], c0 if t == 0 else C[t - 1],
-                            code, DZ[t])
+                            code, gate_code, DZ[t])
         zero_before_start(DZ[t], starts, t)
         zero_before_start(dc, starts, t)
         np.dot(DZ[t], W_hh.T, dh)

@@ -51,11 +51,13 @@ class RecurrentNetwork:
         With a number, the input is token ids below it, turned into
         ``n_features``-wide vectors by a learned embedding table (see
         ``_embedding``), the first parameter, named "embedding".
+    cell_options : dict, optional
+        More keyword arguments of the cells (see ``SimpleRNNCell``).
     """
 
     def __init__(self, n_features, units, n_outputs, activation,
                  return_sequences, cell="simple", bidirectional=False,
-                 n_tokens=None):
+                 n_tokens=None, cell_options=None):
         self.n_features = n_features
         self.n_tokens = n_tokens
         self.units = tuple(units)
@@ -65,7 +67,7 @@ class RecurrentNetwork:
         n_inputs = n_features
         for size in self.units:
             self.layers.append(RecurrentLayer(CELLS[cell], n_inputs, size,
-                                              activation, bidirectional))
+                                              activation, bidirectional, cell_options))
             n_inputs = self.layers[-1].width
         entries = []
         if n_tokens is not None:

@@ -16,7 +16,7 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
                  variable_length=False, bidirectional=False, n_tokens=None,
-                 truncate=None):
+                 truncate=None, recurrent_activation="sigmoid"):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -31,7 +31,8 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
-                               return_sequences, cell, bidirectional, n_tokens)
+                               return_sequences, cell, bidirectional, n_tokens,
+                               dict(recurrent_activation=recurrent_activation))
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
     if n_tokens is None:
         X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)

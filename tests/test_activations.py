@@ -53,3 +53,21 @@ def test_float64_kernels_match_numpy(activation):
     backprop_activation(upstream, carried, H, ACTIVATION_CODES[activation], out)
     derivative = 1 - H**2 if activation == "tanh" else (H > 0)
     np.testing.assert_allclose(out, (upstream + carried) * derivative, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "hard_sigmoid"])
+def test_gates_and_their_derivatives(name):
+    from rnnforecast._activations import GATE_CODES, gate, times_gate_slope
+    code = GATE_CODES[name]
+    xs = np.linspace(-8, 8, 3201)
+    values = np.array([gate(x, code) for x in xs])
+    expected = (1 / (1 + np.exp(-xs)) if name == "sigmoid"
+                else np.clip(xs / 6 + 0.5, 0.0, 1.0))
+    np.testing.assert_allclose(values, expected, rtol=1e-14, atol=1e-15)
+    h = 1e-6
+    slope = (np.array([gate(x + h, code) for x in xs])
+             - np.array([gate(x - h, code) for x in xs])) / (2 * h)
+    derivative = np.array([times_gate_slope(1.0, v, code) for v in values])
+    away_from_kinks = np.abs(np.abs(xs) - 3) > 1e-3
+    np.testing.assert_allclose(derivative[away_from_kinks], slope[away_from_kinks],
+                               atol=1e-8)

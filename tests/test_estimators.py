@@ -394,3 +394,21 @@ def test_truncated_bptt_longer_than_the_sequence_changes_nothing():
     short = LSTMRegressor(truncated_bptt=2, **params).fit(X, y)
     np.testing.assert_array_equal(full.params_, long.params_)
     assert not np.array_equal(full.params_, short.params_)
+
+
+def test_unit_forget_bias_sets_the_lstm_forget_gate():
+    X = np.random.RandomState(0).normal(size=(8, 3, 1))
+    for flag, expected in [(True, 1.0), (False, 0.0)]:
+        model = LSTMRegressor(units=2, unit_forget_bias=flag, max_iter=1,
+                              learning_rate_init=1e-12).fit(X, X[:, 0, 0])
+        np.testing.assert_allclose(model.intercepts_[0][2:4], expected, atol=1e-9)
+        np.testing.assert_allclose(model.intercepts_[0][:2], 0.0, atol=1e-9)
+
+
+def test_hard_sigmoid_gates_change_the_model():
+    X = np.random.RandomState(1).normal(size=(30, 5, 1))
+    y = X[:, 0, 0]
+    soft = GRURegressor(units=3, max_iter=2, random_state=0).fit(X, y)
+    hard = GRURegressor(units=3, max_iter=2, random_state=0,
+                        recurrent_activation="hard_sigmoid").fit(X, y)
+    assert not np.allclose(soft.predict(X), hard.predict(X))

@@ -54,16 +54,29 @@ def test_gradient_matches_finite_differences(activation, units,
                                              return_sequences, loss, dropout, cell):
     problem = make_problem(activation, units, return_sequences, loss,
                            dropout=dropout, alpha=0.01, cell=cell)
+    _check_against_finite_differences(problem, smooth=activation == "tanh")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("units,return_sequences", [((3,), False), ((3, 4), True)])
+def test_hard_sigmoid_gates_match_finite_differences(units, return_sequences, cell):
+    problem = make_problem("tanh", units, return_sequences, "squared_error",
+                           cell=cell, recurrent_activation="hard_sigmoid")
+    _check_against_finite_differences(problem, smooth=False)
+
+
+def _check_against_finite_differences(problem, smooth):
     _, analytic = loss_and_gradient(problem)
     numeric = _finite_differences(problem)
     kinks = np.isnan(numeric)
-    # Only relu has kinks, and a generic point sits on very few of them.
-    assert kinks.sum() <= (0 if activation == "tanh" else 0.01 * kinks.size)
+    # Only relu and hard sigmoid have kinks, and a generic point sits on
+    # very few of them.
+    assert kinks.sum() <= (0 if smooth else 0.01 * kinks.size)
     layout = problem[0].network.layout
     for name in layout.names:
-        smooth = ~layout.view(kinks, name)
-        error = _relative_error(layout.view(analytic, name)[smooth],
-                                layout.view(numeric, name)[smooth])
+        usable = ~layout.view(kinks, name)
+        error = _relative_error(layout.view(analytic, name)[usable],
+                                layout.view(numeric, name)[usable])
         assert error < 1e-6, (name, error)
 
 
