@@ -47,7 +47,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"tanh", "relu"})],
         "recurrent_activation": [StrOptions({"sigmoid", "hard_sigmoid"})],
-        "unit_forget_bias": ["boolean"],
+        "unit_forget_bias": ["boolean", Interval(Real, None, None, closed="neither")],
         "return_sequences": ["boolean"],
         "bidirectional": ["boolean"],
         "truncated_bptt": [None, Interval(Integral, 1, None, closed="left")],

@@ -25,8 +25,9 @@ class SimpleRNNCell:
     activation : {"tanh", "relu"}
     recurrent_activation : {"sigmoid", "hard_sigmoid"}, default="sigmoid"
         Activation of the gates (LSTM and GRU; the Elman cell has none).
-    unit_forget_bias : bool, default=True
-        Whether an LSTM's forget-gate biases start at one.
+    unit_forget_bias : bool or float, default=True
+        An LSTM's starting forget-gate bias: 1 for True, 0 for False, or
+        the number given.
     """
 
     parameter_names = ("W_xh", "W_hh", "b_h")
@@ -114,8 +115,7 @@ class LSTMCell(SimpleRNNCell):
         """Fill ``weights`` in place; forget-gate biases start at one with
         ``unit_forget_bias``."""
         super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
-        if self.unit_forget_bias:
-            weights["b_h"][self.units:2 * self.units] = 1.0
+        weights["b_h"][self.units:2 * self.units] = float(self.unit_forget_bias)
 
     def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
         """Shapes of the scratch arrays one sequence batch needs."""

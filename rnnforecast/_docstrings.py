@@ -62,10 +62,12 @@ recurrent_activation : {"sigmoid", "hard_sigmoid"}, default="sigmoid"
     PyTorch's ``clip(x / 6 + 1 / 2, 0, 1)``. Ignored by SimpleRNN, which
     has no gates.
 
-unit_forget_bias : bool, default=True
+unit_forget_bias : bool or float, default=True
     Whether an LSTM's forget-gate biases start at one (Keras' default),
-    so that early in training cells keep their memory. Ignored by SimpleRNN
-    and GRU.
+    so that early in training cells keep their memory; a number sets that
+    starting value (TensorFlow 1's ``forget_bias``): a larger one, such as
+    5, keeps memory over hundreds of steps from the start. Ignored by
+    SimpleRNN and GRU.
 
 return_sequences : bool, default=False
     If False, one prediction per window from the last time step. If True,

@@ -398,7 +398,7 @@ def test_truncated_bptt_longer_than_the_sequence_changes_nothing():
 
 def test_unit_forget_bias_sets_the_lstm_forget_gate():
     X = np.random.RandomState(0).normal(size=(8, 3, 1))
-    for flag, expected in [(True, 1.0), (False, 0.0)]:
+    for flag, expected in [(True, 1.0), (False, 0.0), (4.5, 4.5)]:
         model = LSTMRegressor(units=2, unit_forget_bias=flag, max_iter=1,
                               learning_rate_init=1e-12).fit(X, X[:, 0, 0])
         np.testing.assert_allclose(model.intercepts_[0][2:4], expected, atol=1e-9)

@@ -57,3 +57,23 @@ def test_backtest_example_prints_what_it_claims(capsys):
         assert (table.forecast < table.last_value).all()
         assert (table.forecast < table.seasonal_naive).all()
     assert capsys.readouterr().out.count("beats both baselines at every step: True") == 2
+
+
+def test_text_example_reads_word_order(capsys):
+    example = _load("negation_sentiment")
+    accuracy = example.main()
+    assert accuracy["rnn"] >= 0.95
+    assert accuracy["bag_of_words"] < 0.7
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.splitlines() if "P(positive)" in line]
+    probabilities = [float(line.split("=")[1].split()[0]) for line in lines]
+    assert probabilities[0] < 0.5 < probabilities[1]
+    assert probabilities[2] > 0.5
+
+
+def test_long_dependency_example_separates_gated_cells(capsys):
+    accuracy = _load("long_dependency").main()
+    assert accuracy["LSTMClassifier"] >= 0.95
+    assert accuracy["GRUClassifier"] >= 0.95
+    assert abs(accuracy["SimpleRNNClassifier"] - 0.5) < 0.06
+    assert capsys.readouterr().out.count("test accuracy") == 3
