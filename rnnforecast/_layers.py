@@ -13,7 +13,7 @@ nothing in either direction.
 
 import numpy as np
 
-from ._time_major import add_reversed, join_directions, reverse_steps, split_directions
+from ._time_major import join_directions, reverse_steps, split_directions
 
 REVERSE = "reverse."
 
@@ -161,7 +161,7 @@ class RecurrentLayer:
                                _direction(r, 1, self), starts, truncate, dH_reverse,
                                own["dreversed"], scratch[1])
         if dX.size > 0:
-            add_reversed(own["dreversed"], starts, dX)
+            reverse_steps(own["dreversed"], starts, dX, accumulate=True)
 
 
 def _direction(r, index, layer):

@@ -52,15 +52,20 @@ def mirrored_step(t, b, starts, n_timesteps):
 
 
 @kernel
-def reverse_steps(A, starts, out):
-    """``out[t, b] = A[mirrored_step(t, b), b]`` over every feature."""
+def reverse_steps(A, starts, out, accumulate=False):
+    """``out[t, b] = A[mirrored_step(t, b), b]`` over every feature, or
+    ``+=`` with ``accumulate``."""
     n_timesteps, batch, width = A.shape
     for t in range(n_timesteps):
         for b in range(batch):
             source = A[mirrored_step(t, b, starts, n_timesteps), b]
             target = out[t, b]
-            for k in range(width):
-                target[k] = source[k]
+            if accumulate:
+                for k in range(width):
+                    target[k] += source[k]
+            else:
+                for k in range(width):
+                    target[k] = source[k]
 
 
 @kernel
@@ -91,14 +96,3 @@ def split_directions(dO, starts, dH_forward, dH_reverse):
             for u in range(units):
                 reverse[u] = source[units + u]
 
-
-@kernel
-def add_reversed(A, starts, out):
-    """``out[t, b] += A[mirrored_step(t, b), b]``."""
-    n_timesteps, batch, width = A.shape
-    for t in range(n_timesteps):
-        for b in range(batch):
-            source = A[mirrored_step(t, b, starts, n_timesteps), b]
-            target = out[t, b]
-            for k in range(width):
-                target[k] += source[k]
