@@ -1,0 +1,233 @@
+"""Saving fitted estimators without pickle.
+
+``pickle`` and ``joblib`` files run code when loaded: load them only from
+sources you trust. :func:`save_model` writes a fitted rnnforecast estimator
+as one ``.npz`` file holding plain arrays, the weights and a JSON document
+of its parameters and fitted attributes, and :func:`load_model` reads it
+with ``allow_pickle=False``, so loading runs no code from the file: the
+estimator class is looked up in a fixed list, its parameters pass the
+estimator's own validation, and every array is checked against the network
+they describe. A SHA-256 digest of the content catches files that were
+corrupted or edited by hand (it is not a signature: whoever can write the
+file can recompute it).
+
+What is saved: everything ``predict``, ``predict_proba`` and ``score`` use,
+the parameters, and the training history (``loss_curve_``, ``n_iter_``...).
+The optimizer's running moments are not: ``partial_fit`` or ``warm_start``
+after loading start the optimizer afresh from the saved weights.
+
+Examples
+--------
+>>> import numpy as np
+>>> from rnnforecast import GRURegressor
+>>> from rnnforecast.persistence import load_model, save_model
+>>> X = np.random.RandomState(0).normal(size=(20, 5, 1))
+>>> model = GRURegressor(units=4, max_iter=2, random_state=0).fit(X, X[:, -1, 0])
+>>> path = getfixture("tmp_path") / "model.npz"
+>>> save_model(model, path)
+>>> np.array_equal(load_model(path).predict(X), model.predict(X))
+True
+"""
+
+import hashlib
+import json
+
+import numpy as np
+
+from ._validation import check_units
+from ._gru import GRUClassifier, GRURegressor
+from ._lstm import LSTMClassifier, LSTMRegressor
+from ._simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
+
+FORMAT = "rnnforecast-model"
+FORMAT_VERSION = 1
+ESTIMATORS = {cls.__name__: cls for cls in (
+    SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
+    GRURegressor, GRUClassifier)}
+ITEMS = "__items__"
+# Fitted attributes saved as JSON values, when the model has them.
+HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
+           "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
+           "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count")
+
+
+def save_model(model, path):
+    """Write a fitted estimator to ``path`` (a ``.npz`` file) without pickle.
+
+    Parameters
+    ----------
+    model : SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, \
+LSTMClassifier, GRURegressor or GRUClassifier
+        A fitted estimator.
+    path : str or path-like
+        Where to write; NumPy appends ``.npz`` if the name lacks it.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not one of the estimators above, or a parameter or
+        class label cannot be written as JSON or a plain array.
+    sklearn.exceptions.NotFittedError
+        If ``model`` is not fitted.
+    """
+    name = type(model).__name__
+    if ESTIMATORS.get(name) is not type(model):
+        raise TypeError(
+            f"save_model writes rnnforecast estimators ({', '.join(ESTIMATORS)}); "
+            f"got {name}. Use joblib for other objects.")
+    model._check_fitted()
+    arrays = {"params": model.params_}
+    if hasattr(model, "classes_"):
+        arrays["classes"] = _plain_array(model.classes_, "classes_")
+    if hasattr(model, "feature_names_in_"):
+        arrays["feature_names"] = _plain_array(model.feature_names_in_, "feature_names_in_")
+    if model._best_params is not None:
+        arrays["best_params"] = model._best_params
+    metadata = {"format": FORMAT, "format_version": FORMAT_VERSION, "estimator": name,
+                "params": _json_params(model),
+                "fitted": {key: _json_value(getattr(model, key))
+                           for key in HISTORY if hasattr(model, key)}}
+    document = json.dumps(metadata, sort_keys=True)
+    np.savez(path, metadata=np.array(document), digest=np.array(_digest(document, arrays)),
+             **arrays)
+
+
+def load_model(path):
+    """Read an estimator written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    model : estimator
+        Fitted, predicting exactly as the saved one did.
+
+    Raises
+    ------
+    ValueError
+        If the file is not an rnnforecast model file, was written by a newer
+        format, was altered or corrupted, or its arrays do not fit the
+        network its parameters describe.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as content:
+            files = {key: content[key] for key in content.files}
+    except ValueError as error:
+        raise ValueError(f"{path} is not an rnnforecast model file: {error}") from None
+    if "metadata" not in files or "digest" not in files:
+        raise ValueError(f"{path} is not an rnnforecast model file (no metadata).")
+    document = str(files.pop("metadata"))
+    digest = str(files.pop("digest"))
+    if _digest(document, files) != digest:
+        raise ValueError(
+            f"{path} does not match its SHA-256 digest: the file was altered or "
+            "corrupted after it was saved.")
+    metadata = json.loads(document)
+    _check_header(metadata, path)
+    params = {key: _from_json(value) for key, value in metadata["params"].items()}
+    model = ESTIMATORS[metadata["estimator"]](**params)
+    model._validate_params()
+    _restore(model, metadata["fitted"], files, path)
+    return model
+
+
+def _check_header(metadata, path):
+    if metadata.get("format") != FORMAT:
+        raise ValueError(f"{path} is not an rnnforecast model file.")
+    if metadata.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} has format version {metadata.get('format_version')}; this "
+            f"rnnforecast reads version {FORMAT_VERSION}.")
+    if metadata.get("estimator") not in ESTIMATORS:
+        raise ValueError(
+            f"{path} names an unknown estimator {metadata.get('estimator')!r}.")
+
+
+def _restore(model, fitted, files, path):
+    """Set the fitted state of a freshly built ``model`` from the file."""
+    params = files["params"]
+    if params.ndim != 1 or params.dtype != np.dtype(model.dtype):
+        raise ValueError(
+            f"{path} holds weights of dtype {params.dtype} and shape {params.shape}; "
+            f"the estimator's dtype is {model.dtype}: the file does not match.")
+    if "n_tokens_" in fitted:
+        model.n_tokens_ = fitted["n_tokens_"]
+    if model.embedding_dim is not None:
+        n_features = model.embedding_dim
+    elif fitted.get("_input_ndim") == 2:
+        n_features = 1
+    else:
+        n_features = fitted["n_features_in_"]
+    model._initialize(n_features, check_units(model.units), fitted["n_outputs_"],
+                      params.dtype)
+    for key, value in fitted.items():
+        setattr(model, key, value)
+    if "classes" in files:
+        model.classes_ = files["classes"]
+    if "feature_names" in files:
+        model.feature_names_in_ = files["feature_names"].astype(object)
+    if params.shape != model.params_.shape:
+        raise ValueError(
+            f"{path} holds {params.size} weights, but the network its parameters "
+            f"describe has {model.params_.size}: the file does not match.")
+    if not np.isfinite(params).all():
+        raise ValueError(f"{path} holds weights that are not finite.")
+    model.params_[...] = params
+    model._best_params = files.get("best_params")
+
+
+def _json_params(model):
+    params = model.get_params()
+    params["dtype"] = np.dtype(params["dtype"]).name
+    for key, value in params.items():
+        params[key] = _json_value(value, f"parameter {key}")
+    return params
+
+
+def _json_value(value, what="attribute"):
+    """``value`` as plain JSON types, or a TypeError naming ``what``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (tuple, list)):
+        return [_json_value(item, what) for item in value]
+    if isinstance(value, dict):
+        # JSON keys are strings; items keep the keys' types (class labels).
+        return {ITEMS: [[_json_value(k, what), _json_value(v, what)]
+                        for k, v in value.items()]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"{what} = {value!r} cannot be saved without pickle; set it to a plain "
+        "value (an int random_state, say) or use joblib.")
+
+
+def _from_json(value):
+    """Undo ``_json_value`` for one parameter: dicts come back from items."""
+    if isinstance(value, dict) and ITEMS in value:
+        return {key: item for key, item in value[ITEMS]}
+    return value
+
+
+def _plain_array(values, what):
+    """``values`` as an array NumPy stores without pickle (numbers, or
+    strings, which object arrays of strings become)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "O" and all(isinstance(v, str) for v in array.ravel()):
+        array = array.astype(str)
+    if array.dtype.kind not in "biufU":
+        raise TypeError(
+            f"{what} holds values of dtype {array.dtype} that cannot be saved "
+            "without pickle; use joblib.")
+    return array
+
+
+def _digest(document, arrays):
+    sha = hashlib.sha256(document.encode())
+    for key in sorted(arrays):
+        array = np.ascontiguousarray(arrays[key])
+        sha.update(key.encode())
+        sha.update(str(array.dtype).encode() + str(array.shape).encode())
+        sha.update(array.tobytes())
+    return sha.hexdigest()

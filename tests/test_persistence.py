@@ -1,0 +1,191 @@
+"""Saving and loading: pickle, joblib and the pickle-free ``.npz`` format,
+in this process and in a fresh one with an empty Numba cache."""
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+
+from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor,
+                         SimpleRNNClassifier, SimpleRNNRegressor)
+from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.persistence import _digest, load_model, save_model
+
+RNG = np.random.RandomState(0)
+X3 = RNG.normal(size=(40, 6, 2))
+TARGET = X3[:, :, 0].sum(axis=1)
+LABELS = np.where(TARGET > 0, "up", "down")
+RAGGED = [RNG.normal(size=(n, 2)) for n in RNG.randint(2, 9, size=30)]
+TOKENS = [RNG.randint(1, 20, size=n) for n in RNG.randint(2, 9, size=30)]
+SMALL = dict(units=4, max_iter=3, random_state=0)
+
+CASES = {
+    "simple-regressor": (SimpleRNNRegressor(**SMALL), X3, TARGET),
+    "simple-classifier-object-labels": (SimpleRNNClassifier(**SMALL), X3,
+                                        LABELS.astype(object)),
+    "lstm-regressor-float64": (LSTMRegressor(dtype="float64", **SMALL), X3, TARGET),
+    "lstm-classifier-class-weight": (
+        LSTMClassifier(class_weight={"up": 2.0, "down": 1.0}, **SMALL), X3, LABELS),
+    "gru-regressor-sequences": (
+        GRURegressor(return_sequences=True, units=(4, 3), max_iter=3, random_state=0),
+        X3, X3[:, :, 1]),
+    "gru-classifier-bidirectional": (
+        GRUClassifier(bidirectional=True, **SMALL), X3, LABELS),
+    "ragged-early-stopping": (
+        LSTMRegressor(early_stopping=True, **SMALL), RAGGED,
+        np.array([x.sum() for x in RAGGED])),
+    "tokens": (GRUClassifier(embedding_dim=3, mask_zero=True, **SMALL), TOKENS,
+               np.array([int(5 in t) for t in TOKENS])),
+    "dataframe-windows": (
+        SimpleRNNRegressor(**SMALL),
+        pd.DataFrame(X3[:, :, 0], columns=[f"lag_{i}" for i in range(6)]), TARGET),
+}
+
+
+def _fit(case):
+    model, X, y = CASES[case]
+    with pytest.warns(Warning):
+        return model.fit(X, y), X
+
+
+def _predictions(model, X):
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)
+    out = model.predict(X)
+    return np.concatenate(out) if isinstance(out, list) else out
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_npz_round_trip_predicts_the_same(case, tmp_path):
+    model, X = _fit(case)
+    save_model(model, tmp_path / "model.npz")
+    loaded = load_model(tmp_path / "model.npz")
+    np.testing.assert_array_equal(_predictions(loaded, X), _predictions(model, X))
+    assert type(loaded) is type(model)
+    assert {k: v for k, v in loaded.get_params().items() if k != "units"} == \
+        {k: v for k, v in model.get_params().items() if k != "units"}
+    assert loaded.loss_curve_ == model.loss_curve_ and loaded.n_iter_ == model.n_iter_
+    for name in ("classes_", "feature_names_in_", "n_timesteps_in_", "n_tokens_"):
+        if hasattr(model, name):
+            np.testing.assert_array_equal(getattr(loaded, name), getattr(model, name))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_pickle_and_joblib_round_trip(case, tmp_path):
+    model, X = _fit(case)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(_predictions(restored, X), _predictions(model, X))
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(_predictions(loaded, X), _predictions(model, X))
+
+
+def test_forecaster_pickles(tmp_path):
+    y = pd.Series(np.sin(np.arange(200) / 5), index=pd.date_range("2020", periods=200))
+    forecaster = WindowForecaster(SimpleRNNRegressor(**SMALL), window_length=10,
+                                  horizon=3).fit(y)
+    joblib.dump(forecaster, tmp_path / "forecaster.joblib")
+    pd.testing.assert_series_equal(joblib.load(tmp_path / "forecaster.joblib").predict(),
+                                   forecaster.predict())
+
+
+def _rewrite(path, change):
+    """Rewrite a saved file after ``change(files)``, digest untouched."""
+    with np.load(path) as content:
+        files = {key: content[key] for key in content.files}
+    change(files)
+    np.savez(path, **files)
+
+
+def _rewrite_consistently(path, change):
+    """Rewrite with ``change(metadata, arrays)`` and a recomputed digest, as
+    someone editing the file on purpose would."""
+    def edit(files):
+        metadata = json.loads(str(files.pop("metadata")))
+        files.pop("digest")
+        change(metadata, files)
+        document = json.dumps(metadata, sort_keys=True)
+        files["digest"] = np.array(_digest(document, files))
+        files["metadata"] = np.array(document)
+    _rewrite(path, edit)
+
+
+def test_altered_weights_are_refused(tmp_path):
+    model, _ = _fit("simple-regressor")
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    _rewrite(path, lambda files: files["params"].__setitem__(0, 1.0 + files["params"][0]))
+    with pytest.raises(ValueError, match="does not match its SHA-256 digest"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("change,match", [
+    (lambda meta, arrays: meta["params"].__setitem__("units", 5), "the file does not match"),
+    (lambda meta, arrays: meta.__setitem__("estimator", "os.system"), "unknown estimator"),
+    (lambda meta, arrays: meta.__setitem__("format_version", 99), "format version 99"),
+    (lambda meta, arrays: meta["params"].__setitem__("activation", "sigmoid"),
+     "activation"),
+    (lambda meta, arrays: arrays.__setitem__("params", arrays["params"] * np.nan),
+     "not finite"),
+    (lambda meta, arrays: arrays.__setitem__("params", arrays["params"].astype(np.float64)),
+     "dtype float64"),
+])
+def test_mismatched_files_are_refused(tmp_path, change, match):
+    model, _ = _fit("simple-regressor")
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    _rewrite_consistently(path, change)
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+
+
+def test_files_that_are_not_models_are_refused(tmp_path):
+    np.savez(tmp_path / "other.npz", weights=np.ones(3))
+    with pytest.raises(ValueError, match="not an rnnforecast model file"):
+        load_model(tmp_path / "other.npz")
+    np.savez(tmp_path / "pickled.npz", metadata=np.array([{"code": "run"}], dtype=object))
+    with pytest.raises(ValueError, match="not an rnnforecast model file"):
+        load_model(tmp_path / "pickled.npz")
+
+
+def test_what_cannot_be_saved_without_pickle(tmp_path):
+    with pytest.raises(TypeError, match="rnnforecast estimators"):
+        save_model(Ridge(), tmp_path / "ridge.npz")
+    with pytest.raises(NotFittedError):
+        save_model(SimpleRNNRegressor(), tmp_path / "unfitted.npz")
+    seeded = SimpleRNNRegressor(units=2, max_iter=1,
+                                random_state=np.random.RandomState(0)).fit(X3, TARGET)
+    with pytest.raises(TypeError, match="random_state"):
+        save_model(seeded, tmp_path / "seeded.npz")
+
+
+
+def test_fresh_process_with_empty_numba_cache_predicts_the_same(tmp_path):
+    model, X = _fit("lstm-regressor-float64")
+    save_model(model, tmp_path / "model.npz")
+    joblib.dump(model, tmp_path / "model.joblib")
+    np.save(tmp_path / "X.npy", X)
+    script = (
+        "import sys, joblib, numpy as np\n"
+        "from rnnforecast._jit import compile_counts\n"
+        "from rnnforecast.persistence import load_model\n"
+        "X = np.load(sys.argv[1] + '/X.npy')\n"
+        "np.save(sys.argv[1] + '/npz.npy', load_model(sys.argv[1] + '/model.npz').predict(X))\n"
+        "np.save(sys.argv[1] + '/joblib.npy', joblib.load(sys.argv[1] + '/model.joblib').predict(X))\n"
+        "print(compile_counts()['loaded'], compile_counts()['compiled'])\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "empty-cache"))
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env,
+                            capture_output=True, text=True, timeout=600, check=True)
+    loaded, compiled = map(int, result.stdout.split())
+    assert loaded == 0 and compiled > 0
+    expected = model.predict(X)
+    np.testing.assert_array_equal(np.load(tmp_path / "npz.npy"), expected)
+    np.testing.assert_array_equal(np.load(tmp_path / "joblib.npy"), expected)
