@@ -7,7 +7,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrentEstimator, flatten_steps
-from ._validation import check_dtype
+from ._validation import check_dtype, to_dtype
 
 
 class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
@@ -20,7 +20,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _encode_targets(self, y, n_timesteps, reset, classes=None):
         y = check_array(y, ensure_2d=False, allow_nd=True, dtype="numeric",
                         ensure_all_finite=True, input_name="y")
-        y = y.astype(check_dtype(self.dtype), copy=False)
+        y = to_dtype(y, check_dtype(self.dtype), "y")
         targets = _target_array(y, n_timesteps, self.return_sequences)
         if reset:
             self._y_ndim = y.ndim

@@ -17,6 +17,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_array
 
+from ._validation import to_dtype
+
 
 def is_ragged(X):
     """Whether ``X`` is a list or tuple of sequences of different lengths."""
@@ -75,7 +77,7 @@ def _check_sequence(item, index, dtype):
         raise ValueError(
             f"Sequence {index} is empty: every sequence needs at least one "
             "time step.")
-    return array.astype(dtype, copy=False)
+    return to_dtype(array, dtype, f"X[{index}]")
 
 
 def check_lengths(lengths, n_samples, width):

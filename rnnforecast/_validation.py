@@ -30,12 +30,28 @@ def check_sequences(X, dtype):
     if not _plain_finite_floats(X):
         X = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=True,
                         ensure_min_samples=1, input_name="X")
-    X = as_sequences(np.ascontiguousarray(X, dtype=dtype))
+    X = as_sequences(to_dtype(X, dtype, "X"))
     if X.shape[1] < 1 or X.shape[2] < 1:
         raise ValueError(
             f"Found array with shape {X.shape}: at least one time step and "
             "one feature are required.")
     return X
+
+
+def to_dtype(array, dtype, name):
+    """``array`` as a C-contiguous array of ``dtype``, refusing values that
+    only overflow in that precision (1e300 is finite in float64 and inf in
+    float32), which would otherwise reach the kernels as infinities."""
+    with np.errstate(over="ignore"):
+        converted = np.ascontiguousarray(array, dtype=dtype)
+    narrowing = np.dtype(getattr(array, "dtype", np.float64)).itemsize > converted.itemsize
+    if narrowing and not np.isfinite(converted).all():
+        largest = float(np.max(np.abs(np.asarray(array, dtype=np.float64))))
+        raise ValueError(
+            f"{name} has values too large for {np.dtype(dtype).name} (largest "
+            f"magnitude {largest:.3g}; {np.dtype(dtype).name} holds up to "
+            f"{float(np.finfo(dtype).max):.3g}). Scale them, or set dtype='float64'.")
+    return converted
 
 
 def _plain_finite_floats(X):

@@ -62,14 +62,24 @@ FIT_CASES = {
     "continuous labels": (SimpleRNNClassifier(), X, Y, "Unknown label type"),
     "y missing": (SimpleRNNRegressor(), X, None, "requires y"),
     "X and y lengths differ": (SimpleRNNRegressor(), X, Y[:-1], "inconsistent numbers of samples"),
+    "X beyond float32": (SimpleRNNRegressor(), _with(X, (1, 2, 0), 1e300), Y,
+                         r"X has values too large for float32 \(largest magnitude 1e\+300"),
+    "y beyond float32": (SimpleRNNRegressor(), X, _with(Y, 4, -1e300), "y has values too large"),
+    "ragged X beyond float32": (SimpleRNNRegressor(), [X[0], _with(X[1, :3], (0, 0), 1e300)],
+                                Y[:2], r"X\[1\] has values too large"),
+    "X beyond float64": (SimpleRNNRegressor(dtype="float64"),
+                         _with(X.astype(np.longdouble), (0, 0, 0), np.longdouble("1e400")), Y,
+                         "too large|infinity"),
+    "weights beyond float32": (SimpleRNNRegressor(), X, Y, "infinity"),
 }
 
 
 @pytest.mark.parametrize("case", FIT_CASES)
 def test_fit_rejects(case, no_kernels):
     model, X_bad, y_bad, message = FIT_CASES[case]
+    weights = _with(np.ones(12), 0, 1e300) if case == "weights beyond float32" else None
     with pytest.raises((ValueError, TypeError), match=message):
-        model.fit(X_bad, y_bad)
+        model.fit(X_bad, y_bad, sample_weight=weights)
 
 
 SAMPLE_WEIGHT_CASES = {
@@ -149,6 +159,9 @@ PREDICT_CASES = {
     "nan": ("3-D", _with(X, (0, 0, 0), np.nan), "NaN"),
     "empty": ("3-D", X[:0], "0 sample"),
     "4-D": ("3-D", X[..., None], "4 dimensions"),
+    "beyond float32": ("3-D", _with(X, (0, 0, 0), -1e39), "X has values too large"),
+    "complex": ("3-D", X + 1j, "Complex data not supported"),
+    "strings": ("3-D", X.astype(str), "bytes/strings"),
 }
 
 
@@ -166,3 +179,11 @@ def test_unfitted_estimator_raises(method):
     args = (X, LABELS) if method == "score" else (X,)
     with pytest.raises(NotFittedError):
         getattr(SimpleRNNClassifier(), method)(*args)
+
+
+def test_one_sample_fits_or_says_why():
+    with pytest.warns(Warning):
+        model = SimpleRNNRegressor(units=2, max_iter=2).fit(X[:1], Y[:1])
+    assert np.isfinite(model.predict(X)).all()
+    with pytest.raises(ValueError, match="number of classes has to be greater than one"):
+        SimpleRNNClassifier(units=2, max_iter=2).fit(X[:1], LABELS[:1])
