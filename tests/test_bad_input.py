@@ -13,6 +13,8 @@ from sklearn.exceptions import NotFittedError
 import rnnforecast._base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
 
+from conftest import CASES_TRIED
+
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(12, 5, 2))
 Y = RNG.normal(size=12)
@@ -80,6 +82,7 @@ def test_fit_rejects(case, no_kernels):
     weights = _with(np.ones(12), 0, 1e300) if case == "weights beyond float32" else None
     with pytest.raises((ValueError, TypeError), match=message):
         model.fit(X_bad, y_bad, sample_weight=weights)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 SAMPLE_WEIGHT_CASES = {
@@ -96,6 +99,7 @@ def test_fit_rejects_sample_weight(case, no_kernels):
     weights, message = SAMPLE_WEIGHT_CASES[case]
     with pytest.raises(ValueError, match=message):
         SimpleRNNRegressor().fit(X, Y, sample_weight=weights)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 PARAMETER_CASES = {
@@ -128,6 +132,7 @@ def test_fit_rejects_parameters(case, no_kernels):
     params, message = PARAMETER_CASES[case]
     with pytest.raises(ValueError, match=message):
         SimpleRNNRegressor(**params).fit(X, Y)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 def test_early_stopping_needs_training_samples(no_kernels):
@@ -172,6 +177,7 @@ def test_predict_rejects(case, fitted, monkeypatch):
     monkeypatch.setattr(base, "predict_logits", _tripwire)
     with pytest.raises(ValueError, match=message):
         model.predict(X_bad)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])

@@ -28,6 +28,8 @@ counts = compile_counts()
 print(counts["loaded"], counts["compiled"])
 """
 
+from conftest import CASES_TRIED
+
 
 def _run(cache_dir):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir))
@@ -61,6 +63,7 @@ def test_threads_predict_what_one_thread_does(fitted):
         concurrent = list(pool.map(model.predict_proba, batches))
     for ours, theirs in zip(concurrent, serial):
         np.testing.assert_array_equal(ours, theirs)
+    CASES_TRIED[f"concurrent predict calls on {N_THREADS} threads"] += len(batches)
 
 
 def test_threads_share_a_model_with_state_and_lengths(fitted):
@@ -77,6 +80,7 @@ def test_threads_share_a_model_with_state_and_lengths(fitted):
     with ThreadPoolExecutor(max_workers=N_THREADS) as pool:
         for chunked, whole in pool.map(stream, range(4 * N_THREADS)):
             np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-6)
+            CASES_TRIED[f"concurrent predict calls on {N_THREADS} threads"] += 3
 
 
 def test_two_processes_compile_into_one_cache_at_once(tmp_path):
@@ -87,6 +91,7 @@ def test_two_processes_compile_into_one_cache_at_once(tmp_path):
     # The cache they wrote together serves a third process whole.
     c, counts_c = _finish(_run(tmp_path))
     assert c == a and counts_c[1] == 0 and counts_c[0] > 0
+    CASES_TRIED["processes sharing one Numba cache"] += 3
 
 
 def test_unwritable_cache_falls_back_to_compiling(tmp_path):
@@ -99,3 +104,4 @@ def test_unwritable_cache_falls_back_to_compiling(tmp_path):
     reference, _ = _finish(_run(tmp_path / "writable"))
     assert predictions == reference
     assert blocker.read_text() == "not a directory"
+    CASES_TRIED["processes with an unwritable cache directory"] += 1

@@ -7,6 +7,8 @@ import pytest
 
 from rnnforecast import GRUClassifier, LSTMRegressor, SimpleRNNClassifier
 
+from conftest import CASES_TRIED
+
 
 def _token_problem(n=400, seed=0):
     """Label: whether token 3 occurs in a sequence of 3-11 ids from 1-9."""
@@ -98,6 +100,7 @@ def test_bad_token_input_is_rejected(X, params, error, match):
     model = SimpleRNNClassifier(embedding_dim=2, max_iter=1, **params)
     with pytest.raises(error, match=match):
         model.fit(X, np.arange(len(X)) % 2)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 def test_prediction_refuses_unknown_token_ids(fitted):

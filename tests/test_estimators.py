@@ -255,10 +255,11 @@ def test_coefs_are_views_into_params(series_windows):
 
 # Divergence ---------------------------------------------------------------------
 
-def test_divergence_warns_and_keeps_finite_weights(series_windows):
+@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, LSTMRegressor, GRURegressor])
+def test_divergence_warns_and_keeps_finite_weights(series_windows, Estimator):
     X, y = series_windows
-    model = SimpleRNNRegressor(**dict(FAST, max_iter=50), learning_rate_init=10.0,
-                               solver="sgd", activation="relu")
+    model = Estimator(**dict(FAST, max_iter=50), learning_rate_init=10.0,
+                      solver="sgd", activation="relu")
     with pytest.warns(ConvergenceWarning, match="diverged"):
         model.fit(X * 1e6, y * 1e6)
     assert np.isfinite(model.params_).all()
@@ -270,12 +271,12 @@ def test_divergence_warns_and_keeps_finite_weights(series_windows):
     np.testing.assert_array_equal(before, model.params_)
 
 
+@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, LSTMRegressor, GRURegressor])
 @pytest.mark.parametrize("scale,learning_rate", [(1e6, 0.001), (1.0, 10.0)])
-def test_clipping_keeps_training_finite(series_windows, scale, learning_rate):
+def test_clipping_keeps_training_finite(series_windows, scale, learning_rate, Estimator):
     X, y = series_windows
-    model = SimpleRNNRegressor(**dict(FAST, max_iter=20), solver="sgd",
-                               learning_rate_init=learning_rate, clipnorm=1.0,
-                               n_iter_no_change=20)
+    model = Estimator(**dict(FAST, max_iter=20), solver="sgd",
+                      learning_rate_init=learning_rate, clipnorm=1.0, n_iter_no_change=20)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         warnings.filterwarnings("ignore", "Stochastic Optimizer")

@@ -19,6 +19,8 @@ from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegres
 from rnnforecast.forecaster import WindowForecaster
 from rnnforecast.persistence import _digest, load_model, save_model
 
+from conftest import CASES_TRIED
+
 RNG = np.random.RandomState(0)
 X3 = RNG.normal(size=(40, 6, 2))
 TARGET = X3[:, :, 0].sum(axis=1)
@@ -76,6 +78,7 @@ def test_npz_round_trip_predicts_the_same(case, tmp_path):
     for name in ("classes_", "feature_names_in_", "n_timesteps_in_", "n_tokens_"):
         if hasattr(model, name):
             np.testing.assert_array_equal(getattr(loaded, name), getattr(model, name))
+    CASES_TRIED["saved and loaded models (npz, pickle, joblib)"] += 1
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -86,6 +89,7 @@ def test_pickle_and_joblib_round_trip(case, tmp_path):
     joblib.dump(model, tmp_path / "model.joblib")
     loaded = joblib.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(_predictions(loaded, X), _predictions(model, X))
+    CASES_TRIED["saved and loaded models (npz, pickle, joblib)"] += 2
 
 
 def test_forecaster_pickles(tmp_path):
@@ -145,6 +149,7 @@ def test_mismatched_files_are_refused(tmp_path, change, match):
     _rewrite_consistently(path, change)
     with pytest.raises(ValueError, match=match):
         load_model(path)
+    CASES_TRIED["altered or foreign model files refused"] += 1
 
 
 def test_files_that_are_not_models_are_refused(tmp_path):

@@ -7,6 +7,8 @@ import pytest
 from rnnforecast import (GRURegressor, LSTMClassifier, LSTMRegressor,
                          SimpleRNNClassifier, SimpleRNNRegressor)
 
+from conftest import CASES_TRIED
+
 REGRESSORS = [SimpleRNNRegressor, LSTMRegressor, GRURegressor]
 N_FEATURES = 2
 
@@ -127,6 +129,7 @@ def test_ragged_model_predicts_any_length():
 def test_bad_variable_length_input_is_rejected(X, lengths, error, match):
     with pytest.raises(error, match=match):
         SimpleRNNRegressor(max_iter=1).fit(X, np.zeros(len(X)), lengths=lengths)
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
 
 
 def test_target_sequences_must_match_their_inputs():
