@@ -56,6 +56,12 @@ def as_frame(data, target=None):
                              f"columns are {list(frame.columns)}.")
         frame = frame[[target] + [c for c in frame.columns if c != target]]
     check_time_index(frame.index)
+    not_real = [c for c in frame.columns if frame[c].dtype.kind not in "biuf"]
+    if not_real:
+        raise ValueError(
+            f"Column(s) {not_real} are not real numbers (dtypes "
+            f"{[str(frame[c].dtype) for c in not_real]}); convert them, e.g. with "
+            "pd.to_numeric, first. Complex data not supported.")
     numeric = frame.apply(pd.to_numeric, errors="coerce")
     bad = [c for c in frame.columns if numeric[c].isna().any() or
            not np.isfinite(numeric[c].to_numpy(dtype=float)).all()]

@@ -1,5 +1,5 @@
-"""Bad input gets a ValueError or TypeError naming the problem, before any
-Numba code runs.
+"""Bad input gets a ValueError or TypeError naming the problem (the command
+line: a message and exit status 2), before any Numba code runs.
 
 The training and prediction entry points into the kernels are replaced by a
 tripwire, so an input that slipped past validation fails the test instead
@@ -7,11 +7,16 @@ of reaching compiled code.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 
 import rnnforecast._base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast.cli import main as cli_main
+from rnnforecast.datasets import load_daily_min_temperatures
+from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.windows import make_windows
 
 from conftest import CASES_TRIED
 
@@ -193,3 +198,74 @@ def test_one_sample_fits_or_says_why():
     assert np.isfinite(model.predict(X)).all()
     with pytest.raises(ValueError, match="number of classes has to be greater than one"):
         SimpleRNNClassifier(units=2, max_iter=2).fit(X[:1], LABELS[:1])
+
+
+# The forecasting workflow: windows, the forecaster, the loader, the command line.
+
+SERIES = pd.Series(np.arange(60.0), index=pd.date_range("2020-01-01", periods=60))
+
+
+def _forecast_cli(tmp_path, values, *argv):
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"date": SERIES.index.strftime("%Y-%m-%d"), "y": values}).to_csv(
+        path, index=False)
+    with pytest.raises(SystemExit) as stop:
+        cli_main(["forecast", str(path), *argv])
+    assert stop.value.code == 2
+    raise ValueError("command line refused it")
+
+
+WORKFLOW_CASES = {
+    "windows of a series with NaN": (lambda: make_windows(SERIES.where(SERIES != 3), 5),
+                                     "contain NaN"),
+    "windows of infinities": (lambda: make_windows(SERIES.replace(4.0, np.inf), 5),
+                              "infinite"),
+    "windows of complex numbers": (lambda: make_windows(SERIES + 1j, 5),
+                                   "Complex data not supported"),
+    "windows of numbers as text": (lambda: make_windows(SERIES.astype(str), 5),
+                                   "not real numbers"),
+    "windows of an empty series": (lambda: make_windows(SERIES[:0], 5), "no window fits"),
+    "window longer than the series": (lambda: make_windows(SERIES, 70), "no window fits"),
+    "window length zero": (lambda: make_windows(SERIES, 0), "window_length"),
+    "negative horizon": (lambda: make_windows(SERIES, 5, horizon=-1), "horizon"),
+    "3-D array as a series": (lambda: make_windows(np.zeros((4, 3, 2)), 2), "3 dimensions"),
+    "unsorted times": (lambda: make_windows(SERIES[::-1], 5), "not sorted"),
+    "duplicated times": (lambda: make_windows(pd.concat([SERIES, SERIES[:1]]), 5),
+                         "duplicated"),
+    "forecaster on NaN": (lambda: WindowForecaster(window_length=5).fit(
+        SERIES.where(SERIES != 3)), "contain NaN"),
+    "forecaster on one observation": (lambda: WindowForecaster(window_length=5).fit(
+        SERIES[:1]), "no window fits"),
+    "forecaster on text": (lambda: WindowForecaster(window_length=5).fit(
+        SERIES.astype(str)), "not real numbers"),
+    "forecaster horizon zero": (lambda: WindowForecaster(window_length=5, horizon=0).fit(
+        SERIES), "horizon"),
+    "forecaster unknown strategy": (lambda: WindowForecaster(strategy="magic").fit(SERIES),
+                                    "strategy"),
+    "forecaster X of other length": (lambda: WindowForecaster(window_length=5).fit(
+        SERIES, X=pd.DataFrame({"a": np.ones(59)}, index=SERIES.index[:59])), "59 rows"),
+    "loader with a non-boolean flag": (lambda: load_daily_min_temperatures(
+        fill_missing="yes"), "True or False"),
+}
+
+
+@pytest.mark.parametrize("case", WORKFLOW_CASES)
+def test_workflow_rejects(case, no_kernels):
+    call, message = WORKFLOW_CASES[case]
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1
+
+
+@pytest.mark.parametrize("values,argv", [
+    (SERIES.where(SERIES != 3).to_numpy(), []),
+    (np.where(SERIES > 5, "warm", "cold"), []),
+    (SERIES.to_numpy(), ["--window", "0"]),
+    (SERIES.to_numpy(), ["--horizon", "0"]),
+    (SERIES.to_numpy(), ["--window", "100"]),
+])
+def test_command_line_rejects(values, argv, tmp_path, capsys, no_kernels):
+    with pytest.raises(ValueError, match="command line refused it"):
+        _forecast_cli(tmp_path, values, "--model", "simple", *argv)
+    assert "error" in capsys.readouterr().err
+    CASES_TRIED["bad inputs rejected before the kernels"] += 1

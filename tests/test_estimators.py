@@ -413,3 +413,12 @@ def test_hard_sigmoid_gates_change_the_model():
     hard = GRURegressor(units=3, max_iter=2, random_state=0,
                         recurrent_activation="hard_sigmoid").fit(X, y)
     assert not np.allclose(soft.predict(X), hard.predict(X))
+
+
+def test_score_counts_unseen_labels_as_wrong(labelled_windows):
+    X, y = labelled_windows
+    model = _silent_fit(SimpleRNNClassifier(**FAST), X, y)
+    predicted = model.predict(X)
+    renamed = np.where(np.arange(len(y)) % 2 == 0, "never seen", y)
+    expected = np.mean(predicted == renamed)
+    assert model.score(X, renamed) == pytest.approx(expected)

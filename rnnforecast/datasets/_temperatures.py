@@ -2,6 +2,7 @@
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 FILENAME = "daily-min-temperatures.csv"
@@ -41,6 +42,8 @@ def load_daily_min_temperatures(fill_missing=True):
     >>> round(float(y["1984-12-31"]), 2)
     14.85
     """
+    if not isinstance(fill_missing, (bool, np.bool_)):
+        raise TypeError(f"fill_missing must be True or False, got {fill_missing!r}.")
     with resources.files(__package__).joinpath("data", FILENAME).open("rb") as f:
         frame = pd.read_csv(f, parse_dates=["Date"], index_col="Date")
     temperatures = frame["Temp"].astype(float)
