@@ -129,6 +129,7 @@ def test_altered_weights_are_refused(tmp_path):
     _rewrite(path, lambda files: files["params"].__setitem__(0, 1.0 + files["params"][0]))
     with pytest.raises(ValueError, match="does not match its SHA-256 digest"):
         load_model(path)
+    CASES_TRIED["altered or foreign model files refused"] += 1
 
 
 @pytest.mark.parametrize("change,match", [
@@ -159,6 +160,7 @@ def test_files_that_are_not_models_are_refused(tmp_path):
     np.savez(tmp_path / "pickled.npz", metadata=np.array([{"code": "run"}], dtype=object))
     with pytest.raises(ValueError, match="not an rnnforecast model file"):
         load_model(tmp_path / "pickled.npz")
+    CASES_TRIED["altered or foreign model files refused"] += 2
 
 
 def test_what_cannot_be_saved_without_pickle(tmp_path):
