@@ -270,27 +270,29 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             X, starts = move_padding_to_front(
                 X, check_lengths(lengths, X.shape[0], X.shape[1]))
         if reset:
-            self.__dict__.pop("feature_names_in_", None)
-            self._input_ndim = 3
-            self.n_features_in_ = X.shape[2]
-            # Any length is accepted from now on.
-            self.n_timesteps_in_ = None
+            self._accept_any_length(input_ndim=3, n_features=X.shape[2])
         else:
             self._check_shape(X, check_timesteps=False)
         return X, starts
+
+    def _accept_any_length(self, input_ndim, n_features):
+        """Record a fit on sequences of different lengths (or token ids):
+        no column names, and any number of time steps from now on."""
+        self.__dict__.pop("feature_names_in_", None)
+        self._input_ndim = input_ndim
+        self.n_features_in_ = n_features
+        self.n_timesteps_in_ = None
 
     def _validate_tokens(self, X, reset, lengths):
         """``_validate_X`` for token ids: front-padded ids (n_samples,
         n_timesteps, 1) and the first real steps (or None)."""
         ids, starts = check_tokens(X, lengths, self.mask_zero)
         if reset:
-            self.__dict__.pop("feature_names_in_", None)
             n_tokens = self.n_tokens or int(ids.max()) + 1
             check_token_range(ids, n_tokens)
             self.n_tokens_ = n_tokens
-            self._input_ndim = 2
-            self.n_features_in_ = 1
-            self.n_timesteps_in_ = None
+            # One token id per time step.
+            self._accept_any_length(input_ndim=2, n_features=1)
         else:
             check_token_range(ids, self.n_tokens_)
         return ids, starts

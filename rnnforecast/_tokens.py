@@ -37,10 +37,10 @@ array-like of int of shape (n_timesteps_i,)
     rows = _rows(X)
     if not rows:
         raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
-    spans = [_span(row, index, mask_zero) for index, row in enumerate(rows)]
-    if lengths is not None:
-        width = len(rows[0])
-        spans = [(0, int(n)) for n in check_lengths(lengths, len(rows), width)]
+    if lengths is None:
+        spans = [_span(row, index, mask_zero) for index, row in enumerate(rows)]
+    else:
+        spans = [(0, int(n)) for n in check_lengths(lengths, len(rows), len(rows[0]))]
     n_steps = np.array([stop - start for start, stop in spans], dtype=np.intp)
     width = int(n_steps.max())
     ids = np.zeros((len(rows), width, 1), dtype=np.intp)

@@ -100,9 +100,9 @@ class TrainingStep:
         the batch's total weight.
         """
         batch_weight = float(weights[rows].sum())
+        loss_weight = self._loss_weight(X, weights, rows, starts, batch_weight)
         jobs = [(shard, X, targets, weights, rows[part],
-                 _shard_masks(masks, part),
-                 self._loss_weight(X, weights, rows, starts), starts)
+                 _shard_masks(masks, part), loss_weight, starts)
                 for shard, part in zip(self.shards,
                                        _shard_slices(rows.shape[0], len(self.shards)))]
         losses = self.pool.map(_run_shard, jobs)
@@ -115,13 +115,13 @@ class TrainingStep:
                                    self.settings["alpha"] / batch_weight)
         return loss, batch_weight
 
-    def _loss_weight(self, X, weights, rows, starts):
+    def _loss_weight(self, X, weights, rows, starts, batch_weight):
         """The total weight the loss is averaged over: each sample's weight
         times the number of (real) steps the head reads."""
         if not self.network.return_sequences:
-            return float(weights[rows].sum())
+            return batch_weight
         if starts is None:
-            return float(weights[rows].sum()) * X.shape[1]
+            return batch_weight * X.shape[1]
         return float((weights[rows] * (X.shape[1] - starts[rows])).sum())
 
     def _clip(self):
