@@ -1,37 +1,43 @@
 """Backtesting: historical forecasts on expanding training windows."""
 
+import warnings
 from collections import namedtuple
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import TimeSeriesSplit
 
-from .windows import target_frame
+from .calendar import resolve_season
+from .metrics import MetricWarning, mae, mape, near_zero, near_zero_message, naive_scale, \
+    rmse, smape
+from .windows import check_positive_int, target_frame
 
 BacktestResult = namedtuple("BacktestResult", ["metrics", "forecasts"])
 BacktestResult.__doc__ = """What ``backtest`` returns.
 
 metrics : pandas.DataFrame
-    One row per (fold, model, step) with MAE, RMSE, MAPE (percent, over
-    non-zero actuals) and the number of forecasts ``n``; ``fold == "all"``
-    and ``step == "all"`` rows pool the folds and the steps.
+    One row per (fold, model, step) with MAE, RMSE, MAPE and sMAPE
+    (percent), MASE and the number of forecasts ``n``; ``fold == "all"``
+    and ``step == "all"`` rows pool the folds and the steps. MAPE is NaN
+    where actual values come near zero (see :mod:`rnnforecast.metrics`).
 forecasts : pandas.DataFrame
     Every historical forecast: fold, origin (time of the first forecast
-    step), step, time, actual, and one column per model.
+    step), step, time, actual, one column per model, and ``naive_scale``,
+    the in-sample seasonal-naive MAE of the fold's training part that MASE
+    divides by.
 """
 
 
-def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=7):
+def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None):
     """Historical forecasts of ``forecaster`` on expanding windows.
 
-    The series is split by ``TimeSeriesSplit(n_splits, test_size)``; for each
-    fold a clone of ``forecaster`` is fitted on everything before the test
-    part, then forecasts ``horizon`` steps from every origin in the test part
-    whose steps all fall inside it, each time from the actual history up to
-    the origin (the model is not refitted within a fold). Two baselines are
-    scored on the same forecasts: the last observed value, and the value one
-    ``season`` earlier (seasonal naive).
+    The series ends in ``n_splits`` consecutive test parts of ``test_size``
+    observations; for each, a clone of ``forecaster`` is fitted on
+    everything before it, then forecasts ``horizon`` steps from every
+    origin in the test part whose steps all fall inside it, each time from
+    the actual history up to the origin (the model is not refitted within
+    a fold). Two baselines are scored on the same forecasts: the last
+    observed value, and the value one ``season`` earlier (seasonal naive).
 
     Parameters
     ----------
@@ -41,10 +47,17 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=7):
         Exogenous columns; with the recursive strategy the actual future
         values stand in for known future values.
     n_splits : int, default=5
+        Number of test parts; 1 gives a single train/test split.
     test_size : int, default=None
-        Observations per test part; ``TimeSeriesSplit``'s default when None.
-    season : int, default=7
-        Period of the seasonal-naive baseline, in observations.
+        Observations per test part; when None, ``n_times // (n_splits + 1)``
+        as in ``TimeSeriesSplit``.
+    season : int, default=None
+        Observations per seasonal cycle, for the seasonal-naive baseline and
+        MASE; inferred from the index when None (7 for daily data, 12 for
+        monthly, 4 for quarterly, 24 for hourly, see
+        :func:`rnnforecast.calendar.infer_season`). When it cannot be
+        inferred (integer positions), the seasonal-naive baseline is left
+        out and MASE scales by the one-step naive error.
 
     Returns
     -------
@@ -52,9 +65,10 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=7):
         ``metrics`` and ``forecasts`` DataFrames.
     """
     frame, _, _ = target_frame(y, X)
-    splitter = TimeSeriesSplit(n_splits=n_splits, test_size=test_size)
+    season = resolve_season(season, frame.index)
     pieces = []
-    for fold, (train, test) in enumerate(splitter.split(frame), start=1):
+    for fold, (train, test) in enumerate(
+            expanding_splits(len(frame), n_splits, test_size), start=1):
         _, forecasts = historical_forecasts(forecaster, frame, train, test, season)
         if forecasts.empty:
             raise ValueError(
@@ -65,7 +79,26 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=7):
     return BacktestResult(_metrics(forecasts), forecasts)
 
 
-def historical_forecasts(forecaster, frame, train, test, season=7):
+def expanding_splits(n_times, n_splits, test_size=None):
+    """``(train, test)`` row positions of ``n_splits`` consecutive test
+    parts at the end of ``n_times`` observations, each trained on all that
+    precedes it."""
+    n_splits = check_positive_int(n_splits, "n_splits")
+    if test_size is None:
+        test_size = n_times // (n_splits + 1)
+    test_size = check_positive_int(test_size, "test_size")
+    first = n_times - n_splits * test_size
+    if first < 1:
+        raise ValueError(
+            f"{n_splits} test parts of {test_size} observations leave no training "
+            f"data in a series of {n_times}; use fewer splits or a smaller test_size.")
+    positions = np.arange(n_times)
+    return [(positions[:first + k * test_size],
+             positions[first + k * test_size:first + (k + 1) * test_size])
+            for k in range(n_splits)]
+
+
+def historical_forecasts(forecaster, frame, train, test, season=None):
     """Fit a clone on the rows ``train``, forecast from origins in ``test``.
 
     Every origin in ``test`` whose ``horizon`` steps all fall in ``test`` is
@@ -78,8 +111,8 @@ def historical_forecasts(forecaster, frame, train, test, season=7):
         Target first, then exogenous columns, as ``target_frame`` builds it.
     train, test : ndarray of int
         Row positions; ``train`` precedes ``test``.
-    season : int, default=7
-        Period of the seasonal-naive baseline.
+    season : int, default=None
+        Period of the seasonal-naive baseline; no such column when None.
 
     Returns
     -------
@@ -87,14 +120,15 @@ def historical_forecasts(forecaster, frame, train, test, season=7):
         The fitted clone.
     forecasts : pandas.DataFrame
         Columns origin, step, time, actual, forecast, last_value,
-        seasonal_naive; empty when no origin fits.
+        seasonal_naive (with a season) and naive_scale; empty when no
+        origin fits.
     """
     horizon = forecaster.horizon
     model = clone(forecaster)
     exog = frame.iloc[train, 1:]
     model.fit(frame.iloc[train, 0], exog if exog.shape[1] else None)
     window = model.window_length
-    origins = np.arange(max(test[0], window, season), test[-1] - horizon + 2)
+    origins = np.arange(max(test[0], window, season or 1), test[-1] - horizon + 2)
     if origins.size == 0:
         return model, pd.DataFrame()
     scaled = model.scale(frame).to_numpy()
@@ -104,37 +138,46 @@ def historical_forecasts(forecaster, frame, train, test, season=7):
     values = frame.iloc[:, 0].to_numpy()
     steps = np.arange(horizon)
     rows = origins[:, None] + steps
-    return model, pd.DataFrame({
+    forecasts = pd.DataFrame({
         "origin": np.repeat(frame.index[origins], horizon),
         "step": np.tile(steps + 1, len(origins)),
         "time": frame.index[rows.ravel()],
         "actual": values[rows].ravel(),
         "forecast": predicted.ravel(),
         "last_value": np.repeat(values[origins - 1], horizon),
-        "seasonal_naive": values[origins[:, None] - season + steps % season].ravel(),
     })
+    if season is not None:
+        forecasts["seasonal_naive"] = values[origins[:, None] - season
+                                             + steps % season].ravel()
+    scale = naive_scale(values[train], season or 1)
+    # A training part constant at that lag gives nothing to scale by.
+    forecasts["naive_scale"] = scale if scale > 0 else np.nan
+    return model, forecasts
 
 
-MODELS = ("forecast", "last_value", "seasonal_naive")
+BASELINES = ("last_value", "seasonal_naive")
 
 
 def _metrics(forecasts):
+    models = ["forecast"] + [name for name in BASELINES if name in forecasts]
+    if near_zero(forecasts["actual"]):
+        warnings.warn(near_zero_message(forecasts["actual"]), MetricWarning,
+                      stacklevel=3)
     rows = []
     folds = [(fold, part) for fold, part in forecasts.groupby("fold")]
     for fold, part in folds + [("all", forecasts)]:
         groups = [(step, g) for step, g in part.groupby("step")] + [("all", part)]
         for step, group in groups:
-            for model in MODELS:
+            for model in models:
                 rows.append({"fold": fold, "model": model, "step": step,
-                             **_errors(group["actual"].to_numpy(),
-                                       group[model].to_numpy())})
+                             **_errors(group, model)})
     return pd.DataFrame(rows)
 
 
-def _errors(actual, predicted):
-    error = predicted - actual
-    nonzero = actual != 0
-    mape = (100 * np.mean(np.abs(error[nonzero] / actual[nonzero]))
-            if nonzero.any() else np.nan)
-    return {"MAE": np.mean(np.abs(error)), "RMSE": np.sqrt(np.mean(error**2)),
-            "MAPE": mape, "n": len(actual)}
+def _errors(group, model):
+    actual, predicted = group["actual"].to_numpy(), group[model].to_numpy()
+    scaled = np.abs(predicted - actual) / group["naive_scale"].to_numpy()
+    return {"MAE": mae(actual, predicted), "RMSE": rmse(actual, predicted),
+            "MAPE": mape(actual, predicted, warn=False),
+            "sMAPE": smape(actual, predicted), "MASE": float(np.mean(scaled)),
+            "n": len(actual)}

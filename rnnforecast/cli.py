@@ -10,11 +10,14 @@ import argparse
 import sys
 import warnings
 
+import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
 from .backtest import backtest
+from .calendar import check_season
+from .metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
 from .forecaster import WindowForecaster, default_rnn
 
@@ -41,6 +44,10 @@ def build_parser():
     forecast.add_argument("--test-size", type=int, default=None,
                           help="observations per backtest fold (default: a tenth "
                           "of the series)")
+    forecast.add_argument("--season", type=int, default=None,
+                          help="observations per seasonal cycle for the seasonal-naive "
+                          "baseline and MASE (default: from the dates' frequency: 7 "
+                          "daily, 12 monthly, 4 quarterly, 24 hourly)")
     forecast.add_argument("--seed", type=int, default=0)
     forecast.add_argument("--plot", help="save a PNG of the forecast here")
     forecast.add_argument("--verbose", action="store_true", help="one line per epoch")
@@ -85,16 +92,21 @@ def run_forecast(args, out=None):
         raise ValueError(
             f"The series has {len(y)} observations, fewer than window + horizon = "
             f"{args.window + args.horizon}: no window fits. Use a smaller --window.")
+    check_season(args.season)
     forecaster = make_forecaster(args)
     test_size = args.test_size or max(args.horizon, len(y) // 10)
     print(f"{y.name}: {len(y)} observations, {y.index[0]} to {y.index[-1]}", file=out)
     print(f"Backtest: {args.folds} folds of {test_size} observations, "
           f"window {args.window}, horizon {args.horizon} ({args.strategy})", file=out)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", ConvergenceWarning)
-        result = backtest(forecaster, y, n_splits=args.folds, test_size=test_size)
+        warnings.simplefilter("always", MetricWarning)
+        result = backtest(forecaster, y, n_splits=args.folds, test_size=test_size,
+                          season=args.season)
         forecast = forecaster.fit(y).predict()
     print_backtest(result.metrics, out)
+    for warning in caught:
+        print(f"Note: {warning.message}", file=out)
     print("\nForecast:", file=out)
     print(forecast.to_frame("forecast").to_string(), file=out)
     if args.plot:
@@ -106,12 +118,14 @@ def run_forecast(args, out=None):
 def print_backtest(metrics, out):
     pooled = metrics[metrics.fold == "all"]
     table = pooled.pivot(index="step", columns="model", values="RMSE")
-    table = table[["forecast", "last_value", "seasonal_naive"]]
-    table.columns = ["model RMSE", "last value RMSE", "seasonal naive RMSE"]
-    overall = pooled[pooled.step == "all"].set_index("model")
-    print(f"\nBacktest RMSE by step (MAE of the model "
-          f"{overall.loc['forecast', 'MAE']:.3f}, MAPE "
-          f"{overall.loc['forecast', 'MAPE']:.1f}%):", file=out)
+    names = {"forecast": "model RMSE", "last_value": "last value RMSE",
+             "seasonal_naive": "seasonal naive RMSE"}
+    table = table[[name for name in names if name in table.columns]]
+    table.columns = [names[name] for name in table.columns]
+    overall = pooled[pooled.step == "all"].set_index("model").loc["forecast"]
+    mape = "" if np.isnan(overall.MAPE) else f", MAPE {overall.MAPE:.1f}%"
+    print(f"\nBacktest RMSE by step (model MAE {overall.MAE:.3f}, MASE "
+          f"{overall.MASE:.3f}, sMAPE {overall.sMAPE:.1f}%{mape}):", file=out)
     print(table.round(3).to_string(), file=out)
 
 

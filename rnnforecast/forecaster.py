@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._simple_rnn import SimpleRNNRegressor
 from .backtest import historical_forecasts
+from .calendar import future_index, series_frequency
 from .windows import check_positive_int, lead_positions, make_windows, target_frame
 
 
@@ -414,36 +415,3 @@ def default_rnn(random_state=None):
     return SimpleRNNRegressor(activation="relu", learning_rate_init=3e-4,
                               batch_size=64, max_iter=300, early_stopping=True,
                               n_iter_no_change=30, random_state=random_state)
-
-
-def series_frequency(index):
-    """The regular spacing of a time index: a pandas offset or an int step.
-
-    Raises a ValueError naming the problem for gaps or irregular spacing.
-    """
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
-        if freq is None:
-            steps = pd.Series(index[1:] - index[:-1])
-            common = steps.mode().iloc[0] if len(steps) else None
-            gaps = index[1:][np.asarray(steps != common)][:3]
-            raise ValueError(
-                "The series has no regular frequency" +
-                (f" (irregular steps before {[str(t) for t in gaps]})" if len(gaps) else "") +
-                "; reindex it to a regular frequency and fill the gaps, e.g. "
-                "y.asfreq('D').interpolate().")
-        return pd.tseries.frequencies.to_offset(freq)
-    if pd.api.types.is_integer_dtype(index):
-        steps = np.diff(np.asarray(index))
-        if len(steps) and not (steps == steps[0]).all():
-            raise ValueError("The integer index is not evenly spaced; reindex it.")
-        return int(steps[0]) if len(steps) else 1
-    raise ValueError("The index must be a DatetimeIndex or evenly spaced integers, "
-                     f"got {type(index).__name__}.")
-
-
-def future_index(last, freq, steps):
-    """The ``steps`` times after ``last`` at spacing ``freq``."""
-    if isinstance(freq, int):
-        return pd.RangeIndex(last + freq, last + freq * (steps + 1), freq)
-    return pd.date_range(last + freq, periods=steps, freq=freq)

@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 
 import rnnforecast._base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
 from rnnforecast.cli import main as cli_main
+from rnnforecast.backtest import backtest
 from rnnforecast.datasets import load_daily_min_temperatures
 from rnnforecast.forecaster import WindowForecaster
 from rnnforecast.windows import make_windows
@@ -244,6 +246,16 @@ WORKFLOW_CASES = {
                                     "strategy"),
     "forecaster X of other length": (lambda: WindowForecaster(window_length=5).fit(
         SERIES, X=pd.DataFrame({"a": np.ones(59)}, index=SERIES.index[:59])), "59 rows"),
+    "backtest with season zero": (lambda: backtest(
+        WindowForecaster(Ridge(), 5), SERIES, n_splits=2, season=0), "season must be"),
+    "backtest with a negative season": (lambda: backtest(
+        WindowForecaster(Ridge(), 5), SERIES, n_splits=2, season=-7), "season must be"),
+    "backtest with a fractional season": (lambda: backtest(
+        WindowForecaster(Ridge(), 5), SERIES, n_splits=2, season=2.5), "season must be"),
+    "backtest with no training left": (lambda: backtest(
+        WindowForecaster(Ridge(), 5), SERIES, n_splits=3, test_size=20), "no training"),
+    "backtest with zero splits": (lambda: backtest(
+        WindowForecaster(Ridge(), 5), SERIES, n_splits=0), "n_splits"),
     "loader with a non-boolean flag": (lambda: load_daily_min_temperatures(
         fill_missing="yes"), "True or False"),
 }
@@ -263,6 +275,7 @@ def test_workflow_rejects(case, no_kernels):
     (SERIES.to_numpy(), ["--window", "0"]),
     (SERIES.to_numpy(), ["--horizon", "0"]),
     (SERIES.to_numpy(), ["--window", "100"]),
+    (SERIES.to_numpy(), ["--season", "0"]),
 ])
 def test_command_line_rejects(values, argv, tmp_path, capsys, no_kernels):
     with pytest.raises(ValueError, match="command line refused it"):

@@ -1,0 +1,125 @@
+"""Time indexes: their spacing, the times that follow them, their season.
+
+A forecaster needs three facts about a series' index: how far apart its
+observations are (``series_frequency``), which times come after its end
+(``future_index``) and how many observations make one seasonal cycle
+(``infer_season``), which the seasonal-naive baseline and seasonal
+differencing use.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+# Observations per cycle by the offset's base name, for one-unit spacing.
+# Daily and business-daily data cycle weekly, weekly data yearly, monthly
+# and quarterly data yearly; yearly data has no cycle shorter than itself.
+_CYCLE_BY_BASE = {"D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12,
+                  "BM": 12, "BMS": 12, "BME": 12, "SM": 24, "SMS": 24, "SME": 24,
+                  "Q": 4, "QS": 4, "QE": 4, "BQ": 4, "BQS": 4, "BQE": 4,
+                  "A": 1, "Y": 1, "YS": 1, "YE": 1, "AS": 1, "BA": 1, "BY": 1,
+                  "BYS": 1, "BYE": 1}
+_DAY = pd.Timedelta(days=1)
+
+
+def series_frequency(index):
+    """The regular spacing of a time index: a pandas offset or an int step.
+
+    Raises a ValueError naming the problem for gaps or irregular spacing.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            steps = pd.Series(index[1:] - index[:-1])
+            common = steps.mode().iloc[0] if len(steps) else None
+            gaps = index[1:][np.asarray(steps != common)][:3]
+            raise ValueError(
+                "The series has no regular frequency" +
+                (f" (irregular steps before {[str(t) for t in gaps]})" if len(gaps) else "") +
+                "; reindex it to a regular frequency and fill the gaps, e.g. "
+                "y.asfreq('D').interpolate().")
+        return pd.tseries.frequencies.to_offset(freq)
+    if pd.api.types.is_integer_dtype(index):
+        steps = np.diff(np.asarray(index))
+        if len(steps) and not (steps == steps[0]).all():
+            raise ValueError("The integer index is not evenly spaced; reindex it.")
+        return int(steps[0]) if len(steps) else 1
+    raise ValueError("The index must be a DatetimeIndex or evenly spaced integers, "
+                     f"got {type(index).__name__}.")
+
+
+def future_index(last, freq, steps):
+    """The ``steps`` times after ``last`` at spacing ``freq``."""
+    if isinstance(freq, int):
+        return pd.RangeIndex(last + freq, last + freq * (steps + 1), freq)
+    return pd.date_range(last + freq, periods=steps, freq=freq)
+
+
+def infer_season(freq):
+    """Observations per seasonal cycle for a spacing, or None if unknown.
+
+    Daily data cycles weekly (7), business days 5, weekly data yearly (52),
+    monthly 12, quarterly 4, yearly 1 (no shorter cycle), and data spaced
+    within a day cycles daily (24 for hourly, 48 for half-hourly). A
+    multiple spacing (``"2D"``, ``"2MS"``) divides the cycle when it fits a
+    whole number of times; otherwise, and for integer positions, the
+    season is unknown.
+
+    Parameters
+    ----------
+    freq : pandas offset, str or int
+        A series' spacing, as ``series_frequency`` returns it.
+
+    Returns
+    -------
+    season : int or None
+
+    Examples
+    --------
+    >>> from rnnforecast.calendar import infer_season
+    >>> infer_season("D"), infer_season("MS"), infer_season("QE-DEC"), infer_season("h")
+    (7, 12, 4, 24)
+    """
+    if freq is None or isinstance(freq, Integral):
+        return None
+    offset = pd.tseries.frequencies.to_offset(freq)
+    base = offset.name.split("-")[0].lstrip("0123456789")
+    if base in _CYCLE_BY_BASE:
+        cycle = _CYCLE_BY_BASE[base]
+        return cycle // offset.n if cycle % offset.n == 0 else None
+    try:
+        spacing = pd.Timedelta(offset)
+    except ValueError:
+        return None
+    if spacing <= pd.Timedelta(0) or spacing >= _DAY or _DAY % spacing:
+        return None
+    return int(_DAY // spacing)
+
+
+def check_season(season):
+    """Return ``season`` if it is an int >= 1 (or None), else raise.
+
+    A season of 0 or less would make the seasonal-naive baseline read the
+    value it forecasts, and a fraction has no observation to read.
+    """
+    if season is None:
+        return None
+    if not isinstance(season, Integral) or isinstance(season, bool) or season < 1:
+        raise ValueError(
+            f"season must be an int >= 1 (observations per seasonal cycle, e.g. "
+            f"7 for daily or 12 for monthly data) or None to infer it from the "
+            f"index; got {season!r}.")
+    return int(season)
+
+
+def resolve_season(season, index):
+    """``season`` checked, or inferred from ``index`` when None (may stay
+    None for integer positions or unusual spacings)."""
+    season = check_season(season)
+    if season is not None:
+        return season
+    try:
+        return infer_season(series_frequency(index))
+    except ValueError:
+        return None
