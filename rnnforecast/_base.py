@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_array, validate_data
 from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
+from ._scaling import feature_statistics, standardize
 from ._sequences import (check_lengths, is_ragged, move_padding_to_front,
                          pad_front, pad_targets_front, real_steps)
 from ._threads import ShardPool, available_cores
@@ -32,6 +33,9 @@ from ._validation import (check_dtype, check_sample_weight, check_sequences,
                           check_units)
 
 AUTO_BATCH_LIMIT = 200
+# A fit whose training score is within this of the best constant's is no
+# better than it (R² for regressors, accuracy for classifiers).
+CONSTANT_MARGIN = 0.01
 
 
 class BaseRecurrentEstimator(BaseEstimator, ABC):
@@ -68,6 +72,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "validation_split": [StrOptions({"auto", "tail"})],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -80,6 +85,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
+        "scale_inputs": ["boolean"],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -91,11 +97,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1, beta_1=0.9,
+                 early_stopping=False, validation_fraction=0.1,
+                 validation_split="auto", beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
-                 dtype="float32"):
+                 dtype="float32", scale_inputs=True):
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -120,6 +127,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.validation_split = validation_split
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -132,6 +140,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.random_state = random_state
         self.verbose = verbose
         self.dtype = dtype
+        self.scale_inputs = scale_inputs
 
     # Hooks the regressor and the classifier provide -------------------------
 
@@ -155,6 +164,32 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _target_weights(self, targets):
         """Per-sample weight factors from the targets (class weights)."""
         return None
+
+    @abstractmethod
+    def _constant_score(self, targets, weights):
+        """``_validation_score`` of the best constant prediction."""
+
+    def _scaling_statistics(self, data):
+        """What a first fit learns to standardise with, as fitted attributes:
+        per-feature input statistics (None when off, or for token ids)."""
+        if not self.scale_inputs or self.embedding_dim is not None:
+            return {"input_mean_": None, "input_scale_": None}
+        mean, scale = feature_statistics(data.X, data.starts, data.weights)
+        return {"input_mean_": mean, "input_scale_": scale}
+
+    def _scaled(self, data):
+        """``data`` with inputs (and targets, for regressors) standardised."""
+        return TrainingData(self._scale_X(data.X, data.starts), data.starts,
+                            self._scale_targets(data.targets), data.weights)
+
+    def _scale_X(self, X, starts):
+        mean = getattr(self, "input_mean_", None)
+        if mean is None:
+            return X
+        return standardize(X, mean, self.input_scale_, starts)
+
+    def _scale_targets(self, targets):
+        return targets
 
     # Fitting ----------------------------------------------------------------
 
@@ -195,6 +230,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 X, y, sample_weight, reset, classes, dtype, lengths)
             if not reset:
                 self._check_compatible(units, n_outputs, dtype)
+            statistics = self._scaling_statistics(data) if reset else {}
+            held_out = None if incremental else self._validation_mask(data, reset)
         except Exception:
             # A rejected call leaves a fitted model exactly as it was.
             self.__dict__.clear()
@@ -203,14 +240,38 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if reset:
             n_features = self.embedding_dim or data.X.shape[2]
             self._initialize(n_features, units, n_outputs, dtype)
+            self.__dict__.update(statistics)
         elif not incremental:
             self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
+        data = self._scaled(data)
         if incremental:
             self._train(data, None, n_epochs=1, incremental=True)
         else:
-            train, validation = self._split_validation(data)
+            train, validation = data, None
+            if held_out is not None:
+                train, validation = data[~held_out], data[held_out]
             self._train(train, validation, self.max_iter, incremental=False)
+            self._check_better_than_constant(data)
         return self
+
+    def _check_better_than_constant(self, data):
+        """Warn when the fitted model scores no better on its own training
+        data than the best constant: training ended on a plateau, diverged
+        or never started, and predictions carry no information."""
+        logits = predict_logits(self._network, self.params_, data.X, data.starts)
+        weights = data.step_weights()
+        score = self._validation_score(logits, data.targets, weights)
+        constant = self._constant_score(data.targets, weights)
+        if score > constant + CONSTANT_MARGIN or constant >= 1.0 - CONSTANT_MARGIN:
+            return  # better than a constant, or a constant is already perfect
+        measure = "R²" if self._loss_name() == "squared_error" else "accuracy"
+        warnings.warn(
+            f"{type(self).__name__} is no better than a constant on its own "
+            f"training data: {measure} {score:.3f} against {constant:.3f} for the "
+            f"best constant, after {self.n_iter_} epochs (final training loss "
+            f"{self.loss_:.4g}). Its predictions carry no information. Raise "
+            "max_iter or n_iter_no_change, try another learning_rate_init, and "
+            "check that X carries information about y.", ConvergenceWarning)
 
     def _validate_fit_data(self, X, y, sample_weight, reset, classes, dtype, lengths):
         """Check ``X``, ``y`` and weights; return them in the kernels' layout
@@ -366,19 +427,29 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return SGD(n_params, dtype, self.learning_rate_init, self.momentum,
                    self.nesterovs_momentum)
 
-    def _split_validation(self, data):
-        """Hold out the chronological tail when early stopping is on."""
+    def _validation_mask(self, data, reset):
+        """Which samples early stopping holds out (None when it is off):
+        ``validation_fraction`` of them, by default the chronological tail
+        (regressors) or a stratified shuffled share (classifiers)."""
         if not self.early_stopping:
-            return data, None
+            return None
         n_samples = data.X.shape[0]
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
-        n_train = n_samples - n_validation
-        if n_train < 1:
+        if n_samples - n_validation < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves no "
                 f"training samples out of {n_samples}; lower it or pass more "
                 "samples.")
-        return data[:n_train], data[n_train:]
+        # A copy on refits, so a rejected split leaves the fitted generator alone.
+        random_state = (check_random_state(self.random_state) if reset
+                        else copy.deepcopy(self._random_state))
+        held_out = np.zeros(n_samples, dtype=bool)
+        held_out[self._validation_rows(data, n_validation, random_state)] = True
+        return held_out
+
+    def _validation_rows(self, data, n_validation, random_state):
+        """Rows held out for early stopping: the last ``n_validation``."""
+        return np.arange(data.X.shape[0] - n_validation, data.X.shape[0])
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -511,6 +582,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._check_stateful()
         if initial_state is not None:
             initial_state = self._validate_state(initial_state, X.shape[0])
+        X = self._scale_X(X, starts)
         final_state = None
         if return_state:
             final_state = [np.empty((X.shape[0], units), dtype=dtype)

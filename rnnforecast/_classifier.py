@@ -22,6 +22,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
     _parameter_constraints: dict = {
         **BaseRecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "validation_split": [StrOptions({"auto", "tail", "stratified"})],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -33,11 +34,12 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1, beta_1=0.9,
+                 early_stopping=False, validation_fraction=0.1,
+                 validation_split="auto", beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  class_weight=None, warm_start=False, random_state=None,
-                 verbose=False, dtype="float32"):
+                 verbose=False, dtype="float32", scale_inputs=True):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -49,11 +51,13 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             learning_rate_init=learning_rate_init, alpha=alpha,
             batch_size=batch_size, max_iter=max_iter, shuffle=shuffle, tol=tol,
             n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, beta_1=beta_1,
+            validation_fraction=validation_fraction,
+            validation_split=validation_split, beta_1=beta_1,
             beta_2=beta_2, epsilon=epsilon, rho=rho, momentum=momentum,
             nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
             clipvalue=clipvalue, warm_start=warm_start,
-            random_state=random_state, verbose=verbose, dtype=dtype)
+            random_state=random_state, verbose=verbose, dtype=dtype,
+            scale_inputs=scale_inputs)
         self.class_weight = class_weight
 
     # Targets ----------------------------------------------------------------
@@ -105,6 +109,27 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             self.class_weight, classes=self.classes_, y=self.classes_[indices])
         return per_class[indices]
 
+    def _validation_rows(self, data, n_validation, random_state):
+        """A stratified, seeded share of each class ("auto", "stratified"),
+        or the tail; refuses a validation set of a single class, whose
+        accuracy says nothing about the others."""
+        labels = data.targets[:, 0, 0] if data.targets.ndim == 3 else data.targets[:, 0]
+        labels = labels.astype(np.intp)
+        if self.validation_split == "tail":
+            rows = super()._validation_rows(data, n_validation, random_state)
+        else:
+            rows = stratified_rows(labels, n_validation, random_state)
+        held = np.unique(labels[rows])
+        if held.size < 2:
+            hint = ("validation_split='stratified' (the default) or shuffle the "
+                    "samples" if self.validation_split == "tail"
+                    else "a larger validation_fraction")
+            raise ValueError(
+                f"The early-stopping validation set ({rows.size} samples) holds only "
+                f"class {self.classes_[held].tolist()[0]!r}, so its accuracy cannot guide "
+                f"training; use {hint}.")
+        return rows
+
     def _loss_name(self):
         return "binary_log_loss" if self.classes_.shape[0] == 2 else "softmax_log_loss"
 
@@ -112,6 +137,11 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         logits, targets, weights = flatten_steps(logits, targets, weights)
         return accuracy_score(targets[:, 0], _winning_index(logits),
                               sample_weight=weights)
+
+    def _constant_score(self, targets, weights):
+        _, targets, weights = flatten_steps(targets, targets, weights)
+        totals = np.bincount(targets[:, 0].astype(np.intp), weights=weights)
+        return totals.max() / totals.sum()
 
     # Public API -------------------------------------------------------------
 
@@ -260,6 +290,24 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
         return tags
+
+
+def stratified_rows(labels, n_rows, random_state):
+    """``n_rows`` row indices drawn without replacement, each class in
+    proportion to its share (largest remainders), keeping at least one row
+    of every class out of the draw; sorted."""
+    classes, counts = np.unique(labels, return_counts=True)
+    available = counts - 1
+    quota = n_rows * counts / counts.sum()
+    take = np.minimum(np.floor(quota).astype(np.intp), available)
+    for index in np.argsort(-(quota - take), kind="stable"):
+        if take.sum() >= n_rows:
+            break
+        if take[index] < available[index]:
+            take[index] += 1
+    rows = [random_state.permutation(np.flatnonzero(labels == label))[:k]
+            for label, k in zip(classes, take)]
+    return np.sort(np.concatenate(rows))
 
 
 def _winning_index(logits):

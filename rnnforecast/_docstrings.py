@@ -148,12 +148,21 @@ n_iter_no_change : int, default=10
     Training stops after this many epochs without improvement.
 
 early_stopping : bool, default=False
-    Hold out the last ``validation_fraction`` of the windows in the order
-    given (the chronological tail, never a shuffled sample), stop when its
-    score stops improving and restore the weights of the best epoch.
+    Hold out ``validation_fraction`` of the samples (see
+    ``validation_split``), stop when their score stops improving and
+    restore the weights of the best epoch.
 
 validation_fraction : float in (0, 1), default=0.1
-    Share of windows held out for early stopping.
+    Share of samples held out for early stopping.
+
+validation_split : {"auto", "tail", "stratified"}, default="auto"
+    Which samples early stopping holds out. "tail": the last ones in the
+    order given, the chronological tail of windows cut from one series
+    (regressors' "auto"). "stratified" (classifiers only, and their
+    "auto"): a seeded random share of each class, as ``MLPClassifier``
+    does, since classification sets are often sorted by class and their
+    tail holds a single class. A validation set of a single class is
+    refused.
 
 beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
     Adam's decay rates of the first and second moments.
@@ -193,7 +202,31 @@ verbose : bool, default=False
 
 dtype : {"float32", "float64"}, default="float32"
     Precision of the weights and of all computation. Predictions are
-    returned as float64."""
+    returned as float64.
+
+scale_inputs : bool, default=True
+    Standardise each input feature with its mean and standard deviation
+    over the training samples and their real time steps (padding and zero
+    sample weights left out), inside the estimator: raw °C or counts in
+    the hundreds train as well as scaled ones. The statistics are learned
+    by the first ``fit`` (or ``partial_fit``) and kept by ``warm_start``
+    and ``partial_fit``. Not applied to token ids."""
+
+SCALE_TARGET = """\
+scale_target : bool, default=True
+    Standardise each output with its training mean and standard
+    deviation, train on that, and return predictions in the units of
+    ``y``. ``loss_curve_`` is then in standardised units (0.5 is the loss
+    of predicting the mean)."""
+
+SCALING_ATTRIBUTES = """\
+input_mean_, input_scale_ : ndarray of shape (n_features,) or None
+    Per-feature statistics ``scale_inputs`` standardises with; None when
+    it is off or for token ids."""
+
+TARGET_ATTRIBUTES = """\
+target_mean_, target_scale_ : ndarray of shape (n_outputs_,) or None
+    Per-output statistics of ``y`` (``scale_target``); None when off."""
 
 ATTRIBUTES = """\
 params_ : ndarray of shape (n_params,)
@@ -280,6 +313,8 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     classifier = kind == "classifier"
     class_weight = indent(CLASS_WEIGHT) + "\n\n" if classifier else ""
     classes = indent(CLASSES) + "\n\n" if classifier else ""
+    scale_target = "" if classifier else "\n\n" + indent(SCALE_TARGET)
+    target_attributes = "" if classifier else "\n\n" + indent(TARGET_ATTRIBUTES)
     return f"""{title}
 
     {summary}
@@ -290,11 +325,13 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     ----------
 {indent(PARAMETERS)}
 
-{class_weight}{indent(COMMON_PARAMETERS)}
+{class_weight}{indent(COMMON_PARAMETERS)}{scale_target}
 
     Attributes
     ----------
 {classes}{indent(ATTRIBUTES)}
+
+{indent(SCALING_ATTRIBUTES)}{target_attributes}
 
     See Also
     --------

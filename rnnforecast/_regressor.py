@@ -7,6 +7,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrentEstimator, flatten_steps
+from ._scaling import target_statistics
 from ._validation import check_dtype, to_dtype
 
 
@@ -16,6 +17,46 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
     Warning: this class should not be used directly. Use the derived classes
     instead.
     """
+
+    _parameter_constraints: dict = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "scale_target": ["boolean"],
+    }
+
+    def __init__(self, units=32, *, activation="tanh",
+                 recurrent_activation="sigmoid", unit_forget_bias=True,
+                 return_sequences=False, bidirectional=False, truncated_bptt=None,
+                 embedding_dim=None, n_tokens=None, mask_zero=False, dropout=0.0,
+                 recurrent_dropout=0.0,
+                 kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", solver="adam",
+                 learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
+                 max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
+                 early_stopping=False, validation_fraction=0.1,
+                 validation_split="auto", beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
+                 nesterovs_momentum=True, clipnorm=None, clipvalue=None,
+                 warm_start=False, random_state=None, verbose=False,
+                 dtype="float32", scale_inputs=True, scale_target=True):
+        super().__init__(
+            units, activation=activation, recurrent_activation=recurrent_activation,
+            unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
+            bidirectional=bidirectional, truncated_bptt=truncated_bptt,
+            embedding_dim=embedding_dim, n_tokens=n_tokens, mask_zero=mask_zero,
+            dropout=dropout, recurrent_dropout=recurrent_dropout,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer, solver=solver,
+            learning_rate_init=learning_rate_init, alpha=alpha,
+            batch_size=batch_size, max_iter=max_iter, shuffle=shuffle, tol=tol,
+            n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            validation_split=validation_split, beta_1=beta_1,
+            beta_2=beta_2, epsilon=epsilon, rho=rho, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
+            clipvalue=clipvalue, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, dtype=dtype,
+            scale_inputs=scale_inputs)
+        self.scale_target = scale_target
 
     def _encode_targets(self, y, n_timesteps, reset, classes=None):
         y = check_array(y, ensure_2d=False, allow_nd=True, dtype="numeric",
@@ -35,6 +76,30 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _target_weights(self, targets):
         return None
+
+    def _constant_score(self, targets, weights):
+        return 0.0  # R² of the weighted mean
+
+    def _scaling_statistics(self, data):
+        statistics = super()._scaling_statistics(data)
+        mean = scale = None
+        if self.scale_target:
+            mean, scale = target_statistics(data.targets, data.step_weights())
+        return {**statistics, "target_mean_": mean, "target_scale_": scale}
+
+    def _scale_targets(self, targets):
+        mean = getattr(self, "target_mean_", None)
+        if mean is None:
+            return targets
+        dtype = targets.dtype
+        return np.ascontiguousarray((targets - mean.astype(dtype)) / self.target_scale_.astype(dtype))
+
+    def _unscale_outputs(self, outputs):
+        """Head outputs (float64) back in the units of ``y``."""
+        mean = getattr(self, "target_mean_", None)
+        if mean is None:
+            return outputs
+        return outputs * self.target_scale_ + mean
 
     def partial_fit(self, X, y, sample_weight=None, lengths=None):
         """Update the model with one epoch over ``(X, y)``.
@@ -91,6 +156,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             Only with ``return_state=True``.
         """
         outputs, starts, state = self._forward(X, lengths, initial_state, return_state)
+        outputs = self._unscale_outputs(outputs)
         if outputs.shape[-1] == 1 and self._y_ndim == outputs.ndim - 1:
             outputs = outputs[..., 0]
         return self._with_state(self._per_sequence(outputs, starts), state, return_state)

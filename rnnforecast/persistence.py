@@ -40,7 +40,10 @@ from ._lstm import LSTMClassifier, LSTMRegressor
 from ._simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 
 FORMAT = "rnnforecast-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 files predate internal standardisation: their models ran on
+# unscaled data, so they load with scale_inputs and scale_target off.
+READABLE_VERSIONS = (1, 2)
 ESTIMATORS = {cls.__name__: cls for cls in (
     SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
     GRURegressor, GRUClassifier)}
@@ -49,6 +52,8 @@ ITEMS = "__items__"
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
            "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
            "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count")
+# Standardisation statistics, saved as arrays when the model has them.
+SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_")
 
 
 def save_model(model, path):
@@ -83,6 +88,9 @@ LSTMClassifier, GRURegressor or GRUClassifier
         arrays["feature_names"] = _plain_array(model.feature_names_in_, "feature_names_in_")
     if model._best_params is not None:
         arrays["best_params"] = model._best_params
+    for key in SCALING:
+        if getattr(model, key, None) is not None:
+            arrays[key] = getattr(model, key)
     metadata = {"format": FORMAT, "format_version": FORMAT_VERSION, "estimator": name,
                 "params": _json_params(model),
                 "fitted": {key: _json_value(getattr(model, key))
@@ -127,6 +135,10 @@ def load_model(path):
     metadata = json.loads(document)
     _check_header(metadata, path)
     params = {key: _from_json(value) for key, value in metadata["params"].items()}
+    if metadata["format_version"] == 1:
+        params["scale_inputs"] = False
+        if "Regressor" in metadata["estimator"]:
+            params["scale_target"] = False
     model = ESTIMATORS[metadata["estimator"]](**params)
     model._validate_params()
     _restore(model, metadata["fitted"], files, path)
@@ -136,10 +148,10 @@ def load_model(path):
 def _check_header(metadata, path):
     if metadata.get("format") != FORMAT:
         raise ValueError(f"{path} is not an rnnforecast model file.")
-    if metadata.get("format_version") != FORMAT_VERSION:
+    if metadata.get("format_version") not in READABLE_VERSIONS:
         raise ValueError(
             f"{path} has format version {metadata.get('format_version')}; this "
-            f"rnnforecast reads version {FORMAT_VERSION}.")
+            f"rnnforecast reads versions {READABLE_VERSIONS}.")
     if metadata.get("estimator") not in ESTIMATORS:
         raise ValueError(
             f"{path} names an unknown estimator {metadata.get('estimator')!r}.")
@@ -176,6 +188,33 @@ def _restore(model, fitted, files, path):
         raise ValueError(f"{path} holds weights that are not finite.")
     model.params_[...] = params
     model._best_params = files.get("best_params")
+    _restore_scaling(model, files, n_features, path)
+
+
+def _restore_scaling(model, files, n_features, path):
+    """Set the standardisation statistics, checked against the network."""
+    expected = {"input_mean_": model.scale_inputs and model.embedding_dim is None,
+                "target_mean_": getattr(model, "scale_target", False)}
+    widths = {"input": n_features, "target": model.n_outputs_}
+    for mean_key, wanted in expected.items():
+        kind = mean_key.split("_")[0]
+        scale_key = f"{kind}_scale_"
+        if not wanted:
+            setattr(model, mean_key, None)
+            setattr(model, scale_key, None)
+            continue
+        mean, scale = files.get(mean_key), files.get(scale_key)
+        if mean is None or scale is None or mean.shape != (widths[kind],) \
+                or scale.shape != (widths[kind],):
+            raise ValueError(
+                f"{path} lacks the {kind} standardisation its parameters ask for, "
+                f"or it does not fit the network ({widths[kind]} values): the "
+                "file does not match.")
+        if not (np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()):
+            raise ValueError(f"{path} holds {kind} standardisation statistics that "
+                             "are not finite and positive.")
+        setattr(model, mean_key, mean.astype(np.float64))
+        setattr(model, scale_key, scale.astype(np.float64))
 
 
 def _json_params(model):

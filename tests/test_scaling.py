@@ -1,0 +1,175 @@
+"""Standardisation inside the estimators, SequenceScaler, and the warning
+for fits that end no better than a constant."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from rnnforecast import GRURegressor, LSTMClassifier, SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast.preprocessing import SequenceScaler
+
+
+def _passengers_like(n=300, seed=0):
+    """Windows of a series in the hundreds, as monthly passenger counts."""
+    rng = np.random.RandomState(seed)
+    t = np.arange(n + 12)
+    series = 400 + 80 * np.sin(2 * np.pi * t / 12) + 5 * rng.normal(size=t.size)
+    X = np.lib.stride_tricks.sliding_window_view(series[:-1], 12)[:n]
+    return np.ascontiguousarray(X), series[12:12 + n]
+
+
+def _quiet_fit(model, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(*args, **kwargs)
+
+
+def test_raw_series_in_the_hundreds_is_learned_without_a_scaler():
+    # Without standardisation the head starts near 0 and predictions stayed
+    # there: R² far below zero on counts around 400.
+    X, y = _passengers_like()
+    model = _quiet_fit(SimpleRNNRegressor(units=8, max_iter=60, random_state=0), X, y)
+    assert model.score(X, y) > 0.8
+    assert abs(model.predict(X).mean() - y.mean()) < 10
+
+
+def test_statistics_are_fitted_attributes_and_can_be_switched_off():
+    X, y = _passengers_like(n=50)
+    model = _quiet_fit(SimpleRNNRegressor(units=3, max_iter=2, random_state=0), X, y)
+    np.testing.assert_allclose(model.input_mean_, [X.mean()])
+    np.testing.assert_allclose(model.input_scale_, [X.std()])
+    np.testing.assert_allclose(model.target_mean_, [y.mean()])
+    np.testing.assert_allclose(model.target_scale_, [y.std()])
+    plain = _quiet_fit(SimpleRNNRegressor(units=3, max_iter=2, random_state=0,
+                                          scale_inputs=False, scale_target=False), X, y)
+    assert plain.input_mean_ is None and plain.target_mean_ is None
+    assert SimpleRNNClassifier().get_params()["scale_inputs"] is True
+
+
+@pytest.mark.parametrize("Estimator", [SimpleRNNRegressor, GRURegressor])
+def test_internal_scaling_equals_scaling_by_hand(Estimator):
+    rng = np.random.RandomState(1)
+    X = 50 + 10 * rng.normal(size=(40, 6, 2))
+    y = 300 + 20 * rng.normal(size=(40, 2))
+    options = dict(units=4, max_iter=3, random_state=0, dtype="float64")
+    inside = _quiet_fit(Estimator(**options), X, y)
+    mean, std = X.reshape(-1, 2).mean(axis=0), X.reshape(-1, 2).std(axis=0)
+    by_hand = _quiet_fit(Estimator(**options, scale_inputs=False, scale_target=False),
+                         (X - mean) / std, (y - y.mean(axis=0)) / y.std(axis=0))
+    np.testing.assert_array_equal(inside.params_, by_hand.params_)
+    np.testing.assert_allclose(
+        inside.predict(X), by_hand.predict((X - mean) / std) * y.std(axis=0) + y.mean(axis=0),
+        rtol=1e-12)
+
+
+def test_padding_does_not_enter_the_statistics():
+    rng = np.random.RandomState(2)
+    sequences = [100 + rng.normal(size=(n, 1)) for n in (3, 8, 5)]
+    model = _quiet_fit(SimpleRNNRegressor(units=2, max_iter=1, random_state=0,
+                                          dtype="float64"), sequences, [1.0, 2.0, 3.0])
+    real = np.concatenate(sequences)
+    np.testing.assert_allclose(model.input_mean_, real.mean(axis=0))
+    np.testing.assert_allclose(model.input_scale_, real.std(axis=0))
+
+
+def test_classifier_on_large_inputs_learns():
+    X, _ = _passengers_like(n=200)
+    labels = np.where(X[:, -1] > X[:, -2], "rising", "falling")
+    model = _quiet_fit(LSTMClassifier(units=8, max_iter=40, random_state=0), X, labels)
+    assert model.score(X, labels) > 0.8   # 0.49 with scale_inputs=False
+
+
+def test_a_fit_no_better_than_a_constant_says_so():
+    # Windows that carry nothing about the target: every prediction is the same.
+    X, y = np.ones((80, 5)), np.random.RandomState(0).normal(size=80)
+    for model, target, measure in (
+            (SimpleRNNRegressor(units=2, max_iter=5, random_state=0), y, "R²"),
+            (SimpleRNNClassifier(units=2, max_iter=5, random_state=0),
+             np.arange(80) % 3, "accuracy")):
+        with pytest.warns(ConvergenceWarning) as record:
+            model.fit(X, target)
+        messages = [str(w.message) for w in record]
+        assert any("no better than a constant" in m and measure in m for m in messages)
+
+
+def test_a_good_fit_gives_no_constant_warning():
+    X, y = _passengers_like(n=100)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SimpleRNNRegressor(units=8, max_iter=30, batch_size=32, random_state=0).fit(X, y)
+    assert not [w for w in caught if "no better than a constant" in str(w.message)]
+
+
+def test_sequence_scaler_ignores_nan_padding_and_ragged_lengths():
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(loc=5, scale=3, size=(n, 2)) for n in (4, 7, 2)]
+    padded = np.full((3, 7, 2), np.nan)
+    for row, sequence in zip(padded, sequences):
+        row[:len(sequence)] = sequence
+    from_list = SequenceScaler().fit(sequences)
+    from_padded = SequenceScaler().fit(padded)
+    real = np.concatenate(sequences)
+    np.testing.assert_allclose(from_list.mean_, real.mean(axis=0))
+    np.testing.assert_allclose(from_padded.scale_, real.std(axis=0))
+    scaled = from_list.transform(sequences)
+    assert [s.shape for s in scaled] == [(4, 2), (7, 2), (2, 2)]
+    np.testing.assert_allclose(np.concatenate(scaled).mean(axis=0), 0, atol=1e-12)
+    out = from_padded.transform(padded)
+    assert np.isnan(out[0, 4:]).all() and np.isfinite(out[0, :4]).all()
+    np.testing.assert_allclose(from_padded.inverse_transform(out), padded)
+
+
+def test_sequence_scaler_uses_one_statistic_per_channel_of_2d_windows():
+    X = np.arange(12.0).reshape(3, 4)
+    scaler = SequenceScaler().fit(X)
+    assert scaler.n_channels_ == 1 and scaler.n_features_in_ == 4
+    np.testing.assert_allclose(scaler.transform(X), (X - X.mean()) / X.std())
+    with pytest.raises(ValueError, match="channels"):
+        scaler.transform(np.zeros((2, 4, 3)))
+
+
+# Early stopping's validation split ---------------------------------------------
+
+def _class_sorted(n=120, seed=0):
+    """Separable two-class windows, sorted by class as UCR training sets often are."""
+    rng = np.random.RandomState(seed)
+    labels = np.repeat([0, 1], n // 2)
+    X = rng.normal(size=(n, 10)) + np.where(labels, 1.0, -1.0)[:, np.newaxis]
+    return X, labels
+
+
+def test_classifier_early_stopping_holds_out_every_class():
+    X, labels = _class_sorted()
+    model = _quiet_fit(SimpleRNNClassifier(units=4, max_iter=30, early_stopping=True,
+                                           random_state=0), X, labels)
+    X_test, labels_test = _class_sorted(seed=1)
+    assert model.score(X_test, labels_test) > 0.9
+    assert 0.0 < min(model.validation_scores_) and model.n_iter_ > 12
+    with pytest.raises(ValueError, match="holds only class 1"):
+        SimpleRNNClassifier(early_stopping=True, validation_split="tail").fit(X, labels)
+    with pytest.raises(ValueError, match="validation_split"):
+        SimpleRNNRegressor(early_stopping=True, validation_split="stratified").fit(X, labels)
+
+
+def test_stratified_rows_keep_class_shares_and_a_training_row_per_class():
+    from rnnforecast._classifier import stratified_rows
+
+    labels = np.array([0] * 70 + [1] * 20 + [2] * 9 + [3])
+    rows = stratified_rows(labels, 10, np.random.RandomState(0))
+    assert len(rows) == 10 and len(set(rows)) == 10
+    counts = np.bincount(labels[rows], minlength=4)
+    assert counts.tolist() == [7, 2, 1, 0]    # the single class-3 row stays in training
+    again = stratified_rows(labels, 10, np.random.RandomState(0))
+    np.testing.assert_array_equal(rows, again)
+
+
+def test_regressor_early_stopping_still_holds_out_the_tail():
+    from rnnforecast._base import TrainingData
+
+    X, y = _passengers_like(n=100)
+    data = TrainingData(X[:, :, None], None, y[:, None], np.ones(100))
+    model = SimpleRNNRegressor(early_stopping=True, random_state=0)
+    held_out = model._validation_mask(data, reset=True)
+    np.testing.assert_array_equal(np.flatnonzero(held_out), np.arange(90, 100))
