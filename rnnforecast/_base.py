@@ -24,8 +24,9 @@ from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
 from ._scaling import feature_statistics, standardize
-from ._sequences import (check_lengths, is_ragged, move_padding_to_front,
-                         pad_front, pad_targets_front, real_steps)
+from ._sequences import (check_lengths, has_nan_padding, is_ragged, move_padding_to_front,
+                         pad_front, pad_targets_front, real_steps, split_nan_padding,
+                         zero_padded_rows)
 from ._threads import ShardPool, available_cores
 from ._tokens import check_token_range, check_tokens
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
@@ -231,6 +232,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             if not reset:
                 self._check_compatible(units, n_outputs, dtype)
             statistics = self._scaling_statistics(data) if reset else {}
+            self._check_options(data)
             held_out = None if incremental else self._validation_mask(data, reset)
         except Exception:
             # A rejected call leaves a fitted model exactly as it was.
@@ -244,21 +246,52 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         elif not incremental:
             self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
         data = self._scaled(data)
+        if reset:
+            self._fit_skip(data if held_out is None else data[~held_out])
+        residual = self._residual(data)
         if incremental:
-            self._train(data, None, n_epochs=1, incremental=True)
+            self._train(residual, None, n_epochs=1, incremental=True)
         else:
-            train, validation = data, None
+            train, validation = residual, None
             if held_out is not None:
-                train, validation = data[~held_out], data[held_out]
+                # Validation is scored on whole outputs (network + skip path).
+                train, validation = residual[~held_out], data[held_out]
             self._train(train, validation, self.max_iter, incremental=False)
             self._check_better_than_constant(data)
         return self
+
+    # A linear path beside the network (regressors' linear_skip) ------------
+
+    def _check_options(self, data):
+        """Refuse settings the validated data cannot serve, before any
+        fitted attribute changes."""
+
+    def _fit_skip(self, train):
+        """Fit what the network's outputs are added to (nothing here)."""
+
+    def _skip(self, X):
+        """Outputs added to the network's, in scaled units; None here."""
+        return None
+
+    def _residual(self, data):
+        """``data`` with what ``_skip`` predicts taken off the targets."""
+        skip = self._skip(data.X)
+        if skip is None:
+            return data
+        return TrainingData(data.X, data.starts, data.targets - skip.astype(data.targets.dtype),
+                            data.weights)
+
+    def _outputs(self, X, starts, **states):
+        """The network's raw outputs plus the skip path's, float64."""
+        logits = predict_logits(self._network, self.params_, X, starts, **states)
+        skip = self._skip(X)
+        return logits if skip is None else logits + skip.astype(logits.dtype)
 
     def _check_better_than_constant(self, data):
         """Warn when the fitted model scores no better on its own training
         data than the best constant: training ended on a plateau, diverged
         or never started, and predictions carry no information."""
-        logits = predict_logits(self._network, self.params_, data.X, data.starts)
+        logits = self._outputs(data.X, data.starts)
         weights = data.step_weights()
         score = self._validation_score(logits, data.targets, weights)
         constant = self._constant_score(data.targets, weights)
@@ -302,6 +335,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         steps than ``fit`` saw (chunks of a longer sequence)."""
         if self.embedding_dim is not None:
             return self._validate_tokens(X, reset, lengths)
+        if lengths is None and has_nan_padding(X):
+            X, lengths = split_nan_padding(X)
         if lengths is not None or is_ragged(X):
             return self._validate_variable_X(X, reset, dtype, lengths)
         if reset:
@@ -320,7 +355,23 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                               ensure_all_finite=True)
         X = check_sequences(X, dtype)
         self._check_shape(X, check_timesteps=not any_length)
+        self._refuse_unmarked_padding(X)
         return X, None
+
+    def _refuse_unmarked_padding(self, X):
+        """A model fitted on sequences of different lengths reads every step
+        of a rectangular array as real: refuse rows that look zero-padded
+        rather than read the zeros as data."""
+        if self.n_timesteps_in_ is not None or self.embedding_dim is not None:
+            return
+        rows = zero_padded_rows(X)
+        if rows.size:
+            raise ValueError(
+                f"X has {rows.size} row(s) (first: {int(rows[0])}) whose first or "
+                f"last time step is all zeros, and {type(self).__name__} was fitted "
+                "on sequences of different lengths: if the zeros are padding, pass "
+                "lengths= or mark padding with NaN; if they are data, pass "
+                "lengths=[n_timesteps] * n_samples.")
 
     def _validate_variable_X(self, X, reset, dtype, lengths):
         """``_validate_X`` for sequences of different lengths."""
@@ -535,8 +586,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _score_validation(self, validation):
         if validation is None:
             return None
-        logits = predict_logits(self._network, self.params_, validation.X,
-                                validation.starts)
+        logits = self._outputs(validation.X, validation.starts)
         return self._validation_score(
             logits, validation.targets, validation.step_weights())
 
@@ -587,8 +637,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if return_state:
             final_state = [np.empty((X.shape[0], units), dtype=dtype)
                            for _, units in self._network.state_names()]
-        logits = predict_logits(self._network, self.params_, X, starts,
-                                initial_state=initial_state, final_state=final_state)
+        logits = self._outputs(X, starts, initial_state=initial_state,
+                               final_state=final_state)
         if final_state is not None:
             final_state = [state.astype(np.float64) for state in final_state]
         return logits.astype(np.float64), starts, final_state
@@ -599,6 +649,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "initial_state and return_state need bidirectional=False: the "
                 "reverse direction reads each sequence from its end, so it has "
                 "no state to carry into the next chunk.")
+        if getattr(self, "linear_coef_", None) is not None:
+            raise ValueError(
+                "initial_state and return_state need linear_skip=False: the linear "
+                "path reads whole windows of the fitted length, not chunks.")
 
     def _validate_state(self, state, n_samples):
         """Check an ``initial_state`` list; return its arrays in the

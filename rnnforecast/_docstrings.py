@@ -217,7 +217,18 @@ scale_target : bool, default=True
     Standardise each output with its training mean and standard
     deviation, train on that, and return predictions in the units of
     ``y``. ``loss_curve_`` is then in standardised units (0.5 is the loss
-    of predicting the mean)."""
+    of predicting the mean).
+
+linear_skip : bool or "auto", default="auto"
+    Add a linear model of the whole (standardised) window to the network's
+    output, as LSTNet's autoregressive component does: a ridge regression
+    (penalty 1.0) fitted first on the training windows, with the head of
+    the network starting at zero, so training starts from "as good as
+    linear on lags" and the network learns what the linear model misses.
+    "auto": on for windows of one length with one target per window, off
+    for sequences of different lengths, token ids and
+    ``return_sequences=True``; True refuses those. Chosen by measurement:
+    ``benchmarks/choose_defaults.py``."""
 
 SCALING_ATTRIBUTES = """\
 input_mean_, input_scale_ : ndarray of shape (n_features,) or None
@@ -226,7 +237,14 @@ input_mean_, input_scale_ : ndarray of shape (n_features,) or None
 
 TARGET_ATTRIBUTES = """\
 target_mean_, target_scale_ : ndarray of shape (n_outputs_,) or None
-    Per-output statistics of ``y`` (``scale_target``); None when off."""
+    Per-output statistics of ``y`` (``scale_target``); None when off.
+
+linear_coef_ : ndarray of shape (n_timesteps_in_ * n_features, n_outputs_) or None
+    The linear skip path's coefficients on the flattened standardised
+    window (time steps outer, features inner), in standardised target
+    units; None when the path is off.
+
+linear_intercept_ : ndarray of shape (n_outputs_,) or None"""
 
 ATTRIBUTES = """\
 params_ : ndarray of shape (n_params,)

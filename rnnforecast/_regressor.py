@@ -4,6 +4,7 @@ targets, the squared-error loss and R² scores."""
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrentEstimator, flatten_steps
@@ -21,6 +22,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
     _parameter_constraints: dict = {
         **BaseRecurrentEstimator._parameter_constraints,
         "scale_target": ["boolean"],
+        "linear_skip": ["boolean", StrOptions({"auto"})],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -37,7 +39,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
-                 dtype="float32", scale_inputs=True, scale_target=True):
+                 dtype="float32", scale_inputs=True, scale_target=True,
+                 linear_skip="auto"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -57,6 +60,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             random_state=random_state, verbose=verbose, dtype=dtype,
             scale_inputs=scale_inputs)
         self.scale_target = scale_target
+        self.linear_skip = linear_skip
 
     def _encode_targets(self, y, n_timesteps, reset, classes=None):
         y = check_array(y, ensure_2d=False, allow_nd=True, dtype="numeric",
@@ -93,6 +97,35 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             return targets
         dtype = targets.dtype
         return np.ascontiguousarray((targets - mean.astype(dtype)) / self.target_scale_.astype(dtype))
+
+    def _check_options(self, data):
+        if self.linear_skip is True and not self._skip_possible(data):
+            raise ValueError(
+                "linear_skip needs windows of one length, real-valued inputs and one "
+                "target per window: not sequences of different lengths, token ids or "
+                "return_sequences=True.")
+
+    def _skip_possible(self, data):
+        return not (self.return_sequences or self.embedding_dim is not None
+                    or data.starts is not None)
+
+    def _fit_skip(self, train):
+        """Ridge regression of the (scaled) targets on the flattened windows;
+        the network's head starts at zero, so training starts from it."""
+        if not self.linear_skip or not self._skip_possible(train):
+            self.linear_coef_ = self.linear_intercept_ = None
+            return
+        self.linear_coef_, self.linear_intercept_ = ridge_fit(
+            train.X.reshape(len(train.X), -1), train.targets, train.weights, SKIP_RIDGE)
+        _, head = self._network.split(self.params_)
+        head["W_hy"][...] = 0
+        head["b_y"][...] = 0
+
+    def _skip(self, X):
+        coef = getattr(self, "linear_coef_", None)
+        if coef is None:
+            return None
+        return rowwise_product(X.reshape(len(X), -1), coef) + self.linear_intercept_
 
     def _unscale_outputs(self, outputs):
         """Head outputs (float64) back in the units of ``y``."""
@@ -187,6 +220,45 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+# Ridge penalty of the linear skip path, on standardised windows: sklearn's
+# Ridge default.
+SKIP_RIDGE = 1.0
+
+
+def ridge_fit(X, Y, weights, alpha):
+    """Weighted ridge regression with an unpenalised intercept.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_inputs)
+    Y : ndarray of shape (n_samples, n_outputs)
+    weights : ndarray of shape (n_samples,)
+    alpha : float
+
+    Returns
+    -------
+    coef : ndarray of shape (n_inputs, n_outputs), float64
+    intercept : ndarray of shape (n_outputs,), float64
+    """
+    X, Y = X.astype(np.float64), Y.astype(np.float64)
+    total = float(weights.sum())
+    w = weights.astype(np.float64) / total
+    X_mean, Y_mean = w @ X, w @ Y
+    Xc, Yc = X - X_mean, Y - Y_mean
+    # alpha / total weight: the penalty of sklearn's Ridge (weighted sum of
+    # squares + alpha |coef|^2), so weighting a sample equals repeating it.
+    gram = (Xc * w[:, np.newaxis]).T @ Xc + alpha / total * np.eye(X.shape[1])
+    coef = np.linalg.solve(gram, (Xc * w[:, np.newaxis]).T @ Yc)
+    return coef, Y_mean - X_mean @ coef
+
+
+def rowwise_product(X, coef):
+    """``X @ coef`` with each row's result independent of the other rows
+    (a BLAS product may round a row differently in another batch)."""
+    X = X.astype(np.float64)
+    return np.column_stack([(X * column).sum(axis=1) for column in coef.T])
 
 
 def _target_array(y, n_timesteps, return_sequences):

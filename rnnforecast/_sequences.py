@@ -153,3 +153,66 @@ def pad_targets_front(y, starts, n_timesteps):
                 "each target sequence must match its input sequence.")
         padded.append(np.concatenate([np.repeat(target[:1], start, axis=0), target]))
     return np.stack(padded)
+
+
+def has_nan_padding(X):
+    """Whether ``X`` is a 3-D float array holding NaN, the form in which UEA
+    archives pad sequences of different lengths.
+
+    Only 3-D arrays: in a 2-D array of lag columns, a NaN in the first
+    columns is more likely a missing value (a shifted column) than padding,
+    and scikit-learn's checks expect it refused; a univariate padded set is
+    ``X[:, :, np.newaxis]``.
+    """
+    return (isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.ndim == 3
+            and bool(np.isnan(X).any()))
+
+
+def split_nan_padding(X):
+    """Read whole NaN time steps at the start or end of each row as padding.
+
+    Parameters
+    ----------
+    X : ndarray of float of shape (n_samples, n_timesteps, n_features)
+        Each row a sequence whose missing steps, before or after its real
+        ones, are NaN in every feature.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Each row's real steps first, zeros after.
+    lengths : ndarray of int of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        For NaN inside a sequence, in only some features of a step, or a
+        row with no real step: those are missing values, not padding.
+    """
+    steps = X
+    missing = np.isnan(steps)
+    padding = missing.all(axis=2)
+    real = ~padding
+    lengths = real.sum(axis=1)
+    first = np.argmax(real, axis=1)
+    positions = np.arange(X.shape[1])[np.newaxis, :]
+    span = (positions >= first[:, np.newaxis]) & (positions < (first + lengths)[:, np.newaxis])
+    contiguous = real.any(axis=1) & (span == real).all(axis=1)
+    partial = (missing.any(axis=2) & real).any(axis=1)
+    bad = ~contiguous | partial
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"Input X contains NaN inside sequence {row}: NaN is read as padding "
+            "only when whole time steps (every feature) are NaN before or after "
+            "a sequence's real steps, and every sequence has one real step at "
+            "least. Fill or drop missing values inside sequences first.")
+    out = np.zeros_like(steps)
+    for row, (start, length) in enumerate(zip(first, lengths)):
+        out[row, :length] = steps[row, start:start + length]
+    return out, lengths.astype(np.intp)
+
+
+def zero_padded_rows(X):
+    """Rows of a 3-D array whose first or last time step is all zeros."""
+    return np.flatnonzero((X[:, 0, :] == 0).all(axis=1) | (X[:, -1, :] == 0).all(axis=1))

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._simple_rnn import SimpleRNNRegressor
 from .backtest import historical_forecasts
 from .calendar import future_index, series_frequency
+from .transforms import fit_target_transform
 from .windows import check_positive_int, lead_positions, make_windows, target_frame
 
 
@@ -58,6 +59,18 @@ class WindowForecaster(BaseEstimator):
         takes about twice as long.
     random_state : int, RandomState instance or None, default=None
         Seeds the default estimator; ignored when ``estimator`` is given.
+    target_transform : {"log", "boxcox"} or None, default=None
+        A transform of the target applied before scaling, undone on
+        forecasts: "log", or "boxcox" with its lambda fitted by maximum
+        likelihood on the training series. Both need positive values. For
+        series whose variation grows with their level (sales, passengers);
+        forecasts come back as the back-transformed (median) forecast.
+    window_normalization : {"last", "mean"} or None, default=None
+        Make each input window and its targets relative to the window's
+        last (scaled, transformed) target value, or its mean, and add it
+        back to the forecasts: the model learns changes rather than levels,
+        so it can forecast levels beyond those of the training series
+        (trends), which a bounded recurrent state cannot reach on its own.
     known_future : sequence of str, default=()
         Exogenous columns known ahead (calendar, planned events): windows
         carry their values ``horizon`` steps later (see ``make_windows``),
@@ -103,11 +116,14 @@ class WindowForecaster(BaseEstimator):
         "calibration_fraction": [None, Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
         "known_future": [list, tuple],
+        "target_transform": [StrOptions({"log", "boxcox"}), None],
+        "window_normalization": [StrOptions({"last", "mean"}), None],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
-                 random_state=None, known_future=()):
+                 random_state=None, known_future=(), target_transform=None,
+                 window_normalization=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -116,6 +132,8 @@ class WindowForecaster(BaseEstimator):
         self.calibration_fraction = calibration_fraction
         self.random_state = random_state
         self.known_future = known_future
+        self.target_transform = target_transform
+        self.window_normalization = window_normalization
 
     def fit(self, y, X=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
@@ -141,10 +159,16 @@ class WindowForecaster(BaseEstimator):
         self.freq_ = series_frequency(frame.index)
         self.residuals_ = self._calibration_residuals(frame)
         steps = self.horizon if self.strategy == "direct" else 1
-        self._scaler = None if self.scaler is None else StandardScaler().fit(frame)
+        self._transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
+        transformed = frame.copy()
+        transformed.iloc[:, 0] = self._transform.forward(frame.iloc[:, 0].to_numpy())
+        self._scaler = None if self.scaler is None else StandardScaler().fit(transformed)
         scaled = self._scale(frame)
         X_windows, y_windows, _ = make_windows(scaled, self.window_length, steps,
                                                known_future=list(self.known_future))
+        X_windows, offsets = self._normalize_windows(X_windows)
+        y_windows = (y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis])
+        y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps).fit(self._inputs(X_windows), y_windows)
         self.last_window_ = scaled.to_numpy()[-self.window_length:]
         self.last_time_ = frame.index[-1]
@@ -296,8 +320,7 @@ class WindowForecaster(BaseEstimator):
         forecasts : ndarray of shape (n_origins, steps)
         """
         if self.strategy == "direct":
-            scaled = self.estimator_.predict(self._inputs(windows))
-            scaled = scaled.reshape(len(windows), -1)[:, :steps]
+            scaled = self._predict_scaled(windows)[:, :steps]
         else:
             scaled = self._recursive(windows, steps, future_exog)
         return self._unscale_target(scaled)
@@ -310,12 +333,30 @@ class WindowForecaster(BaseEstimator):
         windows = windows.copy()
         out = np.empty((len(windows), steps))
         for step in range(steps):
-            out[:, step] = self.estimator_.predict(self._inputs(windows)).reshape(-1)
+            out[:, step] = self._predict_scaled(windows)[:, 0]
             windows = np.roll(windows, -1, axis=1)
             windows[:, -1, 0] = out[:, step]
             if windows.shape[2] > 1:
                 windows[:, -1, 1:] = future_exog[:, step]
         return out
+
+    def _predict_scaled(self, windows):
+        """The estimator's forecasts from scaled windows, (n_windows, k),
+        in scaled units (window normalisation undone)."""
+        normalized, offsets = self._normalize_windows(windows)
+        predicted = self.estimator_.predict(self._inputs(normalized))
+        return predicted.reshape(len(windows), -1) + offsets[:, np.newaxis]
+
+    def _normalize_windows(self, windows):
+        """Windows with their target column made relative to each window's
+        last value or mean, and those offsets, shape (n_windows,)."""
+        if self.window_normalization is None:
+            return windows, np.zeros(len(windows))
+        target = windows[:, :, 0]
+        offsets = target[:, -1] if self.window_normalization == "last" else target.mean(axis=1)
+        normalized = windows.copy()
+        normalized[:, :, 0] -= offsets[:, np.newaxis]
+        return normalized, offsets
 
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
@@ -333,7 +374,7 @@ class WindowForecaster(BaseEstimator):
             if name not in X.columns or len(X) < self.horizon:
                 raise ValueError(f"X must hold {self.horizon} rows of {name!r}.")
             future[:, position] = X[name].to_numpy(dtype=float)[:self.horizon]
-        future = self._scale_values(np.nan_to_num(future))
+        future = self._scale_values(np.nan_to_num(future), target=False)
         history = np.vstack([self.last_window_, future])
         led = lead_positions(history, positions, self.horizon)
         if not np.isfinite(led[:self.window_length]).all():
@@ -372,7 +413,7 @@ class WindowForecaster(BaseEstimator):
         if len(exog) < steps or not np.isfinite(exog[:steps]).all():
             raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
         padded = np.column_stack([np.zeros(steps), exog[:steps]])
-        return self._scale_values(padded)[np.newaxis, :, 1:]
+        return self._scale_values(padded, target=False)[np.newaxis, :, 1:]
 
     def _base_estimator(self):
         if self.estimator is None:
@@ -394,15 +435,21 @@ class WindowForecaster(BaseEstimator):
         return pd.DataFrame(self._scale_values(frame.to_numpy(dtype=float)),
                             index=frame.index, columns=frame.columns)
 
-    def _scale_values(self, values):
+    def _scale_values(self, values, target=True):
+        """Transform the target column (``target``) and standardise every
+        column; exogenous-only callers pass ``target=False`` and read only
+        the other columns."""
+        values = np.array(values, dtype=float)
+        if target:
+            values[:, 0] = self._transform.forward(values[:, 0])
         if self._scaler is None:
             return values
         return (values - self._scaler.mean_) / self._scaler.scale_
 
     def _unscale_target(self, values):
-        if self._scaler is None:
-            return values
-        return values * self._scaler.scale_[0] + self._scaler.mean_[0]
+        if self._scaler is not None:
+            values = values * self._scaler.scale_[0] + self._scaler.mean_[0]
+        return self._transform.inverse(values)
 
 
 def default_rnn(random_state=None):

@@ -53,7 +53,8 @@ HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_sc
            "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
            "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count")
 # Standardisation statistics, saved as arrays when the model has them.
-SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_")
+SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
+           "linear_coef_", "linear_intercept_")
 
 
 def save_model(model, path):
@@ -139,6 +140,7 @@ def load_model(path):
         params["scale_inputs"] = False
         if "Regressor" in metadata["estimator"]:
             params["scale_target"] = False
+            params["linear_skip"] = False
     model = ESTIMATORS[metadata["estimator"]](**params)
     model._validate_params()
     _restore(model, metadata["fitted"], files, path)
@@ -189,6 +191,26 @@ def _restore(model, fitted, files, path):
     model.params_[...] = params
     model._best_params = files.get("best_params")
     _restore_scaling(model, files, n_features, path)
+    _restore_skip(model, files, path)
+
+
+def _restore_skip(model, files, path):
+    """Set the linear skip path of a ``linear_skip`` regressor, checked."""
+    coef, intercept = files.get("linear_coef_"), files.get("linear_intercept_")
+    if getattr(model, "linear_skip", False) is False or (
+            model.linear_skip == "auto" and coef is None and intercept is None):
+        # Off, or "auto" on input the path could not serve (ragged, tokens).
+        model.linear_coef_ = model.linear_intercept_ = None
+        return
+    n_inputs = (model.n_timesteps_in_ or 0) * model._network.n_features
+    if coef is None or intercept is None or coef.shape != (n_inputs, model.n_outputs_) \
+            or intercept.shape != (model.n_outputs_,):
+        raise ValueError(
+            f"{path} lacks the linear skip path its parameters ask for, or it does "
+            "not fit the network: the file does not match.")
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        raise ValueError(f"{path} holds a linear skip path that is not finite.")
+    model.linear_coef_, model.linear_intercept_ = coef, intercept
 
 
 def _restore_scaling(model, files, n_features, path):

@@ -173,3 +173,35 @@ def test_regressor_early_stopping_still_holds_out_the_tail():
     model = SimpleRNNRegressor(early_stopping=True, random_state=0)
     held_out = model._validation_mask(data, reset=True)
     np.testing.assert_array_equal(np.flatnonzero(held_out), np.arange(90, 100))
+
+
+# The linear skip path ----------------------------------------------------------------
+
+def test_linear_skip_starts_from_ridge_on_the_standardised_windows():
+    from sklearn.linear_model import Ridge
+
+    X, y = _passengers_like(n=120)
+    model = _quiet_fit(SimpleRNNRegressor(units=4, max_iter=1, learning_rate_init=1e-12,
+                                          linear_skip=True, random_state=0,
+                                          dtype="float64"), X, y)
+    scaled = (X - X.mean()) / X.std()
+    ridge = Ridge(alpha=1.0).fit(scaled, (y - y.mean()) / y.std())
+    expected = ridge.predict(scaled) * y.std() + y.mean()
+    np.testing.assert_allclose(model.predict(X), expected, rtol=1e-6)
+    assert model.linear_coef_.shape == (12, 1)
+    np.testing.assert_array_equal(model.predict(X[:3]), model.predict(X)[:3])
+
+
+def test_linear_skip_round_trips_and_refuses_what_it_cannot_serve(tmp_path):
+    from rnnforecast.persistence import load_model, save_model
+
+    X, y = _passengers_like(n=60)
+    model = _quiet_fit(GRURegressor(units=3, max_iter=3, linear_skip=True,
+                                    random_state=0), X, y)
+    save_model(model, tmp_path / "skip.npz")
+    np.testing.assert_array_equal(load_model(tmp_path / "skip.npz").predict(X),
+                                  model.predict(X))
+    with pytest.raises(ValueError, match="linear_skip=False"):
+        model.predict(X, return_state=True)
+    with pytest.raises(ValueError, match="windows of one length"):
+        SimpleRNNRegressor(linear_skip=True).fit([X[0], X[1, :5]], y[:2])

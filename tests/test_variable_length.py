@@ -107,7 +107,8 @@ def test_classifier_on_ragged_sequences(cls):
 def test_ragged_model_predicts_any_length():
     X, y, _ = _ragged(6)
     model = _fit(SimpleRNNRegressor, X, y)
-    assert model.predict(np.zeros((3, 20, N_FEATURES))).shape == (3,)
+    # (ones: all-zero end steps would read as unmarked padding and be refused)
+    assert model.predict(np.ones((3, 20, N_FEATURES))).shape == (3,)
 
 
 @pytest.mark.parametrize("X,lengths,error,match", [
@@ -146,3 +147,65 @@ def test_prediction_checks_features_of_ragged_input():
     model = _fit(SimpleRNNRegressor, X, y)
     with pytest.raises(ValueError, match="3 features per time step"):
         model.predict([np.zeros((2, 3)), np.zeros((4, 3))])
+
+
+# NaN padding, as UEA archives ship it ------------------------------------------------
+
+def _nan_padded(sequences, leading=False):
+    width = max(len(s) for s in sequences)
+    padded = np.full((len(sequences), width, sequences[0].shape[1]), np.nan)
+    for row, sequence in zip(padded, sequences):
+        if leading:
+            row[width - len(sequence):] = sequence
+        else:
+            row[:len(sequence)] = sequence
+    return padded
+
+
+@pytest.mark.parametrize("leading", [False, True])
+def test_nan_padding_reads_as_lengths(leading):
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(n, 2)) for n in (3, 7, 5, 6)]
+    y = [0.1, 0.4, 0.3, 0.2]
+    options = dict(units=3, max_iter=3, random_state=0, dtype="float64")
+    from_list = SimpleRNNRegressor(**options).fit(sequences, y)
+    from_nan = SimpleRNNRegressor(**options).fit(_nan_padded(sequences, leading), y)
+    np.testing.assert_array_equal(from_list.params_, from_nan.params_)
+    np.testing.assert_array_equal(from_list.predict(sequences),
+                                  from_nan.predict(_nan_padded(sequences, leading)))
+
+
+def test_nan_padding_carries_lengths_through_cross_validation():
+    from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+    rng = np.random.RandomState(1)
+    sequences = [rng.normal(size=(n, 1)) for n in rng.randint(3, 12, size=40)]
+    labels = np.array([int(s[-1, 0] > 0) for s in sequences])
+    model = SimpleRNNClassifier(units=4, max_iter=5, random_state=0)
+    folds = KFold(3)
+    ragged = cross_val_score(model, sequences, labels, cv=folds)
+    padded = cross_val_score(model, _nan_padded(sequences), labels, cv=folds)
+    np.testing.assert_array_equal(ragged, padded)
+    search = GridSearchCV(model, {"units": [2, 4]}, cv=folds).fit(_nan_padded(sequences), labels)
+    np.testing.assert_array_equal(search.cv_results_["split0_test_score"][1:], padded[:1])
+
+
+@pytest.mark.parametrize("where", [(0, 2, 0), (1, 0, 1)])
+def test_nan_inside_a_sequence_or_one_feature_is_refused(where):
+    X = np.random.RandomState(0).normal(size=(3, 5, 2))
+    X[where] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN inside sequence"):
+        SimpleRNNRegressor(max_iter=1).fit(X, [1.0, 2.0, 3.0])
+
+
+def test_zero_padded_array_without_lengths_is_refused_after_a_variable_length_fit():
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(n, 1)) for n in (3, 7, 5)]
+    model = SimpleRNNClassifier(units=2, max_iter=2, random_state=0).fit(sequences, [0, 1, 0])
+    padded = np.zeros((3, 7, 1))
+    for row, sequence in zip(padded, sequences):
+        row[:len(sequence)] = sequence
+    with pytest.raises(ValueError, match="pass lengths= or mark padding with NaN"):
+        model.predict(padded)
+    np.testing.assert_array_equal(model.predict(padded, lengths=[3, 7, 5]),
+                                  model.predict(sequences))

