@@ -92,10 +92,74 @@ def report(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--candidates", default=",".join(CANDIDATES))
+    parser.add_argument("--candidates", default=None,
+                        help="comma-separated names (default: all of the part's)")
+    parser.add_argument("--part", choices=["forecasting", "classification"],
+                        default="forecasting")
+    parser.add_argument("--datasets", default="UnitTest,OSULeaf,ACSF1,PickupGestureWiimoteZ",
+                        help="classification sets")
+    parser.add_argument("--cells", default="GRUClassifier,LSTMClassifier")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
-    report(run(args.candidates.split(","), args.seeds))
+    if args.part == "forecasting":
+        candidates = args.candidates.split(",") if args.candidates else list(CANDIDATES)
+        report(run(candidates, args.seeds))
+    else:
+        candidates = (args.candidates.split(",") if args.candidates
+                      else list(CLASSIFIER_CANDIDATES))
+        report_classification(run_classification(
+            candidates, args.seeds, args.datasets.split(","), args.cells.split(",")))
+
+
+
+# Classification ----------------------------------------------------------------------
+
+CLASSIFIER_CANDIDATES = {
+    "current": {},
+    "batch 64": {"batch_size": 64},
+    "batch 32": {"batch_size": 32},
+    "batch 16": {"batch_size": 16},
+}
+
+
+def run_classification(candidates, seeds, datasets, cells):
+    """Test accuracy of each candidate over the classification sets, divided
+    by 1-NN Euclidean's (above 1: better than 1-NN)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from accuracy import CLASSIFIERS, load_classification, nearest_neighbour_accuracy
+
+    rows = []
+    for name in datasets:
+        started = time.perf_counter()
+        X_train, y_train = load_classification(name, "TRAIN")
+        X_test, y_test = load_classification(name, "TEST")
+        knn = nearest_neighbour_accuracy(X_train, y_train, X_test, y_test)
+        for label in candidates:
+            for cell in cells:
+                for seed in range(seeds):
+                    model = CLASSIFIERS[cell](random_state=seed,
+                                              **CLASSIFIER_CANDIDATES[label])
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", ConvergenceWarning)
+                        accuracy = model.fit(X_train, y_train).score(X_test, y_test)
+                    rows.append({"dataset": name, "candidate": f"{cell} {label}",
+                                 "seed": seed, "accuracy": accuracy,
+                                 "ratio": accuracy / knn})
+        print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return pd.DataFrame(rows)
+
+
+def report_classification(results):
+    per_set = results.groupby(["candidate", "dataset"], sort=False).accuracy.mean().unstack()
+    spread = results.groupby(["candidate", "dataset"], sort=False).accuracy.std().unstack()
+    print("\nTest accuracy, mean over seeds (sd in brackets):")
+    print((per_set.round(3).astype(str) + " (" + spread.round(3).astype(str) + ")").to_string())
+    ratio = results.groupby(["candidate", "dataset"], sort=False).ratio.mean().unstack()
+    print("\n" + pd.DataFrame({"geometric mean / 1-NN": np.exp(np.log(ratio).mean(axis=1)),
+                               "worst / 1-NN": ratio.min(axis=1)}).round(3).to_string())
 
 
 if __name__ == "__main__":

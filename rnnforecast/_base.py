@@ -34,6 +34,10 @@ from ._validation import (check_dtype, check_sample_weight, check_sequences,
                           check_units)
 
 AUTO_BATCH_LIMIT = 200
+# early_stopping="auto" holds out a validation share from this many samples
+# on: measured helpful on forecasting windows from about a thousand, harmful
+# on classification sets of 20-537 sequences (benchmarks/README.md).
+AUTO_EARLY_STOPPING = 1000
 # A fit whose training score is within this of the best constant's is no
 # better than it (R² for regressors, accuracy for classifiers).
 CONSTANT_MARGIN = 0.01
@@ -71,7 +75,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "shuffle": ["boolean"],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "validation_split": [StrOptions({"auto", "tail"})],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
@@ -98,7 +102,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1,
+                 early_stopping="auto", validation_fraction=0.1,
                  validation_split="auto", beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
@@ -253,6 +257,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._train(residual, None, n_epochs=1, incremental=True)
         else:
             train, validation = residual, None
+            if held_out is not None and self.validation_scores_ is None:
+                self.validation_scores_, self.best_validation_score_ = [], -np.inf
             if held_out is not None:
                 # Validation is scored on whole outputs (network + skip path).
                 train, validation = residual[~held_out], data[held_out]
@@ -448,8 +454,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._no_improvement_count = 0
         self._best_params = None
         self.best_loss_ = np.inf
-        self.validation_scores_ = [] if self.early_stopping else None
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.validation_scores_ = None
+        self.best_validation_score_ = None
 
     def _check_compatible(self, units, n_outputs, dtype):
         network = self._network
@@ -482,9 +488,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """Which samples early stopping holds out (None when it is off):
         ``validation_fraction`` of them, by default the chronological tail
         (regressors) or a stratified shuffled share (classifiers)."""
-        if not self.early_stopping:
-            return None
         n_samples = data.X.shape[0]
+        if not self._stops_early(n_samples):
+            return None
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
         if n_samples - n_validation < 1:
             raise ValueError(
@@ -497,6 +503,14 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         held_out = np.zeros(n_samples, dtype=bool)
         held_out[self._validation_rows(data, n_validation, random_state)] = True
         return held_out
+
+    def _stops_early(self, n_samples):
+        """Whether early stopping is on for ``n_samples`` samples: "auto"
+        turns it on from ``AUTO_EARLY_STOPPING`` samples, where a held-out
+        tenth is large enough to judge epochs by."""
+        if self.early_stopping == "auto":
+            return n_samples >= AUTO_EARLY_STOPPING
+        return self.early_stopping
 
     def _validation_rows(self, data, n_validation, random_state):
         """Rows held out for early stopping: the last ``n_validation``."""
@@ -613,7 +627,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         print(f"{line}, {seconds:.2f} s")
 
     def _stop_message(self):
-        quantity = "Validation score" if self.early_stopping else "Training loss"
+        stopped_early = self.validation_scores_ is not None
+        quantity = "Validation score" if stopped_early else "Training loss"
         return (f"{quantity} did not improve more than tol={self.tol} for "
                 f"{self.n_iter_no_change} consecutive epochs. Stopping.")
 

@@ -147,10 +147,13 @@ tol : float, default=1e-4
 n_iter_no_change : int, default=10
     Training stops after this many epochs without improvement.
 
-early_stopping : bool, default=False
+early_stopping : bool or "auto", default="auto"
     Hold out ``validation_fraction`` of the samples (see
     ``validation_split``), stop when their score stops improving and
-    restore the weights of the best epoch.
+    restore the weights of the best epoch. "auto": on from 1,000 samples,
+    as ``HistGradientBoosting*`` does from 10,000 (measured helpful on
+    forecasting windows from about a thousand, harmful on small
+    classification sets: ``benchmarks/README.md``).
 
 validation_fraction : float in (0, 1), default=0.1
     Share of samples held out for early stopping.
@@ -268,7 +271,9 @@ best_loss_ : float
     Lowest training loss reached.
 
 validation_scores_ : list of float or None
-    Score on the held-out tail after each epoch, with ``early_stopping``.
+    Score on the held-out samples after each epoch when early stopping
+    ran (R² of the whole output for regressors, accuracy for
+    classifiers); None when it did not.
 
 best_validation_score_ : float or None
     Best of ``validation_scores_``.

@@ -34,7 +34,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1,
+                 early_stopping="auto", validation_fraction=0.1,
                  validation_split="auto", beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,

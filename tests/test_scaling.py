@@ -205,3 +205,19 @@ def test_linear_skip_round_trips_and_refuses_what_it_cannot_serve(tmp_path):
         model.predict(X, return_state=True)
     with pytest.raises(ValueError, match="windows of one length"):
         SimpleRNNRegressor(linear_skip=True).fit([X[0], X[1, :5]], y[:2])
+
+
+def test_early_stopping_auto_turns_on_from_a_thousand_samples():
+    from rnnforecast._base import AUTO_EARLY_STOPPING
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(AUTO_EARLY_STOPPING, 3))
+    y = X.sum(axis=1)
+    small = _quiet_fit(SimpleRNNRegressor(units=2, max_iter=2, random_state=0),
+                       X[:AUTO_EARLY_STOPPING - 1], y[:AUTO_EARLY_STOPPING - 1])
+    large = _quiet_fit(SimpleRNNRegressor(units=2, max_iter=2, random_state=0), X, y)
+    assert small.validation_scores_ is None and small.best_validation_score_ is None
+    assert len(large.validation_scores_) == large.n_iter_
+    off = _quiet_fit(SimpleRNNRegressor(units=2, max_iter=2, early_stopping=False,
+                                        random_state=0), X, y)
+    assert off.validation_scores_ is None
