@@ -255,10 +255,10 @@ def ridge_fit(X, Y, weights, alpha):
 
 
 def rowwise_product(X, coef):
-    """``X @ coef`` with each row's result independent of the other rows
-    (a BLAS product may round a row differently in another batch)."""
-    X = X.astype(np.float64)
-    return np.column_stack([(X * column).sum(axis=1) for column in coef.T])
+    """``X @ coef`` in float64 with each row's result independent of the
+    other rows: a BLAS product may round a row differently in another batch;
+    einsum without ``optimize`` runs its own loop, row by row."""
+    return np.einsum("ij,jk->ik", X, coef, optimize=False)
 
 
 def _target_array(y, n_timesteps, return_sequences):
