@@ -169,7 +169,8 @@ class WindowForecaster(BaseEstimator):
         X_windows, offsets = self._normalize_windows(X_windows)
         y_windows = (y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis])
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
-        self.estimator_ = self._regressor(steps).fit(self._inputs(X_windows), y_windows)
+        self.estimator_ = self._regressor(steps, len(X_windows)).fit(
+            self._inputs(X_windows), y_windows)
         self.last_window_ = scaled.to_numpy()[-self.window_length:]
         self.last_time_ = frame.index[-1]
         return self
@@ -420,8 +421,14 @@ class WindowForecaster(BaseEstimator):
             return default_rnn(self.random_state)
         return self.estimator
 
-    def _regressor(self, steps):
+    def _regressor(self, steps, n_windows):
         regressor = clone(self._base_estimator())
+        if self.estimator is None:
+            # The default's batches of 64, no larger than the windows it
+            # trains on (early stopping holds a tenth out): short series
+            # would otherwise warn that the batch was clipped.
+            held_out = int(np.ceil(regressor.validation_fraction * n_windows))
+            regressor.set_params(batch_size=max(1, min(DEFAULT_BATCH, n_windows - held_out)))
         if steps > 1 and not get_tags(regressor).target_tags.multi_output:
             regressor = MultiOutputRegressor(regressor)
         return regressor
@@ -452,6 +459,9 @@ class WindowForecaster(BaseEstimator):
         return self._transform.inverse(values)
 
 
+DEFAULT_BATCH = 64
+
+
 def default_rnn(random_state=None):
     """The ``SimpleRNNRegressor`` a ``WindowForecaster`` uses by default.
 
@@ -460,5 +470,5 @@ def default_rnn(random_state=None):
     29 lags, and 7 days with 2.65-2.67 against 2.71 (two seeds).
     """
     return SimpleRNNRegressor(activation="relu", learning_rate_init=3e-4,
-                              batch_size=64, max_iter=300, early_stopping=True,
+                              batch_size=DEFAULT_BATCH, max_iter=300, early_stopping=True,
                               n_iter_no_change=30, random_state=random_state)

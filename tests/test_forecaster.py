@@ -279,3 +279,11 @@ def test_window_normalisation_makes_forecasts_follow_the_level(normalization):
     forecasts = [WindowForecaster(Ridge(), 12, horizon=3, window_normalization=normalization)
                  .fit(y + shift).predict() for shift in (0.0, 1000.0)]
     np.testing.assert_allclose(forecasts[1] - forecasts[0], 1000.0, rtol=1e-9)
+
+
+def test_default_forecaster_on_a_short_series_does_not_warn_about_batches():
+    y = _trending(n=40)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        WindowForecaster(window_length=12, random_state=0).fit(y)
+    assert not [w for w in caught if "batch_size" in str(w.message)]
