@@ -34,6 +34,8 @@ from ._validation import (check_dtype, check_sample_weight, check_sequences,
                           check_units)
 
 AUTO_BATCH_LIMIT = 200
+# learning_rate="adaptive" stops once the step size is this small (as sklearn's).
+MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
 # on: measured helpful on forecasting windows from about a thousand, harmful
 # on classification sets of 20-537 sequences (benchmarks/README.md).
@@ -68,6 +70,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "kernel_initializer": [StrOptions(set(INITIALIZERS))],
         "recurrent_initializer": [StrOptions(set(INITIALIZERS))],
         "solver": [StrOptions({"adam", "rmsprop", "sgd"})],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -100,7 +103,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  recurrent_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
-                 learning_rate_init=0.001, alpha=0.0001, batch_size="auto",
+                 learning_rate="constant", learning_rate_init=0.001,
+                 alpha=0.0001, batch_size="auto",
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
                  early_stopping="auto", validation_fraction=0.1,
                  validation_split="auto", beta_1=0.9,
@@ -123,6 +127,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.solver = solver
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
         self.batch_size = batch_size
@@ -575,10 +580,25 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             if self.verbose:
                 self._report(loss, score, time.perf_counter() - started)
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
+                if self._lower_learning_rate():
+                    continue
                 if self.verbose:
                     print(self._stop_message())
                 return True
         return False
+
+    def _lower_learning_rate(self):
+        """With ``learning_rate="adaptive"``, divide the step size by 5 on a
+        plateau instead of stopping, as MLPRegressor does; False once it is
+        at its floor (then training stops)."""
+        rate = self._optimizer.learning_rate
+        if self.learning_rate != "adaptive" or rate <= MIN_ADAPTIVE_RATE:
+            return False
+        self._optimizer.learning_rate /= 5
+        self._no_improvement_count = 0
+        if self.verbose:
+            print(f"Setting learning rate to {self._optimizer.learning_rate:.6g}")
+        return True
 
     def _recover_from_divergence(self, snapshot):
         """Put back known-good weights and optimizer state, and warn.

@@ -124,6 +124,11 @@ recurrent_initializer : {"orthogonal", "glorot_uniform", "glorot_normal", \
 solver : {"adam", "rmsprop", "sgd"}, default="adam"
     Optimizer. Update rules as documented for ``torch.optim``.
 
+learning_rate : {"constant", "adaptive"}, default="constant"
+    "adaptive": when ``n_iter_no_change`` epochs pass without improvement,
+    divide the step size by 5 instead of stopping (reduce on plateau), and
+    stop once it falls to 1e-6, as ``MLPRegressor`` does; for every solver.
+
 learning_rate_init : float, default=0.001
     Step size of the optimizer.
 

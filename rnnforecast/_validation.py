@@ -46,7 +46,8 @@ def to_dtype(array, dtype, name):
         converted = np.ascontiguousarray(array, dtype=dtype)
     narrowing = np.dtype(getattr(array, "dtype", np.float64)).itemsize > converted.itemsize
     if narrowing and not np.isfinite(converted).all():
-        largest = float(np.max(np.abs(np.asarray(array, dtype=np.float64))))
+        with np.errstate(over="ignore"):
+            largest = float(np.max(np.abs(np.asarray(array, dtype=np.float64))))
         raise ValueError(
             f"{name} has values too large for {np.dtype(dtype).name} (largest "
             f"magnitude {largest:.3g}; {np.dtype(dtype).name} holds up to "
@@ -67,8 +68,9 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     """Return validated sample weights, ones when ``sample_weight`` is None."""
     if sample_weight is None:
         return np.ones(n_samples, dtype=dtype)
-    sample_weight = check_array(sample_weight, dtype=dtype, ensure_2d=False,
-                                ensure_all_finite=True, input_name="sample_weight")
+    with np.errstate(over="ignore"):  # overflow to inf is refused just below
+        sample_weight = check_array(sample_weight, dtype=dtype, ensure_2d=False,
+                                    ensure_all_finite=True, input_name="sample_weight")
     if sample_weight.ndim != 1:
         raise ValueError("Sample weights must be 1D array or scalar")
     if sample_weight.shape[0] != n_samples:

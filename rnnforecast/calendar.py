@@ -7,6 +7,7 @@ observations are (``series_frequency``), which times come after its end
 differencing use.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -29,7 +30,7 @@ def series_frequency(index):
     Raises a ValueError naming the problem for gaps or irregular spacing.
     """
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freq or (_infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
             steps = pd.Series(index[1:] - index[:-1])
             common = steps.mode().iloc[0] if len(steps) else None
@@ -47,6 +48,14 @@ def series_frequency(index):
         return int(steps[0]) if len(steps) else 1
     raise ValueError("The index must be a DatetimeIndex or evenly spaced integers, "
                      f"got {type(index).__name__}.")
+
+
+def _infer_freq(index):
+    """``pd.infer_freq``, quiet about its return type changing from a string
+    to an offset in pandas 3.1 (both are read by ``to_offset``)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*infer_freq.*")
+        return pd.infer_freq(index)
 
 
 def future_index(last, freq, steps):
@@ -84,7 +93,7 @@ def infer_season(freq):
     if freq is None or isinstance(freq, Integral):
         return None
     offset = pd.tseries.frequencies.to_offset(freq)
-    base = offset.name.split("-")[0].lstrip("0123456789")
+    base = offset.rule_code.split("-")[0].lstrip("0123456789")
     if base in _CYCLE_BY_BASE:
         cycle = _CYCLE_BY_BASE[base]
         return cycle // offset.n if cycle % offset.n == 0 else None

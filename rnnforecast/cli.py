@@ -106,7 +106,11 @@ def run_forecast(args, out=None):
         forecast = forecaster.fit(y).predict()
     print_backtest(result.metrics, out)
     for warning in caught:
-        print(f"Note: {warning.message}", file=out)
+        if issubclass(warning.category, MetricWarning):
+            print(f"Note: {warning.message}", file=out)
+        else:  # not ours to reword: pass it on as it came
+            warnings.warn_explicit(warning.message, warning.category,
+                                   warning.filename, warning.lineno)
     print("\nForecast:", file=out)
     print(forecast.to_frame("forecast").to_string(), file=out)
     if args.plot:

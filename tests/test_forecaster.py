@@ -60,7 +60,7 @@ def test_rnn_trains_on_raw_units_through_the_scaler():
 
 def test_exogenous_columns_and_their_future():
     y = _ar_series()
-    X = pd.DataFrame({"weekday": y.index.dayofweek}, index=y.index)
+    X = pd.DataFrame({"weekday": y.index.day_of_week}, index=y.index)
     direct = WindowForecaster(Ridge(), window_length=7, horizon=2).fit(y, X)
     assert len(direct.predict()) == 2 and direct.exog_names_ == ["weekday"]
     recursive = WindowForecaster(Ridge(), window_length=7, strategy="recursive").fit(y, X)

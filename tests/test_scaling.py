@@ -221,3 +221,16 @@ def test_early_stopping_auto_turns_on_from_a_thousand_samples():
     off = _quiet_fit(SimpleRNNRegressor(units=2, max_iter=2, early_stopping=False,
                                         random_state=0), X, y)
     assert off.validation_scores_ is None
+
+
+def test_adaptive_learning_rate_lowers_the_step_on_a_plateau_instead_of_stopping():
+    X, y = _passengers_like(n=80)
+    options = dict(units=3, max_iter=60, tol=10.0, n_iter_no_change=2, random_state=0)
+    constant = _quiet_fit(SimpleRNNRegressor(**options), X, y)
+    adaptive = _quiet_fit(SimpleRNNRegressor(**options, learning_rate="adaptive"), X, y)
+    # tol=10: only the first epoch improves, so constant stops after 1 + 3
+    # epochs; adaptive divides 1e-3 by 5 instead, five times (to 3.2e-7 <=
+    # 1e-6), 3 more epochs each, then stops.
+    assert constant.n_iter_ == 4
+    assert adaptive.n_iter_ == 4 + 3 * 5
+    assert adaptive._optimizer.learning_rate == pytest.approx(1e-3 / 5 ** 5)
