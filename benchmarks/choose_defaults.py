@@ -33,11 +33,13 @@ CANDIDATES = {
     "skip": {"estimator": {"linear_skip": True}},
     "last+skip": {"window_normalization": "last", "estimator": {"linear_skip": True}},
     "mean+skip": {"window_normalization": "mean", "estimator": {"linear_skip": True}},
+    "adaptive": {"estimator": {"learning_rate": "adaptive"}},
     # The estimator alone on raw lags, as a scikit-learn user calls it.
     "bare": {"bare": {}},
     "bare no skip": {"bare": {"linear_skip": False}},
     "bare es": {"bare": {"early_stopping": True}},
     "bare es no skip": {"bare": {"early_stopping": True, "linear_skip": False}},
+    "bare adaptive": {"bare": {"learning_rate": "adaptive"}},
 }
 
 
@@ -119,6 +121,8 @@ CLASSIFIER_CANDIDATES = {
     "batch 64": {"batch_size": 64},
     "batch 32": {"batch_size": 32},
     "batch 16": {"batch_size": 16},
+    "pool auto": {"input_pooling": "auto"},
+    "pool auto lr 3e-3": {"input_pooling": "auto", "learning_rate_init": 3e-3},
 }
 
 

@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_array, validate_data
 from ._initializers import INITIALIZERS
 from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
+from ._pooling import average_pool, pool_size
 from ._scaling import feature_statistics, standardize
 from ._sequences import (check_lengths, has_nan_padding, is_ragged, move_padding_to_front,
                          pad_front, pad_targets_front, real_steps, split_nan_padding,
@@ -94,6 +95,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "verbose": ["verbose"],
         "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
         "scale_inputs": ["boolean"],
+        "input_pooling": [None, StrOptions({"auto"}),
+                          Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -111,7 +114,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
-                 dtype="float32", scale_inputs=True):
+                 dtype="float32", scale_inputs=True, input_pooling="auto"):
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -151,6 +154,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.verbose = verbose
         self.dtype = dtype
         self.scale_inputs = scale_inputs
+        self.input_pooling = input_pooling
 
     # Hooks the regressor and the classifier provide -------------------------
 
@@ -187,10 +191,27 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         mean, scale = feature_statistics(data.X, data.starts, data.weights)
         return {"input_mean_": mean, "input_scale_": scale}
 
+    def _pool_size(self, data):
+        """Steps per block of ``input_pooling`` for a first fit on ``data``;
+        refuses pooling where outputs or chunks are per step."""
+        per_step = self.return_sequences or self.embedding_dim is not None
+        if self.input_pooling == "auto" and per_step:
+            return 1
+        if self.input_pooling not in (None, "auto", 1) and per_step:
+            raise ValueError(
+                "input_pooling averages blocks of time steps, so it needs one "
+                "output per sequence and real-valued inputs: not "
+                "return_sequences=True or token ids.")
+        return pool_size(data.X.shape[1], self.input_pooling)
+
     def _scaled(self, data):
-        """``data`` with inputs (and targets, for regressors) standardised."""
-        return TrainingData(self._scale_X(data.X, data.starts), data.starts,
-                            self._scale_targets(data.targets), data.weights)
+        """``data`` with inputs standardised and pooled, and targets (for
+        regressors) standardised."""
+        X, starts = self._pool(self._scale_X(data.X, data.starts), data.starts)
+        return TrainingData(X, starts, self._scale_targets(data.targets), data.weights)
+
+    def _pool(self, X, starts):
+        return average_pool(X, starts, getattr(self, "pool_size_", 1))
 
     def _scale_X(self, X, starts):
         mean = getattr(self, "input_mean_", None)
@@ -241,6 +262,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             if not reset:
                 self._check_compatible(units, n_outputs, dtype)
             statistics = self._scaling_statistics(data) if reset else {}
+            if reset:
+                statistics["pool_size_"] = self._pool_size(data)
             self._check_options(data)
             held_out = None if incremental else self._validation_mask(data, reset)
         except Exception:
@@ -667,12 +690,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._check_stateful()
         if initial_state is not None:
             initial_state = self._validate_state(initial_state, X.shape[0])
-        X = self._scale_X(X, starts)
+        X, pooled_starts = self._pool(self._scale_X(X, starts), starts)
         final_state = None
         if return_state:
             final_state = [np.empty((X.shape[0], units), dtype=dtype)
                            for _, units in self._network.state_names()]
-        logits = self._outputs(X, starts, initial_state=initial_state,
+        logits = self._outputs(X, pooled_starts, initial_state=initial_state,
                                final_state=final_state)
         if final_state is not None:
             final_state = [state.astype(np.float64) for state in final_state]
@@ -688,6 +711,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             raise ValueError(
                 "initial_state and return_state need linear_skip=False: the linear "
                 "path reads whole windows of the fitted length, not chunks.")
+        if getattr(self, "pool_size_", 1) > 1:
+            raise ValueError(
+                "initial_state and return_state need input_pooling=None: blocks of "
+                "steps would straddle the chunks.")
 
     def _validate_state(self, state, n_samples):
         """Check an ``initial_state`` list; return its arrays in the

@@ -218,7 +218,19 @@ scale_inputs : bool, default=True
     sample weights left out), inside the estimator: raw °C or counts in
     the hundreds train as well as scaled ones. The statistics are learned
     by the first ``fit`` (or ``partial_fit``) and kept by ``warm_start``
-    and ``partial_fit``. Not applied to token ids."""
+    and ``partial_fit``. Not applied to token ids.
+
+input_pooling : int, "auto" or None, default="auto"
+    Average blocks of this many consecutive time steps (after scaling)
+    before the recurrent layers, blocks aligned at each sequence's last
+    step: long sequences become short ones the network can learn across,
+    at a fraction of the cost. "auto": the smallest block that leaves at
+    most 100 steps (none for short windows, and off with
+    ``return_sequences=True`` or token ids, which an int refuses). None:
+    every step, as streaming with ``initial_state`` needs. Chosen by
+    measurement: it lifts the default classifiers from 0.58-0.60 to
+    0.73-0.74 of 1-NN's accuracy on five UCR/UEA sets
+    (``benchmarks/README.md``)."""
 
 SCALE_TARGET = """\
 scale_target : bool, default=True
@@ -241,7 +253,10 @@ linear_skip : bool or "auto", default="auto"
 SCALING_ATTRIBUTES = """\
 input_mean_, input_scale_ : ndarray of shape (n_features,) or None
     Per-feature statistics ``scale_inputs`` standardises with; None when
-    it is off or for token ids."""
+    it is off or for token ids.
+
+pool_size_ : int
+    Time steps averaged per block by ``input_pooling`` (1: none)."""
 
 TARGET_ATTRIBUTES = """\
 target_mean_, target_scale_ : ndarray of shape (n_outputs_,) or None

@@ -40,7 +40,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
-                 dtype="float32", scale_inputs=True, scale_target=True,
+                 dtype="float32", scale_inputs=True, input_pooling="auto",
+                 scale_target=True,
                  linear_skip="auto"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
@@ -60,7 +61,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
-            scale_inputs=scale_inputs)
+            scale_inputs=scale_inputs, input_pooling=input_pooling)
         self.scale_target = scale_target
         self.linear_skip = linear_skip
 

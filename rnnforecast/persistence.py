@@ -51,7 +51,7 @@ ITEMS = "__items__"
 # Fitted attributes saved as JSON values, when the model has them.
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
            "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
-           "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count")
+           "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count", "pool_size_")
 # Standardisation statistics, saved as arrays when the model has them.
 SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
            "linear_coef_", "linear_intercept_")
@@ -202,7 +202,8 @@ def _restore_skip(model, files, path):
         # Off, or "auto" on input the path could not serve (ragged, tokens).
         model.linear_coef_ = model.linear_intercept_ = None
         return
-    n_inputs = (model.n_timesteps_in_ or 0) * model._network.n_features
+    pooled_steps = -(-(model.n_timesteps_in_ or 0) // getattr(model, "pool_size_", 1))
+    n_inputs = pooled_steps * model._network.n_features
     if coef is None or intercept is None or coef.shape != (n_inputs, model.n_outputs_) \
             or intercept.shape != (model.n_outputs_,):
         raise ValueError(
