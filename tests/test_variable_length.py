@@ -209,3 +209,28 @@ def test_zero_padded_array_without_lengths_is_refused_after_a_variable_length_fi
         model.predict(padded)
     np.testing.assert_array_equal(model.predict(padded, lengths=[3, 7, 5]),
                                   model.predict(sequences))
+
+
+def test_lengths_route_to_fit_and_score_through_cross_validation():
+    import sklearn
+    from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+    rng = np.random.RandomState(1)
+    sequences = [rng.normal(size=(n, 1)) for n in rng.randint(3, 12, size=40)]
+    labels = np.array([int(s[-1, 0] > 0) for s in sequences])
+    lengths = np.array([len(s) for s in sequences])
+    padded = np.zeros((40, 11, 1))
+    for row, sequence in zip(padded, sequences):
+        row[:len(sequence)] = sequence
+    folds = KFold(3)
+    ragged = cross_val_score(SimpleRNNClassifier(units=4, max_iter=5, random_state=0),
+                             sequences, labels, cv=folds)
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = (SimpleRNNClassifier(units=4, max_iter=5, random_state=0)
+                 .set_fit_request(lengths=True).set_score_request(lengths=True))
+        routed = cross_val_score(model, padded, labels, cv=folds,
+                                 params={"lengths": lengths})
+        search = GridSearchCV(model, {"units": [4]}, cv=folds).fit(
+            padded, labels, lengths=lengths)
+    np.testing.assert_array_equal(routed, ragged)
+    assert search.cv_results_["split0_test_score"][0] == ragged[0]
