@@ -10,6 +10,7 @@ loss is used and how outputs become predictions.
 import copy
 import time
 import warnings
+from collections import namedtuple
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
@@ -253,46 +254,51 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, lengths=None):
         reset = not (self.warm_start or incremental) or not hasattr(self, "params_")
-        units = check_units(self.units)
-        dtype = check_dtype(self.dtype)
-        before = dict(self.__dict__)
-        try:
-            data, n_outputs = self._validate_fit_data(
-                X, y, sample_weight, reset, classes, dtype, lengths)
-            if not reset:
-                self._check_compatible(units, n_outputs, dtype)
-            statistics = self._scaling_statistics(data) if reset else {}
-            if reset:
-                statistics["pool_size_"] = self._pool_size(data)
-            self._check_options(data)
-            held_out = None if incremental else self._validation_mask(data, reset)
-        except Exception:
-            # A rejected call leaves a fitted model exactly as it was.
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
+        plan = self._plan_fit(X, y, sample_weight, incremental, classes, lengths, reset)
         if reset:
-            n_features = self.embedding_dim or data.X.shape[2]
-            self._initialize(n_features, units, n_outputs, dtype)
-            self.__dict__.update(statistics)
+            n_features = self.embedding_dim or plan.data.X.shape[2]
+            self._initialize(n_features, plan.units, plan.n_outputs, plan.dtype)
+            self.__dict__.update(plan.statistics)
         elif not incremental:
-            self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
-        data = self._scaled(data)
+            self._optimizer = self._make_optimizer(self.params_.shape[0], plan.dtype)
+        data, held_out = self._scaled(plan.data), plan.held_out
         if reset:
             self._fit_skip(data if held_out is None else data[~held_out])
         residual = self._residual(data)
         if incremental:
             self._train(residual, None, n_epochs=1, incremental=True)
-        else:
-            train, validation = residual, None
-            if held_out is not None and self.validation_scores_ is None:
+            return self
+        train, validation = residual, None
+        if held_out is not None:
+            if self.validation_scores_ is None:
                 self.validation_scores_, self.best_validation_score_ = [], -np.inf
-            if held_out is not None:
-                # Validation is scored on whole outputs (network + skip path).
-                train, validation = residual[~held_out], data[held_out]
-            self._train(train, validation, self.max_iter, incremental=False)
-            self._check_better_than_constant(data)
+            # Validation is scored on whole outputs (network + skip path).
+            train, validation = residual[~held_out], data[held_out]
+        self._train(train, validation, self.max_iter, incremental=False)
+        self._check_better_than_constant(data)
         return self
+
+    def _plan_fit(self, X, y, sample_weight, incremental, classes, lengths, reset):
+        """Check everything a fit needs before any fitted attribute changes;
+        a rejected call leaves a fitted model exactly as it was."""
+        before = dict(self.__dict__)
+        try:
+            units, dtype = check_units(self.units), check_dtype(self.dtype)
+            data, n_outputs = self._validate_fit_data(
+                X, y, sample_weight, reset, classes, dtype, lengths)
+            statistics = {}
+            if reset:
+                statistics = {**self._scaling_statistics(data),
+                              "pool_size_": self._pool_size(data)}
+            else:
+                self._check_compatible(units, n_outputs, dtype)
+            self._check_options(data)
+            held_out = None if incremental else self._validation_mask(data, reset)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+        return FitPlan(data, n_outputs, units, dtype, statistics, held_out)
 
     # A linear path beside the network (regressors' linear_skip) ------------
 
@@ -832,6 +838,13 @@ def flatten_steps(logits, targets, weights):
     return (logits.reshape(n_samples * n_timesteps, -1),
             targets.reshape(n_samples * n_timesteps, -1),
             weights.reshape(-1))
+
+
+FitPlan = namedtuple("FitPlan", ["data", "n_outputs", "units", "dtype", "statistics",
+                                 "held_out"])
+FitPlan.__doc__ = """What ``_plan_fit`` checked: the validated ``TrainingData``,
+the head's width, the units and dtype, the statistics a first fit sets, and
+which samples early stopping holds out (None when it is off)."""
 
 
 class TrainingData:
