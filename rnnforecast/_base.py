@@ -376,7 +376,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if self.embedding_dim is not None:
             return self._validate_tokens(X, reset, lengths)
         if lengths is None and has_nan_padding(X):
-            X, lengths = split_nan_padding(X)
+            X, first, lengths = split_nan_padding(X)
+            return self._validate_variable_X(X, reset, dtype, lengths, first)
         if lengths is not None or is_ragged(X):
             return self._validate_variable_X(X, reset, dtype, lengths)
         if reset:
@@ -413,14 +414,16 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "lengths= or mark padding with NaN; if they are data, pass "
                 "lengths=[n_timesteps] * n_samples.")
 
-    def _validate_variable_X(self, X, reset, dtype, lengths):
-        """``_validate_X`` for sequences of different lengths."""
+    def _validate_variable_X(self, X, reset, dtype, lengths, first=None):
+        """``_validate_X`` for sequences of different lengths: a list, or a
+        padded array whose rows' real steps start at ``first`` (0 when None)
+        and last ``lengths`` steps."""
         if lengths is None:
             X, starts = pad_front(X, dtype)
         else:
             X = check_sequences(X, dtype)
             X, starts = move_padding_to_front(
-                X, check_lengths(lengths, X.shape[0], X.shape[1]))
+                X, check_lengths(lengths, X.shape[0], X.shape[1]), first)
         if reset:
             self._accept_any_length(input_ndim=3, n_features=X.shape[2])
         else:

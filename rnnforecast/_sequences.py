@@ -104,17 +104,19 @@ def check_lengths(lengths, n_samples, width):
     return lengths
 
 
-def move_padding_to_front(X, lengths):
-    """Turn an array padded at the end into one padded at the front.
+def move_padding_to_front(X, lengths, first=None):
+    """Turn an array padded at the end (or around) into one padded at the front.
 
-    ``X`` has shape (n_samples, n_timesteps, ...) with the first
-    ``lengths[i]`` steps of row ``i`` real. Returns ``(X_front, starts)``;
-    the padding becomes zero.
+    ``X`` has shape (n_samples, n_timesteps, ...); row ``i`` has
+    ``lengths[i]`` real steps from step ``first[i]`` (0 when ``first`` is
+    None: real steps first). Returns ``(X_front, starts)``; the padding
+    becomes zero.
     """
     width = X.shape[1]
     starts = width - lengths
+    offsets = starts if first is None else starts - np.asarray(first)
     steps = np.arange(width)
-    source = np.clip(steps[np.newaxis, :] - starts[:, np.newaxis], 0, width - 1)
+    source = np.clip(steps[np.newaxis, :] - offsets[:, np.newaxis], 0, width - 1)
     moved = np.take_along_axis(X, source.reshape(source.shape + (1,) * (X.ndim - 2)),
                                axis=1)
     moved[steps[np.newaxis, :] < starts[:, np.newaxis]] = 0
@@ -180,8 +182,11 @@ def split_nan_padding(X):
     Returns
     -------
     X : ndarray of shape (n_samples, n_timesteps, n_features)
-        Each row's real steps first, zeros after.
+        ``X`` with NaN replaced by 0, steps where they were.
+    first : ndarray of int of shape (n_samples,)
+        First real step of each row.
     lengths : ndarray of int of shape (n_samples,)
+        Real steps of each row, from ``first`` on.
 
     Raises
     ------
@@ -189,10 +194,8 @@ def split_nan_padding(X):
         For NaN inside a sequence, in only some features of a step, or a
         row with no real step: those are missing values, not padding.
     """
-    steps = X
-    missing = np.isnan(steps)
-    padding = missing.all(axis=2)
-    real = ~padding
+    missing = np.isnan(X)
+    real = ~missing.all(axis=2)
     lengths = real.sum(axis=1)
     first = np.argmax(real, axis=1)
     positions = np.arange(X.shape[1])[np.newaxis, :]
@@ -207,10 +210,7 @@ def split_nan_padding(X):
             "only when whole time steps (every feature) are NaN before or after "
             "a sequence's real steps, and every sequence has one real step at "
             "least. Fill or drop missing values inside sequences first.")
-    out = np.zeros_like(steps)
-    for row, (start, length) in enumerate(zip(first, lengths)):
-        out[row, :length] = steps[row, start:start + length]
-    return out, lengths.astype(np.intp)
+    return np.where(missing, 0.0, X), first, lengths.astype(np.intp)
 
 
 def zero_padded_rows(X):
