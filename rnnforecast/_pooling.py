@@ -30,6 +30,11 @@ def pool_size(n_timesteps, setting):
     return int(setting)
 
 
+def pooled_length(n_timesteps, k):
+    """Steps left after pooling ``n_timesteps`` steps in blocks of ``k``."""
+    return ceil(n_timesteps / k)
+
+
 def average_pool(X, starts, k):
     """Average blocks of ``k`` steps, aligned at the last step.
 
@@ -51,7 +56,7 @@ def average_pool(X, starts, k):
     if k == 1:
         return X, starts
     n_samples, n_timesteps, n_features = X.shape
-    n_blocks = ceil(n_timesteps / k)
+    n_blocks = pooled_length(n_timesteps, k)
     pad = n_blocks * k - n_timesteps
     real = (np.ones((n_samples, n_timesteps), dtype=bool) if starts is None
             else real_step_mask(starts, n_timesteps))

@@ -34,6 +34,7 @@ import json
 
 import numpy as np
 
+from ._pooling import pooled_length
 from ._validation import check_units
 from ._gru import GRUClassifier, GRURegressor
 from ._lstm import LSTMClassifier, LSTMRegressor
@@ -202,7 +203,7 @@ def _restore_skip(model, files, path):
         # Off, or "auto" on input the path could not serve (ragged, tokens).
         model.linear_coef_ = model.linear_intercept_ = None
         return
-    pooled_steps = -(-(model.n_timesteps_in_ or 0) // getattr(model, "pool_size_", 1))
+    pooled_steps = pooled_length(model.n_timesteps_in_ or 0, getattr(model, "pool_size_", 1))
     n_inputs = pooled_steps * model._network.n_features
     if coef is None or intercept is None or coef.shape != (n_inputs, model.n_outputs_) \
             or intercept.shape != (model.n_outputs_,):
