@@ -77,14 +77,27 @@ def run(candidates, seeds):
     return pd.DataFrame(rows)
 
 
+def per_dataset(results, column, statistic="mean"):
+    """``column`` summarised over seeds: a (candidate x dataset) table."""
+    grouped = results.groupby(["candidate", "dataset"], sort=False)[column]
+    return grouped.agg(statistic).unstack()
+
+
+def print_mean_and_sd(results, column, title):
+    mean, spread = per_dataset(results, column), per_dataset(results, column, "std")
+    print(f"\n{title}, mean over seeds (sd in brackets):")
+    print((mean.round(3).astype(str) + " (" + spread.round(3).astype(str) + ")").to_string())
+
+
+def geometric_mean(table):
+    return np.exp(np.log(table).mean(axis=1))
+
+
 def report(results):
-    per_series = results.groupby(["candidate", "dataset"], sort=False).ratio.mean().unstack()
-    spread = results.groupby(["candidate", "dataset"], sort=False).ratio.std().unstack()
-    print("\nMASE / Ridge's MASE, mean over seeds (sd in brackets):")
-    text = per_series.round(3).astype(str) + " (" + spread.round(3).astype(str) + ")"
-    print(text.to_string())
+    print_mean_and_sd(results, "ratio", "MASE / Ridge's MASE")
+    per_series = per_dataset(results, "ratio")
     summary = pd.DataFrame({
-        "geometric mean": np.exp(np.log(per_series).mean(axis=1)),
+        "geometric mean": geometric_mean(per_series),
         "worst": per_series.max(axis=1),
         "series better than Ridge": (per_series < 1).sum(axis=1),
     })
@@ -157,14 +170,10 @@ def run_classification(candidates, seeds, datasets, cells):
 
 
 def report_classification(results):
-    per_set = results.groupby(["candidate", "dataset"], sort=False).accuracy.mean().unstack()
-    spread = results.groupby(["candidate", "dataset"], sort=False).accuracy.std().unstack()
-    print("\nTest accuracy, mean over seeds (sd in brackets):")
-    print((per_set.round(3).astype(str) + " (" + spread.round(3).astype(str) + ")").to_string())
-    ratio = results.groupby(["candidate", "dataset"], sort=False).ratio.mean().unstack()
-    print("\n" + pd.DataFrame({"geometric mean / 1-NN": np.exp(np.log(ratio).mean(axis=1)),
+    print_mean_and_sd(results, "accuracy", "Test accuracy")
+    ratio = per_dataset(results, "ratio")
+    print("\n" + pd.DataFrame({"geometric mean / 1-NN": geometric_mean(ratio),
                                "worst / 1-NN": ratio.min(axis=1)}).round(3).to_string())
-
 
 if __name__ == "__main__":
     main()
