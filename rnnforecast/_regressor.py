@@ -99,7 +99,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         if mean is None:
             return targets
         dtype = targets.dtype
-        return np.ascontiguousarray((targets - mean.astype(dtype)) / self.target_scale_.astype(dtype))
+        scaled = (targets - mean.astype(dtype)) / self.target_scale_.astype(dtype)
+        return np.ascontiguousarray(scaled)
 
     def _check_options(self, data):
         if self.linear_skip is True and not self._skip_possible(data):

@@ -7,12 +7,13 @@ of that variance (the spread of an average of ``k`` independent fits is
 about ``1/sqrt(k)`` of one fit's), at ``k`` times the training cost.
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
-from numbers import Integral
 
 
 class _SeedAveraging(BaseEstimator):
