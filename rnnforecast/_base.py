@@ -43,7 +43,7 @@ MIN_ADAPTIVE_RATE = 1e-6
 # on classification sets of 20-537 sequences (benchmarks/README.md).
 AUTO_EARLY_STOPPING = 1000
 # A fit whose training score is within this of the best constant's is no
-# better than it (R² for regressors, accuracy for classifiers).
+# better than it (R² for regressors, mean log-likelihood for classifiers).
 CONSTANT_MARGIN = 0.01
 
 
@@ -174,7 +174,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     @abstractmethod
     def _validation_score(self, logits, targets, weights):
-        """Score of the raw outputs on encoded targets (higher is better)."""
+        """Score of the raw outputs on encoded targets (higher is better,
+        at most ``_PERFECT``, named ``_SCORE_NAME`` in messages)."""
 
     def _target_weights(self, targets):
         """Per-sample weight factors from the targets (class weights)."""
@@ -263,7 +264,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._optimizer = self._make_optimizer(self.params_.shape[0], plan.dtype)
         data, held_out = self._scaled(plan.data), plan.held_out
         if reset:
-            self._fit_skip(data if held_out is None else data[~held_out])
+            self._fit_skip(data)
         residual = self._residual(data)
         if incremental:
             self._train(residual, None, n_epochs=1, incremental=True)
@@ -274,6 +275,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 self.validation_scores_, self.best_validation_score_ = [], -np.inf
             # Validation is scored on whole outputs (network + skip path).
             train, validation = residual[~held_out], data[held_out]
+            if not reset or self._skip_fitted():
+                self._score_start(validation)
         self._train(train, validation, self.max_iter, incremental=False)
         self._check_better_than_constant(data)
         return self
@@ -313,6 +316,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """Outputs added to the network's, in scaled units; None here."""
         return None
 
+    def _skip_fitted(self):
+        return getattr(self, "linear_coef_", None) is not None
+
     def _residual(self, data):
         """``data`` with what ``_skip`` predicts taken off the targets."""
         skip = self._skip(data.X)
@@ -335,9 +341,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         weights = data.step_weights()
         score = self._validation_score(logits, data.targets, weights)
         constant = self._constant_score(data.targets, weights)
-        if score > constant + CONSTANT_MARGIN or constant >= 1.0 - CONSTANT_MARGIN:
+        if score > constant + CONSTANT_MARGIN or constant >= self._PERFECT - CONSTANT_MARGIN:
             return  # better than a constant, or a constant is already perfect
-        measure = "R²" if self._loss_name() == "squared_error" else "accuracy"
+        measure = self._SCORE_NAME
         warnings.warn(
             f"{type(self).__name__} is no better than a constant on its own "
             f"training data: {measure} {score:.3f} against {constant:.3f} for the "
@@ -526,7 +532,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         ``validation_fraction`` of them, by default the chronological tail
         (regressors) or a stratified shuffled share (classifiers)."""
         n_samples = data.X.shape[0]
-        if not self._stops_early(n_samples):
+        if not self._stops_early(data):
             return None
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
         if n_samples - n_validation < 1:
@@ -541,12 +547,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         held_out[self._validation_rows(data, n_validation, random_state)] = True
         return held_out
 
-    def _stops_early(self, n_samples):
-        """Whether early stopping is on for ``n_samples`` samples: "auto"
-        turns it on from ``AUTO_EARLY_STOPPING`` samples, where a held-out
-        tenth is large enough to judge epochs by."""
+    def _stops_early(self, data):
+        """Whether early stopping is on for a fit on ``data``: "auto" turns
+        it on from ``AUTO_EARLY_STOPPING`` samples, where the held-out share
+        is large enough to judge epochs by."""
         if self.early_stopping == "auto":
-            return n_samples >= AUTO_EARLY_STOPPING
+            return data.X.shape[0] >= AUTO_EARLY_STOPPING
         return self.early_stopping
 
     def _validation_rows(self, data, n_validation, random_state):
@@ -649,6 +655,22 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             "inputs and targets, lower learning_rate_init or set clipnorm.",
             ConvergenceWarning)
 
+    def _score_start(self, validation):
+        """Let the weights a fit starts from compete with every epoch's.
+
+        Only where they are a model: with the skip path, a new network
+        starts as the ridge model on the window (its head at zero), and
+        where no epoch beats that on validation the fit keeps it rather than
+        a worse network; a warm start likewise never ends worse on
+        validation than it began. Random weights are not a candidate: their
+        uncommitted outputs can out-score trained ones on a few held-out
+        classification samples by log-loss.
+        """
+        score = self._score_validation(validation)
+        if score > self.best_validation_score_:
+            self.best_validation_score_ = score
+            self._best_params = self.params_.copy()
+
     def _score_validation(self, validation):
         if validation is None:
             return None
@@ -716,7 +738,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "initial_state and return_state need bidirectional=False: the "
                 "reverse direction reads each sequence from its end, so it has "
                 "no state to carry into the next chunk.")
-        if getattr(self, "linear_coef_", None) is not None:
+        if self._skip_fitted():
             raise ValueError(
                 "initial_state and return_state need linear_skip=False: the linear "
                 "path reads whole windows of the fitted length, not chunks.")

@@ -158,10 +158,12 @@ early_stopping : bool or "auto", default="auto"
     restore the weights of the best epoch. "auto": on from 1,000 samples,
     as ``HistGradientBoosting*`` does from 10,000 (measured helpful on
     forecasting windows from about a thousand, harmful on small
-    classification sets: ``benchmarks/README.md``).
+    classification sets: ``benchmarks/README.md``); for regressors with
+    the linear skip path, from 100 samples, because their fit starts from
+    the ridge model and keeps it unless an epoch beats it on validation.
 
-validation_fraction : float in (0, 1), default=0.1
-    Share of samples held out for early stopping.
+validation_fraction : float in (0, 1), default={validation_fraction}
+    Share of samples held out for early stopping.{validation_fraction_why}
 
 validation_split : {"auto", "tail", "stratified"}, default="auto"
     Which samples early stopping holds out. "tail": the last ones in the
@@ -292,11 +294,14 @@ best_loss_ : float
 
 validation_scores_ : list of float or None
     Score on the held-out samples after each epoch when early stopping
-    ran (R² of the whole output for regressors, accuracy for
-    classifiers); None when it did not.
+    ran (R² of the whole output for regressors; for classifiers the mean
+    log-likelihood of the true classes, minus the log-loss, which unlike
+    accuracy registers every gain on a few held-out sequences); None when
+    it did not.
 
 best_validation_score_ : float or None
-    Best of ``validation_scores_``.
+    Best of ``validation_scores_``, or the score of the weights the fit
+    started from where no epoch beat them (those weights are then kept).
 
 n_iter_ : int
     Epochs run.
@@ -336,6 +341,13 @@ CLASSES = """\
 classes_ : ndarray of shape (n_classes,)
     Class labels, sorted."""
 
+VALIDATION_FRACTION = {
+    "regressor": {"validation_fraction": "0.2", "validation_fraction_why": """
+    A fifth rather than ``MLPRegressor``'s tenth: the tail of a few hundred
+    forecasting windows judged epochs better (``benchmarks/README.md``)."""},
+    "classifier": {"validation_fraction": "0.1", "validation_fraction_why": ""},
+}
+
 TARGETS = {
     "regressor": """\
 ``y`` is ``(n_samples,)`` or ``(n_samples, n_outputs)``; with
@@ -358,6 +370,9 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     classes = indent(CLASSES) + "\n\n" if classifier else ""
     scale_target = "" if classifier else "\n\n" + indent(SCALE_TARGET)
     target_attributes = "" if classifier else "\n\n" + indent(TARGET_ATTRIBUTES)
+    parameters = PARAMETERS
+    for key, text in VALIDATION_FRACTION[kind].items():
+        parameters = parameters.replace("{" + key + "}", text)
     return f"""{title}
 
     {summary}
@@ -366,7 +381,7 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
 
     Parameters
     ----------
-{indent(PARAMETERS)}
+{indent(parameters)}
 
 {class_weight}{indent(COMMON_PARAMETERS)}{scale_target}
 
