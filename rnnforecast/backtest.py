@@ -127,14 +127,11 @@ def historical_forecasts(forecaster, frame, train, test, season=None):
     model = clone(forecaster)
     exog = frame.iloc[train, 1:]
     model.fit(frame.iloc[train, 0], exog if exog.shape[1] else None)
-    window = model.window_length
-    origins = np.arange(max(test[0], window, season or 1), test[-1] - horizon + 2)
+    origins = np.arange(max(test[0], season or 1), test[-1] - horizon + 2)
     if origins.size == 0:
         return model, pd.DataFrame()
-    scaled = model.scale(frame).to_numpy()
-    windows = model.windows_at(scaled, origins)
-    future = np.stack([scaled[o:o + horizon, 1:] for o in origins])
-    predicted = model.forecast_windows(windows, horizon, future)
+    every_exog = frame.iloc[:, 1:] if frame.shape[1] > 1 else None
+    predicted = model.forecast_from(frame.iloc[:, 0], origins, every_exog, horizon)
     values = frame.iloc[:, 0].to_numpy()
     steps = np.arange(horizon)
     rows = origins[:, None] + steps

@@ -13,9 +13,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._simple_rnn import SimpleRNNRegressor
-from .backtest import historical_forecasts
 from .calendar import future_index, series_frequency
-from .transforms import fit_target_transform
+from .transforms import Differencer, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, make_windows, target_frame
 
 
@@ -71,6 +70,15 @@ class WindowForecaster(BaseEstimator):
         back to the forecasts: the model learns changes rather than levels,
         so it can forecast levels beyond those of the training series
         (trends), which a bounded recurrent state cannot reach on its own.
+    differences : int or sequence of int, default=None
+        Difference the (transformed) target before scaling, and integrate
+        forecasts back from the levels before each origin. An int ``k`` is
+        ``k`` first differences (skforecast's ``differentiation``); a
+        sequence lists the lag of each difference, as sktime's
+        ``Differencer(lags=...)``: ``[1]`` first, ``[1, 1]`` second,
+        ``[12]`` seasonal for monthly data, ``[1, 12]`` both. Each lag
+        costs that many observations at the start of the series. For
+        trends and seasonal patterns whose level moves.
     known_future : sequence of str, default=()
         Exogenous columns known ahead (calendar, planned events): windows
         carry their values ``horizon`` steps later (see ``make_windows``),
@@ -85,8 +93,9 @@ class WindowForecaster(BaseEstimator):
         Name of the target series.
     exog_names_ : list
         Names of the exogenous columns seen in ``fit``.
-    last_window_ : ndarray of shape (window_length, n_columns)
-        The scaled end of the training series, the start of every forecast.
+    history_ : pandas.DataFrame of shape (window_length + sum(lags), n_columns)
+        The end of the training series in original units (target first,
+        then exogenous columns), the history every ``predict`` starts from.
     last_time_ : timestamp or int
         Time of the last training observation.
     freq_ : pandas offset or int
@@ -118,12 +127,13 @@ class WindowForecaster(BaseEstimator):
         "known_future": [list, tuple],
         "target_transform": [StrOptions({"log", "boxcox"}), None],
         "window_normalization": [StrOptions({"last", "mean"}), None],
+        "differences": [None, Interval(Integral, 0, None, closed="left"), list, tuple],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
                  random_state=None, known_future=(), target_transform=None,
-                 window_normalization=None):
+                 window_normalization=None, differences=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -134,6 +144,7 @@ class WindowForecaster(BaseEstimator):
         self.known_future = known_future
         self.target_transform = target_transform
         self.window_normalization = window_normalization
+        self.differences = differences
 
     def fit(self, y, X=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
@@ -152,28 +163,47 @@ class WindowForecaster(BaseEstimator):
         self : WindowForecaster
         """
         self._validate_params()
-        frame = self._frame(y, X)
         if self.known_future and self.strategy != "direct":
             raise ValueError("known_future needs strategy='direct'; the recursive "
                              "strategy reads future exogenous values from predict(X=...).")
+        lags = difference_lags(self.differences)
+        frame, target_name, exog_names = target_frame(y, X)
+        return self._fit_frame(frame, target_name, exog_names, lags)
+
+    def _fit_frame(self, frame, target_name, exog_names, lags):
+        """``fit`` on a frame laid out by ``target_frame``."""
+        n_needed = self.window_length + self._steps_learned() + sum(lags)
+        if len(frame) < n_needed:
+            raise ValueError(
+                f"y has {len(frame)} observations; window_length={self.window_length}, "
+                f"{self._steps_learned()} target step(s) and differences={self.differences!r} "
+                f"need at least {n_needed}: no window fits.")
+        self.target_name_, self.exog_names_ = target_name, exog_names
         self.freq_ = series_frequency(frame.index)
-        self.residuals_ = self._calibration_residuals(frame)
-        steps = self.horizon if self.strategy == "direct" else 1
+        self.residuals_ = self._calibration_residuals(frame, lags)
         self._transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
-        transformed = frame.copy()
-        transformed.iloc[:, 0] = self._transform.forward(frame.iloc[:, 0].to_numpy())
-        self._scaler = None if self.scaler is None else StandardScaler().fit(transformed)
-        scaled = self._scale(frame)
-        X_windows, y_windows, _ = make_windows(scaled, self.window_length, steps,
+        self._differencer = Differencer(lags)
+        self._scaler = None
+        lost = self._differencer.lost
+        values = self._model_values(frame.to_numpy(dtype=float))[lost:]
+        if self.scaler is not None:
+            self._scaler = StandardScaler().fit(values)
+            values = self._scaler.transform(values)
+        model_frame = pd.DataFrame(values, index=frame.index[lost:], columns=frame.columns)
+        steps = self._steps_learned()
+        X_windows, y_windows, _ = make_windows(model_frame, self.window_length, steps,
                                                known_future=list(self.known_future))
         X_windows, offsets = self._normalize_windows(X_windows)
         y_windows = (y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis])
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps, len(X_windows)).fit(
             self._inputs(X_windows), y_windows)
-        self.last_window_ = scaled.to_numpy()[-self.window_length:]
+        self.history_ = frame.iloc[-(self.window_length + lost):].copy()
         self.last_time_ = frame.index[-1]
         return self
+
+    def _steps_learned(self):
+        return self.horizon if self.strategy == "direct" else 1
 
     def predict(self, steps=None, X=None):
         """Forecast the ``steps`` values that follow the training series.
@@ -184,8 +214,9 @@ class WindowForecaster(BaseEstimator):
             How many steps; ``horizon`` when None. The direct strategy can
             forecast at most ``horizon`` steps.
         X : pandas.DataFrame or array-like of shape (steps, n_exog), default=None
-            Future exogenous values; required by the recursive strategy when
-            the model was fitted with exogenous columns.
+            Future exogenous values: the next ``horizon`` values of the
+            ``known_future`` columns, or, with the recursive strategy, the
+            next ``steps`` values of every exogenous column.
 
         Returns
         -------
@@ -193,17 +224,49 @@ class WindowForecaster(BaseEstimator):
             Indexed by the times after the series, named like the target.
         """
         check_is_fitted(self)
-        steps = self.horizon if steps is None else check_positive_int(steps, "steps")
-        if self.strategy == "direct" and steps > self.horizon:
-            raise ValueError(
-                f"A direct forecaster fitted with horizon={self.horizon} predicts at "
-                f"most {self.horizon} steps, got steps={steps}. Refit with a larger "
-                "horizon or use strategy='recursive'.")
-        future = self._future_exog(X, steps)
-        window = self._last_window(X)
-        values = self.forecast_windows(window[np.newaxis], steps, future)[0]
-        index = future_index(self.last_time_, self.freq_, steps)
-        return pd.Series(values, index=index, name=self.target_name_)
+        steps = self._check_steps(steps)
+        future = self._future_frame(X, steps)
+        values = np.vstack([self.history_.to_numpy(dtype=float), future.to_numpy()])
+        forecast = self._forecast_values(values, [len(self.history_)], steps)[0]
+        return pd.Series(forecast, index=future.index[:steps], name=self.target_name_)
+
+    def forecast_from(self, y, origins, X=None, steps=None):
+        """Forecasts from the actual history before each origin, in the units of ``y``.
+
+        The one forecasting path: ``predict``, ``score``, ``backtest`` and the
+        conformal calibration all go through it. ``y`` need not continue the
+        training series: any stretch of it (or of a series in the same units
+        and spacing) will do, so new observations need no refit.
+
+        Parameters
+        ----------
+        y : pandas.Series or array-like of shape (n_times,)
+            Observed values, oldest first.
+        origins : array-like of int of shape (n_origins,)
+            Positions in ``y`` of the first forecast step; each needs
+            ``window_length`` observations before it, plus one per lag of
+            ``differences``.
+        X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
+            Exogenous columns at the times of ``y``, as in ``fit``. Rows
+            after an origin are read only for ``known_future`` columns (the
+            next ``horizon``) and by the recursive strategy (the next ``steps``).
+        steps : int, default=None
+            Steps per origin; ``horizon`` when None.
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n_origins, steps)
+        """
+        check_is_fitted(self)
+        steps = self._check_steps(steps)
+        frame, _, exog_names = target_frame(y, X)
+        if len(exog_names) != len(self.exog_names_):
+            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
+                             f"{exog_names}.")
+        origins = np.asarray(origins)
+        if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer):
+            raise TypeError("origins must be a 1-D sequence of integer positions.")
+        return self._forecast_values(frame.to_numpy(dtype=float), origins, steps)
 
     def score(self, y, X=None):
         """R² of the forecasts of ``y``, a continuation of the training series.
@@ -233,13 +296,12 @@ class WindowForecaster(BaseEstimator):
         if len(frame) < self.horizon:
             raise ValueError(f"y has {len(frame)} observations, fewer than the "
                              f"horizon {self.horizon}.")
-        history = np.vstack([self.last_window_, self._scale(frame).to_numpy()])
-        window, steps = self.window_length, self.horizon
-        origins = np.arange(window, len(history) - steps + 1)
-        windows = self.windows_at(history, origins)
-        future = np.stack([history[o:o + steps, 1:] for o in origins])
-        predicted = self.forecast_windows(windows, steps, future)
-        actual = frame.iloc[:, 0].to_numpy()[origins[:, None] - window + np.arange(steps)]
+        values = np.vstack([self.history_.to_numpy(dtype=float),
+                            frame.to_numpy(dtype=float)])
+        start = len(self.history_)
+        origins = np.arange(start, len(values) - self.horizon + 1)
+        predicted = self._forecast_values(values, origins, self.horizon)
+        actual = values[origins[:, None] + np.arange(self.horizon), 0]
         return r2_score(actual.ravel(), predicted.ravel())
 
     def _check_continues(self, index):
@@ -296,39 +358,111 @@ class WindowForecaster(BaseEstimator):
             return np.full(self.residuals_.shape[1], np.inf)
         return np.sort(self.residuals_, axis=0)[rank - 1]
 
-    def windows_at(self, scaled, origins):
-        """Input windows ending before each origin, from a scaled array.
+    def _check_steps(self, steps):
+        steps = self.horizon if steps is None else check_positive_int(steps, "steps")
+        if self.strategy == "direct" and steps > self.horizon:
+            raise ValueError(
+                f"A direct forecaster fitted with horizon={self.horizon} predicts at "
+                f"most {self.horizon} steps, got steps={steps}. Refit with a larger "
+                "horizon or use strategy='recursive'.")
+        return steps
 
-        ``scaled`` is (n_times, n_columns) as ``scale`` gives it;
-        known-future columns are led as in training.
-        """
-        led = lead_positions(scaled, self._known_positions(), self.horizon)
-        return np.stack([led[o - self.window_length:o] for o in origins])
-
-    def forecast_windows(self, windows, steps, future_exog=None):
-        """Forecasts in original units from scaled windows; for backtests.
-
-        Parameters
-        ----------
-        windows : ndarray of shape (n_origins, window_length, n_columns)
-            Scaled windows, as ``scale`` gives them.
-        steps : int
-        future_exog : ndarray of shape (n_origins, steps, n_exog), default=None
-            Scaled future exogenous values, for the recursive strategy.
-
-        Returns
-        -------
-        forecasts : ndarray of shape (n_origins, steps)
-        """
+    def _forecast_values(self, values, origins, steps):
+        """Forecasts in original units from the rows of ``values`` (n_times,
+        n_columns, target first, original units) before each origin; shape
+        (n_origins, steps)."""
+        origins = np.asarray(origins, dtype=np.intp)
+        self._check_origins(origins, len(values), steps)
+        model = self._model_values(values)
+        windows = self._windows_at(model, origins)
         if self.strategy == "direct":
             scaled = self._predict_scaled(windows)[:, :steps]
         else:
-            scaled = self._recursive(windows, steps, future_exog)
-        return self._unscale_target(scaled)
+            future = np.stack([model[o:o + steps, 1:] for o in origins])
+            if not np.isfinite(future).all():
+                raise ValueError(f"The recursive strategy needs {steps} finite future "
+                                 f"values of {self.exog_names_} after each origin.")
+            scaled = self._recursive(windows, steps, future)
+        changes = self._unscale_target(scaled)
+        levels = self._transform.forward(values[:, 0])
+        lost = self._differencer.lost
+        before = np.stack([levels[o - lost:o] for o in origins])
+        return self._transform.inverse(self._differencer.integrate(changes, before))
 
-    def scale(self, frame):
-        """Scale a frame laid out as in ``fit`` (target first) with its statistics."""
-        return self._scale(frame)
+    def _check_origins(self, origins, n_times, steps):
+        first = self.window_length + self._differencer.lost
+        # Rows an origin reads after itself: led known-future values, or the
+        # recursive strategy's future exogenous values.
+        ahead = self.horizon if self.known_future else 0
+        if self.strategy == "recursive" and self.exog_names_:
+            ahead = steps
+        if origins.size == 0:
+            raise ValueError("origins is empty.")
+        if origins.min() < first or origins.max() > n_times - ahead:
+            raise ValueError(
+                f"Origins must lie in [{first}, {n_times - ahead}] for {n_times} "
+                f"observations: window_length={self.window_length} and "
+                f"differences={self.differences!r} need {first} observations before "
+                f"an origin, and {ahead} exogenous rows from it on; got "
+                f"{origins.min()}..{origins.max()}.")
+
+    def _model_values(self, values):
+        """``values`` (n_times, n_columns; target first, original units) in
+        the estimator's units: the target transformed and differenced (NaN
+        in its first ``lost`` rows), then every column standardised."""
+        values = np.array(values, dtype=float)
+        values[:, 0] = self._differencer.forward(self._transform.forward(values[:, 0]))
+        if self._scaler is None:
+            return values
+        return (values - self._scaler.mean_) / self._scaler.scale_
+
+    def _windows_at(self, model, origins):
+        """Input windows ending before each origin, (n_origins, window_length,
+        n_columns), from model-unit values; known-future columns led."""
+        led = lead_positions(model, self._known_positions(), self.horizon)
+        windows = np.stack([led[o - self.window_length:o] for o in origins])
+        if not np.isfinite(windows).all():
+            raise ValueError(
+                f"The known-future values of {list(self.known_future)} must be "
+                "finite: predict needs their next horizon values in X.")
+        return windows
+
+    def _future_frame(self, X, steps):
+        """The rows after the series that ``predict`` reads: NaN targets and
+        the future exogenous values from ``X``, indexed by future times."""
+        n_rows = max(steps, self.horizon) if self.known_future else steps
+        index = future_index(self.last_time_, self.freq_, n_rows)
+        future = pd.DataFrame(np.nan, index=index, columns=self.history_.columns)
+        if self.known_future:
+            self._fill_known_future(future, X)
+        elif self.strategy == "recursive" and self.exog_names_:
+            future.iloc[:, 1:] = self._recursive_exog(X, steps)
+        return future
+
+    def _fill_known_future(self, future, X):
+        if X is None or not isinstance(X, pd.DataFrame):
+            raise ValueError(f"predict needs the next {self.horizon} values of the "
+                             f"known-future columns {list(self.known_future)} as a "
+                             "DataFrame X.")
+        for name in self.known_future:
+            if name not in X.columns or len(X) < self.horizon:
+                raise ValueError(f"X must hold {self.horizon} rows of {name!r}.")
+            column = X[name].to_numpy(dtype=float)[:self.horizon]
+            if not np.isfinite(column).all():
+                raise ValueError(f"The known-future values of {name!r} in X must be "
+                                 "finite; NaN is not filled in.")
+            future.iloc[:self.horizon, 1 + self.exog_names_.index(name)] = column
+
+    def _recursive_exog(self, X, steps):
+        if X is None:
+            raise ValueError(
+                f"The model was fitted with exogenous columns {self.exog_names_}: the "
+                f"recursive strategy needs their next {steps} values in predict(X=...).")
+        exog = np.asarray(X[self.exog_names_] if isinstance(X, pd.DataFrame) else X,
+                          dtype=float).reshape(-1, len(self.exog_names_))
+        if len(exog) < steps or not np.isfinite(exog[:steps]).all():
+            raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
+        return exog[:steps]
 
     def _recursive(self, windows, steps, future_exog):
         windows = windows.copy()
@@ -359,62 +493,33 @@ class WindowForecaster(BaseEstimator):
         normalized[:, :, 0] -= offsets[:, np.newaxis]
         return normalized, offsets
 
+    def _unscale_target(self, values):
+        if self._scaler is None:
+            return values
+        return values * self._scaler.scale_[0] + self._scaler.mean_[0]
+
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
 
-    def _last_window(self, X):
-        positions = self._known_positions()
-        if not positions:
-            return self.last_window_
-        if X is None or not isinstance(X, pd.DataFrame):
-            raise ValueError(f"predict needs the next {self.horizon} values of the "
-                             f"known-future columns {list(self.known_future)} as a "
-                             "DataFrame X.")
-        future = np.full((self.horizon, self.last_window_.shape[1]), np.nan)
-        for name, position in zip(self.known_future, positions):
-            if name not in X.columns or len(X) < self.horizon:
-                raise ValueError(f"X must hold {self.horizon} rows of {name!r}.")
-            future[:, position] = X[name].to_numpy(dtype=float)[:self.horizon]
-        future = self._scale_values(np.nan_to_num(future), target=False)
-        history = np.vstack([self.last_window_, future])
-        led = lead_positions(history, positions, self.horizon)
-        if not np.isfinite(led[:self.window_length]).all():
-            raise ValueError("The known-future values in X must be finite.")
-        return led[:self.window_length]
-
-    def _calibration_residuals(self, frame):
+    def _calibration_residuals(self, frame, lags):
+        """Absolute errors (n_calibration_origins, horizon) of a clone fitted
+        on all but the chronological tail, forecasting from every origin of
+        the tail with ``horizon`` steps inside it."""
         if self.calibration_fraction is None:
             return None
         n_calibration = int(round(self.calibration_fraction * len(frame)))
-        positions = np.arange(len(frame))
         cut = len(frame) - n_calibration
-        inner = clone(self).set_params(calibration_fraction=None)
-        _, forecasts = historical_forecasts(inner, frame, positions[:cut],
-                                            positions[cut:])
-        if forecasts.empty:
+        origins = np.arange(cut, len(frame) - self.horizon + 1)
+        if origins.size == 0:
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
-        errors = (forecasts["actual"] - forecasts["forecast"]).abs().to_numpy()
-        return errors.reshape(-1, self.horizon)
-
-    def _frame(self, y, X):
-        frame, self.target_name_, self.exog_names_ = target_frame(y, X)
-        return frame
-
-    def _future_exog(self, X, steps):
-        if not self.exog_names_ or self.strategy == "direct":
-            return None
-        if X is None:
-            raise ValueError(
-                f"The model was fitted with exogenous columns {self.exog_names_}: the "
-                f"recursive strategy needs their next {steps} values in predict(X=...).")
-        exog = np.asarray(X[self.exog_names_] if isinstance(X, pd.DataFrame) else X,
-                          dtype=float).reshape(-1, len(self.exog_names_))
-        if len(exog) < steps or not np.isfinite(exog[:steps]).all():
-            raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
-        padded = np.column_stack([np.zeros(steps), exog[:steps]])
-        return self._scale_values(padded, target=False)[np.newaxis, :, 1:]
+        inner = clone(self).set_params(calibration_fraction=None)
+        inner._fit_frame(frame.iloc[:cut], self.target_name_, self.exog_names_, lags)
+        values = frame.to_numpy(dtype=float)
+        forecasts = inner._forecast_values(values, origins, self.horizon)
+        actual = values[origins[:, None] + np.arange(self.horizon), 0]
+        return np.abs(actual - forecasts)
 
     def _base_estimator(self):
         if self.estimator is None:
@@ -437,27 +542,6 @@ class WindowForecaster(BaseEstimator):
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
-
-    def _scale(self, frame):
-        return pd.DataFrame(self._scale_values(frame.to_numpy(dtype=float)),
-                            index=frame.index, columns=frame.columns)
-
-    def _scale_values(self, values, target=True):
-        """Transform the target column (``target``) and standardise every
-        column; exogenous-only callers pass ``target=False`` and read only
-        the other columns."""
-        values = np.array(values, dtype=float)
-        if target:
-            values[:, 0] = self._transform.forward(values[:, 0])
-        if self._scaler is None:
-            return values
-        return (values - self._scaler.mean_) / self._scaler.scale_
-
-    def _unscale_target(self, values):
-        if self._scaler is not None:
-            values = values * self._scaler.scale_[0] + self._scaler.mean_[0]
-        return self._transform.inverse(values)
-
 
 DEFAULT_BATCH = 64
 

@@ -1,11 +1,14 @@
-"""Invertible transforms of a forecasting target: log and Box-Cox.
+"""Invertible transforms of a forecasting target: log, Box-Cox, differences.
 
 A ``WindowForecaster`` applies its ``target_transform`` to the raw target
 before it standardises the series, and undoes it on forecasts, so a log
 never sees the negative numbers standardisation produces. Both transforms
 need positive values and refuse others with a message, rather than
-returning NaN.
+returning NaN. Differencing follows, on the transformed values; forecasts
+of differences are integrated back from the levels before each origin.
 """
+
+from numbers import Integral
 
 import numpy as np
 from scipy import stats
@@ -59,8 +62,88 @@ def fit_target_transform(kind, y):
 
 
 def check_positive(values, kind):
-    if not (values > 0).all():
+    """Refuse values <= 0; NaN (unknown future values) passes."""
+    if np.any(values <= 0):
         raise ValueError(
             f"target_transform={kind!r} needs positive target values; the smallest "
-            f"is {np.min(values):.6g}. Shift the series (e.g. y + c), or use "
+            f"is {np.nanmin(values):.6g}. Shift the series (e.g. y + c), or use "
             "target_transform=None.")
+
+
+class Differencer:
+    """Successive differences of a series at given lags, and their undoing.
+
+    Parameters
+    ----------
+    lags : tuple of int
+        Lag of each difference, applied in order: ``(1,)`` is the first
+        difference, ``(1, 1)`` the second, ``(12,)`` a seasonal difference of
+        monthly data, ``(1, 12)`` both; ``()`` is the identity.
+    """
+
+    def __init__(self, lags=()):
+        self.lags = tuple(lags)
+
+    @property
+    def lost(self):
+        """Observations consumed at the start of a series: ``sum(lags)``."""
+        return sum(self.lags)
+
+    def forward(self, values):
+        """The differenced series, same length, NaN where undefined.
+
+        Parameters
+        ----------
+        values : ndarray of shape (n_times,)
+
+        Returns
+        -------
+        differenced : ndarray of shape (n_times,)
+            NaN at the first ``lost`` positions.
+        """
+        out = np.asarray(values, dtype=float).copy()
+        for lag in self.lags:
+            out[lag:] = out[lag:] - out[:-lag]
+            out[:lag] = np.nan
+        return out
+
+    def integrate(self, differences, history):
+        """Levels from forecast differences and the levels before them.
+
+        Parameters
+        ----------
+        differences : ndarray of shape (n_origins, n_steps)
+            Forecasts of the differenced series after each origin.
+        history : ndarray of shape (n_origins, lost)
+            The last ``lost`` levels before each origin.
+
+        Returns
+        -------
+        levels : ndarray of shape (n_origins, n_steps)
+        """
+        # Each partially differenced series' history, level first.
+        series = [np.asarray(history, dtype=float)]
+        for lag in self.lags[:-1]:
+            series.append(series[-1][:, lag:] - series[-1][:, :-lag])
+        out = np.asarray(differences, dtype=float)
+        n_steps = out.shape[1]
+        for lag, before in zip(reversed(self.lags), reversed(series)):
+            extended = np.concatenate([before[:, -lag:], np.empty_like(out)], axis=1)
+            for step in range(n_steps):
+                extended[:, lag + step] = out[:, step] + extended[:, step]
+            out = extended[:, lag:]
+        return out
+
+
+def difference_lags(differences):
+    """The lags of ``WindowForecaster(differences=...)``: an int ``k`` is
+    ``k`` first differences, a sequence lists the lag of each."""
+    if differences is None:
+        return ()
+    if isinstance(differences, Integral):
+        return (1,) * int(differences)
+    lags = tuple(differences)
+    if not all(isinstance(lag, Integral) and lag >= 1 for lag in lags):
+        raise ValueError(f"differences must be an int >= 0 or a sequence of lags >= 1, "
+                         f"got {differences!r}.")
+    return tuple(int(lag) for lag in lags)

@@ -116,15 +116,12 @@ def test_backtest_reports_folds_steps_and_baselines():
                                 random_state=0)])
 def test_conformal_intervals_cover_a_held_out_year(estimator):
     from rnnforecast.datasets import load_daily_min_temperatures
-    from rnnforecast.windows import make_windows
 
     y = load_daily_min_temperatures()
     forecaster = WindowForecaster(estimator, window_length=29, horizon=2,
                                   calibration_fraction=0.3).fit(y[:"1989-12-31"])
-    X, _, index = make_windows(forecaster.scale(y.to_frame()), 29, 2)
-    held_out = np.asarray(index >= "1990-01-01")
-    predicted = forecaster.forecast_windows(X[held_out], 2)
-    positions = np.flatnonzero(held_out) + 29
+    positions = np.arange(y.index.get_loc("1990-01-01"), len(y) - 1)
+    predicted = forecaster.forecast_from(y, positions)
     actual = np.column_stack([y.to_numpy()[positions], y.to_numpy()[positions + 1]])
     covered = np.abs(actual - predicted) <= forecaster.interval_halfwidths(0.9)
     assert covered.shape == (364, 2)
@@ -287,3 +284,74 @@ def test_default_forecaster_on_a_short_series_does_not_warn_about_batches():
         warnings.simplefilter("always")
         WindowForecaster(window_length=12, random_state=0).fit(y)
     assert not [w for w in caught if "batch_size" in str(w.message)]
+
+
+# Differencing and forecasting from new data ------------------------------------------
+
+@pytest.mark.parametrize("strategy", ["direct", "recursive"])
+def test_differencing_extrapolates_a_quadratic_trend_exactly(strategy):
+    # Second differences of a quadratic are constant: a linear model on them
+    # forecasts the curve exactly, beyond every level seen in training.
+    t = np.arange(120.0)
+    y = pd.Series(5 + 0.3 * t + 0.02 * t ** 2,
+                  index=pd.date_range("2000-01-01", periods=120, freq="MS"))
+    forecaster = WindowForecaster(LinearRegression(), window_length=4, horizon=6,
+                                  strategy=strategy, differences=2).fit(y[:-6])
+    np.testing.assert_allclose(forecaster.predict(6).to_numpy(), y[-6:].to_numpy(),
+                               rtol=1e-8)
+    assert len(forecaster.history_) == 4 + 2
+
+
+def test_seasonal_and_first_differences_forecast_a_trending_season():
+    t = np.arange(96)
+    pattern = np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8], dtype=float)
+    y = pd.Series(10 + 0.5 * t + pattern[t % 12],
+                  index=pd.date_range("2010-01-01", periods=96, freq="MS"))
+    forecaster = WindowForecaster(Ridge(alpha=1e-6), window_length=3, horizon=12,
+                                  differences=[1, 12]).fit(y[:-12])
+    np.testing.assert_allclose(forecaster.predict().to_numpy(), y[-12:].to_numpy(),
+                               atol=1e-4)
+
+
+def test_differencing_composes_with_the_log_transform():
+    y = _trending()
+    forecaster = WindowForecaster(Ridge(), window_length=24, horizon=12,
+                                  target_transform="log", differences=[12]).fit(y[:-12])
+    forecast = forecaster.predict()
+    assert np.mean(np.abs(forecast - y[-12:]) / y[-12:]) < 0.05
+
+
+def test_differences_that_leave_no_window_are_refused():
+    y = _trending(n=30)
+    with pytest.raises(ValueError, match="differences=\\[12, 12\\].*no window fits"):
+        WindowForecaster(Ridge(), window_length=6, differences=[12, 12]).fit(y)
+    with pytest.raises(ValueError, match="differences must be"):
+        WindowForecaster(Ridge(), window_length=6, differences=[0]).fit(y)
+
+
+def test_forecast_from_new_history_needs_no_refit():
+    # A model fitted on one stretch forecasts from any later history in the
+    # same units, and from the training series' end exactly as predict does.
+    y = _trending()
+    forecaster = WindowForecaster(Ridge(), window_length=24, horizon=3,
+                                  differences=1).fit(y[:100])
+    at_end = forecaster.forecast_from(y[:100], [100])
+    np.testing.assert_allclose(at_end[0], forecaster.predict().to_numpy())
+    later = forecaster.forecast_from(y, [130, 141])
+    assert later.shape == (2, 3)
+    assert np.abs(later[0] - y[130:133].to_numpy()).mean() < 5 * y.diff().std()
+    np.testing.assert_array_equal(later[1], forecaster.forecast_from(y[:141], [141])[0])
+    for origins in ([24], [145], [0, 50]):  # 25 observations needed before each
+        with pytest.raises(ValueError, match="Origins must lie in \\[25, 144\\]"):
+            forecaster.forecast_from(y, origins)
+    with pytest.raises(TypeError, match="integer positions"):
+        forecaster.forecast_from(y, [50.5])
+
+
+def test_nan_in_known_future_values_is_refused_not_zero_filled():
+    y = _ar_series()
+    X = pd.DataFrame({"promo": np.arange(300) % 2}, index=y.index)
+    forecaster = WindowForecaster(Ridge(), window_length=5, horizon=2,
+                                  known_future=["promo"]).fit(y, X)
+    with pytest.raises(ValueError, match="must be finite"):
+        forecaster.predict(X=pd.DataFrame({"promo": [1.0, np.nan]}))
