@@ -244,9 +244,11 @@ scale_target : bool, default=True
 linear_skip : bool or "auto", default="auto"
     Add a linear model of the whole (standardised) window to the network's
     output, as LSTNet's autoregressive component does: a ridge regression
-    (penalty 1.0) fitted first on the training windows, with the head of
+    (penalty 0.1) fitted first on all training windows, with the head of
     the network starting at zero, so training starts from "as good as
     linear on lags" and the network learns what the linear model misses.
+    With early stopping that start competes with every epoch on
+    validation, so a network that never beats it is not kept.
     "auto": on for windows of one length with one target per window, off
     for sequences of different lengths, token ids and
     ``return_sequences=True``; True refuses those. Chosen by measurement:

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrentEstimator, flatten_steps
+from ._ridge import ridge_fit, rowwise_product
 from ._scaling import target_statistics
 from ._validation import check_dtype, to_dtype
 
@@ -137,7 +138,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             self.linear_coef_ = self.linear_intercept_ = None
             return
         self.linear_coef_, self.linear_intercept_ = ridge_fit(
-            train.X.reshape(len(train.X), -1), train.targets, train.weights, SKIP_RIDGE)
+            train.X.reshape(len(train.X), -1), train.targets, train.weights)
         _, head = self._network.split(self.params_)
         head["W_hy"][...] = 0
         head["b_y"][...] = 0
@@ -241,45 +242,6 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
-
-
-# Ridge penalty of the linear skip path, on standardised windows: sklearn's
-# Ridge default.
-SKIP_RIDGE = 1.0
-
-
-def ridge_fit(X, Y, weights, alpha):
-    """Weighted ridge regression with an unpenalised intercept.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_inputs)
-    Y : ndarray of shape (n_samples, n_outputs)
-    weights : ndarray of shape (n_samples,)
-    alpha : float
-
-    Returns
-    -------
-    coef : ndarray of shape (n_inputs, n_outputs), float64
-    intercept : ndarray of shape (n_outputs,), float64
-    """
-    X, Y = X.astype(np.float64), Y.astype(np.float64)
-    total = float(weights.sum())
-    w = weights.astype(np.float64) / total
-    X_mean, Y_mean = w @ X, w @ Y
-    Xc, Yc = X - X_mean, Y - Y_mean
-    # alpha / total weight: the penalty of sklearn's Ridge (weighted sum of
-    # squares + alpha |coef|^2), so weighting a sample equals repeating it.
-    gram = (Xc * w[:, np.newaxis]).T @ Xc + alpha / total * np.eye(X.shape[1])
-    coef = np.linalg.solve(gram, (Xc * w[:, np.newaxis]).T @ Yc)
-    return coef, Y_mean - X_mean @ coef
-
-
-def rowwise_product(X, coef):
-    """``X @ coef`` in float64 with each row's result independent of the
-    other rows: a BLAS product may round a row differently in another batch;
-    einsum without ``optimize`` runs its own loop, row by row."""
-    return np.einsum("ij,jk->ik", X, coef, optimize=False)
 
 
 def _target_array(y, n_timesteps, return_sequences):

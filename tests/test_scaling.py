@@ -183,12 +183,14 @@ def test_regressor_early_stopping_still_holds_out_the_tail():
 def test_linear_skip_starts_from_ridge_on_the_standardised_windows():
     from sklearn.linear_model import Ridge
 
+    from rnnforecast._ridge import SKIP_RIDGE
+
     X, y = _passengers_like(n=120)
     model = _quiet_fit(SimpleRNNRegressor(units=4, max_iter=1, learning_rate_init=1e-12,
                                           linear_skip=True, random_state=0,
                                           dtype="float64"), X, y)
     scaled = (X - X.mean()) / X.std()
-    ridge = Ridge(alpha=1.0).fit(scaled, (y - y.mean()) / y.std())
+    ridge = Ridge(alpha=SKIP_RIDGE).fit(scaled, (y - y.mean()) / y.std())
     expected = ridge.predict(scaled) * y.std() + y.mean()
     np.testing.assert_allclose(model.predict(X), expected, rtol=1e-6)
     assert model.linear_coef_.shape == (12, 1)
@@ -236,13 +238,15 @@ def test_a_network_that_never_beats_the_ridge_start_on_validation_is_not_kept():
     # the best of the wrecked epochs.
     from sklearn.linear_model import Ridge
 
+    from rnnforecast._ridge import SKIP_RIDGE
+
     X, y = _passengers_like(n=150)
     model = _quiet_fit(SimpleRNNRegressor(units=8, learning_rate_init=5.0, max_iter=5,
                                           n_iter_no_change=2, early_stopping=True,
                                           dtype="float64", random_state=0), X, y)
     assert model.best_validation_score_ > max(model.validation_scores_)
     scaled = (X - X.mean()) / X.std()
-    ridge = Ridge(alpha=1.0).fit(scaled, (y - y.mean()) / y.std())
+    ridge = Ridge(alpha=SKIP_RIDGE).fit(scaled, (y - y.mean()) / y.std())
     expected = ridge.predict(scaled) * y.std() + y.mean()
     np.testing.assert_allclose(model.predict(X), expected, rtol=1e-9)
 
@@ -258,3 +262,20 @@ def test_adaptive_learning_rate_lowers_the_step_on_a_plateau_instead_of_stopping
     assert constant.n_iter_ == 4
     assert adaptive.n_iter_ == 4 + 3 * 5
     assert adaptive._optimizer.learning_rate == pytest.approx(1e-3 / 5 ** 5)
+
+
+def test_skip_ridge_weights_count_as_repeats_and_match_sklearn():
+    from sklearn.linear_model import Ridge
+
+    from rnnforecast._ridge import ridge_fit
+
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(40, 6)), rng.normal(size=(40, 2))
+    weights = np.where(np.arange(40) < 10, 2.0, 1.0)
+    coef, intercept = ridge_fit(X, Y, weights, alpha=0.5)
+    repeated = np.vstack([X, X[:10]]), np.vstack([Y, Y[:10]])
+    coef_r, intercept_r = ridge_fit(*repeated, np.ones(50), alpha=0.5)
+    np.testing.assert_allclose(coef, coef_r, rtol=1e-10)
+    np.testing.assert_allclose(intercept, intercept_r, rtol=1e-10)
+    plain, _ = ridge_fit(X, Y, np.ones(40), alpha=0.5)
+    np.testing.assert_allclose(plain.T, Ridge(alpha=0.5).fit(X, Y).coef_, rtol=1e-10)
