@@ -26,14 +26,11 @@ from ._network import RecurrentNetwork
 from ._optimizers import SGD, Adam, RMSprop
 from ._pooling import average_pool, pool_size
 from ._scaling import feature_statistics, standardize
-from ._sequences import (check_lengths, has_nan_padding, is_ragged, move_padding_to_front,
-                         pad_front, pad_targets_front, real_steps, split_nan_padding,
-                         zero_padded_rows)
+from ._inputs import TOKENS, WINDOWS, check_token_range, pad_targets_front, read_inputs, \
+    real_steps, zero_padded_rows
 from ._threads import ShardPool, available_cores
-from ._tokens import check_token_range, check_tokens
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
-from ._validation import (check_dtype, check_sample_weight, check_sequences,
-                          check_units)
+from ._validation import check_dtype, check_sample_weight, check_units
 
 AUTO_BATCH_LIMIT = 200
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
@@ -379,31 +376,46 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         and the first real step of each sequence (None when every sequence
         fills the array). ``any_length`` accepts another number of time
         steps than ``fit`` saw (chunks of a longer sequence)."""
-        if self.embedding_dim is not None:
-            return self._validate_tokens(X, reset, lengths)
-        if lengths is None and has_nan_padding(X):
-            X, first, lengths = split_nan_padding(X)
-            return self._validate_variable_X(X, reset, dtype, lengths, first)
-        if lengths is not None or is_ragged(X):
-            return self._validate_variable_X(X, reset, dtype, lengths)
+        inputs = read_inputs(X, dtype, lengths, tokens=self.embedding_dim is not None,
+                             mask_zero=self.mask_zero)
         if reset:
-            X = validate_data(self, X, reset=True, dtype="numeric",
-                              allow_nd=True, ensure_all_finite=True)
-            self._input_ndim = X.ndim
-            X = check_sequences(X, dtype)
-            self.n_timesteps_in_ = X.shape[1]
-            if self._input_ndim == 3:
-                self.n_features_in_ = X.shape[2]
-            return X, None
+            self._record_inputs(X, inputs)
+        else:
+            self._check_inputs(X, inputs, any_length)
+        return inputs.X, inputs.starts
+
+    def _record_inputs(self, X, inputs):
+        """Remember what a first fit's input was: the shape it must keep,
+        or any length from now on; column names (as scikit-learn does)."""
+        if inputs.form == TOKENS:
+            n_tokens = self.n_tokens or int(inputs.X.max()) + 1
+            check_token_range(inputs.X, n_tokens)
+            self.n_tokens_ = n_tokens
+            # One token id per time step.
+            self._accept_any_length(input_ndim=2, n_features=1)
+        elif inputs.variable_length:
+            self._accept_any_length(input_ndim=3, n_features=inputs.X.shape[2])
+        else:
+            validate_data(self, X, reset=True, skip_check_array=True)
+            self._input_ndim = inputs.input_ndim
+            self.n_timesteps_in_ = inputs.X.shape[1]
+            if inputs.input_ndim == 3:
+                self.n_features_in_ = inputs.X.shape[2]
+
+    def _check_inputs(self, X, inputs, any_length):
+        """Refuse input the fitted model would mis-read."""
+        if inputs.form == TOKENS:
+            check_token_range(inputs.X, self.n_tokens_)
+            return
+        if inputs.form != WINDOWS:
+            self._check_shape(inputs.X, check_timesteps=False)
+            return
         named = hasattr(self, "feature_names_in_")
-        if (self._input_ndim == 2 and np.ndim(_array_like(X)) == 2
+        if (self._input_ndim == 2 and inputs.input_ndim == 2
                 and (named or type(X) is not np.ndarray)):
-            X = validate_data(self, X, reset=False, dtype="numeric",
-                              ensure_all_finite=True)
-        X = check_sequences(X, dtype)
-        self._check_shape(X, check_timesteps=not any_length)
-        self._refuse_unmarked_padding(X)
-        return X, None
+            validate_data(self, X, reset=False, skip_check_array=True)
+        self._check_shape(inputs.X, check_timesteps=not any_length)
+        self._refuse_unmarked_padding(inputs.X)
 
     def _refuse_unmarked_padding(self, X):
         """A model fitted on sequences of different lengths reads every step
@@ -420,22 +432,6 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "lengths= or mark padding with NaN; if they are data, pass "
                 "lengths=[n_timesteps] * n_samples.")
 
-    def _validate_variable_X(self, X, reset, dtype, lengths, first=None):
-        """``_validate_X`` for sequences of different lengths: a list, or a
-        padded array whose rows' real steps start at ``first`` (0 when None)
-        and last ``lengths`` steps."""
-        if lengths is None:
-            X, starts = pad_front(X, dtype)
-        else:
-            X = check_sequences(X, dtype)
-            X, starts = move_padding_to_front(
-                X, check_lengths(lengths, X.shape[0], X.shape[1]), first)
-        if reset:
-            self._accept_any_length(input_ndim=3, n_features=X.shape[2])
-        else:
-            self._check_shape(X, check_timesteps=False)
-        return X, starts
-
     def _accept_any_length(self, input_ndim, n_features):
         """Record a fit on sequences of different lengths (or token ids):
         no column names, and any number of time steps from now on."""
@@ -443,20 +439,6 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._input_ndim = input_ndim
         self.n_features_in_ = n_features
         self.n_timesteps_in_ = None
-
-    def _validate_tokens(self, X, reset, lengths):
-        """``_validate_X`` for token ids: front-padded ids (n_samples,
-        n_timesteps, 1) and the first real steps (or None)."""
-        ids, starts = check_tokens(X, lengths, self.mask_zero)
-        if reset:
-            n_tokens = self.n_tokens or int(ids.max()) + 1
-            check_token_range(ids, n_tokens)
-            self.n_tokens_ = n_tokens
-            # One token id per time step.
-            self._accept_any_length(input_ndim=2, n_features=1)
-        else:
-            check_token_range(ids, self.n_tokens_)
-        return ids, starts
 
     def _check_shape(self, X, check_timesteps=True):
         n_features = self._network.n_features
@@ -907,8 +889,3 @@ class TrainingData:
 def _base_name(name):
     """A parameter's name without its direction prefix ("reverse.")."""
     return name.rsplit(".", 1)[-1]
-
-
-def _array_like(X):
-    """An object with ``ndim`` for shape checks, without copying arrays."""
-    return X if hasattr(X, "ndim") else np.asarray(X, dtype=object)

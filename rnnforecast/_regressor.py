@@ -10,7 +10,8 @@ from sklearn.utils.validation import check_array
 from ._base import BaseRecurrentEstimator, flatten_steps
 from ._ridge import ridge_fit, rowwise_product
 from ._scaling import target_statistics
-from ._validation import check_dtype, to_dtype
+from ._inputs import to_dtype
+from ._validation import check_dtype
 
 # early_stopping="auto" with the skip path on: from this many samples (a
 # held-out share of a few dozen windows; below, too few to judge by).

@@ -234,3 +234,32 @@ def test_lengths_route_to_fit_and_score_through_cross_validation():
             padded, labels, lengths=lengths)
     np.testing.assert_array_equal(routed, ragged)
     assert search.cv_results_["split0_test_score"][0] == ragged[0]
+
+
+def test_every_form_of_x_reads_into_one_frozen_description():
+    # One reader for every accepted X, without an estimator: the same two
+    # sequences as a list, an end-padded array with lengths, and a
+    # NaN-padded array give the same front-padded array and starts.
+    import dataclasses
+
+    from rnnforecast._inputs import read_inputs
+
+    a, b = np.arange(6.0).reshape(3, 2), np.arange(10.0, 14.0).reshape(2, 2)
+    padded = np.zeros((2, 3, 2))
+    padded[0], padded[1, :2] = a, b
+    nan_padded = np.where(np.arange(3)[None, :, None] < np.array([3, 2])[:, None, None],
+                          padded, np.nan)
+    readings = {"ragged": read_inputs([a, b], np.float64),
+                "lengths": read_inputs(padded, np.float64, lengths=[3, 2]),
+                "nan_padded": read_inputs(nan_padded, np.float64)}
+    for form, inputs in readings.items():
+        assert inputs.form == form and inputs.variable_length
+        np.testing.assert_array_equal(inputs.starts, [0, 1])
+        np.testing.assert_array_equal(inputs.X, readings["ragged"].X)
+    windows = read_inputs(np.ones((4, 5)), np.float32)
+    assert (windows.form, windows.input_ndim, windows.X.shape) == ("windows", 2, (4, 5, 1))
+    assert windows.starts is None and not windows.variable_length
+    tokens = read_inputs([[3, 1], [2]], np.float32, tokens=True)
+    assert tokens.form == "tokens" and tokens.X.dtype == np.intp
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        windows.starts = np.zeros(4)
