@@ -20,6 +20,7 @@ from sklearn.linear_model import Ridge
 
 from accuracy import forecasting_series, pooled_errors
 from rnnforecast import SimpleRNNRegressor
+from rnnforecast.calendar import resolve_season
 from rnnforecast.forecaster import WindowForecaster, default_rnn
 
 CANDIDATES = {
@@ -34,19 +35,38 @@ CANDIDATES = {
     "last+skip": {"window_normalization": "last", "estimator": {"linear_skip": True}},
     "mean+skip": {"window_normalization": "mean", "estimator": {"linear_skip": True}},
     "adaptive": {"estimator": {"learning_rate": "adaptive"}},
+    "val 0.2": {"estimator": {"validation_fraction": 0.2}},
+    # "season" stands for the series' season (12 monthly, 4 quarterly, 7 daily).
+    "diff 1": {"differences": 1},
+    "diff season": {"differences": ["season"]},
+    "diff 1+season": {"differences": [1, "season"]},
+    "diff season+last": {"differences": ["season"], "window_normalization": "last"},
+    "bare diff 1": {"differences": 1, "bare": {}},
+    "bare diff season": {"differences": ["season"], "bare": {}},
     # The estimator alone on raw lags, as a scikit-learn user calls it.
     "bare": {"bare": {}},
     "bare no skip": {"bare": {"linear_skip": False}},
     "bare es": {"bare": {"early_stopping": True}},
     "bare es no skip": {"bare": {"early_stopping": True, "linear_skip": False}},
     "bare adaptive": {"bare": {"learning_rate": "adaptive"}},
+    "bare es patience 30": {"bare": {"early_stopping": True, "n_iter_no_change": 30}},
+    "bare alpha 1e-2": {"bare": {"alpha": 1e-2}},
+    "bare val 0.2": {"bare": {"validation_fraction": 0.2}},
+    "bare es val 0.2": {"bare": {"early_stopping": True, "validation_fraction": 0.2}},
+    "bare es alpha 1e-2": {"bare": {"early_stopping": True, "alpha": 1e-2}},
+    "bare es tol 1e-3": {"bare": {"early_stopping": True, "tol": 1e-3}},
+    "bare lr 3e-4": {"bare": {"learning_rate_init": 3e-4}},
 }
 
 
-def make_forecaster(candidate, seed, shared):
+def make_forecaster(candidate, seed, shared, season=None):
     """A ``WindowForecaster`` of the candidate's settings; an "estimator"
-    entry sets parameters of the default RNN."""
+    entry sets parameters of the default RNN, and "season" in
+    ``differences`` the series' season."""
     settings = dict(CANDIDATES[candidate])
+    if isinstance(settings.get("differences"), list):
+        settings["differences"] = [season if lag == "season" else lag
+                                   for lag in settings["differences"]]
     if "bare" in settings:
         estimator = SimpleRNNRegressor(random_state=seed, **settings.pop("bare"))
         return WindowForecaster(estimator, scaler=None, **shared, **settings)
@@ -65,7 +85,7 @@ def run(candidates, seeds):
         ridge = pooled_errors(WindowForecaster(Ridge(), **shared), y, test).loc["forecast"]
         for label in candidates:
             for seed in range(seeds):
-                forecaster = make_forecaster(label, seed, shared)
+                forecaster = make_forecaster(label, seed, shared, resolve_season(None, y.index))
                 try:
                     mase = pooled_errors(forecaster, y, test).loc["forecast"].MASE
                 except ValueError as error:  # e.g. a log of a series with zeros
@@ -136,6 +156,10 @@ CLASSIFIER_CANDIDATES = {
     "batch 16": {"batch_size": 16},
     "pool auto": {"input_pooling": "auto"},
     "pool auto lr 3e-3": {"input_pooling": "auto", "learning_rate_init": 3e-3},
+    "iter 600": {"max_iter": 600},
+    "batch 16 iter 300": {"batch_size": 16, "max_iter": 300},
+    "units 64 iter 600": {"units": 64, "max_iter": 600},
+    "lr 3e-3 iter 600": {"learning_rate_init": 3e-3, "max_iter": 600},
 }
 
 
