@@ -355,3 +355,16 @@ def test_nan_in_known_future_values_is_refused_not_zero_filled():
                                   known_future=["promo"]).fit(y, X)
     with pytest.raises(ValueError, match="must be finite"):
         forecaster.predict(X=pd.DataFrame({"promo": [1.0, np.nan]}))
+
+
+def test_a_failed_refit_leaves_the_previous_fit_whole():
+    # The refit's log transform refuses the shifted series after the new
+    # series' names and frequency were already set: they used to stay.
+    y = _trending()
+    forecaster = WindowForecaster(Ridge(), window_length=12, horizon=3).fit(y)
+    before = forecaster.predict()
+    shifted = pd.Series(y.to_numpy() - 500, index=pd.RangeIndex(len(y)), name="other")
+    with pytest.raises(ValueError, match="positive"):
+        forecaster.set_params(target_transform="log").fit(shifted)
+    assert forecaster.target_name_ == "sales" and forecaster.freq_ == y.index.freq
+    pd.testing.assert_series_equal(forecaster.predict(), before)
