@@ -251,6 +251,30 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return self._fit(X, y, sample_weight, incremental=False, lengths=lengths)
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, lengths=None):
+        """``fit`` or ``partial_fit``; a call that fails for any reason (bad
+        input, memory, an interrupt) leaves the previous fit exactly as it was."""
+        before = self._snapshot()
+        try:
+            return self._fit_unguarded(X, y, sample_weight, incremental, classes, lengths)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _snapshot(self):
+        """The estimator's state, copied where fitting changes it in place
+        (weights, histories, optimizer moments, the random generator)."""
+        state = dict(self.__dict__)
+        for key, value in state.items():
+            if isinstance(value, np.ndarray):
+                state[key] = value.copy()
+            elif isinstance(value, list):
+                state[key] = list(value)
+            elif key in ("_optimizer", "_random_state"):
+                state[key] = copy.deepcopy(value)
+        return state
+
+    def _fit_unguarded(self, X, y, sample_weight, incremental, classes, lengths):
         reset = not (self.warm_start or incremental) or not hasattr(self, "params_")
         plan = self._plan_fit(X, y, sample_weight, incremental, classes, lengths, reset)
         if reset:
@@ -279,25 +303,18 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return self
 
     def _plan_fit(self, X, y, sample_weight, incremental, classes, lengths, reset):
-        """Check everything a fit needs before any fitted attribute changes;
-        a rejected call leaves a fitted model exactly as it was."""
-        before = dict(self.__dict__)
-        try:
-            units, dtype = check_units(self.units), check_dtype(self.dtype)
-            data, n_outputs = self._validate_fit_data(
-                X, y, sample_weight, reset, classes, dtype, lengths)
-            statistics = {}
-            if reset:
-                statistics = {**self._scaling_statistics(data),
-                              "pool_size_": self._pool_size(data)}
-            else:
-                self._check_compatible(units, n_outputs, dtype)
-            self._check_options(data)
-            held_out = None if incremental else self._validation_mask(data, reset)
-        except Exception:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
+        """Check everything a fit needs before the network changes."""
+        units, dtype = check_units(self.units), check_dtype(self.dtype)
+        data, n_outputs = self._validate_fit_data(
+            X, y, sample_weight, reset, classes, dtype, lengths)
+        statistics = {}
+        if reset:
+            statistics = {**self._scaling_statistics(data),
+                          "pool_size_": self._pool_size(data)}
+        else:
+            self._check_compatible(units, n_outputs, dtype)
+        self._check_options(data)
+        held_out = None if incremental else self._validation_mask(data, reset)
         return FitPlan(data, n_outputs, units, dtype, statistics, held_out)
 
     # A linear path beside the network (regressors' linear_skip) ------------

@@ -155,6 +155,9 @@ def main(argv=None):
         run_forecast(args)
     except (ValueError, FileNotFoundError) as error:
         parser.exit(2, f"rnnforecast: error: {error}\n")
+    except MemoryError as error:
+        parser.exit(2, f"rnnforecast: error: out of memory ({error or 'no detail'}); "
+                       "use fewer --units, a shorter --window or a smaller --horizon.\n")
     return 0
 
 

@@ -79,3 +79,18 @@ def test_console_script_is_installed():
     result = subprocess.run([str(script), "forecast", "--help"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and "--horizon" in result.stdout
+
+
+def test_running_out_of_memory_is_a_message_and_exit_2(capsys, monkeypatch):
+    from rnnforecast._network import RecurrentNetwork
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 37.3 GiB")
+
+    monkeypatch.setattr(RecurrentNetwork, "initialize", no_memory)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["forecast", "--units", "100000", "--folds", "1"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "out of memory (Unable to allocate 37.3 GiB)" in err and "--units" in err
+    assert "Traceback" not in err

@@ -353,6 +353,68 @@ def test_rejected_refit_leaves_the_fitted_model_untouched(series_windows, bad):
     np.testing.assert_array_equal(model.predict(X), expected)
 
 
+def _interrupt_after(monkeypatch, n_epochs, error):
+    """Make training raise ``error`` at the end of epoch ``n_epochs + 1``,
+    once that epoch has changed the weights in place."""
+    from rnnforecast import _base
+
+    real, calls = _base.run_epoch, []
+
+    def run_epoch(*args, **kwargs):
+        loss = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) > n_epochs:
+            raise error
+        return loss
+
+    monkeypatch.setattr(_base, "run_epoch", run_epoch)
+
+
+@pytest.mark.parametrize("call", ["refit", "warm_start", "partial_fit"])
+def test_an_interrupted_fit_leaves_the_previous_fit_whole(series_windows, monkeypatch, call):
+    # An interrupt (or any failure) after some epochs: weights, history,
+    # optimizer and random generator are the previous fit's, so training
+    # goes on as if the failed call never happened.
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    twin = pickle.loads(pickle.dumps(model))
+    expected, curve, n_iter = model.predict(X), list(model.loss_curve_), model.n_iter_
+    if call == "warm_start":
+        model.set_params(warm_start=True)
+        twin.set_params(warm_start=True)
+    _interrupt_after(monkeypatch, 2 if call == "refit" else 0, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(X, y) if call == "partial_fit" else model.fit(X, y)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(model.predict(X), expected)
+    assert model.loss_curve_ == curve and model.n_iter_ == n_iter
+    for fitted in (model, twin):
+        fitted.partial_fit(X, y)
+    np.testing.assert_array_equal(model.params_, twin.params_)
+
+
+def test_a_refit_that_runs_out_of_memory_leaves_the_previous_fit_whole(
+        series_windows, monkeypatch):
+    # A new network that cannot be allocated used to replace the old one
+    # first: predict then failed with reshape errors, even after setting the
+    # old units back.
+    from rnnforecast._network import RecurrentNetwork
+
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    expected = model.predict(X)
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 37.3 GiB")
+
+    monkeypatch.setattr(RecurrentNetwork, "initialize", no_memory)
+    with pytest.raises(MemoryError):
+        model.set_params(units=100_000).fit(X, y)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(model.predict(X), expected)
+    assert model.params_.size == SimpleRNNRegressor(**FAST).fit(X, y).params_.size
+
+
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_predictions_do_not_depend_on_the_batch(series_windows, return_sequences, dtype):
