@@ -33,6 +33,10 @@ from ._training import TrainingStep, predict_logits, run_epoch, shard_count
 from ._validation import check_dtype, check_sample_weight, check_units
 
 AUTO_BATCH_LIMIT = 200
+# Parameters that shape the fitted network, or how predict reads X and
+# shapes its outputs: changing one after fit needs a new fit.
+ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences",
+                "bidirectional", "embedding_dim", "mask_zero", "dtype")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
@@ -487,6 +491,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.params_ = self._network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
+        self._fitted_architecture = self._architecture()
+        self._fitted_parameters = {name: getattr(self, name) for name in ARCHITECTURE}
         self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
         self.n_outputs_ = n_outputs
         self.n_iter_ = 0
@@ -499,7 +505,37 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.validation_scores_ = None
         self.best_validation_score_ = None
 
+    def _architecture(self):
+        """The parameters of ``ARCHITECTURE``, as a fit reads them."""
+        settings = {name: getattr(self, name) for name in ARCHITECTURE}
+        settings["units"] = check_units(self.units)
+        settings["dtype"] = check_dtype(self.dtype).name
+        return settings
+
+    def _check_architecture(self):
+        """Refuse to use a fitted network whose architecture parameters were
+        changed by ``set_params`` since: predictions, saved files and warm
+        starts would silently mix the fitted network with the new settings."""
+        fitted = self.__dict__.get("_fitted_architecture")
+        if fitted is None:  # pickled before fits recorded it
+            return
+        # Unchanged parameter values (the usual case, on every predict) are
+        # seen without normalising them (a few microseconds).
+        if all(getattr(self, name) is value
+               for name, value in self._fitted_parameters.items()):
+            return
+        now = self._architecture()
+        changed = [name for name in ARCHITECTURE if now[name] != fitted[name]]
+        if changed:
+            def describe(settings):
+                return ", ".join(f"{name}={settings[name]!r}" for name in changed)
+            raise ValueError(
+                f"This {type(self).__name__} was fitted with {describe(fitted)}, but "
+                f"its parameters now say {describe(now)}. A fitted network cannot "
+                "change its architecture: set the parameters back, or fit again.")
+
     def _check_compatible(self, units, n_outputs, dtype):
+        self._check_architecture()
         network = self._network
         embedding_dim = None if network.n_tokens is None else network.n_features
         fitted = dict(units=network.units,
@@ -811,6 +847,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call "
                 "'fit' with appropriate arguments before using this estimator.")
+        self._check_architecture()
 
     @property
     def coefs_(self):

@@ -406,6 +406,16 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     other methods. Padding never changes a result: sequences are aligned at
     their last step and a state stays zero until its sequence starts, so
     each output equals that of the sequence alone.
+
+    ``units``, ``activation``, ``recurrent_activation``,
+    ``return_sequences``, ``bidirectional``, ``embedding_dim``,
+    ``mask_zero`` and ``dtype`` shape the fitted network: changed by
+    ``set_params`` after ``fit``, they make ``predict``, ``score``,
+    ``save_model``, ``warm_start`` and ``partial_fit`` refuse with a
+    message until they are set back or the model is fitted again. A ``fit``
+    or ``partial_fit`` that fails for any reason leaves the previous fit as
+    it was.
+
 {indent(TARGETS[kind])}
 
     Examples

@@ -411,7 +411,10 @@ def test_a_refit_that_runs_out_of_memory_leaves_the_previous_fit_whole(
     with pytest.raises(MemoryError):
         model.set_params(units=100_000).fit(X, y)
     monkeypatch.undo()
-    np.testing.assert_array_equal(model.predict(X), expected)
+    with pytest.raises(ValueError, match="fitted with units=\\(6,\\).*now say "
+                                         "units=\\(100000,\\)"):
+        model.predict(X)
+    np.testing.assert_array_equal(model.set_params(units=6).predict(X), expected)
     assert model.params_.size == SimpleRNNRegressor(**FAST).fit(X, y).params_.size
 
 
@@ -494,3 +497,31 @@ def test_score_counts_unseen_labels_as_wrong(labelled_windows):
     renamed = np.where(np.arange(len(y)) % 2 == 0, "never seen", y)
     expected = np.mean(predicted == renamed)
     assert model.score(X, renamed) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("change", [{"activation": "relu"}, {"units": 64},
+                                    {"bidirectional": True}, {"dtype": "float64"}])
+def test_architecture_changed_after_fit_is_refused_not_mixed_in(series_windows, tmp_path,
+                                                               change):
+    # set_params(activation="relu") on a tanh network: the saved file loaded
+    # as a relu network (predictions up to 1.35 away), warm_start went on
+    # training the tanh network while get_params said relu, and units=64
+    # saved a file that could not be loaded.
+    from rnnforecast.persistence import save_model
+
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    expected = model.predict(X)
+    original = {name: model.get_params()[name] for name in change}
+    model.set_params(**change)
+    for attempt in (lambda: model.predict(X), lambda: model.score(X, y),
+                    lambda: save_model(model, tmp_path / "model.npz"),
+                    lambda: model.set_params(warm_start=True).fit(X, y),
+                    lambda: model.partial_fit(X, y)):
+        with pytest.raises(ValueError, match="fitted with .* now say"):
+            attempt()
+    assert not (tmp_path / "model.npz").exists()
+    model.set_params(warm_start=False, **original)
+    np.testing.assert_array_equal(model.predict(X), expected)
+    refit = model.set_params(**change).fit(X, y)   # a new fit takes the new setting
+    assert refit.predict(X).shape == expected.shape
