@@ -8,8 +8,10 @@ loss is used and how outputs become predictions.
 """
 
 import copy
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from collections import namedtuple
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -257,13 +259,15 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _fit(self, X, y, sample_weight, incremental, classes=None, lengths=None):
         """``fit`` or ``partial_fit``; a call that fails for any reason (bad
         input, memory, an interrupt) leaves the previous fit exactly as it was."""
-        before = self._snapshot()
-        try:
-            return self._fit_unguarded(X, y, sample_weight, incremental, classes, lengths)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
+        with _only_fit(self):
+            before = self._snapshot()
+            try:
+                return self._fit_unguarded(X, y, sample_weight, incremental, classes,
+                                           lengths)
+            except BaseException:
+                self.__dict__.clear()
+                self.__dict__.update(before)
+                raise
 
     def _snapshot(self):
         """The estimator's state, copied where fitting changes it in place
@@ -847,6 +851,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call "
                 "'fit' with appropriate arguments before using this estimator.")
+        if id(self) in _FITTING:
+            raise ConcurrentFitError(
+                f"This {type(self).__name__} is being fitted in another thread; its "
+                "weights are changing. Predict with a copy (copy.deepcopy) or wait "
+                "for the fit to end.")
         self._check_architecture()
 
     @property
@@ -938,6 +947,34 @@ class TrainingData:
             return self.weights
         steps = np.arange(self.X.shape[1])
         return self.weights[:, np.newaxis] * (steps >= self.starts[:, np.newaxis])
+
+
+class ConcurrentFitError(RuntimeError):
+    """Raised when one estimator is fitted, or used while fitting, from two
+    threads at once."""
+
+
+# Estimators being fitted, by id: a second fit of the same object from
+# another thread would interleave two datasets' epochs in one network.
+_FITTING = set()
+_FITTING_LOCK = threading.Lock()
+
+
+@contextmanager
+def _only_fit(estimator):
+    """Mark ``estimator`` as being fitted; refuse if it already is."""
+    with _FITTING_LOCK:
+        if id(estimator) in _FITTING:
+            raise ConcurrentFitError(
+                f"This {type(estimator).__name__} is already being fitted in another "
+                "thread. Fit one estimator from one thread at a time; fit clones "
+                "(sklearn.base.clone) to train in parallel.")
+        _FITTING.add(id(estimator))
+    try:
+        yield
+    finally:
+        with _FITTING_LOCK:
+            _FITTING.discard(id(estimator))
 
 
 def _base_name(name):

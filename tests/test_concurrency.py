@@ -105,3 +105,39 @@ def test_unwritable_cache_falls_back_to_compiling(tmp_path):
     assert predictions == reference
     assert blocker.read_text() == "not a directory"
     CASES_TRIED["processes with an unwritable cache directory"] += 1
+
+
+def test_a_second_fit_of_one_estimator_from_another_thread_is_refused(monkeypatch):
+    # Two threads fitting one object used to finish with n_iter_ beyond
+    # max_iter and a loss curve mixed from both datasets; predicting during
+    # a refit raised raw reshape errors.
+    import threading
+
+    from rnnforecast import ConcurrentFitError, SimpleRNNRegressor, _base
+
+    X = np.random.RandomState(0).normal(size=(40, 5, 1))
+    model = SimpleRNNRegressor(units=3, max_iter=3, random_state=0).fit(X, X[:, -1, 0])
+    inside, release = threading.Event(), threading.Event()
+    real = _base.run_epoch
+
+    def slow_epoch(*args, **kwargs):
+        inside.set()
+        release.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_base, "run_epoch", slow_epoch)
+    errors = []
+    fitting = threading.Thread(target=lambda: model.fit(X, X[:, 0, 0]))
+    fitting.start()
+    assert inside.wait(timeout=60)
+    for call in (lambda: model.fit(X, X[:, -1, 0]), lambda: model.predict(X)):
+        try:
+            call()
+        except ConcurrentFitError as error:
+            errors.append(str(error))
+    release.set()
+    fitting.join(timeout=60)
+    assert len(errors) == 2 and "already being fitted" in errors[0]
+    assert "being fitted in another thread" in errors[1]
+    assert model.n_iter_ <= 3 and len(model.loss_curve_) == model.n_iter_
+    model.predict(X)   # usable again once the fit has ended
