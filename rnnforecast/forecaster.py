@@ -334,35 +334,54 @@ class WindowForecaster(BaseEstimator):
             How many steps, at most ``horizon``; ``horizon`` when None.
         X : pandas.DataFrame, default=None
             Future exogenous values, as for ``predict``.
-        coverage : float in (0, 1), default=0.9
+        coverage : float in (0, 1) or sequence of float, default=0.9
+            Several coverages give several intervals, as sktime's
+            ``predict_interval(coverage=[0.8, 0.95])``.
 
         Returns
         -------
         forecast : pandas.DataFrame
-            Columns ``forecast``, ``lower``, ``upper``, indexed like
-            ``predict``'s result.
+            Indexed like ``predict``'s result: columns ``forecast``,
+            ``lower``, ``upper`` for one coverage; ``forecast`` then
+            ``lower_<c>`` and ``upper_<c>`` for each coverage ``c`` of a
+            sequence (``lower_0.8``...).
         """
-        half = self.interval_halfwidths(coverage)
-        if steps is not None and steps > len(half):
-            raise ValueError(f"Intervals are calibrated for {len(half)} steps "
+        several = not isinstance(coverage, Real)
+        coverages = list(coverage) if several else [coverage]
+        halves = [self.interval_halfwidths(c) for c in coverages]
+        if steps is not None and steps > self.horizon:
+            raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
                              f"(the horizon), got steps={steps}.")
         forecast = self.predict(steps, X)
-        half = half[:len(forecast)]
-        return pd.DataFrame({"forecast": forecast, "lower": forecast - half,
-                             "upper": forecast + half})
+        columns = {"forecast": forecast}
+        for c, half in zip(coverages, halves):
+            suffix = f"_{c:g}" if several else ""
+            columns[f"lower{suffix}"] = forecast - half[:len(forecast)]
+            columns[f"upper{suffix}"] = forecast + half[:len(forecast)]
+        return pd.DataFrame(columns)
 
     def interval_halfwidths(self, coverage=0.9):
-        """Half-width of the conformal interval of each step, shape (horizon,)."""
+        """Half-width of the conformal interval of each step, shape (horizon,).
+
+        Raises ``ValueError`` when the calibration errors are too few for
+        ``coverage``: ``n`` errors per step support coverage up to
+        ``n / (n + 1)``; beyond, the interval would be infinite.
+        """
         check_is_fitted(self)
         if self.residuals_ is None:
             raise ValueError("Intervals need calibration errors: fit with "
                              "calibration_fraction set, e.g. 0.2.")
-        if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        if isinstance(coverage, bool) or not isinstance(coverage, Real) \
+                or not 0 < coverage < 1:
+            raise ValueError(f"coverage must be a number in (0, 1), got {coverage!r}.")
         n = len(self.residuals_)
         rank = int(np.ceil((n + 1) * coverage))
         if rank > n:
-            return np.full(self.residuals_.shape[1], np.inf)
+            needed = int(np.ceil(coverage / (1 - coverage)))
+            raise ValueError(
+                f"coverage={coverage:g} needs at least {needed} calibration errors per "
+                f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
+                f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage.")
         return np.sort(self.residuals_, axis=0)[rank - 1]
 
     def _check_steps(self, steps):

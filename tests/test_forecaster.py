@@ -139,6 +139,34 @@ def test_intervals_need_calibration():
         forecaster.predict_interval()
 
 
+def test_coverage_beyond_the_calibration_errors_is_refused_not_infinite():
+    # 31 calibration errors per step support coverage up to 31/32: beyond,
+    # the interval used to be +-inf everywhere, silently.
+    y = _ar_series(n=160)
+    forecaster = WindowForecaster(Ridge(), window_length=3, horizon=2,
+                                  calibration_fraction=0.2).fit(y)
+    assert len(forecaster.residuals_) == 31
+    with pytest.raises(ValueError, match="needs at least 999 calibration errors.*"
+                                         "up to 31/32 = 0.969"):
+        forecaster.predict_interval(coverage=0.999)
+    assert np.isfinite(forecaster.predict_interval(coverage=0.96).to_numpy()).all()
+    with pytest.raises(ValueError, match="leaves no calibration origin"):
+        WindowForecaster(Ridge(), window_length=3, calibration_fraction=0.001).fit(y)
+
+
+def test_several_coverages_give_nested_intervals():
+    y = _ar_series()
+    forecaster = WindowForecaster(Ridge(), window_length=5, horizon=3,
+                                  calibration_fraction=0.3).fit(y)
+    intervals = forecaster.predict_interval(coverage=[0.8, 0.95])
+    assert list(intervals.columns) == ["forecast", "lower_0.8", "upper_0.8",
+                                       "lower_0.95", "upper_0.95"]
+    assert (intervals["lower_0.95"] <= intervals["lower_0.8"]).all()
+    assert (intervals["upper_0.8"] <= intervals["upper_0.95"]).all()
+    single = forecaster.predict_interval(coverage=0.8)
+    np.testing.assert_array_equal(single["lower"], intervals["lower_0.8"])
+
+
 def test_score_is_r2_of_rolling_forecasts_of_the_continuation():
     y = _ar_series()
     forecaster = WindowForecaster(Ridge(), window_length=7, horizon=2).fit(y[:200])
