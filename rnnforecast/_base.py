@@ -486,12 +486,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _initialize(self, n_features, units, n_outputs, dtype):
         self._random_state = check_random_state(self.random_state)
-        self._network = RecurrentNetwork(
-            n_features, units, n_outputs, self.activation, self.return_sequences,
-            self._cell, self.bidirectional,
-            None if self.embedding_dim is None else self.n_tokens_,
-            dict(recurrent_activation=self.recurrent_activation,
-                 unit_forget_bias=self.unit_forget_bias))
+        self._network = self._make_network(n_features, units, n_outputs)
         self.params_ = self._network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
@@ -508,6 +503,15 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.best_loss_ = np.inf
         self.validation_scores_ = None
         self.best_validation_score_ = None
+
+    def _make_network(self, n_features, units, n_outputs):
+        """The network these parameters describe; no weights allocated yet."""
+        return RecurrentNetwork(
+            n_features, units, n_outputs, self.activation, self.return_sequences,
+            self._cell, self.bidirectional,
+            None if self.embedding_dim is None else self.n_tokens_,
+            dict(recurrent_activation=self.recurrent_activation,
+                 unit_forget_bias=self.unit_forget_bias))
 
     def _architecture(self):
         """The parameters of ``ARCHITECTURE``, as a fit reads them."""

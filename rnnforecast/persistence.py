@@ -31,6 +31,9 @@ True
 
 import hashlib
 import json
+import math
+import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -121,11 +124,16 @@ def load_model(path):
         format, was altered or corrupted, or its arrays do not fit the
         network its parameters describe.
     """
+    path = _existing_path(path)
     try:
         with np.load(path, allow_pickle=False) as content:
+            _check_array_headers(content, path)
             files = {key: content[key] for key in content.files}
-    except ValueError as error:
-        raise ValueError(f"{path} is not an rnnforecast model file: {error}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        raise ValueError(f"{path} is not an rnnforecast model file "
+                         f"({type(error).__name__}: {error}).") from None
     if "metadata" not in files or "digest" not in files:
         raise ValueError(f"{path} is not an rnnforecast model file (no metadata).")
     document = str(files.pop("metadata"))
@@ -144,8 +152,42 @@ def load_model(path):
             params["linear_skip"] = False
     model = ESTIMATORS[metadata["estimator"]](**params)
     model._validate_params()
-    _restore(model, metadata["fitted"], files, path)
+    try:
+        _restore(model, metadata["fitted"], files, path)
+    except KeyError as error:
+        raise ValueError(f"{path} lacks {error.args[0]!r}: the file does not match.") \
+            from None
     return model
+
+
+def _existing_path(path):
+    """``path``, or ``path.npz`` where only that exists: ``save_model``
+    (through NumPy) appends ``.npz`` to a name without it."""
+    path = Path(path)
+    if not path.exists() and path.suffix != ".npz":
+        with_suffix = path.with_name(path.name + ".npz")
+        if with_suffix.exists():
+            return with_suffix
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory, not an rnnforecast model file.")
+    return path
+
+
+def _check_array_headers(content, path):
+    """Refuse arrays whose headers declare more data than the file holds,
+    before anything is allocated (an 890-byte file can declare 3.6 TiB)."""
+    for info in content.zip.infolist():
+        with content.zip.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+        declared = math.prod(shape) * dtype.itemsize
+        if declared > info.file_size:
+            raise ValueError(
+                f"array {info.filename!r} declares shape {shape} of {dtype} "
+                f"({declared} bytes) but its entry holds {info.file_size} bytes")
 
 
 def _check_header(metadata, path):
@@ -167,6 +209,11 @@ def _restore(model, fitted, files, path):
         raise ValueError(
             f"{path} holds weights of dtype {params.dtype} and shape {params.shape}; "
             f"the estimator's dtype is {model.dtype}: the file does not match.")
+    for key in ("n_outputs_", "n_features_in_", "n_tokens_"):
+        value = fitted.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{path} records {key}={value!r}, not a positive "
+                             "count: the file does not match.")
     if "n_tokens_" in fitted:
         model.n_tokens_ = fitted["n_tokens_"]
     if model.embedding_dim is not None:
@@ -175,6 +222,14 @@ def _restore(model, fitted, files, path):
         n_features = 1
     else:
         n_features = fitted["n_features_in_"]
+    # The network's size from its description, before allocating it: a file
+    # claiming 10**9 features must not cost gigabytes to refuse.
+    described = model._make_network(n_features, check_units(model.units),
+                                     fitted["n_outputs_"]).layout.size
+    if described != params.size:
+        raise ValueError(
+            f"{path} holds {params.size} weights, but the network its parameters "
+            f"describe has {described}: the file does not match.")
     model._initialize(n_features, check_units(model.units), fitted["n_outputs_"],
                       params.dtype)
     for key, value in fitted.items():

@@ -1,11 +1,13 @@
 """Saving and loading: pickle, joblib and the pickle-free ``.npz`` format,
 in this process and in a fresh one with an empty Numba cache."""
 
+import io
 import json
 import os
 import pickle
 import subprocess
 import sys
+import zipfile
 
 import joblib
 import numpy as np
@@ -142,6 +144,15 @@ def test_altered_weights_are_refused(tmp_path):
      "not finite"),
     (lambda meta, arrays: arrays.__setitem__("params", arrays["params"].astype(np.float64)),
      "dtype float64"),
+    # Counts that would allocate gigabytes, or fail in a reshape, before the
+    # weights were compared with the network.
+    (lambda meta, arrays: meta["fitted"].__setitem__("n_features_in_", 10 ** 9),
+     "network its parameters describe has"),
+    (lambda meta, arrays: meta["fitted"].__setitem__("n_outputs_", -1),
+     "n_outputs_=-1, not a positive count"),
+    (lambda meta, arrays: meta["params"].__setitem__("units", 100_000),
+     "network its parameters describe has"),
+    (lambda meta, arrays: meta["fitted"].pop("n_outputs_"), "lacks 'n_outputs_'"),
 ])
 def test_mismatched_files_are_refused(tmp_path, change, match):
     model, _ = _fit("simple-regressor")
@@ -161,6 +172,38 @@ def test_files_that_are_not_models_are_refused(tmp_path):
     with pytest.raises(ValueError, match="not an rnnforecast model file"):
         load_model(tmp_path / "pickled.npz")
     CASES_TRIED["altered or foreign model files refused"] += 2
+
+
+def test_malformed_files_are_value_errors(tmp_path):
+    # A truncated file was a BadZipFile, an empty one an EOFError, a
+    # directory an IsADirectoryError; an 890-byte file declaring a 10**12
+    # element array asked for 3.6 TiB.
+    model, _ = _fit("simple-regressor")
+    save_model(model, tmp_path / "model.npz")
+    content = (tmp_path / "model.npz").read_bytes()
+    (tmp_path / "truncated.npz").write_bytes(content[:len(content) // 2])
+    (tmp_path / "empty.npz").write_bytes(b"")
+    (tmp_path / "folder.npz").mkdir()
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f4", "fortran_order": False, "shape": (10 ** 12,)})
+    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as archive:
+        archive.writestr("params.npy", header.getvalue() + bytes(16))
+    for name, match in (("truncated", "BadZipFile"), ("empty", "EOFError"),
+                        ("folder", "is a directory"), ("huge", "declares shape")):
+        with pytest.raises(ValueError, match=match):
+            load_model(tmp_path / f"{name}.npz")
+    assert (tmp_path / "huge.npz").stat().st_size < 1000
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "missing.npz")
+    CASES_TRIED["altered or foreign model files refused"] += 4
+
+
+def test_a_name_without_extension_loads_what_save_model_wrote(tmp_path):
+    model, X = _fit("simple-regressor")
+    save_model(model, tmp_path / "noext")          # NumPy writes noext.npz
+    np.testing.assert_array_equal(load_model(tmp_path / "noext").predict(X),
+                                  model.predict(X))
 
 
 def test_what_cannot_be_saved_without_pickle(tmp_path):
