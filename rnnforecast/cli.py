@@ -33,6 +33,15 @@ def build_parser():
     forecast.add_argument("--time-column", help="column of timestamps (default: the first)")
     forecast.add_argument("--target", help="column to forecast (default: the first "
                           "other column)")
+    forecast.add_argument("--date-format", help="strftime format of the time column, "
+                          "e.g. %%d.%%m.%%Y (default: inferred; whole numbers are read "
+                          "as years, or as yyyymmdd dates when they have 8 digits)")
+    forecast.add_argument("--dayfirst", action="store_true",
+                          help="read ambiguous dates such as 01/02/2021 day first")
+    forecast.add_argument("--sep", default=",", help="field separator of the CSV "
+                          "(default: %(default)r)")
+    forecast.add_argument("--decimal", default=".", help="decimal mark of the CSV's "
+                          "numbers (default: %(default)r)")
     forecast.add_argument("--window", type=int, default=29, help="observations per window")
     forecast.add_argument("--horizon", type=int, default=7, help="steps to forecast")
     forecast.add_argument("--strategy", choices=["direct", "recursive"], default="direct")
@@ -54,9 +63,10 @@ def build_parser():
     return parser
 
 
-def read_series(path, time_column, target):
+def read_series(path, time_column, target, date_format=None, dayfirst=False,
+                sep=",", decimal="."):
     """The target as a Series indexed by parsed times, from a CSV file."""
-    frame = pd.read_csv(path)
+    frame = pd.read_csv(path, sep=sep, decimal=decimal)
     time_column = time_column or frame.columns[0]
     for name, role in ((time_column, "time column"), (target, "target")):
         if name is not None and name not in frame.columns:
@@ -65,13 +75,39 @@ def read_series(path, time_column, target):
     target = target or next((c for c in frame.columns if c != time_column), None)
     if target is None:
         raise ValueError(f"{path} has no column besides the time column.")
-    try:
-        times = pd.to_datetime(frame[time_column])
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"Could not parse the time column {time_column!r} as dates: "
-                         f"{error}") from None
+    times = parse_times(frame[time_column], date_format, dayfirst)
     return pd.Series(frame[target].to_numpy(), index=pd.DatetimeIndex(times),
                      name=target)
+
+
+def parse_times(column, date_format=None, dayfirst=False):
+    """Timestamps from a CSV column of dates, or of whole numbers that are
+    years (2021) or yyyymmdd dates (20210131): pandas would read those as
+    nanoseconds since 1970."""
+    if pd.api.types.is_numeric_dtype(column):
+        date_format = date_format or _number_format(column)
+        column = column.astype("int64").astype(str)
+    try:
+        return pd.to_datetime(column, format=date_format, dayfirst=dayfirst)
+    except (ValueError, TypeError) as error:
+        hint = "" if date_format else " Pass --date-format (e.g. %Y-%m-%d)."
+        raise ValueError(f"Could not parse the time column {column.name!r} as dates: "
+                         f"{error}.{hint}") from None
+
+
+def _number_format(column):
+    values = column.to_numpy(dtype=float)
+    if not (np.isfinite(values).all() and (values == np.round(values)).all()):
+        raise ValueError(f"The time column {column.name!r} holds numbers that are not "
+                         "whole: pass dates, or --date-format for coded dates.")
+    if ((values >= 1000) & (values <= 2999)).all():
+        return "%Y"
+    if ((values >= 1000_01_01) & (values <= 2999_12_31)).all():
+        return "%Y%m%d"
+    raise ValueError(
+        f"The time column {column.name!r} holds numbers ({values.min():.0f} to "
+        f"{values.max():.0f}) that are neither years (2021) nor yyyymmdd dates "
+        "(20210131); pass --date-format, or a column of dates.")
 
 
 def make_forecaster(args):
@@ -86,7 +122,8 @@ def make_forecaster(args):
 
 def run_forecast(args, out=None):
     out = out or sys.stdout
-    y = (read_series(args.csv, args.time_column, args.target) if args.csv
+    y = (read_series(args.csv, args.time_column, args.target, args.date_format,
+                     args.dayfirst, args.sep, args.decimal) if args.csv
          else load_daily_min_temperatures())
     if len(y) < args.window + args.horizon:
         raise ValueError(

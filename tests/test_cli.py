@@ -94,3 +94,43 @@ def test_running_out_of_memory_is_a_message_and_exit_2(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "out of memory (Unable to allocate 37.3 GiB)" in err and "--units" in err
     assert "Traceback" not in err
+
+
+def _forecast_index(capsys, path, *argv):
+    code, out = _run(capsys, "forecast", str(path), "--model", "ridge", "--window", "4",
+                     "--horizon", "2", "--folds", "1", *argv)
+    assert code == 0
+    return out.split("Forecast:")[1].split()[1:]
+
+
+def test_integer_years_and_yyyymmdd_are_dates_not_nanoseconds(capsys, tmp_path):
+    # A year,gdp CSV gave a forecast dated 1970-01-01 00:00:00.000002021.
+    values = 100 + np.arange(40.0) + np.sin(np.arange(40))
+    years = pd.DataFrame({"year": np.arange(1980, 2020), "gdp": values})
+    assert _forecast_index(capsys, _csv(tmp_path, years))[::2] == ["2020-01-01",
+                                                                 "2021-01-01"]
+    days = pd.DataFrame({"day": [int(d.strftime("%Y%m%d"))
+                                 for d in pd.date_range("2021-01-01", periods=40)],
+                         "load": values})
+    assert _forecast_index(capsys, _csv(tmp_path, days))[::2] == ["2021-02-10",
+                                                                "2021-02-11"]
+    counter = pd.DataFrame({"t": np.arange(40), "load": values})
+    with pytest.raises(SystemExit) as stop:
+        main(["forecast", _csv(tmp_path, counter), "--model", "ridge"])
+    assert stop.value.code == 2
+    assert "neither years (2021) nor yyyymmdd" in capsys.readouterr().err
+
+
+def test_separator_decimal_mark_and_day_first_dates(capsys, tmp_path):
+    dates = pd.date_range("2021-01-01", periods=40)
+    path = tmp_path / "european.csv"
+    lines = ["datum;wert"] + [f"{d.strftime('%d/%m/%Y')};{100 + i * 0.5:.2f}".replace(".", ",")
+                              for i, d in enumerate(dates)]
+    path.write_text("\n".join(lines) + "\n")
+    index = _forecast_index(capsys, path, "--sep", ";", "--decimal", ",", "--dayfirst")
+    assert index[::2] == ["2021-02-10", "2021-02-11"]
+    coded = tmp_path / "coded.csv"
+    coded.write_text("when,value\n" + "".join(f"{d.strftime('%d.%m.%Y')},{i}\n"
+                                              for i, d in enumerate(dates)))
+    index = _forecast_index(capsys, coded, "--date-format", "%d.%m.%Y")
+    assert index[::2] == ["2021-02-10", "2021-02-11"]
