@@ -32,7 +32,7 @@ from ._inputs import TOKENS, WINDOWS, check_token_range, pad_targets_front, read
     real_steps, zero_padded_rows
 from ._threads import ShardPool, available_cores
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
-from ._validation import check_dtype, check_sample_weight, check_units
+from ._validation import check_dtype, check_sample_weight, check_units, refuse_booleans
 
 AUTO_BATCH_LIMIT = 200
 # Parameters that shape the fitted network, or how predict reads X and
@@ -359,6 +359,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """Warn when the fitted model scores no better on its own training
         data than the best constant: training ended on a plateau, diverged
         or never started, and predictions carry no information."""
+        if data.X.shape[0] < self._MIN_VALIDATION:
+            return  # no score to compare (R² of one sample is undefined)
         logits = self._outputs(data.X, data.starts)
         weights = data.step_weights()
         score = self._validation_score(logits, data.targets, weights)
@@ -504,6 +506,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.validation_scores_ = None
         self.best_validation_score_ = None
 
+    def _validate_params(self):
+        super()._validate_params()
+        refuse_booleans(self)
+
     def _make_network(self, n_features, units, n_outputs):
         """The network these parameters describe; no weights allocated yet."""
         return RecurrentNetwork(
@@ -583,6 +589,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 f"validation_fraction={self.validation_fraction} leaves no "
                 f"training samples out of {n_samples}; lower it or pass more "
                 "samples.")
+        if n_validation < self._MIN_VALIDATION:
+            raise ValueError(
+                f"Early stopping would hold out {n_validation} of {n_samples} samples "
+                f"(validation_fraction={self.validation_fraction}), too few to score "
+                f"({self._SCORE_NAME} needs {self._MIN_VALIDATION}); pass more "
+                "samples, raise validation_fraction or set early_stopping=False.")
         # A copy on refits, so a rejected split leaves the fitted generator alone.
         random_state = (check_random_state(self.random_state) if reset
                         else copy.deepcopy(self._random_state))

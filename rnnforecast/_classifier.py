@@ -137,6 +137,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         return "binary_log_loss" if self.classes_.shape[0] == 2 else "softmax_log_loss"
 
     _SCORE_NAME, _PERFECT = "mean log-likelihood", 0.0
+    _MIN_VALIDATION = 1
 
     def _validation_score(self, logits, targets, weights):
         """Mean log-likelihood of the true classes (minus the log-loss).

@@ -84,6 +84,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         return "squared_error"
 
     _SCORE_NAME, _PERFECT = "R²", 1.0
+    _MIN_VALIDATION = 2   # R² of one sample is undefined
 
     def _validation_score(self, logits, targets, weights):
         logits, targets, weights = flatten_steps(logits, targets, weights)

@@ -2,9 +2,10 @@
 scikit-learn's wording where scikit-learn has one (``X`` is read in
 ``_inputs``)."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_array
 
 
@@ -12,6 +13,8 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     """Return validated sample weights, ones when ``sample_weight`` is None."""
     if sample_weight is None:
         return np.ones(n_samples, dtype=dtype)
+    if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n_samples, sample_weight)   # as scikit-learn does
     with np.errstate(over="ignore"):  # overflow to inf is refused just below
         sample_weight = check_array(sample_weight, dtype=dtype, ensure_2d=False,
                                     ensure_all_finite=True, input_name="sample_weight")
@@ -50,3 +53,15 @@ def check_dtype(dtype):
         raise ValueError(
             f"dtype must be 'float32' or 'float64', got {dtype!r}.")
     return resolved
+
+
+def refuse_booleans(estimator):
+    """Refuse True/False for parameters that take numbers but no booleans:
+    scikit-learn's checks read ``max_iter=True`` as 1, which is never meant."""
+    for name, constraints in estimator._parameter_constraints.items():
+        value = getattr(estimator, name)
+        if isinstance(value, bool) and not {"boolean", "verbose"} & set(
+                c for c in constraints if isinstance(c, str)):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be a "
+                f"number, not a boolean; got {value!r}.")

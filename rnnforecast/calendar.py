@@ -32,14 +32,7 @@ def series_frequency(index):
     if isinstance(index, pd.DatetimeIndex):
         freq = index.freq or (_infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
-            steps = pd.Series(index[1:] - index[:-1])
-            common = steps.mode().iloc[0] if len(steps) else None
-            gaps = index[1:][np.asarray(steps != common)][:3]
-            raise ValueError(
-                "The series has no regular frequency" +
-                (f" (irregular steps before {[str(t) for t in gaps]})" if len(gaps) else "") +
-                "; reindex it to a regular frequency and fill the gaps, e.g. "
-                "y.asfreq('D').interpolate().")
+            raise ValueError(_irregular_message(index))
         return pd.tseries.frequencies.to_offset(freq)
     if pd.api.types.is_integer_dtype(index):
         steps = np.diff(np.asarray(index))
@@ -48,6 +41,36 @@ def series_frequency(index):
         return int(steps[0]) if len(steps) else 1
     raise ValueError("The index must be a DatetimeIndex or evenly spaced integers, "
                      f"got {type(index).__name__}.")
+
+
+def _irregular_message(index):
+    """What is wrong with a DatetimeIndex without a frequency: the times it
+    misses (or has extra) at the frequency most of it follows."""
+    likely = _likely_frequency(index)
+    if likely is None:
+        return ("The series has no regular frequency; reindex it to one and fill "
+                "the gaps, e.g. y.asfreq('D').interpolate() for daily data.")
+    expected = pd.date_range(index[0], index[-1], freq=likely)
+    missing = [str(t) for t in expected.difference(index)[:3]]
+    extra = [str(t) for t in index.difference(expected)[:3]]
+    where = (f"it misses {missing}" if missing else "") + (" and " if missing and extra
+                                                            else "") + \
+        (f"it has times off that grid: {extra}" if extra else "")
+    code = likely.freqstr
+    return (f"The series has no regular frequency: most of it is spaced {code!r}, "
+            f"but {where or 'its steps are uneven'}. Reindex it and fill the gaps, "
+            f"e.g. y.asfreq({code!r}).interpolate().")
+
+
+def _likely_frequency(index):
+    """The frequency most runs of five consecutive times follow, or None."""
+    counts = {}
+    for start in range(0, max(len(index) - 4, 0), max(1, len(index) // 50)):
+        freq = _infer_freq(index[start:start + 5])
+        if freq is not None:
+            offset = pd.tseries.frequencies.to_offset(freq)
+            counts[offset] = counts.get(offset, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def _infer_freq(index):

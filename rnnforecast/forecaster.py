@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._simple_rnn import SimpleRNNRegressor
 from .calendar import future_index, series_frequency
+from ._validation import refuse_booleans
 from .transforms import Differencer, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, make_windows, target_frame
 
@@ -146,6 +147,10 @@ class WindowForecaster(BaseEstimator):
         self.window_normalization = window_normalization
         self.differences = differences
 
+    def _validate_params(self):
+        super()._validate_params()
+        refuse_booleans(self)
+
     def fit(self, y, X=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
 
@@ -166,6 +171,9 @@ class WindowForecaster(BaseEstimator):
         if self.known_future and self.strategy != "direct":
             raise ValueError("known_future needs strategy='direct'; the recursive "
                              "strategy reads future exogenous values from predict(X=...).")
+        repeated = sorted({c for c in self.known_future if list(self.known_future).count(c) > 1})
+        if repeated:
+            raise ValueError(f"known_future lists {repeated} more than once.")
         lags = difference_lags(self.differences)
         frame, target_name, exog_names = target_frame(y, X)
         before = dict(self.__dict__)
@@ -194,8 +202,15 @@ class WindowForecaster(BaseEstimator):
         lost = self._differencer.lost
         values = self._model_values(frame.to_numpy(dtype=float))[lost:]
         if self.scaler is not None:
-            self._scaler = StandardScaler().fit(values)
-            values = self._scaler.transform(values)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._scaler = StandardScaler().fit(values)
+                values = self._scaler.transform(values)
+        if not np.isfinite(values).all():
+            largest = float(np.max(np.abs(frame.to_numpy(dtype=float))))
+            raise ValueError(
+                f"The series holds values up to {largest:.3g} in magnitude: too large "
+                "to standardise in float64 (their squares overflow). Rescale it, e.g. "
+                "divide by a power of ten, and scale the forecasts back.")
         model_frame = pd.DataFrame(values, index=frame.index[lost:], columns=frame.columns)
         steps = self._steps_learned()
         X_windows, y_windows, _ = make_windows(model_frame, self.window_length, steps,
@@ -484,8 +499,18 @@ class WindowForecaster(BaseEstimator):
             raise ValueError(
                 f"The model was fitted with exogenous columns {self.exog_names_}: the "
                 f"recursive strategy needs their next {steps} values in predict(X=...).")
-        exog = np.asarray(X[self.exog_names_] if isinstance(X, pd.DataFrame) else X,
-                          dtype=float).reshape(-1, len(self.exog_names_))
+        if isinstance(X, pd.DataFrame):
+            missing = [name for name in self.exog_names_ if name not in X.columns]
+            if missing:
+                raise ValueError(f"X lacks the exogenous columns {missing}.")
+            X = X[self.exog_names_]
+        exog = np.asarray(X, dtype=float)
+        if exog.ndim == 1 and len(self.exog_names_) == 1:
+            exog = exog[:, np.newaxis]
+        if exog.ndim != 2 or exog.shape[1] != len(self.exog_names_):
+            raise ValueError(
+                f"X must have shape (steps, {len(self.exog_names_)}), one column per "
+                f"exogenous column {self.exog_names_}; got shape {exog.shape}.")
         if len(exog) < steps or not np.isfinite(exog[:steps]).all():
             raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
         return exog[:steps]
@@ -555,10 +580,15 @@ class WindowForecaster(BaseEstimator):
     def _regressor(self, steps, n_windows):
         regressor = clone(self._base_estimator())
         if self.estimator is None:
+            # Fewer windows than this leave a validation tail too short to
+            # judge epochs by: the default then trains without one.
+            if n_windows < MIN_WINDOWS_TO_STOP_EARLY:
+                regressor.set_params(early_stopping=False)
             # The default's batches of 64, no larger than the windows it
-            # trains on (early stopping holds a tenth out): short series
-            # would otherwise warn that the batch was clipped.
-            held_out = int(np.ceil(regressor.validation_fraction * n_windows))
+            # trains on (early stopping holds some out): short series would
+            # otherwise warn that the batch was clipped.
+            held_out = (int(np.ceil(regressor.validation_fraction * n_windows))
+                        if regressor.early_stopping else 0)
             regressor.set_params(batch_size=max(1, min(DEFAULT_BATCH, n_windows - held_out)))
         if steps > 1 and not get_tags(regressor).target_tags.multi_output:
             regressor = MultiOutputRegressor(regressor)
@@ -570,6 +600,7 @@ class WindowForecaster(BaseEstimator):
         return windows.reshape(len(windows), -1)
 
 DEFAULT_BATCH = 64
+MIN_WINDOWS_TO_STOP_EARLY = 20
 
 
 def default_rnn(random_state=None):

@@ -50,6 +50,10 @@ def as_frame(data, target=None):
                 f"Expected a series of shape (n_times,) or (n_times, n_columns), "
                 f"got an array with {values.ndim} dimensions.")
         frame = pd.DataFrame(values.reshape(len(values), -1))
+    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(f"Column names {duplicated} appear more than once; rename "
+                         "them.")
     if target is not None:
         if target not in frame.columns:
             raise ValueError(f"Target column {target!r} is not in the data; "
@@ -72,7 +76,12 @@ def as_frame(data, target=None):
 
 
 def check_time_index(index):
-    """Raise a ValueError unless ``index`` is sorted and has no duplicates."""
+    """Raise a ValueError unless ``index`` is sorted, complete and has no
+    duplicates."""
+    if isinstance(index, pd.DatetimeIndex) and index.hasnans:
+        positions = np.flatnonzero(index.isna())[:3].tolist()
+        raise ValueError(f"The index has missing times (NaT) at positions {positions}; "
+                         "drop or fill those rows first.")
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()[:3].tolist()
         raise ValueError(f"The index has duplicated timestamps, e.g. {duplicated}.")
@@ -180,6 +189,9 @@ def target_frame(y, X=None):
     if X is None:
         return frame, frame.columns[0], []
     exog = as_frame(X)
+    if frame.columns[0] in exog.columns:
+        raise ValueError(f"X has a column named like the target, {frame.columns[0]!r}; "
+                         "rename one of them.")
     if len(exog) != len(frame):
         raise ValueError(f"X has {len(exog)} rows but y has {len(frame)}.")
     if isinstance(X, (pd.DataFrame, pd.Series)) and not exog.index.equals(frame.index):

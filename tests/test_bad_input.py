@@ -6,10 +6,12 @@ tripwire, so an input that slipped past validation fails the test instead
 of reaching compiled code.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import Ridge
 
 import rnnforecast._base as base
@@ -131,6 +133,11 @@ PARAMETER_CASES = {
     "unknown initializer": ({"recurrent_initializer": "he"}, "recurrent_initializer"),
     "dtype float16": ({"dtype": "float16"}, "dtype"),
     "dtype int type": ({"dtype": int}, "dtype"),
+    # scikit-learn reads True as 1 for numeric parameters; units=True was
+    # already refused, max_iter=True trained one epoch.
+    "max_iter True": ({"max_iter": True}, "'max_iter' parameter .* not a boolean"),
+    "batch_size True": ({"batch_size": True}, "'batch_size' parameter .* not a boolean"),
+    "dropout False": ({"dropout": False}, "'dropout' parameter .* not a boolean"),
 }
 
 
@@ -140,6 +147,24 @@ def test_fit_rejects_parameters(case, no_kernels):
     with pytest.raises(ValueError, match=message):
         SimpleRNNRegressor(**params).fit(X, Y)
     CASES_TRIED["bad inputs rejected before the kernels"] += 1
+
+
+def test_a_scalar_sample_weight_is_broadcast_as_in_sklearn():
+    # sample_weight=2.0 was a TypeError; scikit-learn repeats a scalar.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scalar = SimpleRNNRegressor(units=3, max_iter=2, random_state=0).fit(
+            X, Y, sample_weight=2.0)
+        array = SimpleRNNRegressor(units=3, max_iter=2, random_state=0).fit(
+            X, Y, sample_weight=np.full(len(X), 2.0))
+    np.testing.assert_array_equal(scalar.params_, array.params_)
+
+
+def test_early_stopping_on_one_held_out_sample_is_refused(no_kernels):
+    # One held-out sample gave an R² per epoch that scikit-learn calls
+    # undefined (62 UndefinedMetricWarnings on 5 forecasting windows).
+    with pytest.raises(ValueError, match="would hold out 1 of 5 samples.*too few to score"):
+        SimpleRNNRegressor(early_stopping=True).fit(X[:5], Y[:5])
 
 
 def test_early_stopping_needs_training_samples(no_kernels):
@@ -205,6 +230,8 @@ def test_one_sample_fits_or_says_why():
 # The forecasting workflow: windows, the forecaster, the loader, the command line.
 
 SERIES = pd.Series(np.arange(60.0), index=pd.date_range("2020-01-01", periods=60))
+MONTHLY = pd.Series(np.arange(60.0), index=pd.date_range("2020-01-01", periods=60,
+                                                         freq="MS"))
 
 
 def _forecast_cli(tmp_path, values, *argv):
@@ -258,6 +285,31 @@ WORKFLOW_CASES = {
         WindowForecaster(Ridge(), 5), SERIES, n_splits=0), "n_splits"),
     "loader with a non-boolean flag": (lambda: load_daily_min_temperatures(
         fill_missing="yes"), "True or False"),
+    # Each of these was a raw or misleading error (issue 11's message table).
+    "forecaster calibration leaving no origin": (lambda: WindowForecaster(
+        Ridge(), 5, calibration_fraction=0.001).fit(SERIES), "no calibration origin"),
+    "monthly series missing a month": (lambda: WindowForecaster(Ridge(), 5).fit(
+        MONTHLY.drop(MONTHLY.index[10])), r"spaced 'MS', but it misses \['2020-11-01"),
+    "series too large to standardise": (lambda: WindowForecaster(Ridge(), 5).fit(
+        SERIES * 1e306), "too large to standardise"),
+    "missing time in the index": (lambda: WindowForecaster(Ridge(), 5).fit(
+        pd.Series(SERIES.to_numpy(), index=SERIES.index.where(SERIES.index != SERIES.index[9]))),
+        r"missing times \(NaT\) at positions \[9\]"),
+    "exogenous column named like the target": (lambda: WindowForecaster(Ridge(), 5).fit(
+        SERIES.rename("y"), pd.DataFrame({"y": np.ones(60)}, index=SERIES.index)),
+        "named like the target"),
+    "duplicated exogenous names": (lambda: WindowForecaster(Ridge(), 5).fit(
+        SERIES, pd.DataFrame(np.ones((60, 2)), index=SERIES.index, columns=["a", "a"])),
+        r"\['a'\] appear more than once"),
+    "duplicated known_future": (lambda: WindowForecaster(
+        Ridge(), 5, horizon=2, known_future=["a", "a"]).fit(
+        SERIES, pd.DataFrame({"a": np.ones(60)}, index=SERIES.index)), "more than once"),
+    "recursive future X of the wrong width": (lambda: WindowForecaster(
+        Ridge(), 5, strategy="recursive").fit(
+        SERIES, pd.DataFrame({"a": np.ones(60)}, index=SERIES.index)).predict(
+        3, X=np.ones((3, 2))), r"shape \(steps, 1\).*got shape \(3, 2\)"),
+    "forecaster window_length True": (lambda: WindowForecaster(Ridge(), True).fit(SERIES),
+                                      "not a boolean"),
 }
 
 
