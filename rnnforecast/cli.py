@@ -9,6 +9,7 @@ bundled Melbourne daily minimum temperatures.
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,10 @@ def build_parser():
 def read_series(path, time_column, target, date_format=None, dayfirst=False,
                 sep=",", decimal="."):
     """The target as a Series indexed by parsed times, from a CSV file."""
-    frame = pd.read_csv(path, sep=sep, decimal=decimal)
+    try:
+        frame = pd.read_csv(path, sep=sep, decimal=decimal)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError(f"Could not read {path} as a CSV file: {error}") from None
     time_column = time_column or frame.columns[0]
     for name, role in ((time_column, "time column"), (target, "target")):
         if name is not None and name not in frame.columns:
@@ -120,16 +124,39 @@ def make_forecaster(args):
                             horizon=args.horizon, strategy=args.strategy)
 
 
+def check_arguments(args):
+    """Refuse impossible options before reading data or printing anything;
+    return the plot path as it will be written (``.png`` added when the name
+    has no suffix, as matplotlib does)."""
+    for name in ("window", "horizon", "units", "max_iter", "folds", "test_size"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} must be at least 1, got {value}.")
+    check_season(args.season)
+    if args.csv and Path(args.csv).is_dir():
+        raise ValueError(f"{args.csv} is a directory; pass a CSV file.")
+    if not args.plot:
+        return None
+    plot = Path(args.plot)
+    if not plot.suffix:
+        plot = plot.with_name(plot.name + ".png")
+    if not plot.parent.is_dir():
+        raise ValueError(f"--plot: the folder {plot.parent} does not exist.")
+    return plot
+
+
 def run_forecast(args, out=None):
     out = out or sys.stdout
+    plot = check_arguments(args)
     y = (read_series(args.csv, args.time_column, args.target, args.date_format,
                      args.dayfirst, args.sep, args.decimal) if args.csv
          else load_daily_min_temperatures())
     if len(y) < args.window + args.horizon:
         raise ValueError(
-            f"The series has {len(y)} observations, fewer than window + horizon = "
-            f"{args.window + args.horizon}: no window fits. Use a smaller --window.")
-    check_season(args.season)
+            f"The series has {len(y)} observations, fewer than --window + --horizon = "
+            f"{args.window} + {args.horizon}: no window fits. Use a smaller --window "
+            "or --horizon.")
     forecaster = make_forecaster(args)
     test_size = args.test_size or max(args.horizon, len(y) // 10)
     print(f"{y.name}: {len(y)} observations, {y.index[0]} to {y.index[-1]}", file=out)
@@ -150,9 +177,9 @@ def run_forecast(args, out=None):
                                    warning.filename, warning.lineno)
     print("\nForecast:", file=out)
     print(forecast.to_frame("forecast").to_string(), file=out)
-    if args.plot:
-        save_plot(y, forecast, args.plot)
-        print(f"\nPlot saved to {args.plot}", file=out)
+    if plot:
+        save_plot(y, forecast, plot)
+        print(f"\nPlot saved to {plot}", file=out)
     return result, forecast
 
 

@@ -134,3 +134,39 @@ def test_separator_decimal_mark_and_day_first_dates(capsys, tmp_path):
                                               for i, d in enumerate(dates)))
     index = _forecast_index(capsys, coded, "--date-format", "%d.%m.%Y")
     assert index[::2] == ["2021-02-10", "2021-02-11"]
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--test-size", "-5"], "--test-size must be at least 1, got -5"),  # was IndexError
+    (["--test-size", "0"], "--test-size must be at least 1, got 0"),   # was ignored
+    (["--folds", "0"], "--folds must be at least 1"),
+    (["--horizon", "100000"], "Use a smaller --window or --horizon"),
+    (["--plot", "/nonexistent-folder/forecast.png"], "folder /nonexistent-folder does not"),
+])
+def test_impossible_options_are_refused_before_any_work(capsys, tmp_path, argv, message):
+    path = _csv(tmp_path, pd.DataFrame({"date": pd.date_range("2021-01-01", periods=60),
+                                        "y": np.arange(60.0)}))
+    with pytest.raises(SystemExit) as stop:
+        main(["forecast", path, "--model", "ridge", *argv])
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and message in err
+    assert out == ""  # nothing printed before the refusal, no traceback
+    assert "Traceback" not in err
+
+
+def test_unreadable_inputs_are_messages(capsys, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c\n1,2\n3,4,5,6\n")
+    for target, message in ((tmp_path, "is a directory"),
+                            (bad, "Could not read .* as a CSV file")):
+        with pytest.raises(SystemExit) as stop:
+            main(["forecast", str(target)])
+        assert stop.value.code == 2
+        assert re.search(message, capsys.readouterr().err)
+
+
+def test_plot_name_without_suffix_reports_the_file_written(capsys, tmp_path):
+    code, out = _run(capsys, "forecast", "--model", "ridge", "--folds", "1",
+                     "--plot", str(tmp_path / "forecast"))
+    assert code == 0 and (tmp_path / "forecast.png").exists()
+    assert f"Plot saved to {tmp_path / 'forecast.png'}" in out
