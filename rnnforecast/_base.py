@@ -24,12 +24,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
 from ._initializers import INITIALIZERS
-from ._network import RecurrentNetwork
-from ._optimizers import SGD, Adam, RMSprop
-from ._pooling import average_pool, pool_size
-from ._scaling import feature_statistics, standardize
 from ._inputs import TOKENS, WINDOWS, check_token_range, pad_targets_front, read_inputs, \
     real_steps, zero_padded_rows
+from ._network import RecurrentNetwork
+from ._optimizers import SGD, Adam, RMSprop
+from ._pooling import average_pool, pool_size, pooled_length
+from ._resources import check_fit_resources
+from ._scaling import feature_statistics, standardize
 from ._threads import ShardPool, available_cores
 from ._training import TrainingStep, predict_logits, run_epoch, shard_count
 from ._validation import check_dtype, check_sample_weight, check_units, refuse_booleans
@@ -287,6 +288,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         plan = self._plan_fit(X, y, sample_weight, incremental, classes, lengths, reset)
         if reset:
             n_features = self.embedding_dim or plan.data.X.shape[2]
+            self._check_resources(plan, n_features)
             self._initialize(n_features, plan.units, plan.n_outputs, plan.dtype)
             self.__dict__.update(plan.statistics)
         elif not incremental:
@@ -309,6 +311,18 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._train(train, validation, self.max_iter, incremental=False)
         self._check_better_than_constant(data)
         return self
+
+    def _check_resources(self, plan, n_features):
+        """Refuse a new network that cannot fit in memory, and warn about a
+        fit that will take very long, before allocating anything."""
+        n_samples, n_timesteps = plan.data.X.shape[:2]
+        n_timesteps = pooled_length(n_timesteps, plan.statistics["pool_size_"])
+        network = self._make_network(n_features, plan.units, plan.n_outputs)
+        limit = AUTO_BATCH_LIMIT if self.batch_size == "auto" else self.batch_size
+        batch = min(limit, n_samples)
+        check_fit_resources(type(self).__name__, network, n_timesteps, n_samples, batch,
+                            shard_count(network, n_timesteps, batch), plan.dtype,
+                            self.max_iter)
 
     def _plan_fit(self, X, y, sample_weight, incremental, classes, lengths, reset):
         """Check everything a fit needs before the network changes."""

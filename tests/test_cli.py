@@ -87,13 +87,16 @@ def test_running_out_of_memory_is_a_message_and_exit_2(capsys, monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError("Unable to allocate 37.3 GiB")
 
-    monkeypatch.setattr(RecurrentNetwork, "initialize", no_memory)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["forecast", "--units", "100000", "--folds", "1"])
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert "out of memory (Unable to allocate 37.3 GiB)" in err and "--units" in err
-    assert "Traceback" not in err
+    # Refused by the estimate up front, or failing to allocate after it.
+    for units, cause in (("100000", "would need about"), ("64", "Unable to allocate")):
+        with monkeypatch.context() as patch:
+            patch.setattr(RecurrentNetwork, "initialize", no_memory)
+            with pytest.raises(SystemExit) as exit_info:
+                main(["forecast", "--units", units, "--folds", "1"])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert "out of memory (" in err and cause in err and "--units" in err
+        assert "Traceback" not in err
 
 
 def _forecast_index(capsys, path, *argv):

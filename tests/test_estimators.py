@@ -525,3 +525,33 @@ def test_architecture_changed_after_fit_is_refused_not_mixed_in(series_windows, 
     np.testing.assert_array_equal(model.predict(X), expected)
     refit = model.set_params(**change).fit(X, y)   # a new fit takes the new setting
     assert refit.predict(X).shape == expected.shape
+
+
+def test_a_network_too_large_for_memory_is_refused_before_allocating(series_windows):
+    # units=100000 asked for 37 GiB inside the initialisation; now the
+    # estimate from the network's description refuses it at once.
+    import time
+
+    X, y = series_windows
+    model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
+    expected = model.predict(X)
+    started = time.perf_counter()
+    with pytest.raises(MemoryError, match=r"would need about .* GiB for 10,000,[\d,]+ "
+                                          r"weights \(100000 units\)"):
+        model.set_params(units=100_000).fit(X, y)
+    assert time.perf_counter() - started < 1.0
+    np.testing.assert_array_equal(model.set_params(units=6).predict(X), expected)
+
+
+def test_a_fit_that_will_take_hours_warns_before_it_starts(series_windows, monkeypatch):
+    from rnnforecast._resources import LongFitWarning, fit_seconds
+
+    X, y = series_windows
+    model = SimpleRNNRegressor(units=512, max_iter=100_000, random_state=0)
+    _interrupt_after(monkeypatch, 0, KeyboardInterrupt())   # the user's Ctrl-C
+    with pytest.warns(LongFitWarning, match="may take about .* hours"):
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X, y)
+    assert not hasattr(model, "params_")
+    network = SimpleRNNRegressor(units=512)._make_network(1, (512,), 1)
+    assert fit_seconds(network, 8, 120, 100_000) > 3600
