@@ -23,45 +23,84 @@ from .datasets import load_daily_min_temperatures
 from .forecaster import WindowForecaster, default_rnn
 
 
+# Share of the series the conformal interval of --coverage is calibrated on.
+CALIBRATION_FRACTION = 0.2
+
+EXAMPLES = """examples:
+  rnnforecast forecast                                 the bundled temperatures
+  rnnforecast forecast sales.csv --target sales --horizon 12 --plot sales.png
+  rnnforecast forecast gdp.csv --model ridge --window 8 --coverage 0.9
+  rnnforecast forecast daten.csv --sep ";" --decimal "," --dayfirst
+"""
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="rnnforecast", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="rnnforecast", epilog="Run 'rnnforecast forecast --help' for its options.",
+        description="Recurrent-network forecasts of a series in a CSV file, backtested "
+                    "against naive baselines.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     forecast = commands.add_parser(
         "forecast", help="backtest, fit and forecast a series",
-        description="Backtest a windowed forecaster, then forecast the next steps.")
+        description="Backtest a windowed forecaster on the series, print its errors next "
+                    "to the last-value and seasonal-naive baselines, then fit it on the "
+                    "whole series and print (and optionally plot) the forecast.",
+        epilog=EXAMPLES, formatter_class=_HelpFormatter)
     forecast.add_argument("csv", nargs="?", help="CSV file; the bundled Melbourne "
                           "daily minimum temperatures when omitted")
     forecast.add_argument("--time-column", help="column of timestamps (default: the first)")
     forecast.add_argument("--target", help="column to forecast (default: the first "
                           "other column)")
     forecast.add_argument("--date-format", help="strftime format of the time column, "
-                          "e.g. %%d.%%m.%%Y (default: inferred; whole numbers are read "
-                          "as years, or as yyyymmdd dates when they have 8 digits)")
+                          "e.g. %%d.%%m.%%Y (default: inferred; whole numbers are read as "
+                          "years, or as yyyymmdd dates when they have 8 digits)")
     forecast.add_argument("--dayfirst", action="store_true",
                           help="read ambiguous dates such as 01/02/2021 day first")
-    forecast.add_argument("--sep", default=",", help="field separator of the CSV "
-                          "(default: %(default)r)")
+    forecast.add_argument("--sep", default=",", help="field separator of the CSV")
     forecast.add_argument("--decimal", default=".", help="decimal mark of the CSV's "
-                          "numbers (default: %(default)r)")
+                          "numbers")
     forecast.add_argument("--window", type=int, default=29, help="observations per window")
     forecast.add_argument("--horizon", type=int, default=7, help="steps to forecast")
-    forecast.add_argument("--strategy", choices=["direct", "recursive"], default="direct")
+    forecast.add_argument("--strategy", choices=["direct", "recursive"], default="direct",
+                          help="direct: one model for all steps; recursive: one-step "
+                          "forecasts fed back")
     forecast.add_argument("--model", choices=["simple", "ridge"], default="simple",
-                          help="SimpleRNNRegressor, or Ridge on the lags")
-    forecast.add_argument("--units", type=int, default=32)
-    forecast.add_argument("--max-iter", type=int, default=300)
+                          help="simple: the default SimpleRNNRegressor; ridge: Ridge on "
+                          "the same lags")
+    forecast.add_argument("--units", type=int, default=32, help="recurrent units")
+    forecast.add_argument("--max-iter", type=int, default=300, help="maximum epochs")
     forecast.add_argument("--folds", type=int, default=3, help="backtest folds")
     forecast.add_argument("--test-size", type=int, default=None,
-                          help="observations per backtest fold (default: a tenth "
-                          "of the series)")
+                          help="observations per backtest fold (default: a "
+                          "tenth of the series)")
     forecast.add_argument("--season", type=int, default=None,
                           help="observations per seasonal cycle for the seasonal-naive "
                           "baseline and MASE (default: from the dates' frequency: 7 "
                           "daily, 12 monthly, 4 quarterly, 24 hourly)")
-    forecast.add_argument("--seed", type=int, default=0)
-    forecast.add_argument("--plot", help="save a PNG of the forecast here")
+    forecast.add_argument("--seed", type=int, default=0, help="random seed of the network")
+    forecast.add_argument("--coverage", type=float, default=None,
+                          help="also give a conformal interval of this coverage, e.g. "
+                          "0.9, calibrated on the last fifth of the series (fitting "
+                          "takes about twice as long)")
+    forecast.add_argument("--plot", help="save a PNG of the forecast (and interval) here (.png is "
+                          "added to a name without a suffix)")
+    forecast.add_argument("--unit", help="unit of the series, for the plot's axis, "
+                          "e.g. '°C'")
     forecast.add_argument("--verbose", action="store_true", help="one line per epoch")
     return parser
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Each option's default after its help (options without one say in
+    their help what happens); examples kept as written."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        shown = not (action.default is None or action.default is False
+                     or action.default == argparse.SUPPRESS)
+        if shown and action.option_strings:
+            text += " (default: %(default)s)"
+        return text
 
 
 def read_series(path, time_column, target, date_format=None, dayfirst=False,
@@ -134,6 +173,8 @@ def check_arguments(args):
             flag = "--" + name.replace("_", "-")
             raise ValueError(f"{flag} must be at least 1, got {value}.")
     check_season(args.season)
+    if args.coverage is not None and not 0 < args.coverage < 1:
+        raise ValueError(f"--coverage must be between 0 and 1, got {args.coverage}.")
     if args.csv and Path(args.csv).is_dir():
         raise ValueError(f"{args.csv} is a directory; pass a CSV file.")
     if not args.plot:
@@ -167,7 +208,12 @@ def run_forecast(args, out=None):
         warnings.simplefilter("always", MetricWarning)
         result = backtest(forecaster, y, n_splits=args.folds, test_size=test_size,
                           season=args.season)
-        forecast = forecaster.fit(y).predict()
+        if args.coverage is not None:   # calibrated on the whole series' tail only
+            forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
+            interval = forecaster.fit(y).predict_interval(coverage=args.coverage)
+        else:
+            interval = forecaster.fit(y).predict().to_frame("forecast")
+        forecast = interval["forecast"].rename(y.name)
     print_backtest(result.metrics, out)
     for warning in caught:
         if issubclass(warning.category, MetricWarning):
@@ -175,10 +221,13 @@ def run_forecast(args, out=None):
         else:  # not ours to reword: pass it on as it came
             warnings.warn_explicit(warning.message, warning.category,
                                    warning.filename, warning.lineno)
-    print("\nForecast:", file=out)
-    print(forecast.to_frame("forecast").to_string(), file=out)
+    print("\nForecast:" if args.coverage is None else
+          f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
+    print(interval.to_string(), file=out)
     if plot:
-        save_plot(y, forecast, plot)
+        model = "SimpleRNNRegressor" if args.model == "simple" else "Ridge"
+        title = f"{y.name}: {args.horizon}-step forecast ({model}, window {args.window})"
+        save_plot(y, interval, plot, title, args.unit)
         print(f"\nPlot saved to {plot}", file=out)
     return result, forecast
 
@@ -197,7 +246,9 @@ def print_backtest(metrics, out):
     print(table.round(3).to_string(), file=out)
 
 
-def save_plot(history, forecast, path):
+def save_plot(history, interval, path, title=None, unit=None):
+    """Plot the forecast (and its interval, when ``interval`` has lower and
+    upper columns) after the end of ``history``, into a PNG at ``path``."""
     try:
         import matplotlib
     except ImportError:
@@ -207,7 +258,8 @@ def save_plot(history, forecast, path):
     matplotlib.use("Agg")
     from .plotting import ForecastDisplay
 
-    display = ForecastDisplay(history, forecast).plot()
+    display = ForecastDisplay(history, interval["forecast"], interval.get("lower"),
+                              interval.get("upper")).plot(title=title, unit=unit)
     display.figure_.tight_layout()
     display.figure_.savefig(path, dpi=100)
 

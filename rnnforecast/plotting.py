@@ -63,6 +63,8 @@ class LossCurveDisplay:
             (self.score_line_,) = self.score_ax_.plot(
                 epochs, self.validation_scores, color="C1", label="validation score")
             self.score_ax_.set_ylabel("validation score")
+        lines = [line for line in (self.loss_line_, self.score_line_) if line is not None]
+        ax.legend(lines, [line.get_label() for line in lines], loc="upper right")
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -111,16 +113,21 @@ class ForecastDisplay:
         display.actual = actual
         return display.plot(ax, n_history)
 
-    def plot(self, ax=None, n_history=None):
+    def plot(self, ax=None, n_history=None, title=None, unit=None):
         """Draw on ``ax``, showing the last ``n_history`` observations
-        (``max(60, 8 * len(forecast))`` when None); return ``self``."""
+        (``max(60, 8 * len(forecast))`` when None), with ``title`` and the
+        y axis labelled by the series' name and ``unit``; return ``self``."""
         ax = _axes(ax)
         n_history = n_history or max(60, 8 * len(self.forecast))
         shown = self.history.iloc[-n_history:]
         (self.history_line_,) = ax.plot(shown.index, shown.to_numpy(), color="0.3",
                                         label="observed")
-        (self.forecast_line_,) = ax.plot(self.forecast.index, self.forecast.to_numpy(),
-                                         "o-", color="C1", label="forecast")
+        # The forecast continues from the last observation.
+        (self.forecast_line_,) = ax.plot(
+            [shown.index[-1], *self.forecast.index],
+            [shown.to_numpy()[-1], *self.forecast.to_numpy()], "-", color="C1",
+            label="forecast")
+        ax.plot(self.forecast.index, self.forecast.to_numpy(), "o", color="C1")
         self.interval_ = None
         if self.lower is not None:
             self.interval_ = ax.fill_between(self.forecast.index, self.lower.to_numpy(),
@@ -130,7 +137,25 @@ class ForecastDisplay:
             ax.plot(self.actual.index, self.actual.to_numpy(), "x", color="0.1",
                     label="actual")
         ax.axvline(self.history.index[-1], color="0.7", linestyle=":")
-        ax.set_ylabel(str(self.history.name or ""))
+        name = str(self.history.name or "")
+        ax.set_ylabel(f"{name} ({unit})" if unit else name)
+        ax.set_xlabel("time")
+        if title:
+            ax.set_title(title)
+        _readable_time_ticks(ax, shown.index)
         ax.legend()
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _readable_time_ticks(ax, index):
+    """Concise date ticks (hours as 06:00, days as their number...) for a
+    DatetimeIndex, so hourly and daily axes do not overlap their labels."""
+    import pandas as pd
+
+    if isinstance(index, pd.DatetimeIndex):
+        import matplotlib.dates as mdates
+
+        locator = mdates.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -173,3 +173,26 @@ def test_plot_name_without_suffix_reports_the_file_written(capsys, tmp_path):
                      "--plot", str(tmp_path / "forecast"))
     assert code == 0 and (tmp_path / "forecast.png").exists()
     assert f"Plot saved to {tmp_path / 'forecast.png'}" in out
+
+
+def test_coverage_prints_and_plots_the_conformal_interval(capsys, tmp_path):
+    code, out = _run(capsys, "forecast", "--model", "ridge", "--folds", "1",
+                     "--coverage", "0.9", "--plot", str(tmp_path / "f.png"), "--unit", "°C")
+    assert code == 0 and (tmp_path / "f.png").stat().st_size > 10_000
+    table = out.split("Forecast with its 0.9 conformal interval:")[1].split("Plot")[0]
+    rows = [line.split() for line in table.strip().splitlines()[1:]]
+    assert len(rows) == 7
+    for _, forecast, lower, upper in rows:
+        assert float(lower) < float(forecast) < float(upper)
+    with pytest.raises(SystemExit):
+        main(["forecast", "--coverage", "1.5"])
+    assert "--coverage must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_help_is_plain_text_with_defaults_and_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "--help"])
+    text = capsys.readouterr().out
+    assert "``" not in text and "examples:" in text
+    assert "--units UNITS         recurrent units (default: 32)" in text
+    assert "--seed SEED           random seed of the network (default: 0)" in text

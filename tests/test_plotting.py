@@ -37,7 +37,32 @@ def test_forecast_display_with_interval_and_actuals():
                                   calibration_fraction=0.3).fit(y[:195])
     display = ForecastDisplay.from_forecaster(forecaster, y[:195], coverage=0.8,
                                               actual=y[195:])
-    assert list(display.forecast_line_.get_xdata()) == list(y.index[195:])
+    # The forecast line starts at the last observation, then the forecasts.
+    assert list(display.forecast_line_.get_xdata()) == list(y.index[194:])
+    assert display.forecast_line_.get_ydata()[0] == y.iloc[194]
     assert display.interval_ is not None
-    assert display.ax_.get_ylabel() == "temp"
+    assert display.ax_.get_ylabel() == "temp" and display.ax_.get_xlabel() == "time"
     assert len(display.history_line_.get_xdata()) == 60
+
+
+def test_forecast_display_title_unit_and_readable_hourly_ticks():
+    import matplotlib.dates as mdates
+
+    y = pd.Series(np.sin(np.arange(300) / 4), name="load",
+                  index=pd.date_range("2021-03-01", periods=300, freq="h"))
+    forecast = pd.Series(np.zeros(24), index=pd.date_range(y.index[-1], periods=25,
+                                                           freq="h")[1:])
+    display = ForecastDisplay(y, forecast).plot(title="Load, next day", unit="MW")
+    assert display.ax_.get_title() == "Load, next day"
+    assert display.ax_.get_ylabel() == "load (MW)"
+    assert isinstance(display.ax_.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    display.figure_.canvas.draw()
+    labels = [tick.get_text() for tick in display.ax_.get_xticklabels() if tick.get_text()]
+    assert 2 <= len(labels) <= 9 and all(len(label) <= 6 for label in labels)
+
+
+def test_loss_curve_display_has_a_legend():
+    display = LossCurveDisplay([1.0, 0.5, 0.4], validation_scores=[0.1, 0.3, 0.35]).plot()
+    legend = display.ax_.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["training loss",
+                                                                "validation score"]
