@@ -670,7 +670,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         n_samples = data.X.shape[0]
         order = np.arange(n_samples)
         best_start = None
-        for _ in range(n_epochs):
+        for epoch in range(n_epochs):
             started = time.perf_counter()
             if self.shuffle:
                 order = self._random_state.permutation(n_samples)
@@ -685,7 +685,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             score = self._score_validation(validation)
             self._record_epoch(loss, score, n_samples)
             if self.verbose:
-                self._report(loss, score, time.perf_counter() - started)
+                self._report(loss, score, time.perf_counter() - started,
+                             epoch + 1, n_epochs)
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
                 if self._lower_learning_rate():
                     continue
@@ -763,11 +764,16 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 self._best_params = self.params_.copy()
         self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
 
-    def _report(self, loss, score, seconds):
-        line = f"Epoch {self.n_iter_}, loss = {loss:.8f}"
+    def _report(self, loss, score, seconds, epoch, n_epochs):
+        """One line per epoch: where the fit is (epoch k of this call's at
+        most ``n_epochs``), the loss and validation score, and how long the
+        rest can take at most (early stopping may end it sooner)."""
+        line = f"Epoch {epoch}/{n_epochs}, loss = {loss:.8f}"
         if score is not None:
             line += f", validation score = {score:.6f}"
-        print(f"{line}, {seconds:.2f} s")
+        left = seconds * (n_epochs - epoch)
+        print(f"{line}, {seconds:.2f} s" + (f" (at most {_duration(left)} left)"
+                                            if epoch < n_epochs else ""), flush=True)
 
     def _stop_message(self):
         stopped_early = self.validation_scores_ is not None
@@ -977,6 +983,15 @@ class TrainingData:
             return self.weights
         steps = np.arange(self.X.shape[1])
         return self.weights[:, np.newaxis] * (steps >= self.starts[:, np.newaxis])
+
+
+def _duration(seconds):
+    """``seconds`` for people: 45 s, 12 min, 3.5 h."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class ConcurrentFitError(RuntimeError):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .calendar import resolve_season
+from .calendar import resolve_season, time_label
 from .metrics import MetricWarning, mae, mape, near_zero, near_zero_message, naive_scale, \
     rmse, smape
 from .windows import check_positive_int, target_frame
@@ -28,7 +28,8 @@ forecasts : pandas.DataFrame
 """
 
 
-def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None):
+def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
+             verbose=False):
     """Historical forecasts of ``forecaster`` on expanding windows.
 
     The series ends in ``n_splits`` consecutive test parts of ``test_size``
@@ -58,6 +59,9 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None):
         :func:`rnnforecast.calendar.infer_season`). When it cannot be
         inferred (integer positions), the seasonal-naive baseline is left
         out and MASE scales by the one-step naive error.
+    verbose : bool, default=False
+        Print which fold is being fitted, on how many observations, before
+        each fit (the forecaster's own ``verbose`` then reports its epochs).
 
     Returns
     -------
@@ -67,8 +71,12 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None):
     frame, _, _ = target_frame(y, X)
     season = resolve_season(season, frame.index)
     pieces = []
-    for fold, (train, test) in enumerate(
-            expanding_splits(len(frame), n_splits, test_size), start=1):
+    splits = expanding_splits(len(frame), n_splits, test_size)
+    for fold, (train, test) in enumerate(splits, start=1):
+        if verbose:
+            print(f"Backtest fold {fold}/{len(splits)}: fitting on {len(train)} "
+                  f"observations (to {time_label(frame.index[train[-1]])}), forecasting "
+                  f"{len(test)}", flush=True)
         _, forecasts = historical_forecasts(forecaster, frame, train, test, season)
         if forecasts.empty:
             raise ValueError(

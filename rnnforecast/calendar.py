@@ -155,3 +155,10 @@ def resolve_season(season, index):
         return infer_season(series_frequency(index))
     except ValueError:
         return None
+
+
+def time_label(time):
+    """A time as people write it: the date alone when it is midnight."""
+    if isinstance(time, pd.Timestamp) and time == time.normalize():
+        return str(time.date())
+    return str(time)

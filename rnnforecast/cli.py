@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
 from .backtest import backtest
-from .calendar import check_season
+from .calendar import check_season, time_label
 from .metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
 from .forecaster import WindowForecaster, default_rnn
@@ -86,7 +86,9 @@ def build_parser():
                           "added to a name without a suffix)")
     forecast.add_argument("--unit", help="unit of the series, for the plot's axis, "
                           "e.g. '°C'")
-    forecast.add_argument("--verbose", action="store_true", help="one line per epoch")
+    forecast.add_argument("--verbose", action="store_true", help="say which fit is "
+                          "running (backtest fold k of n, then the final fit) and "
+                          "report each epoch: k of at most --max-iter, loss, time left")
     return parser
 
 
@@ -200,14 +202,17 @@ def run_forecast(args, out=None):
             "or --horizon.")
     forecaster = make_forecaster(args)
     test_size = args.test_size or max(args.horizon, len(y) // 10)
-    print(f"{y.name}: {len(y)} observations, {y.index[0]} to {y.index[-1]}", file=out)
+    print(f"{y.name}: {len(y)} observations, {time_label(y.index[0])} to "
+          f"{time_label(y.index[-1])}", file=out)
     print(f"Backtest: {args.folds} folds of {test_size} observations, "
           f"window {args.window}, horizon {args.horizon} ({args.strategy})", file=out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("always", MetricWarning)
         result = backtest(forecaster, y, n_splits=args.folds, test_size=test_size,
-                          season=args.season)
+                          season=args.season, verbose=args.verbose)
+        if args.verbose:
+            print(f"Final fit on all {len(y)} observations", file=out, flush=True)
         if args.coverage is not None:   # calibrated on the whole series' tail only
             forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
             interval = forecaster.fit(y).predict_interval(coverage=args.coverage)

@@ -196,3 +196,14 @@ def test_help_is_plain_text_with_defaults_and_examples(capsys):
     assert "``" not in text and "examples:" in text
     assert "--units UNITS         recurrent units (default: 32)" in text
     assert "--seed SEED           random seed of the network (default: 0)" in text
+
+
+def test_verbose_says_which_fit_is_running(capsys):
+    code, out = _run(capsys, "forecast", "--folds", "2", "--max-iter", "2", "--verbose")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "Temp: 3652 observations, 1981-01-01 to 1990-12-31"
+    marks = [line.split(":")[0] for line in lines
+             if line.startswith(("Backtest fold", "Final fit"))]
+    assert marks == ["Backtest fold 1/2", "Backtest fold 2/2",
+                     "Final fit on all 3652 observations"]
+    assert sum(line.startswith("Epoch 1/2,") for line in lines) == 3

@@ -225,8 +225,9 @@ def test_verbose_prints_one_line_per_epoch(series_windows, capsys):
                                    verbose=True), X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
-    assert all("loss = " in line and "validation score = " in line
-               and line.endswith(" s") for line in lines)
+    assert [line.split(",")[0] for line in lines] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
+    assert all("loss = " in line and "validation score = " in line for line in lines)
+    assert "left)" in lines[0] and lines[-1].endswith(" s")
 
 
 @pytest.mark.parametrize("solver", ["adam", "rmsprop", "sgd"])
