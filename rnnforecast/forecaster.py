@@ -572,6 +572,34 @@ class WindowForecaster(BaseEstimator):
         actual = values[origins[:, None] + np.arange(self.horizon), 0]
         return np.abs(actual - forecasts)
 
+    # Persistence ---------------------------------------------------------------
+
+    def __getstate__(self):
+        """State with the pandas objects of a fit as plain arrays and strings,
+        so ``skops.io`` (which refuses pandas internals) and pickle both
+        store it; ``__setstate__`` rebuilds them."""
+        # A copy: object.__getstate__ may hand back the instance's own dict.
+        state = dict(super().__getstate__())
+        if "history_" in state:
+            history = state.pop("history_")
+            state["_history"] = {
+                "values": history.to_numpy(dtype=float),
+                "columns": list(history.columns),
+                "index": _plain_index(history.index)}
+            state["freq_"] = _plain_freq(state["freq_"])
+            state["last_time_"] = _plain_index(pd.Index([state["last_time_"]]))
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if "_history" in state:
+            stored = state.pop("_history")
+            state["history_"] = pd.DataFrame(stored["values"], columns=stored["columns"],
+                                             index=_index_from(stored["index"]))
+            state["freq_"] = _freq_from(state["freq_"])
+            state["last_time_"] = _index_from(state["last_time_"])[0]
+        super().__setstate__(state)
+
     def _base_estimator(self):
         if self.estimator is None:
             return default_rnn(self.random_state)
@@ -598,6 +626,31 @@ class WindowForecaster(BaseEstimator):
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
+
+def _plain_index(index):
+    """A time index as plain values: int64 counts of its unit since 1970 (its
+    unit and frequency kept as strings), or int64 positions."""
+    if isinstance(index, pd.DatetimeIndex):
+        return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit,
+                "freq": index.freqstr}
+    return {"kind": "integer", "values": np.asarray(index, dtype=np.int64)}
+
+
+def _index_from(plain):
+    if plain["kind"] == "datetime":
+        values = plain["values"].astype(f"datetime64[{plain['unit']}]")
+        return pd.DatetimeIndex(values, freq=plain["freq"])
+    return pd.Index(plain["values"])
+
+
+def _plain_freq(freq):
+    return freq if isinstance(freq, int) else {"offset": freq.freqstr}
+
+
+def _freq_from(plain):
+    return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
+        plain["offset"])
+
 
 DEFAULT_BATCH = 64
 MIN_WINDOWS_TO_STOP_EARLY = 20

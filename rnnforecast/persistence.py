@@ -61,6 +61,54 @@ SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
            "linear_coef_", "linear_intercept_")
 
 
+def skops_trusted_types():
+    """Names of the rnnforecast types ``skops.io.load`` may trust.
+
+    ``skops.io`` (``pip install skops``) saves whole scikit-learn pipelines
+    without pickle and loads only types it is told to trust. These are ours:
+    the estimators, ``WindowForecaster``, ``SequenceScaler``, the seed
+    averages and the plain objects they hold (network, layers, cells,
+    optimizers, transforms), none of which runs code of the file's choosing
+    when rebuilt. Pass the list, checked against
+    ``skops.io.get_untrusted_types``, as ``trusted=``.
+
+    Returns
+    -------
+    names : list of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import skops.io as sio
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from rnnforecast import GRURegressor
+    >>> from rnnforecast.persistence import skops_trusted_types
+    >>> from rnnforecast.preprocessing import SequenceScaler
+    >>> X = np.random.RandomState(0).normal(size=(20, 5, 1))
+    >>> pipe = make_pipeline(SequenceScaler(), GRURegressor(units=4, max_iter=2,
+    ...                                                     random_state=0))
+    >>> pipe = pipe.fit(X, X[:, -1, 0])
+    >>> data = sio.dumps(pipe)
+    >>> untrusted = sio.get_untrusted_types(data=data)
+    >>> set(untrusted) <= set(skops_trusted_types())
+    True
+    >>> np.array_equal(sio.loads(data, trusted=untrusted).predict(X), pipe.predict(X))
+    True
+    """
+    from . import _cells, _layers, _network, _optimizers, _parameters
+    from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
+    from .forecaster import WindowForecaster
+    from .preprocessing import SequenceScaler
+    from .transforms import Differencer, TargetTransform
+
+    types = [*ESTIMATORS.values(), WindowForecaster, SequenceScaler,
+             SeedAveragingRegressor, SeedAveragingClassifier, TargetTransform,
+             Differencer, _network.RecurrentNetwork, _layers.RecurrentLayer,
+             _parameters.ParameterLayout, _cells.SimpleRNNCell, _cells.LSTMCell,
+             _cells.GRUCell, _optimizers.Adam, _optimizers.RMSprop, _optimizers.SGD]
+    return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in types)
+
+
 def save_model(model, path):
     """Write a fitted estimator to ``path`` (a ``.npz`` file) without pickle.
 
