@@ -133,11 +133,18 @@ def parse_times(column, date_format=None, dayfirst=False):
         date_format = date_format or _number_format(column)
         column = column.astype("int64").astype(str)
     try:
-        return pd.to_datetime(column, format=date_format, dayfirst=dayfirst)
+        with warnings.catch_warnings():
+            # pandas' advice on parsing element by element: the error below
+            # (or none) is what the user needs, not a warning before it.
+            warnings.filterwarnings("ignore", message="Could not infer format")
+            return pd.to_datetime(column, format=date_format, dayfirst=dayfirst)
     except (ValueError, TypeError) as error:
-        hint = "" if date_format else " Pass --date-format (e.g. %Y-%m-%d)."
+        first_line = str(error).split("You might want to try")[0].splitlines()[0]
+        first_line = first_line.strip().rstrip(". ")
+        hint = ("" if date_format else " Pass --date-format (e.g. %Y-%m-%d), or "
+                "--dayfirst for day-first dates.")
         raise ValueError(f"Could not parse the time column {column.name!r} as dates: "
-                         f"{error}.{hint}") from None
+                         f"{first_line}.{hint}") from None
 
 
 def _number_format(column):

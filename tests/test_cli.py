@@ -207,3 +207,17 @@ def test_verbose_says_which_fit_is_running(capsys):
     assert marks == ["Backtest fold 1/2", "Backtest fold 2/2",
                      "Final fit on all 3652 observations"]
     assert sum(line.startswith("Epoch 1/2,") for line in lines) == 3
+
+
+def test_unparsable_dates_are_one_message_without_echoed_warnings(capsys, tmp_path):
+    # pandas' "Could not infer format" warning, with a source line, came out
+    # before the error; its multi-line advice named Python arguments.
+    for text in ("name,value\nalpha,1\nbeta,2\n", "when,value\n01/02/2021,1\n13/02/2021,2\n"):
+        path = tmp_path / "dates.csv"
+        path.write_text(text)
+        with pytest.raises(SystemExit) as stop:
+            main(["forecast", str(path), "--model", "ridge"])
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and len(err.strip().splitlines()) == 1
+        assert err.startswith("rnnforecast: error: Could not parse the time column")
+        assert "--date-format" in err and "Warning" not in err
