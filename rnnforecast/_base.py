@@ -288,8 +288,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         plan = self._plan_fit(X, y, sample_weight, incremental, classes, lengths, reset)
         if reset:
             n_features = self.embedding_dim or plan.data.X.shape[2]
-            self._check_resources(plan, n_features)
-            self._initialize(n_features, plan.units, plan.n_outputs, plan.dtype)
+            network = self._make_network(n_features, plan.units, plan.n_outputs)
+            self._check_resources(plan, network)
+            self._initialize(network, plan.dtype)
             self.__dict__.update(plan.statistics)
         elif not incremental:
             self._optimizer = self._make_optimizer(self.params_.shape[0], plan.dtype)
@@ -312,12 +313,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._check_better_than_constant(data)
         return self
 
-    def _check_resources(self, plan, n_features):
-        """Refuse a new network that cannot fit in memory, and warn about a
-        fit that will take very long, before allocating anything."""
+    def _check_resources(self, plan, network):
+        """Refuse a new ``network`` that cannot fit in memory, and warn about a
+        fit that will take very long, before allocating its weights."""
         n_samples, n_timesteps = plan.data.X.shape[:2]
         n_timesteps = pooled_length(n_timesteps, plan.statistics["pool_size_"])
-        network = self._make_network(n_features, plan.units, plan.n_outputs)
         limit = AUTO_BATCH_LIMIT if self.batch_size == "auto" else self.batch_size
         batch = min(limit, n_samples)
         check_fit_resources(type(self).__name__, network, n_timesteps, n_samples, batch,
@@ -500,16 +500,17 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 f"{type(self).__name__} is expecting {n_features} features "
                 "as input.")
 
-    def _initialize(self, n_features, units, n_outputs, dtype):
+    def _initialize(self, network, dtype):
+        """Start a new fit of ``network`` (from ``_make_network``): new
+        weights, optimizer and history; record the architecture parameters."""
         self._random_state = check_random_state(self.random_state)
-        self._network = self._make_network(n_features, units, n_outputs)
-        self.params_ = self._network.initialize(
+        self._network = network
+        self.params_ = network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
-        self._fitted_architecture = self._architecture()
         self._fitted_parameters = {name: getattr(self, name) for name in ARCHITECTURE}
         self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
-        self.n_outputs_ = n_outputs
+        self.n_outputs_ = network.n_outputs
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_ = None
@@ -533,26 +534,26 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             dict(recurrent_activation=self.recurrent_activation,
                  unit_forget_bias=self.unit_forget_bias))
 
-    def _architecture(self):
-        """The parameters of ``ARCHITECTURE``, as a fit reads them."""
-        settings = {name: getattr(self, name) for name in ARCHITECTURE}
-        settings["units"] = check_units(self.units)
-        settings["dtype"] = check_dtype(self.dtype).name
+    def _architecture(self, settings=None):
+        """The parameters of ``ARCHITECTURE`` as a fit reads them (units a
+        tuple, dtype a name): ``settings``, or the current parameters."""
+        settings = dict(settings or {name: getattr(self, name) for name in ARCHITECTURE})
+        settings["units"] = check_units(settings["units"])
+        settings["dtype"] = check_dtype(settings["dtype"]).name
         return settings
 
     def _check_architecture(self):
         """Refuse to use a fitted network whose architecture parameters were
         changed by ``set_params`` since: predictions, saved files and warm
         starts would silently mix the fitted network with the new settings."""
-        fitted = self.__dict__.get("_fitted_architecture")
-        if fitted is None:  # pickled before fits recorded it
+        recorded = self.__dict__.get("_fitted_parameters")
+        if recorded is None:  # pickled before fits recorded it
             return
         # Unchanged parameter values (the usual case, on every predict) are
         # seen without normalising them (a few microseconds).
-        if all(getattr(self, name) is value
-               for name, value in self._fitted_parameters.items()):
+        if all(getattr(self, name) is value for name, value in recorded.items()):
             return
-        now = self._architecture()
+        fitted, now = self._architecture(recorded), self._architecture()
         changed = [name for name in ARCHITECTURE if now[name] != fitted[name]]
         if changed:
             def describe(settings):

@@ -124,8 +124,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         which competes with every epoch on validation, so stopping early can
         only fall back to it (measured better than training to the end on
         every series of ``benchmarks/accuracy.py``)."""
-        if (self.early_stopping == "auto" and self.linear_skip
-                and self._skip_possible(data)):
+        if self.early_stopping == "auto" and self._uses_skip(data):
             return data.X.shape[0] >= AUTO_EARLY_STOPPING_SKIP
         return super()._stops_early(data)
 
@@ -133,10 +132,15 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         return not (self.return_sequences or self.embedding_dim is not None
                     or data.starts is not None)
 
+    def _uses_skip(self, data):
+        """Whether a fit on ``data`` has the skip path: asked for ("auto" or
+        True) and possible."""
+        return bool(self.linear_skip) and self._skip_possible(data)
+
     def _fit_skip(self, train):
         """Ridge regression of the (scaled) targets on the flattened windows;
         the network's head starts at zero, so training starts from it."""
-        if not self.linear_skip or not self._skip_possible(train):
+        if not self._uses_skip(train):
             self.linear_coef_ = self.linear_intercept_ = None
             return
         self.linear_coef_, self.linear_intercept_ = ridge_fit(

@@ -200,7 +200,8 @@ class WindowForecaster(BaseEstimator):
         self._differencer = Differencer(lags)
         self._scaler = None
         lost = self._differencer.lost
-        values = self._model_values(frame.to_numpy(dtype=float))[lost:]
+        values = frame.to_numpy(dtype=float)
+        values = self._model_values(values, self._transform.forward(values[:, 0]))[lost:]
         if self.scaler is not None:
             with np.errstate(over="ignore", invalid="ignore"):
                 self._scaler = StandardScaler().fit(values)
@@ -281,10 +282,7 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         steps = self._check_steps(steps)
-        frame, _, exog_names = target_frame(y, X)
-        if len(exog_names) != len(self.exog_names_):
-            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
-                             f"{exog_names}.")
+        frame = self._observed_frame(y, X)
         origins = np.asarray(origins)
         if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer):
             raise TypeError("origins must be a 1-D sequence of integer positions.")
@@ -310,10 +308,7 @@ class WindowForecaster(BaseEstimator):
         score : float
         """
         check_is_fitted(self)
-        frame, _, exog_names = target_frame(y, X)
-        if len(exog_names) != len(self.exog_names_):
-            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
-                             f"{exog_names}.")
+        frame = self._observed_frame(y, X)
         self._check_continues(frame.index)
         if len(frame) < self.horizon:
             raise ValueError(f"y has {len(frame)} observations, fewer than the "
@@ -325,6 +320,15 @@ class WindowForecaster(BaseEstimator):
         predicted = self._forecast_values(values, origins, self.horizon)
         actual = values[origins[:, None] + np.arange(self.horizon), 0]
         return r2_score(actual.ravel(), predicted.ravel())
+
+    def _observed_frame(self, y, X):
+        """New observations laid out as in ``fit`` (target, then exogenous
+        columns), with as many exogenous columns as the fit saw."""
+        frame, _, exog_names = target_frame(y, X)
+        if len(exog_names) != len(self.exog_names_):
+            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
+                             f"{exog_names}.")
+        return frame
 
     def _check_continues(self, index):
         plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
@@ -414,7 +418,8 @@ class WindowForecaster(BaseEstimator):
         (n_origins, steps)."""
         origins = np.asarray(origins, dtype=np.intp)
         self._check_origins(origins, len(values), steps)
-        model = self._model_values(values)
+        levels = self._transform.forward(values[:, 0])
+        model = self._model_values(values, levels)
         windows = self._windows_at(model, origins)
         if self.strategy == "direct":
             scaled = self._predict_scaled(windows)[:, :steps]
@@ -425,7 +430,6 @@ class WindowForecaster(BaseEstimator):
                                  f"values of {self.exog_names_} after each origin.")
             scaled = self._recursive(windows, steps, future)
         changes = self._unscale_target(scaled)
-        levels = self._transform.forward(values[:, 0])
         lost = self._differencer.lost
         before = np.stack([levels[o - lost:o] for o in origins])
         return self._transform.inverse(self._differencer.integrate(changes, before))
@@ -447,12 +451,13 @@ class WindowForecaster(BaseEstimator):
                 f"an origin, and {ahead} exogenous rows from it on; got "
                 f"{origins.min()}..{origins.max()}.")
 
-    def _model_values(self, values):
+    def _model_values(self, values, levels):
         """``values`` (n_times, n_columns; target first, original units) in
-        the estimator's units: the target transformed and differenced (NaN
-        in its first ``lost`` rows), then every column standardised."""
+        the estimator's units, given ``levels``, the transformed target: the
+        target differenced (NaN in its first ``lost`` rows), then every
+        column standardised."""
         values = np.array(values, dtype=float)
-        values[:, 0] = self._differencer.forward(self._transform.forward(values[:, 0]))
+        values[:, 0] = self._differencer.forward(levels)
         if self._scaler is None:
             return values
         return (values - self._scaler.mean_) / self._scaler.scale_

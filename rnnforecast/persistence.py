@@ -272,24 +272,19 @@ def _restore(model, fitted, files, path):
         n_features = fitted["n_features_in_"]
     # The network's size from its description, before allocating it: a file
     # claiming 10**9 features must not cost gigabytes to refuse.
-    described = model._make_network(n_features, check_units(model.units),
-                                     fitted["n_outputs_"]).layout.size
-    if described != params.size:
+    network = model._make_network(n_features, check_units(model.units),
+                                  fitted["n_outputs_"])
+    if network.layout.size != params.size:
         raise ValueError(
             f"{path} holds {params.size} weights, but the network its parameters "
-            f"describe has {described}: the file does not match.")
-    model._initialize(n_features, check_units(model.units), fitted["n_outputs_"],
-                      params.dtype)
+            f"describe has {network.layout.size}: the file does not match.")
+    model._initialize(network, params.dtype)
     for key, value in fitted.items():
         setattr(model, key, value)
     if "classes" in files:
         model.classes_ = files["classes"]
     if "feature_names" in files:
         model.feature_names_in_ = files["feature_names"].astype(object)
-    if params.shape != model.params_.shape:
-        raise ValueError(
-            f"{path} holds {params.size} weights, but the network its parameters "
-            f"describe has {model.params_.size}: the file does not match.")
     if not np.isfinite(params).all():
         raise ValueError(f"{path} holds weights that are not finite.")
     model.params_[...] = params
