@@ -151,6 +151,14 @@ def main(argv=None):
 
 CLASSIFIER_CANDIDATES = {
     "current": {},
+    "mean readout": {"readout": "mean"},
+    "mean readout lr 3e-3": {"readout": "mean", "learning_rate_init": 3e-3},
+    "mean lr 3e-3 patience 30": {"readout": "mean", "learning_rate_init": 3e-3,
+                                 "n_iter_no_change": 30},
+    "mean lr 3e-3 batch 32": {"readout": "mean", "learning_rate_init": 3e-3,
+                              "batch_size": 32},
+    "mean lr 1e-2": {"readout": "mean", "learning_rate_init": 1e-2},
+    "last lr 3e-3 batch 32": {"learning_rate_init": 3e-3, "batch_size": 32},
     "batch 64": {"batch_size": 64},
     "batch 32": {"batch_size": 32},
     "batch 16": {"batch_size": 16},

@@ -39,7 +39,7 @@ AUTO_BATCH_LIMIT = 200
 # Parameters that shape the fitted network, or how predict reads X and
 # shapes its outputs: changing one after fit needs a new fit.
 ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences",
-                "bidirectional", "embedding_dim", "mask_zero", "dtype")
+                "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
@@ -102,6 +102,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "scale_inputs": ["boolean"],
         "input_pooling": [None, StrOptions({"auto"}),
                           Interval(Integral, 1, None, closed="left")],
+        "readout": [StrOptions({"last", "mean"})],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -119,7 +120,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  beta_2=0.999, epsilon=1e-8, rho=0.9, momentum=0.9,
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
-                 dtype="float32", scale_inputs=True, input_pooling="auto"):
+                 dtype="float32", scale_inputs=True, input_pooling="auto",
+                 readout="last"):
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -160,6 +162,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.dtype = dtype
         self.scale_inputs = scale_inputs
         self.input_pooling = input_pooling
+        self.readout = readout
 
     # Hooks the regressor and the classifier provide -------------------------
 
@@ -344,6 +347,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _check_options(self, data):
         """Refuse settings the validated data cannot serve, before any
         fitted attribute changes."""
+        if self.readout == "mean" and self.return_sequences:
+            raise ValueError(
+                'readout="mean" gives one output per sequence from the mean of '
+                "its states; return_sequences=True gives one per step. Use "
+                'readout="last" with return_sequences=True.')
 
     def _fit_skip(self, train):
         """Fit what the network's outputs are added to (nothing here)."""
@@ -532,7 +540,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._cell, self.bidirectional,
             None if self.embedding_dim is None else self.n_tokens_,
             dict(recurrent_activation=self.recurrent_activation,
-                 unit_forget_bias=self.unit_forget_bias))
+                 unit_forget_bias=self.unit_forget_bias), self.readout)
 
     def _architecture(self, settings=None):
         """The parameters of ``ARCHITECTURE`` as a fit reads them (units a
@@ -822,6 +830,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             raise ValueError(
                 "initial_state and return_state need input_pooling=None: blocks of "
                 "steps would straddle the chunks.")
+        if self.readout == "mean":
+            raise ValueError(
+                'initial_state and return_state need readout="last": the mean of '
+                "the states would cover only the chunk, not the whole sequence.")
 
     def _validate_state(self, state, n_samples):
         """Check an ``initial_state`` list; return its arrays in the

@@ -41,7 +41,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  class_weight=None, warm_start=False, random_state=None,
                  verbose=False, dtype="float32", scale_inputs=True,
-                 input_pooling="auto"):
+                 input_pooling="auto", readout="last"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -60,7 +60,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
-            scale_inputs=scale_inputs, input_pooling=input_pooling)
+            scale_inputs=scale_inputs, input_pooling=input_pooling,
+            readout=readout)
         self.class_weight = class_weight
 
     # Targets ----------------------------------------------------------------

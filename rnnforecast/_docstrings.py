@@ -232,7 +232,17 @@ input_pooling : int, "auto" or None, default="auto"
     every step, as streaming with ``initial_state`` needs. Chosen by
     measurement: it lifts the default classifiers from 0.58-0.60 to
     0.73-0.74 of 1-NN's accuracy on five UCR/UEA sets
-    (``benchmarks/README.md``)."""
+    (``benchmarks/README.md``).
+
+readout : {"last", "mean"}, default="last"
+    What the output layer reads when there is one output per sequence:
+    the top layer's last state, or the mean of its states over every real
+    step of the sequence (padding left out), as Keras'
+    ``GlobalAveragePooling1D`` after a recurrent layer. The mean reaches
+    every step directly, which can help on long sequences; it needs
+    ``return_sequences=False`` and whole sequences (no ``initial_state``
+    chunks). "last" stays the default by measurement: "mean" lifted some
+    classification sets and lowered others (``benchmarks/README.md``)."""
 
 SCALE_TARGET = """\
 scale_target : bool, default=True

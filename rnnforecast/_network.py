@@ -4,8 +4,10 @@ This module knows the architecture and nothing of scikit-learn: arrays in,
 arrays out. Parameters live in one flat vector (see ``ParameterLayout``);
 ``split`` gives named views into it once, so a training step costs no
 Python-side allocation. The notation follows the cell docstrings; the head
-is ``logits = h W_hy + b_y`` on the last layer's states, at the last time
-step (``return_sequences=False``) or at every step (``True``).
+is ``logits = h W_hy + b_y`` on the last layer's states: at every step
+(``return_sequences=True``), or once per sequence on the last state
+(``readout="last"``) or on the mean of the states of all real steps
+(``readout="mean"``, see ``_readout``).
 """
 
 import threading
@@ -19,6 +21,7 @@ from ._initializers import INITIALIZERS
 from ._layers import RecurrentLayer
 from ._matmul import matmul_rows
 from ._parameters import ParameterLayout
+from ._readout import mean_over_steps, spread_over_steps
 from ._time_major import multiply_by_step_mask
 
 HEAD_NAMES = ("W_hy", "b_y")
@@ -53,11 +56,21 @@ class RecurrentNetwork:
         ``_embedding``), the first parameter, named "embedding".
     cell_options : dict, optional
         More keyword arguments of the cells (see ``SimpleRNNCell``).
+    readout : {"last", "mean"}, default="last"
+        Without ``return_sequences``, whether the head reads the last state
+        or the mean of the states of every real step.
     """
+
+    # Networks pickled before the mean readout existed read the last state.
+    readout = "last"
 
     def __init__(self, n_features, units, n_outputs, activation,
                  return_sequences, cell="simple", bidirectional=False,
-                 n_tokens=None, cell_options=None):
+                 n_tokens=None, cell_options=None, readout="last"):
+        if readout not in ("last", "mean") or (return_sequences and readout != "last"):
+            raise ValueError(f"readout={readout!r} with return_sequences="
+                             f"{return_sequences!r}")
+        self.readout = readout
         self.n_features = n_features
         self.n_tokens = n_tokens
         self.units = tuple(units)
@@ -176,13 +189,17 @@ class RecurrentNetwork:
                                       options.training and (index > 0 or learns_input))
                   for index, layer in enumerate(self.layers)]
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
+        top_width = self.layers[-1].width
+        mean = self.readout == "mean"
         shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
-                  "dX": (0, 0, 0), "no_mask": (0, 0)}
+                  "dX": (0, 0, 0), "no_mask": (0, 0),
+                  "mean": (batch, top_width) if mean else (0, 0)}
         if options.training:
             width = options.target_width or self.n_outputs
-            shared.update(dtop=(rows[0], self.layers[-1].width),
+            shared.update(dtop=(rows[0], top_width),
                           dlogits=rows, targets=(rows[0], width),
-                          weights=(rows[0],))
+                          weights=(rows[0],),
+                          dsteps=(n_timesteps, batch, top_width) if mean else (0, 0, 0))
             if self.n_tokens is not None:
                 # The embedding learns from the first layer's input gradient.
                 shared["dX"] = shared["X"]
@@ -229,6 +246,8 @@ class RecurrentNetwork:
                 inputs = scratch[0]["input"]
             inputs = layer.forward(weights, inputs, _or_empty(recurrent_mask, buffers),
                                    starts, scratch, block)
+        if self.readout == "mean":
+            mean_over_steps(inputs, starts, buffers["mean"])
         logits = buffers["logits"]
         matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, block)
         logits += head["b_y"]
@@ -250,8 +269,12 @@ class RecurrentNetwork:
         dtop = buffers["dtop"]
         np.dot(dlogits, head["W_hy"].T, out=dtop)
         n_timesteps, batch = buffers["X"].shape[:2]
-        dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
         starts = buffers.indices["starts"]
+        dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
+        if self.readout == "mean":
+            dO = buffers["dsteps"]
+            spread_over_steps(dtop, starts, dO)
+        reads_last = not (self.return_sequences or self.readout == "mean")
         for index in range(len(self.layers) - 1, -1, -1):
             scratch = buffers.layers[index]
             input_mask, recurrent_mask = masks[index]
@@ -260,7 +283,7 @@ class RecurrentNetwork:
                 layers[index], layer_grads[index],
                 self._layer_input(buffers, index, input_mask),
                 _or_empty(recurrent_mask, buffers), starts, dO, dinputs, scratch,
-                last_only=index == len(self.layers) - 1 and not self.return_sequences,
+                last_only=index == len(self.layers) - 1 and reads_last,
                 truncate=truncate)
             if dinputs.size > 0 and input_mask is not None:
                 multiply_by_step_mask(dinputs, input_mask, dinputs)
@@ -283,8 +306,13 @@ class RecurrentNetwork:
         return self._output(buffers, len(self.layers) - 1)
 
     def _head_input(self, outputs, buffers):
+        """What the head reads, as forward left it: every step's output
+        (n_timesteps * batch, width), their mean or the last state
+        (batch, width)."""
         if self.return_sequences:
             return outputs.reshape(-1, outputs.shape[2])
+        if self.readout == "mean":
+            return buffers["mean"]
         return self.layers[-1].last_output(buffers.layers[-1])
 
 

@@ -47,7 +47,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
-                 scale_target=True,
+                 readout="last", scale_target=True,
                  linear_skip="auto"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
@@ -67,7 +67,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             nesterovs_momentum=nesterovs_momentum, clipnorm=clipnorm,
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
-            scale_inputs=scale_inputs, input_pooling=input_pooling)
+            scale_inputs=scale_inputs, input_pooling=input_pooling,
+            readout=readout)
         self.scale_target = scale_target
         self.linear_skip = linear_skip
 
@@ -112,6 +113,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         return np.ascontiguousarray(scaled)
 
     def _check_options(self, data):
+        super()._check_options(data)
         if self.linear_skip is True and not self._skip_possible(data):
             raise ValueError(
                 "linear_skip needs windows of one length, real-valued inputs and one "

@@ -16,7 +16,7 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
                  variable_length=False, bidirectional=False, n_tokens=None,
-                 truncate=None, recurrent_activation="sigmoid"):
+                 truncate=None, recurrent_activation="sigmoid", readout="last"):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -26,13 +26,15 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     steps (``starts``), always leaving at least one real step;
     ``bidirectional`` makes every layer read both ways; ``n_tokens``
     makes the input token ids below it, embedded in ``N_FEATURES``
-    dimensions; ``truncate`` is ``truncated_bptt``.
+    dimensions; ``truncate`` is ``truncated_bptt``; ``readout`` is what the
+    head reads without ``return_sequences``.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
                                return_sequences, cell, bidirectional, n_tokens,
-                               dict(recurrent_activation=recurrent_activation))
+                               dict(recurrent_activation=recurrent_activation),
+                               readout)
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
     if n_tokens is None:
         X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)

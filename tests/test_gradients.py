@@ -235,3 +235,49 @@ def _untruncated(problem):
     return TrainingStep(step.network, step.params, None,
                         dict(step.settings, truncated_bptt=None), None,
                         problem.X.shape[1], problem.X.shape[0], problem.targets.shape[-1])
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("dropout,variable_length,bidirectional", [
+    (False, False, False), (True, True, False), (False, False, True),
+    (True, True, True)])
+@pytest.mark.parametrize("units,loss", [((3,), "softmax_log_loss"),
+                                        ((3, 4), "squared_error")])
+def test_mean_readout_gradient_matches_finite_differences(
+        units, loss, dropout, variable_length, bidirectional, cell):
+    problem = make_problem("tanh", units, False, loss, dropout=dropout, alpha=0.01,
+                           cell=cell, variable_length=variable_length,
+                           bidirectional=bidirectional, readout="mean")
+    _, analytic = loss_and_gradient(problem)
+    numeric = _finite_differences(problem)
+    assert not np.isnan(numeric).any()
+    assert _relative_error(analytic, numeric) < 1e-6
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_mean_readout_ignores_padding(cell):
+    problem = make_problem("tanh", (3, 4), False, "softmax_log_loss", dropout=True,
+                           cell=cell, variable_length=True, bidirectional=True,
+                           readout="mean")
+    loss, grads = loss_and_gradient(problem)
+    padding = np.arange(problem.X.shape[1]) < problem.starts[:, None]
+    problem.X[padding] = 1e3
+    padded_loss, padded_grads = loss_and_gradient(problem)
+    assert padded_loss == loss
+    np.testing.assert_array_equal(padded_grads, grads)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_mean_readout_is_the_mean_of_per_step_outputs(cell):
+    # The head is affine, so the head of the mean state is the mean of the
+    # per-step heads, over each sequence's real steps only.
+    per_step = make_problem("tanh", (3, 4), True, "squared_error", cell=cell,
+                            variable_length=True)
+    pooled = make_problem("tanh", (3, 4), False, "squared_error", cell=cell,
+                          variable_length=True, readout="mean")
+    params, X, starts = per_step.step.params, per_step.X, per_step.starts
+    steps = predict_logits(per_step.step.network, params, X, starts)
+    real = np.arange(X.shape[1]) >= starts[:, None]
+    expected = (steps * real[:, :, None]).sum(axis=1) / real.sum(axis=1)[:, None]
+    logits = predict_logits(pooled.step.network, params, X, starts)
+    np.testing.assert_allclose(logits, expected, rtol=1e-12, atol=1e-14)

@@ -120,7 +120,35 @@ def test_matches_torch(kind, activation, units, return_sequences, loss, bidirect
     torch_logits = linear(top)
     torch_loss = _torch_loss(torch_logits, targets, weights, loss)
     torch_loss.backward()
+    _check_against_torch(problem, value, grads, torch_logits, torch_loss, rnns,
+                         linear, kind)
 
+
+@pytest.mark.parametrize("kind", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("units,loss,bidirectional", [
+    ((3,), "softmax_log_loss", False), ((3, 4), "squared_error", True)])
+def test_mean_readout_matches_torch(kind, units, loss, bidirectional):
+    # torch's equivalent: the mean of the top layer's output sequence
+    # (GlobalAveragePooling1D in Keras) under the linear head.
+    problem = make_problem("tanh", units, False, loss, cell=kind,
+                           bidirectional=bidirectional, readout="mean")
+    value, grads = loss_and_gradient(problem)
+    rnns, linear = _torch_model(problem.step, "tanh", kind)
+    sequence = torch.from_numpy(problem.X)
+    for rnn in rnns:
+        sequence, _ = rnn(sequence)
+    torch_logits = linear(sequence.mean(dim=1))
+    torch_loss = _torch_loss(torch_logits, problem.targets, problem.weights, loss)
+    torch_loss.backward()
+    _check_against_torch(problem, value, grads, torch_logits, torch_loss, rnns,
+                         linear, kind)
+
+
+def _check_against_torch(problem, value, grads, torch_logits, torch_loss, rnns,
+                         linear, kind):
+    """Our logits, loss and every gradient against torch's (after
+    ``torch_loss.backward()``)."""
+    step, X = problem.step, problem.X
     logits = predict_logits(step.network, step.params, X)
     np.testing.assert_allclose(logits, torch_logits.detach().numpy(), rtol=1e-5,
                                atol=1e-10)
