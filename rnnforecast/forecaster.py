@@ -12,20 +12,27 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from dataclasses import replace
+
 from ._simple_rnn import SimpleRNNRegressor
 from .calendar import future_index, series_frequency
 from ._validation import refuse_booleans
-from .transforms import Differencer, difference_lags, fit_target_transform
-from .windows import check_positive_int, lead_positions, make_windows, target_frame
+from .panel import LONG, SINGLE, WIDE, Panel, as_timestamps, read_panel
+from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
+from .windows import check_positive_int, lead_positions, make_windows
 
 
 class WindowForecaster(BaseEstimator):
-    """Forecast a series from its last ``window_length`` observations.
+    """Forecast one series or many from their last ``window_length`` observations.
 
-    The series (and any exogenous columns) is cut into windows with
+    Each series (and any exogenous columns) is cut into windows with
     :func:`~rnnforecast.windows.make_windows` and ``estimator`` learns the
-    next ``horizon`` values from each window. Forecasts come back as a pandas
-    Series indexed by the dates that follow the series, at its frequency.
+    next ``horizon`` values from each window. Given many series (a wide
+    DataFrame, or a long one on a ``(series id, time)`` MultiIndex, see
+    :mod:`rnnforecast.panel`), one global model learns from the windows of
+    all of them, each series standardised by its own statistics. Forecasts
+    come back in the layout that went in, indexed by the times that follow
+    each series, at its frequency.
 
     Parameters
     ----------
@@ -94,16 +101,18 @@ class WindowForecaster(BaseEstimator):
         Name of the target series.
     exog_names_ : list
         Names of the exogenous columns seen in ``fit``.
-    history_ : pandas.DataFrame of shape (window_length + sum(lags), n_columns)
-        The end of the training series in original units (target first,
-        then exogenous columns), the history every ``predict`` starts from.
-    last_time_ : timestamp or int
-        Time of the last training observation.
+    histories_ : dict
+        Series id (None for a single series) -> DataFrame of shape
+        (window_length + sum(lags), n_columns): the end of each series in
+        original units (target first, then exogenous columns), the history
+        ``predict`` starts from; ``update`` extends it. ``history_`` gives
+        them in the layout of ``fit``, ``last_time_`` the latest time.
     freq_ : pandas offset or int
         Spacing of the series: a pandas frequency, or the integer step of a
         RangeIndex-like index.
     residuals_ : ndarray of shape (n_calibration, horizon) or None
-        Absolute forecast errors on the calibration tail, per step.
+        Absolute forecast errors on the calibration tail, per step (the
+        tails of all series pooled).
 
     Examples
     --------
@@ -115,6 +124,17 @@ class WindowForecaster(BaseEstimator):
     >>> forecast = forecaster.predict()
     >>> [str(day.date()) for day in forecast.index]
     ['1991-01-01', '1991-01-02', '1991-01-03']
+
+    Two series in the long layout, one model for both:
+
+    >>> import pandas as pd
+    >>> panel = pd.concat({"Melbourne": y, "warmer": y + 5}, names=["city", "date"])
+    >>> forecaster = WindowForecaster(Ridge(), window_length=29, horizon=3).fit(panel)
+    >>> forecast = forecaster.predict()
+    >>> forecast.index.names
+    FrozenList(['city', 'date'])
+    >>> (forecast.loc["warmer"] - forecast.loc["Melbourne"]).round(9).tolist()
+    [5.0, 5.0, 5.0]
     """
 
     _parameter_constraints: dict = {
@@ -156,12 +176,17 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        y : pandas.Series or array-like of shape (n_times,)
-            The target, oldest first, with a regular DatetimeIndex or an
-            evenly spaced integer index (a plain array gets 0, 1, 2, ...).
+        y : pandas.Series, pandas.DataFrame or array-like of shape (n_times,)
+            The target, oldest first, with a regular DatetimeIndex,
+            PeriodIndex or evenly spaced integer index (a plain array gets
+            0, 1, 2, ...). Many series: a wide DataFrame, one column per
+            series with NaN before a series starts; or a long Series (or
+            one-column DataFrame) on a ``(series id, time)`` MultiIndex,
+            series of any lengths and start times, at one frequency.
         X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
-            Exogenous columns observed at the same times; with the recursive
-            strategy their future values must be passed to ``predict``.
+            Exogenous columns observed at the same times (for a long ``y``,
+            on the same MultiIndex); with the recursive strategy their
+            future values must be passed to ``predict``.
 
         Returns
         -------
@@ -175,61 +200,112 @@ class WindowForecaster(BaseEstimator):
         if repeated:
             raise ValueError(f"known_future lists {repeated} more than once.")
         lags = difference_lags(self.differences)
-        frame, target_name, exog_names = target_frame(y, X)
+        panel = read_panel(y, X)
         before = dict(self.__dict__)
         try:
-            return self._fit_frame(frame, target_name, exog_names, lags)
+            return self._fit_panel(panel, lags)
         except BaseException:
             # A failed refit leaves the previous fit whole, not half replaced.
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
 
-    def _fit_frame(self, frame, target_name, exog_names, lags):
-        """``fit`` on a frame laid out by ``target_frame``."""
-        n_needed = self.window_length + self._steps_learned() + sum(lags)
-        if len(frame) < n_needed:
-            raise ValueError(
-                f"y has {len(frame)} observations; window_length={self.window_length}, "
-                f"{self._steps_learned()} target step(s) and differences={self.differences!r} "
-                f"need at least {n_needed}: no window fits.")
-        self.target_name_, self.exog_names_ = target_name, exog_names
-        self.freq_ = series_frequency(frame.index)
-        self.residuals_ = self._calibration_residuals(frame, lags)
-        self._transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
+    def _fit_panel(self, panel, lags):
+        """``fit`` on the series of a ``Panel``: one model over the windows
+        of every series, each series standardised by its own statistics."""
+        self._check_lengths(panel, lags)
+        self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
+        self.freq_ = _common_frequency(panel)
+        self._layout = replace(panel, frames={})
+        self.residuals_ = self._calibration_residuals(panel, lags)
         self._differencer = Differencer(lags)
-        self._scaler = None
-        lost = self._differencer.lost
+        self._states = {key: self._fit_state(frame) for key, frame in panel.frames.items()}
+        steps = self._steps_learned()
+        parts = [self._series_windows(frame, self._states[key], steps)
+                 for key, frame in panel.frames.items()]
+        # In time order across series (stable within a time), so a
+        # chronological validation tail holds every series' latest windows.
+        order = np.argsort(np.concatenate([times for _, _, times in parts]),
+                           kind="stable")
+        X_windows = np.concatenate([X for X, _, _ in parts])[order]
+        y_windows = np.concatenate([y for _, y, _ in parts])[order]
+        y_windows = y_windows[:, 0] if steps == 1 else y_windows
+        self.estimator_ = self._regressor(steps, len(X_windows)).fit(
+            self._inputs(X_windows), y_windows)
+        keep = self.window_length + self._differencer.lost
+        self.histories_ = {key: frame.iloc[-keep:].copy()
+                           for key, frame in panel.frames.items()}
+        return self
+
+    def _check_lengths(self, panel, lags):
+        n_needed = self.window_length + self._steps_learned() + sum(lags)
+        short = {key: len(frame) for key, frame in panel.frames.items()
+                 if len(frame) < n_needed}
+        if not short:
+            return
+        key, n_times = next(iter(short.items()))
+        what = (f"y has {n_times} observations" if key is None else
+                f"Series {key!r} has {n_times} observations (and {len(short) - 1} "
+                "other series too few)")
+        raise ValueError(
+            f"{what}; window_length={self.window_length}, {self._steps_learned()} "
+            f"target step(s) and differences={self.differences!r} need at least "
+            f"{n_needed}: no window fits.")
+
+    def _fit_state(self, frame):
+        """How one series enters the model: its target transform and the
+        standardisation of its columns (after transform and differencing)."""
+        transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
+        state = SeriesScaling(transform)
+        if self.scaler is None:
+            return state
         values = frame.to_numpy(dtype=float)
-        values = self._model_values(values, self._transform.forward(values[:, 0]))[lost:]
-        if self.scaler is not None:
-            with np.errstate(over="ignore", invalid="ignore"):
-                self._scaler = StandardScaler().fit(values)
-                values = self._scaler.transform(values)
-        if not np.isfinite(values).all():
+        values = self._model_values(values, transform.forward(values[:, 0]), state)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaler = StandardScaler().fit(values[self._differencer.lost:])
+        if not (np.isfinite(scaler.mean_).all() and np.isfinite(scaler.scale_).all()):
             largest = float(np.max(np.abs(frame.to_numpy(dtype=float))))
             raise ValueError(
                 f"The series holds values up to {largest:.3g} in magnitude: too large "
                 "to standardise in float64 (their squares overflow). Rescale it, e.g. "
                 "divide by a power of ten, and scale the forecasts back.")
-        model_frame = pd.DataFrame(values, index=frame.index[lost:], columns=frame.columns)
-        steps = self._steps_learned()
-        X_windows, y_windows, _ = make_windows(model_frame, self.window_length, steps,
-                                               known_future=list(self.known_future))
+        return SeriesScaling(transform, scaler.mean_, scaler.scale_)
+
+    def _series_windows(self, frame, state, steps):
+        """One series' training windows in model units: inputs (n_windows,
+        window_length, n_columns), targets (n_windows, steps) relative to
+        any window normalisation, and the time of each first target."""
+        values = frame.to_numpy(dtype=float)
+        values = self._model_values(values, state.transform.forward(values[:, 0]), state)
+        lost = self._differencer.lost
+        model_frame = pd.DataFrame(values[lost:], index=frame.index[lost:],
+                                   columns=frame.columns)
+        X_windows, y_windows, index = make_windows(
+            model_frame, self.window_length, steps, known_future=list(self.known_future))
         X_windows, offsets = self._normalize_windows(X_windows)
-        y_windows = (y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis])
-        y_windows = y_windows[:, 0] if steps == 1 else y_windows
-        self.estimator_ = self._regressor(steps, len(X_windows)).fit(
-            self._inputs(X_windows), y_windows)
-        self.history_ = frame.iloc[-(self.window_length + lost):].copy()
-        self.last_time_ = frame.index[-1]
-        return self
+        y_windows = y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis]
+        return X_windows, y_windows, np.asarray(index)
+
+    @property
+    def history_(self):
+        """The end of each training series in original units (target first,
+        then exogenous columns), in the layout ``fit`` was given: the history
+        every ``predict`` starts from. Shape (window_length + sum(lags),
+        n_columns) for one series."""
+        check_is_fitted(self)
+        return self._layout.arrange(self.histories_)
+
+    @property
+    def last_time_(self):
+        """Time of the last training observation (of the latest series)."""
+        check_is_fitted(self)
+        return max(frame.index[-1] for frame in self.histories_.values())
 
     def _steps_learned(self):
         return self.horizon if self.strategy == "direct" else 1
 
-    def predict(self, steps=None, X=None):
-        """Forecast the ``steps`` values that follow the training series.
+    def predict(self, steps=None, X=None, y=None):
+        """Forecast the ``steps`` values that follow each series.
 
         Parameters
         ----------
@@ -239,21 +315,89 @@ class WindowForecaster(BaseEstimator):
         X : pandas.DataFrame or array-like of shape (steps, n_exog), default=None
             Future exogenous values: the next ``horizon`` values of the
             ``known_future`` columns, or, with the recursive strategy, the
-            next ``steps`` values of every exogenous column.
+            next ``steps`` values of every exogenous column. For a panel, a
+            DataFrame on a ``(series id, time)`` MultiIndex. With ``y``, its
+            rows at ``y``'s times first (the past the windows read), then the
+            future rows.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from instead of the training
+            series, in any layout ``fit`` accepts; no refit. Each series needs
+            ``window_length`` observations (plus one per lag of
+            ``differences``). A series the model was fitted on keeps its
+            fitted scaling; any other series (a global model forecasts
+            series it has not seen) is standardised by its own statistics in
+            ``y``.
 
         Returns
         -------
-        forecast : pandas.Series of length ``steps``
-            Indexed by the times after the series, named like the target.
+        forecast : pandas.Series or pandas.DataFrame
+            In the layout of the series forecast from: a Series indexed by
+            the times after the series, named like the target; a wide
+            DataFrame with one column per series; or a long Series on a
+            ``(series id, time)`` MultiIndex, each series at its own future
+            times.
         """
         check_is_fitted(self)
         steps = self._check_steps(steps)
-        future = self._future_frame(X, steps)
-        values = np.vstack([self.history_.to_numpy(dtype=float), future.to_numpy()])
-        forecast = self._forecast_values(values, [len(self.history_)], steps)[0]
-        return pd.Series(forecast, index=future.index[:steps], name=self.target_name_)
+        layout, forecasts = self._forecasts(steps, X, y)
+        return layout.arrange(forecasts)
 
-    def forecast_from(self, y, origins, X=None, steps=None):
+    def _forecasts(self, steps, X, y):
+        """``(layout, {series id: forecast Series})`` for ``predict``."""
+        if y is None:
+            layout, histories = self._layout, self.histories_
+            exog = {key: _series_rows(X, key, layout) for key in histories}
+        else:
+            panel = self._read_observations(y, _past_rows(X, y))
+            layout, histories = panel, panel.frames
+            exog = {key: _future_rows(X, key, len(frame), layout)
+                    for key, frame in histories.items()}
+        forecasts = {}
+        for key, history in histories.items():
+            state = self._state_for(key, history)
+            last = history.index[-1]
+            future = self._future_frame(exog[key], steps, last, history.columns)
+            values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
+            forecast = self._forecast_values(values, [len(history)], steps, state)[0]
+            forecasts[key] = pd.Series(forecast, index=future.index[:steps],
+                                       name=self.target_name_)
+        return layout, forecasts
+
+    def update(self, y, X=None):
+        """Append new observations to the histories forecasts start from.
+
+        No refit: the model and each series' scaling stay as fitted, and
+        ``predict`` then forecasts from the end of the new data (sktime's
+        ``update`` with ``update_params=False``).
+
+        Parameters
+        ----------
+        y : pandas.Series or pandas.DataFrame
+            Observations that continue the fitted series, in any layout
+            ``fit`` accepts. A series the model has not seen starts a new
+            history (at least ``window_length`` observations, plus one per
+            lag of ``differences``), scaled by its own statistics.
+        X : pandas.DataFrame, default=None
+            Exogenous columns at the same times, if fitted with them.
+
+        Returns
+        -------
+        self : WindowForecaster
+        """
+        panel = self._read_observations(y, X)
+        keep = self.window_length + self._differencer.lost
+        histories, states = dict(self.histories_), dict(self._states)
+        for key, frame in panel.frames.items():
+            if key in histories:
+                _check_continues(frame.index, histories[key].index[-1], self.freq_, key)
+                frame = pd.concat([histories[key], frame])
+            else:
+                states[key] = self._new_state(frame, key)
+            histories[key] = frame.iloc[-keep:].copy()
+        self.histories_, self._states = histories, states
+        return self
+
+    def forecast_from(self, y, origins, X=None, steps=None, series_id=None):
         """Forecasts from the actual history before each origin, in the units of ``y``.
 
         The one forecasting path: ``predict``, ``score``, ``backtest`` and the
@@ -264,7 +408,7 @@ class WindowForecaster(BaseEstimator):
         Parameters
         ----------
         y : pandas.Series or array-like of shape (n_times,)
-            Observed values, oldest first.
+            Observed values of one series, oldest first.
         origins : array-like of int of shape (n_origins,)
             Positions in ``y`` of the first forecast step; each needs
             ``window_length`` observations before it, plus one per lag of
@@ -275,6 +419,10 @@ class WindowForecaster(BaseEstimator):
             next ``horizon``) and by the recursive strategy (the next ``steps``).
         steps : int, default=None
             Steps per origin; ``horizon`` when None.
+        series_id : hashable, default=None
+            Which fitted series ``y`` is, for its scaling: None for a model
+            fitted on one series. A series the model has not seen is
+            standardised by its own statistics in ``y``.
 
         Returns
         -------
@@ -286,20 +434,23 @@ class WindowForecaster(BaseEstimator):
         origins = np.asarray(origins)
         if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer):
             raise TypeError("origins must be a 1-D sequence of integer positions.")
-        return self._forecast_values(frame.to_numpy(dtype=float), origins, steps)
+        state = self._state_for(series_id, frame)
+        return self._forecast_values(frame.to_numpy(dtype=float), origins, steps, state)
 
     def score(self, y, X=None):
         """R² of the forecasts of ``y``, a continuation of the training series.
 
         From every origin in ``y`` with ``horizon`` steps ahead of it inside
         ``y``, the model forecasts from the actual history (the end of the
-        training series, then ``y`` itself); R² pools all steps. This is
-        what ``GridSearchCV(forecaster, ..., cv=TimeSeriesSplit())`` uses.
+        training series, then ``y`` itself); R² pools all steps (and all
+        series of a panel). This is what ``GridSearchCV(forecaster, ...,
+        cv=TimeSeriesSplit())`` uses.
 
         Parameters
         ----------
-        y : pandas.Series or array-like of shape (n_times,)
-            Observations that directly follow the training series.
+        y : pandas.Series or pandas.DataFrame
+            Observations that directly follow the training series, in the
+            layout ``fit`` was given.
         X : pandas.DataFrame or array-like, default=None
             Exogenous columns for the same times, if fitted with them.
 
@@ -307,39 +458,64 @@ class WindowForecaster(BaseEstimator):
         -------
         score : float
         """
-        check_is_fitted(self)
-        frame = self._observed_frame(y, X)
-        self._check_continues(frame.index)
-        if len(frame) < self.horizon:
-            raise ValueError(f"y has {len(frame)} observations, fewer than the "
-                             f"horizon {self.horizon}.")
-        values = np.vstack([self.history_.to_numpy(dtype=float),
-                            frame.to_numpy(dtype=float)])
-        start = len(self.history_)
-        origins = np.arange(start, len(values) - self.horizon + 1)
-        predicted = self._forecast_values(values, origins, self.horizon)
-        actual = values[origins[:, None] + np.arange(self.horizon), 0]
-        return r2_score(actual.ravel(), predicted.ravel())
+        panel = self._read_observations(y, X)
+        actual, predicted = [], []
+        for key, frame in panel.frames.items():
+            if key not in self.histories_:
+                raise ValueError(f"score needs series the model was fitted on; "
+                                 f"{key!r} is not one of them.")
+            history = self.histories_[key]
+            _check_continues(frame.index, history.index[-1], self.freq_, key)
+            if len(frame) < self.horizon:
+                raise ValueError(f"y has {len(frame)} observations, fewer than the "
+                                 f"horizon {self.horizon}.")
+            values = np.vstack([history.to_numpy(dtype=float),
+                                frame.to_numpy(dtype=float)])
+            origins = np.arange(len(history), len(values) - self.horizon + 1)
+            predicted.append(self._forecast_values(values, origins, self.horizon,
+                                                   self._states[key]).ravel())
+            actual.append(values[origins[:, None] + np.arange(self.horizon), 0].ravel())
+        return r2_score(np.concatenate(actual), np.concatenate(predicted))
 
     def _observed_frame(self, y, X):
-        """New observations laid out as in ``fit`` (target, then exogenous
-        columns), with as many exogenous columns as the fit saw."""
-        frame, _, exog_names = target_frame(y, X)
-        if len(exog_names) != len(self.exog_names_):
+        """New observations of one series laid out as in ``fit`` (target,
+        then exogenous columns), with as many exogenous columns as the fit
+        saw."""
+        panel = self._read_observations(y, X)
+        if panel.layout != SINGLE:
+            raise ValueError("forecast_from reads one series at a time; pass each "
+                             "series of a panel with its series_id.")
+        return panel.frames[None]
+
+    def _read_observations(self, y, X):
+        """New observations as a ``Panel``, with as many exogenous columns
+        as the fit saw."""
+        check_is_fitted(self)
+        panel = read_panel(y, X)
+        if len(panel.exog_names) != len(self.exog_names_):
             raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
-                             f"{exog_names}.")
-        return frame
+                             f"{panel.exog_names}.")
+        return panel
 
-    def _check_continues(self, index):
-        plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
-        if plain_array and isinstance(self.freq_, int):
-            return  # positions of a bare array say nothing about continuity
-        expected = future_index(self.last_time_, self.freq_, 1)[0]
-        if index[0] != expected:
-            raise ValueError(f"y must continue the training series: its first time "
-                             f"should be {expected}, got {index[0]}.")
+    def _state_for(self, key, frame):
+        """The fitted scaling of series ``key``, or for a series the model
+        has not seen, one fitted on its observations ``frame``."""
+        if key in self._states:
+            return self._states[key]
+        return self._new_state(frame, key)
 
-    def predict_interval(self, steps=None, X=None, coverage=0.9):
+    def _new_state(self, frame, key):
+        needed = self.window_length + self._differencer.lost
+        if len(frame) < needed:
+            name = "y" if key is None else f"Series {key!r}"
+            raise ValueError(
+                f"{name} has {len(frame)} observations; a series the model has not "
+                f"seen needs at least {needed} (window_length={self.window_length} "
+                f"and differences={self.differences!r}) to forecast from and to be "
+                "scaled by its own statistics.")
+        return self._fit_state(frame)
+
+    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None):
         """Forecast with split-conformal prediction intervals.
 
         Each step's interval is the forecast plus or minus the
@@ -356,14 +532,18 @@ class WindowForecaster(BaseEstimator):
         coverage : float in (0, 1) or sequence of float, default=0.9
             Several coverages give several intervals, as sktime's
             ``predict_interval(coverage=[0.8, 0.95])``.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from, as for ``predict``.
 
         Returns
         -------
         forecast : pandas.DataFrame
-            Indexed like ``predict``'s result: columns ``forecast``,
-            ``lower``, ``upper`` for one coverage; ``forecast`` then
-            ``lower_<c>`` and ``upper_<c>`` for each coverage ``c`` of a
-            sequence (``lower_0.8``...).
+            Columns ``forecast``, ``lower``, ``upper`` for one coverage;
+            ``forecast`` then ``lower_<c>`` and ``upper_<c>`` for each
+            coverage ``c`` of a sequence (``lower_0.8``...). Rows indexed by
+            future times (a ``(series id, time)`` MultiIndex for a long
+            panel); a wide panel gets a column level per series above them.
+            The errors of every series are pooled per step.
         """
         several = not isinstance(coverage, Real)
         coverages = list(coverage) if several else [coverage]
@@ -371,13 +551,17 @@ class WindowForecaster(BaseEstimator):
         if steps is not None and steps > self.horizon:
             raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
                              f"(the horizon), got steps={steps}.")
-        forecast = self.predict(steps, X)
-        columns = {"forecast": forecast}
-        for c, half in zip(coverages, halves):
-            suffix = f"_{c:g}" if several else ""
-            columns[f"lower{suffix}"] = forecast - half[:len(forecast)]
-            columns[f"upper{suffix}"] = forecast + half[:len(forecast)]
-        return pd.DataFrame(columns)
+        check_is_fitted(self)
+        layout, forecasts = self._forecasts(self._check_steps(steps), X, y)
+        frames = {}
+        for key, forecast in forecasts.items():
+            columns = {"forecast": forecast}
+            for c, half in zip(coverages, halves):
+                suffix = f"_{c:g}" if several else ""
+                columns[f"lower{suffix}"] = forecast - half[:len(forecast)]
+                columns[f"upper{suffix}"] = forecast + half[:len(forecast)]
+            frames[key] = pd.DataFrame(columns)
+        return layout.arrange(frames)
 
     def interval_halfwidths(self, coverage=0.9):
         """Half-width of the conformal interval of each step, shape (horizon,).
@@ -412,14 +596,14 @@ class WindowForecaster(BaseEstimator):
                 "horizon or use strategy='recursive'.")
         return steps
 
-    def _forecast_values(self, values, origins, steps):
+    def _forecast_values(self, values, origins, steps, state):
         """Forecasts in original units from the rows of ``values`` (n_times,
-        n_columns, target first, original units) before each origin; shape
-        (n_origins, steps)."""
+        n_columns, target first, original units) of one series, scaled by
+        its ``state``, before each origin; shape (n_origins, steps)."""
         origins = np.asarray(origins, dtype=np.intp)
         self._check_origins(origins, len(values), steps)
-        levels = self._transform.forward(values[:, 0])
-        model = self._model_values(values, levels)
+        levels = state.transform.forward(values[:, 0])
+        model = self._model_values(values, levels, state)
         windows = self._windows_at(model, origins)
         if self.strategy == "direct":
             scaled = self._predict_scaled(windows)[:, :steps]
@@ -429,10 +613,10 @@ class WindowForecaster(BaseEstimator):
                 raise ValueError(f"The recursive strategy needs {steps} finite future "
                                  f"values of {self.exog_names_} after each origin.")
             scaled = self._recursive(windows, steps, future)
-        changes = self._unscale_target(scaled)
+        changes = state.unscale_target(scaled)
         lost = self._differencer.lost
         before = np.stack([levels[o - lost:o] for o in origins])
-        return self._transform.inverse(self._differencer.integrate(changes, before))
+        return state.transform.inverse(self._differencer.integrate(changes, before))
 
     def _check_origins(self, origins, n_times, steps):
         first = self.window_length + self._differencer.lost
@@ -451,16 +635,14 @@ class WindowForecaster(BaseEstimator):
                 f"an origin, and {ahead} exogenous rows from it on; got "
                 f"{origins.min()}..{origins.max()}.")
 
-    def _model_values(self, values, levels):
-        """``values`` (n_times, n_columns; target first, original units) in
-        the estimator's units, given ``levels``, the transformed target: the
-        target differenced (NaN in its first ``lost`` rows), then every
-        column standardised."""
+    def _model_values(self, values, levels, state):
+        """``values`` (n_times, n_columns; target first, original units) of
+        one series in the estimator's units, given ``levels``, its
+        transformed target: the target differenced (NaN in its first
+        ``lost`` rows), then every column standardised by ``state``."""
         values = np.array(values, dtype=float)
         values[:, 0] = self._differencer.forward(levels)
-        if self._scaler is None:
-            return values
-        return (values - self._scaler.mean_) / self._scaler.scale_
+        return state.standardize(values)
 
     def _windows_at(self, model, origins):
         """Input windows ending before each origin, (n_origins, window_length,
@@ -473,12 +655,13 @@ class WindowForecaster(BaseEstimator):
                 "finite: predict needs their next horizon values in X.")
         return windows
 
-    def _future_frame(self, X, steps):
-        """The rows after the series that ``predict`` reads: NaN targets and
-        the future exogenous values from ``X``, indexed by future times."""
+    def _future_frame(self, X, steps, last_time, columns):
+        """The rows after a series ending at ``last_time`` that ``predict``
+        reads: NaN targets and the future exogenous values from ``X``,
+        indexed by future times."""
         n_rows = max(steps, self.horizon) if self.known_future else steps
-        index = future_index(self.last_time_, self.freq_, n_rows)
-        future = pd.DataFrame(np.nan, index=index, columns=self.history_.columns)
+        index = future_index(last_time, self.freq_, n_rows)
+        future = pd.DataFrame(np.nan, index=index, columns=columns)
         if self.known_future:
             self._fill_known_future(future, X)
         elif self.strategy == "recursive" and self.exog_names_:
@@ -549,60 +732,71 @@ class WindowForecaster(BaseEstimator):
         normalized[:, :, 0] -= offsets[:, np.newaxis]
         return normalized, offsets
 
-    def _unscale_target(self, values):
-        if self._scaler is None:
-            return values
-        return values * self._scaler.scale_[0] + self._scaler.mean_[0]
-
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
 
-    def _calibration_residuals(self, frame, lags):
+    def _calibration_residuals(self, panel, lags):
         """Absolute errors (n_calibration_origins, horizon) of a clone fitted
-        on all but the chronological tail, forecasting from every origin of
-        the tail with ``horizon`` steps inside it."""
+        on all but the chronological tail of each series, forecasting from
+        every origin of each tail with ``horizon`` steps inside it; the
+        errors of all series pooled."""
         if self.calibration_fraction is None:
             return None
-        n_calibration = int(round(self.calibration_fraction * len(frame)))
-        cut = len(frame) - n_calibration
-        origins = np.arange(cut, len(frame) - self.horizon + 1)
-        if origins.size == 0:
+        cuts = {key: len(frame) - int(round(self.calibration_fraction * len(frame)))
+                for key, frame in panel.frames.items()}
+        origins = {key: np.arange(cuts[key], len(frame) - self.horizon + 1)
+                   for key, frame in panel.frames.items()}
+        if not any(positions.size for positions in origins.values()):
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
         inner = clone(self).set_params(calibration_fraction=None)
-        inner._fit_frame(frame.iloc[:cut], self.target_name_, self.exog_names_, lags)
-        values = frame.to_numpy(dtype=float)
-        forecasts = inner._forecast_values(values, origins, self.horizon)
-        actual = values[origins[:, None] + np.arange(self.horizon), 0]
-        return np.abs(actual - forecasts)
+        inner._fit_panel(replace(panel, frames={key: frame.iloc[:cuts[key]]
+                                                for key, frame in panel.frames.items()}),
+                         lags)
+        errors = []
+        for key, frame in panel.frames.items():
+            if origins[key].size == 0:
+                continue
+            values = frame.to_numpy(dtype=float)
+            forecasts = inner._forecast_values(values, origins[key], self.horizon,
+                                               inner._states[key])
+            actual = values[origins[key][:, None] + np.arange(self.horizon), 0]
+            errors.append(np.abs(actual - forecasts))
+        return np.concatenate(errors)
 
     # Persistence ---------------------------------------------------------------
 
     def __getstate__(self):
-        """State with the pandas objects of a fit as plain arrays and strings,
-        so ``skops.io`` (which refuses pandas internals) and pickle both
-        store it; ``__setstate__`` rebuilds them."""
+        """State with the pandas objects of a fit as plain arrays, lists and
+        strings, so ``skops.io`` (which refuses pandas internals) and pickle
+        both store it; ``__setstate__`` rebuilds them."""
         # A copy: object.__getstate__ may hand back the instance's own dict.
         state = dict(super().__getstate__())
-        if "history_" in state:
-            history = state.pop("history_")
-            state["_history"] = {
-                "values": history.to_numpy(dtype=float),
-                "columns": list(history.columns),
-                "index": _plain_index(history.index)}
+        if "histories_" in state:
+            histories = state.pop("histories_")
+            states = state.pop("_states")
+            ids = list(histories)
+            state["_series"] = {
+                "ids": ids,
+                "histories": [_plain_frame(histories[key]) for key in ids],
+                "scalings": [states[key] for key in ids]}
+            layout = state.pop("_layout")
+            state["_layout_fields"] = {name: getattr(layout, name) for name in (
+                "layout", "target_name", "exog_names", "id_name", "time_name",
+                "period_freq", "frame_output")}
             state["freq_"] = _plain_freq(state["freq_"])
-            state["last_time_"] = _plain_index(pd.Index([state["last_time_"]]))
         return state
 
     def __setstate__(self, state):
         state = dict(state)
-        if "_history" in state:
-            stored = state.pop("_history")
-            state["history_"] = pd.DataFrame(stored["values"], columns=stored["columns"],
-                                             index=_index_from(stored["index"]))
+        if "_series" in state:
+            stored = state.pop("_series")
+            state["histories_"] = {key: _frame_from(plain) for key, plain in
+                                   zip(stored["ids"], stored["histories"])}
+            state["_states"] = dict(zip(stored["ids"], stored["scalings"]))
+            state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
-            state["last_time_"] = _index_from(state["last_time_"])[0]
         super().__setstate__(state)
 
     def _base_estimator(self):
@@ -632,6 +826,16 @@ class WindowForecaster(BaseEstimator):
             return windows
         return windows.reshape(len(windows), -1)
 
+def _plain_frame(frame):
+    return {"values": frame.to_numpy(dtype=float), "columns": list(frame.columns),
+            "index": _plain_index(frame.index)}
+
+
+def _frame_from(plain):
+    return pd.DataFrame(plain["values"], columns=plain["columns"],
+                        index=_index_from(plain["index"]))
+
+
 def _plain_index(index):
     """A time index as plain values: int64 counts of its unit since 1970 (its
     unit and frequency kept as strings), or int64 positions."""
@@ -655,6 +859,75 @@ def _plain_freq(freq):
 def _freq_from(plain):
     return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
         plain["offset"])
+
+
+def _common_frequency(panel):
+    """The one spacing all series of ``panel`` share (a global model reads
+    every window at one spacing)."""
+    freqs = {key: series_frequency(frame.index) for key, frame in panel.frames.items()}
+    distinct = list(dict.fromkeys(freqs.values()))
+    if len(distinct) > 1:
+        examples = {key: getattr(freq, "freqstr", freq) for key, freq in
+                    list(freqs.items())[:5]}
+        raise ValueError(f"The series are spaced differently ({examples}); one model "
+                         "needs one spacing: resample them to a common frequency.")
+    return distinct[0]
+
+
+def _check_continues(index, last_time, freq, key=None):
+    """Raise unless ``index`` starts one step after ``last_time``."""
+    plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
+    if plain_array and isinstance(freq, int):
+        return  # positions of a bare array say nothing about continuity
+    expected = future_index(last_time, freq, 1)[0]
+    if index[0] != expected:
+        which = "the training series" if key is None else f"series {key!r}"
+        raise ValueError(f"y must continue {which}: its first time should be "
+                         f"{expected}, got {index[0]}.")
+
+
+def _series_rows(X, key, layout):
+    """The future exogenous rows ``predict`` gets for series ``key``."""
+    if X is None or layout.layout == SINGLE:
+        return X
+    if layout.layout == WIDE:
+        raise ValueError("A model fitted on a wide panel has no exogenous columns; "
+                         "X is not used.")
+    X, _ = as_timestamps(X)
+    if not isinstance(getattr(X, "index", None), pd.MultiIndex):
+        raise ValueError("For a panel, X must be a DataFrame on a (series id, time) "
+                         "MultiIndex.")
+    if key not in X.index.get_level_values(0):
+        raise ValueError(f"X has no rows for series {key!r}.")
+    return X.xs(key, level=0)
+
+
+def _past_rows(X, y):
+    """The rows of ``X`` at the times of ``y`` (its first rows, per series
+    of a long ``y``): what ``predict(y=..., X=...)`` reads as the past."""
+    if X is None:
+        return None
+    index = getattr(y, "index", None)
+    if isinstance(index, pd.MultiIndex):
+        if not isinstance(getattr(X, "index", None), pd.MultiIndex):
+            raise ValueError("With a long y, X must be a DataFrame on a (series id, "
+                             "time) MultiIndex.")
+        counts = index.get_level_values(0).value_counts(sort=False)
+        return pd.concat([X.xs(key, level=0, drop_level=False).iloc[:n]
+                          for key, n in counts.items()])
+    n = len(y)
+    return X.iloc[:n] if hasattr(X, "iloc") else np.asarray(X)[:n]
+
+
+def _future_rows(X, key, n_past, layout):
+    """The rows of ``X`` after the ``n_past`` rows of series ``key``."""
+    if X is None:
+        return None
+    if layout.layout == LONG:
+        X = X.xs(key, level=0)
+    elif layout.layout == WIDE:
+        raise ValueError("A wide y carries no exogenous columns; X is not used.")
+    return X.iloc[n_past:] if hasattr(X, "iloc") else np.asarray(X)[n_past:]
 
 
 DEFAULT_BATCH = 64

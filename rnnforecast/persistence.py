@@ -99,11 +99,11 @@ def skops_trusted_types():
     from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
     from .forecaster import WindowForecaster
     from .preprocessing import SequenceScaler
-    from .transforms import Differencer, TargetTransform
+    from .transforms import Differencer, SeriesScaling, TargetTransform
 
     types = [*ESTIMATORS.values(), WindowForecaster, SequenceScaler,
              SeedAveragingRegressor, SeedAveragingClassifier, TargetTransform,
-             Differencer, _network.RecurrentNetwork, _layers.RecurrentLayer,
+             Differencer, SeriesScaling, _network.RecurrentNetwork, _layers.RecurrentLayer,
              _parameters.ParameterLayout, _cells.SimpleRNNCell, _cells.LSTMCell,
              _cells.GRUCell, _optimizers.Adam, _optimizers.RMSprop, _optimizers.SGD]
     return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in types)

@@ -147,3 +147,34 @@ def difference_lags(differences):
         raise ValueError(f"differences must be an int >= 0 or a sequence of lags >= 1, "
                          f"got {differences!r}.")
     return tuple(int(lag) for lag in lags)
+
+
+class SeriesScaling:
+    """How one series enters a forecaster's model: its target transform,
+    then the standardisation of its columns.
+
+    Parameters
+    ----------
+    transform : TargetTransform
+        Applied to the target before differencing (see ``fit_target_transform``).
+    mean, scale : ndarray of shape (n_columns,) or None
+        Per-column statistics of the (transformed, differenced) series; None
+        leaves the values unscaled.
+    """
+
+    def __init__(self, transform, mean=None, scale=None):
+        self.transform = transform
+        self.mean = mean
+        self.scale = scale
+
+    def standardize(self, values):
+        """``values`` (n_times, n_columns), target first, standardised."""
+        if self.mean is None:
+            return values
+        return (values - self.mean) / self.scale
+
+    def unscale_target(self, values):
+        """Target values (any shape) from standardised units back."""
+        if self.mean is None:
+            return values
+        return values * self.scale[0] + self.mean[0]

@@ -292,7 +292,12 @@ def test_pipelines_and_forecasters_round_trip_through_skops():
     pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(forecaster)).predict_interval(),
                                   forecaster.predict_interval())
     assert isinstance(forecaster.history_, pd.DataFrame)   # dumping left it whole
-    CASES_TRIED["saved and loaded models (npz, pickle, joblib)"] += 4
+    panel = pd.concat({"a": y, "b": 3 * y}, names=["store", "day"])
+    panel_forecaster = WindowForecaster(Ridge(), 10, horizon=3,
+                                        calibration_fraction=0.2).fit(panel)
+    pd.testing.assert_frame_equal(_skops_round_trip(panel_forecaster).predict_interval(),
+                                  panel_forecaster.predict_interval())
+    CASES_TRIED["saved and loaded models (npz, pickle, joblib)"] += 5
 
 
 def test_skops_refuses_types_outside_the_trusted_list():
