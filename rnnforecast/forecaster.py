@@ -110,9 +110,11 @@ class WindowForecaster(BaseEstimator):
     freq_ : pandas offset or int
         Spacing of the series: a pandas frequency, or the integer step of a
         RangeIndex-like index.
+    calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
+        Forecast errors (actual minus forecast) on the calibration tail, per
+        step (the tails of all series pooled).
     residuals_ : ndarray of shape (n_calibration, horizon) or None
-        Absolute forecast errors on the calibration tail, per step (the
-        tails of all series pooled).
+        Their absolute values.
 
     Examples
     --------
@@ -217,7 +219,9 @@ class WindowForecaster(BaseEstimator):
         self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
         self.freq_ = _common_frequency(panel)
         self._layout = replace(panel, frames={})
-        self.residuals_ = self._calibration_residuals(panel, lags)
+        self.calibration_errors_ = self._calibration_errors(panel, lags)
+        self.residuals_ = (None if self.calibration_errors_ is None
+                           else np.abs(self.calibration_errors_))
         self._differencer = Differencer(lags)
         self._states = {key: self._fit_state(frame) for key, frame in panel.frames.items()}
         steps = self._steps_learned()
@@ -548,11 +552,7 @@ class WindowForecaster(BaseEstimator):
         several = not isinstance(coverage, Real)
         coverages = list(coverage) if several else [coverage]
         halves = [self.interval_halfwidths(c) for c in coverages]
-        if steps is not None and steps > self.horizon:
-            raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
-                             f"(the horizon), got steps={steps}.")
-        check_is_fitted(self)
-        layout, forecasts = self._forecasts(self._check_steps(steps), X, y)
+        layout, forecasts = self._forecasts(self._interval_steps(steps), X, y)
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
@@ -570,14 +570,8 @@ class WindowForecaster(BaseEstimator):
         ``coverage``: ``n`` errors per step support coverage up to
         ``n / (n + 1)``; beyond, the interval would be infinite.
         """
-        check_is_fitted(self)
-        if self.residuals_ is None:
-            raise ValueError("Intervals need calibration errors: fit with "
-                             "calibration_fraction set, e.g. 0.2.")
-        if isinstance(coverage, bool) or not isinstance(coverage, Real) \
-                or not 0 < coverage < 1:
-            raise ValueError(f"coverage must be a number in (0, 1), got {coverage!r}.")
-        n = len(self.residuals_)
+        _check_level(coverage, "coverage")
+        n = self._n_calibration_errors()
         rank = int(np.ceil((n + 1) * coverage))
         if rank > n:
             needed = int(np.ceil(coverage / (1 - coverage)))
@@ -586,6 +580,78 @@ class WindowForecaster(BaseEstimator):
                 f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
                 f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage.")
         return np.sort(self.residuals_, axis=0)[rank - 1]
+
+    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9)):
+        """What each quantile adds to the forecast, shape (n_quantiles, horizon).
+
+        The split-conformal quantile of the signed calibration errors
+        (actual minus forecast) of each step: for level ``q`` the ``k``-th
+        smallest of ``n`` errors, ``k = ceil((n + 1) q)`` from the median up
+        and ``floor((n + 1) q)`` below it, so that ``[q_lo, q_hi]`` covers a
+        new value with probability at least ``q_hi - q_lo`` when errors are
+        exchangeable. Offsets never decrease with ``q``: quantiles do not
+        cross.
+
+        Raises ``ValueError`` when the errors are too few for a level:
+        ``n`` errors reach levels from ``1 / (n + 1)`` to ``n / (n + 1)``.
+        """
+        levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
+        n = self._n_calibration_errors()
+        ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
+                 for q in levels]
+        for q, rank in zip(levels, ranks):
+            if not 1 <= rank <= n:
+                needed = int(np.ceil(max(q, 1 - q) / min(q, 1 - q)))
+                raise ValueError(
+                    f"quantile {q:g} needs at least {needed} calibration errors per "
+                    f"step; this fit has {n}, enough for levels {1 / (n + 1):.3f} to "
+                    f"{n / (n + 1):.3f}. Raise calibration_fraction or choose levels "
+                    "closer to 0.5.")
+        return np.sort(self.calibration_errors_, axis=0)[np.array(ranks) - 1]
+
+    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None):
+        """Forecast quantiles from split-conformal calibration errors.
+
+        Parameters
+        ----------
+        steps : int, default=None
+            How many steps, at most ``horizon``; ``horizon`` when None.
+        X : pandas.DataFrame, default=None
+            Future exogenous values, as for ``predict``.
+        quantiles : float or sequence of float in (0, 1), default=(0.1, 0.5, 0.9)
+            Levels, as sktime's ``predict_quantiles(alpha=...)``.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from, as for ``predict``.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            One column per level (named by the level), rows as ``predict``'s
+            forecast: future times, a ``(series id, time)`` MultiIndex for a
+            long panel, or a column level per series above the levels for a
+            wide one. Each row is non-decreasing across the levels (see
+            ``quantile_offsets``).
+        """
+        levels = _as_levels(quantiles)
+        offsets = self.quantile_offsets(levels)
+        layout, forecasts = self._forecasts(self._interval_steps(steps), X, y)
+        frames = {key: pd.DataFrame({q: forecast + offset[:len(forecast)]
+                                     for q, offset in zip(levels, offsets)})
+                  for key, forecast in forecasts.items()}
+        return layout.arrange(frames)
+
+    def _n_calibration_errors(self):
+        check_is_fitted(self)
+        if self.calibration_errors_ is None:
+            raise ValueError("Intervals and quantiles need calibration errors: fit "
+                             "with calibration_fraction set, e.g. 0.2.")
+        return len(self.calibration_errors_)
+
+    def _interval_steps(self, steps):
+        if steps is not None and steps > self.horizon:
+            raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
+                             f"(the horizon), got steps={steps}.")
+        return self._check_steps(steps)
 
     def _check_steps(self, steps):
         steps = self.horizon if steps is None else check_positive_int(steps, "steps")
@@ -735,8 +801,8 @@ class WindowForecaster(BaseEstimator):
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
 
-    def _calibration_residuals(self, panel, lags):
-        """Absolute errors (n_calibration_origins, horizon) of a clone fitted
+    def _calibration_errors(self, panel, lags):
+        """Errors, actual minus forecast, (n_calibration_origins, horizon) of a clone fitted
         on all but the chronological tail of each series, forecasting from
         every origin of each tail with ``horizon`` steps inside it; the
         errors of all series pooled."""
@@ -762,7 +828,7 @@ class WindowForecaster(BaseEstimator):
             forecasts = inner._forecast_values(values, origins[key], self.horizon,
                                                inner._states[key])
             actual = values[origins[key][:, None] + np.arange(self.horizon), 0]
-            errors.append(np.abs(actual - forecasts))
+            errors.append(actual - forecasts)
         return np.concatenate(errors)
 
     # Persistence ---------------------------------------------------------------
@@ -859,6 +925,17 @@ def _plain_freq(freq):
 def _freq_from(plain):
     return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
         plain["offset"])
+
+
+def _as_levels(quantiles):
+    return [quantiles] if isinstance(quantiles, Real) else list(quantiles)
+
+
+def _check_level(level, name):
+    """``level`` if it is a number in (0, 1), else a ValueError naming it."""
+    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
+        raise ValueError(f"{name} must be a number in (0, 1), got {level!r}.")
+    return float(level)
 
 
 def _common_frequency(panel):

@@ -5,6 +5,10 @@ divides the MAE by the in-sample MAE of the seasonal-naive forecast on the
 training series (Hyndman and Koehler, 2006), so 1.0 means "as good as
 repeating last season" and values compare across series of any scale.
 
+For probabilistic forecasts: ``coverage`` and ``interval_width`` of
+intervals, ``pinball_loss`` of a quantile forecast and ``crps`` from a set
+of quantile forecasts.
+
 MAPE divides by each actual value, so it explodes, and misleads, when
 actual values come near zero (temperatures in °C, net flows): ``mape``
 returns NaN then, with a :class:`MetricWarning` that says why.
@@ -101,6 +105,47 @@ def near_zero_message(actual):
             f"{NEAR_ZERO_FRACTION:.0%} of the mean absolute actual value "
             f"({magnitude.mean():.3g}) of zero, where percentage errors explode. "
             "Compare with MASE or sMAPE instead.")
+
+
+def coverage(actual, lower, upper):
+    """Share of actual values inside ``[lower, upper]``, 0 to 1."""
+    actual, lower, upper = (np.asarray(a, dtype=float) for a in (actual, lower, upper))
+    return float(np.mean((lower <= actual) & (actual <= upper)))
+
+
+def interval_width(lower, upper):
+    """Mean width of the intervals ``[lower, upper]``, in the series' units."""
+    return float(np.mean(np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)))
+
+
+def pinball_loss(actual, forecast, quantile):
+    """Mean pinball (quantile) loss of the ``quantile``-level forecast:
+    ``q (a - f)`` when the actual value is above it, ``(1 - q)(f - a)`` when
+    below. Its minimiser is the true ``quantile`` of the actual values."""
+    error = np.asarray(actual, dtype=float) - np.asarray(forecast, dtype=float)
+    return float(np.mean(np.maximum(quantile * error, (quantile - 1) * error)))
+
+
+def crps(actual, quantile_forecasts, quantiles):
+    """Continuous ranked probability score, from quantile forecasts.
+
+    Approximated as twice the mean pinball loss over the ``quantiles``
+    levels (exact as the levels fill (0, 1) evenly); lower is better, and
+    for a point forecast it reduces to the MAE.
+
+    Parameters
+    ----------
+    actual : array-like of shape (n,)
+    quantile_forecasts : array-like of shape (n, n_quantiles)
+        Column ``j`` forecasts level ``quantiles[j]``.
+    quantiles : sequence of float in (0, 1)
+    """
+    forecasts = np.asarray(quantile_forecasts, dtype=float)
+    if forecasts.ndim != 2 or forecasts.shape[1] != len(quantiles):
+        raise ValueError(f"quantile_forecasts must have shape (n, {len(quantiles)}), "
+                         f"one column per level; got {forecasts.shape}.")
+    return float(2 * np.mean([pinball_loss(actual, forecasts[:, j], q)
+                              for j, q in enumerate(quantiles)]))
 
 
 def _error(actual, forecast):

