@@ -2,8 +2,10 @@
 
 ``rnnforecast forecast [CSV]`` backtests a windowed forecaster on a series,
 prints its errors next to naive baselines, then fits it on the whole series
-and prints (and optionally plots) the forecast. Without a CSV it uses the
-bundled Melbourne daily minimum temperatures.
+and prints (and optionally plots or writes) the forecast. Without a CSV it
+uses the bundled Melbourne daily minimum temperatures. With ``--id-column``
+the CSV is a long table of many series (time, id, value), forecast by one
+global model and judged on the last ``--horizon`` values of every series.
 """
 
 import argparse
@@ -17,8 +19,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
 from .backtest import backtest
-from .calendar import check_season, time_label
-from .metrics import MetricWarning
+from .calendar import check_season, resolve_season, time_label
+from .metrics import MetricWarning, mae, mase, rmse, smape
 from .datasets import load_daily_min_temperatures
 from .forecaster import WindowForecaster, default_rnn
 
@@ -31,6 +33,7 @@ EXAMPLES = """examples:
   rnnforecast forecast sales.csv --target sales --horizon 12 --plot sales.png
   rnnforecast forecast gdp.csv --model ridge --window 8 --coverage 0.9
   rnnforecast forecast daten.csv --sep ";" --decimal "," --dayfirst
+  rnnforecast forecast stores.csv --id-column store --target sales --output out.csv
 """
 
 
@@ -51,6 +54,9 @@ def build_parser():
     forecast.add_argument("--time-column", help="column of timestamps (default: the first)")
     forecast.add_argument("--target", help="column to forecast (default: the first "
                           "other column)")
+    forecast.add_argument("--id-column", help="column naming the series of a long "
+                          "table (time, id, value rows): every series is forecast by "
+                          "one global model")
     forecast.add_argument("--date-format", help="strftime format of the time column, "
                           "e.g. %%d.%%m.%%Y (default: inferred; whole numbers are read as "
                           "years, or as yyyymmdd dates when they have 8 digits)")
@@ -86,6 +92,8 @@ def build_parser():
                           "added to a name without a suffix)")
     forecast.add_argument("--unit", help="unit of the series, for the plot's axis, "
                           "e.g. '°C'")
+    forecast.add_argument("--output", help="write the forecast (and interval) to this "
+                          "CSV file")
     forecast.add_argument("--verbose", action="store_true", help="say which fit is "
                           "running (backtest fold k of n, then the final fit) and "
                           "report each epoch: k of at most --max-iter, loss, time left")
@@ -106,23 +114,34 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def read_series(path, time_column, target, date_format=None, dayfirst=False,
-                sep=",", decimal="."):
-    """The target as a Series indexed by parsed times, from a CSV file."""
+                sep=",", decimal=".", id_column=None):
+    """The target as a Series indexed by parsed times, from a CSV file; with
+    ``id_column``, a long Series on a (series id, time) MultiIndex."""
     try:
         frame = pd.read_csv(path, sep=sep, decimal=decimal)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise ValueError(f"Could not read {path} as a CSV file: {error}") from None
     time_column = time_column or frame.columns[0]
-    for name, role in ((time_column, "time column"), (target, "target")):
+    for name, role in ((time_column, "time column"), (target, "target"),
+                       (id_column, "--id-column")):
         if name is not None and name not in frame.columns:
             raise ValueError(f"{role} {name!r} is not a column of {path}; columns "
                              f"are {list(frame.columns)}.")
-    target = target or next((c for c in frame.columns if c != time_column), None)
+    target = target or next((c for c in frame.columns
+                             if c not in (time_column, id_column)), None)
     if target is None:
         raise ValueError(f"{path} has no column besides the time column.")
-    times = parse_times(frame[time_column], date_format, dayfirst)
-    return pd.Series(frame[target].to_numpy(), index=pd.DatetimeIndex(times),
-                     name=target)
+    if id_column is None and not pd.api.types.is_numeric_dtype(frame[target]):
+        raise ValueError(
+            f"Column {target!r} holds text ({frame[target].iloc[0]!r}...), not numbers. "
+            f"If it names the series of a long table, pass --id-column {target}; "
+            "otherwise name the column to forecast with --target.")
+    times = pd.DatetimeIndex(parse_times(frame[time_column], date_format, dayfirst))
+    if id_column is None:
+        return pd.Series(frame[target].to_numpy(), index=times, name=target)
+    index = pd.MultiIndex.from_arrays([frame[id_column].to_numpy(), times],
+                                      names=[id_column, time_column])
+    return pd.Series(frame[target].to_numpy(), index=index, name=target).sort_index()
 
 
 def parse_times(column, date_format=None, dayfirst=False):
@@ -186,6 +205,13 @@ def check_arguments(args):
         raise ValueError(f"--coverage must be between 0 and 1, got {args.coverage}.")
     if args.csv and Path(args.csv).is_dir():
         raise ValueError(f"{args.csv} is a directory; pass a CSV file.")
+    if args.id_column and not args.csv:
+        raise ValueError("--id-column needs a CSV file of many series.")
+    if args.id_column and args.plot:
+        raise ValueError("--plot draws one series; with --id-column write the "
+                         "forecasts with --output and plot the series you need.")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise ValueError(f"--output: the folder {Path(args.output).parent} does not exist.")
     if not args.plot:
         return None
     plot = Path(args.plot)
@@ -200,8 +226,10 @@ def run_forecast(args, out=None):
     out = out or sys.stdout
     plot = check_arguments(args)
     y = (read_series(args.csv, args.time_column, args.target, args.date_format,
-                     args.dayfirst, args.sep, args.decimal) if args.csv
+                     args.dayfirst, args.sep, args.decimal, args.id_column) if args.csv
          else load_daily_min_temperatures())
+    if args.id_column:
+        return run_panel_forecast(args, y, out)
     if len(y) < args.window + args.horizon:
         raise ValueError(
             f"The series has {len(y)} observations, fewer than --window + --horizon = "
@@ -236,12 +264,76 @@ def run_forecast(args, out=None):
     print("\nForecast:" if args.coverage is None else
           f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
     print(interval.to_string(), file=out)
+    write_output(interval, args.output, out)
     if plot:
         model = "SimpleRNNRegressor" if args.model == "simple" else "Ridge"
         title = f"{y.name}: {args.horizon}-step forecast ({model}, window {args.window})"
         save_plot(y, interval, plot, title, args.unit)
         print(f"\nPlot saved to {plot}", file=out)
     return result, forecast
+
+
+def run_panel_forecast(args, y, out):
+    """Many series: judge one global model on the last ``--horizon`` values of
+    every series against the baselines, then fit on everything and forecast."""
+    series = {key: values.droplevel(0) for key, values in y.groupby(level=0, sort=False)}
+    short = [key for key, values in series.items()
+             if len(values) < 2 * args.horizon + args.window]
+    if short:
+        raise ValueError(
+            f"Series {short[:3]} have fewer than --window + 2 * --horizon = "
+            f"{args.window + 2 * args.horizon} observations: too few to hold out "
+            "--horizon values and still fit a window. Drop them or use a smaller "
+            "--window or --horizon.")
+    season = resolve_season(args.season, next(iter(series.values())).index)
+    print(f"{y.name}: {len(series)} series ({args.id_column}), {len(y)} observations",
+          file=out)
+    print(f"Holdout: the last {args.horizon} observations of every series, window "
+          f"{args.window} ({args.strategy})", file=out)
+    forecaster = make_forecaster(args)
+    train = pd.concat({key: values.iloc[:-args.horizon] for key, values in series.items()},
+                      names=y.index.names)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        held_out = forecaster.fit(train).predict()
+        if args.coverage is not None:
+            forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
+            interval = forecaster.fit(y).predict_interval(coverage=args.coverage)
+        else:
+            interval = forecaster.fit(y).predict().to_frame("forecast")
+    print_holdout(series, held_out, args.horizon, season, out)
+    print("\nForecast:" if args.coverage is None else
+          f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
+    print(interval.to_string(), file=out)
+    write_output(interval, args.output, out)
+    return None, interval["forecast"]
+
+
+def print_holdout(series, held_out, horizon, season, out):
+    """Errors of the model, the last value and seasonal naive on each series'
+    last ``horizon`` values, averaged over series (MASE scaled per series)."""
+    rows = {}
+    for key, values in series.items():
+        history, actual = values.to_numpy()[:-horizon], values.to_numpy()[-horizon:]
+        candidates = {"model": held_out.loc[key].to_numpy(),
+                      "last value": np.repeat(history[-1], horizon)}
+        if season is not None and len(history) >= season:
+            candidates["seasonal naive"] = np.resize(history[-season:], horizon)
+        for name, forecast in candidates.items():
+            rows.setdefault(name, []).append({
+                "MAE": mae(actual, forecast), "RMSE": rmse(actual, forecast),
+                "MASE": mase(actual, forecast, history, season or 1),
+                "sMAPE": smape(actual, forecast)})
+    table = pd.DataFrame({name: pd.DataFrame(values).mean() for name, values in rows.items()}).T
+    print(f"\nHoldout errors, mean over {len(series)} series (MASE season "
+          f"{season or 1}):", file=out)
+    print(table.round(3).to_string(), file=out)
+
+
+def write_output(forecast, path, out):
+    if path:
+        forecast.to_csv(path)
+        print(f"\nForecast written to {path}", file=out)
 
 
 def print_backtest(metrics, out):

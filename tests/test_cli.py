@@ -221,3 +221,42 @@ def test_unparsable_dates_are_one_message_without_echoed_warnings(capsys, tmp_pa
         assert stop.value.code == 2 and len(err.strip().splitlines()) == 1
         assert err.startswith("rnnforecast: error: Could not parse the time column")
         assert "--date-format" in err and "Warning" not in err
+
+
+def _stores_csv(tmp_path, n=60):
+    rows = []
+    for number, store in enumerate(["north", "south", "east"]):
+        dates = pd.date_range("2015-01-01", periods=n + 6 * number, freq="MS")
+        t = np.arange(len(dates))
+        sales = 100 * (number + 1) + 20 * np.sin(2 * np.pi * t / 12) + t
+        rows.append(pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "store": store,
+                                  "sales": sales}))
+    path = tmp_path / "stores.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    return str(path)
+
+
+def test_long_csv_of_many_series_is_forecast_and_written(capsys, tmp_path):
+    output = tmp_path / "forecasts.csv"
+    code, out = _run(capsys, "forecast", _stores_csv(tmp_path), "--id-column", "store",
+                     "--target", "sales", "--model", "ridge", "--window", "12",
+                     "--horizon", "6", "--coverage", "0.8", "--output", str(output))
+    assert code == 0
+    assert "sales: 3 series (store)" in out and "MASE season 12" in out
+    holdout = out.split("Holdout errors")[1].split("Forecast with")[0]
+    rows = [line.rsplit(None, 4) for line in holdout.strip().splitlines()[2:]]
+    mase = {row[0]: float(row[3]) for row in rows}   # columns MAE RMSE MASE sMAPE
+    # One model learned the trend and season of all three series.
+    assert mase["model"] < mase["seasonal naive"] < mase["last value"]
+    written = pd.read_csv(output)
+    assert list(written.columns) == ["store", "date", "forecast", "lower", "upper"]
+    assert written.groupby("store").size().to_dict() == {"east": 6, "north": 6, "south": 6}
+    east = written[written.store == "east"]
+    assert east.date.iloc[0] == "2021-01-01"   # east runs 12 months longer
+
+
+def test_long_csv_without_id_column_says_to_pass_it(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["forecast", _stores_csv(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "pass --id-column store" in capsys.readouterr().err
