@@ -14,6 +14,7 @@ import warnings
 from contextlib import contextmanager
 from collections import namedtuple
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,7 +40,8 @@ AUTO_BATCH_LIMIT = 200
 # Parameters that shape the fitted network, or how predict reads X and
 # shapes its outputs: changing one after fit needs a new fit.
 ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences",
-                "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout")
+                "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout",
+                "window_order")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
@@ -103,6 +105,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "input_pooling": [None, StrOptions({"auto"}),
                           Interval(Integral, 1, None, closed="left")],
         "readout": [StrOptions({"last", "mean"})],
+        "window_order": [StrOptions({"oldest_first", "newest_first"})],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -121,7 +124,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
-                 readout="last"):
+                 readout="last", window_order="oldest_first"):
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -163,6 +166,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.scale_inputs = scale_inputs
         self.input_pooling = input_pooling
         self.readout = readout
+        self.window_order = window_order
 
     # Hooks the regressor and the classifier provide -------------------------
 
@@ -427,11 +431,24 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         steps than ``fit`` saw (chunks of a longer sequence)."""
         inputs = read_inputs(X, dtype, lengths, tokens=self.embedding_dim is not None,
                              mask_zero=self.mask_zero)
+        inputs = self._in_time_order(inputs)
         if reset:
             self._record_inputs(X, inputs)
         else:
             self._check_inputs(X, inputs, any_length)
         return inputs.X, inputs.starts
+
+    def _in_time_order(self, inputs):
+        """``inputs`` with the steps of 2-D windows given newest first
+        (``window_order="newest_first"``) turned oldest first."""
+        if self.window_order == "oldest_first":
+            return inputs
+        if inputs.form != WINDOWS or inputs.input_ndim != 2:
+            raise ValueError(
+                "window_order='newest_first' reads 2-D rows of lag columns, newest "
+                "first (skforecast's lag_1, lag_2, ...); pass other input oldest "
+                "first with window_order='oldest_first'.")
+        return replace(inputs, X=np.ascontiguousarray(inputs.X[:, ::-1]))
 
     def _record_inputs(self, X, inputs):
         """Remember what a first fit's input was: the shape it must keep,

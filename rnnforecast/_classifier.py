@@ -41,7 +41,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  class_weight=None, warm_start=False, random_state=None,
                  verbose=False, dtype="float32", scale_inputs=True,
-                 input_pooling="auto", readout="last"):
+                 input_pooling="auto", readout="last", window_order="oldest_first"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -61,7 +61,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
             scale_inputs=scale_inputs, input_pooling=input_pooling,
-            readout=readout)
+            readout=readout, window_order=window_order)
         self.class_weight = class_weight
 
     # Targets ----------------------------------------------------------------

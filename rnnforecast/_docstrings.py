@@ -242,7 +242,15 @@ readout : {"last", "mean"}, default="last"
     every step directly, which can help on long sequences; it needs
     ``return_sequences=False`` and whole sequences (no ``initial_state``
     chunks). "last" stays the default by measurement: "mean" lifted some
-    classification sets and lowered others (``benchmarks/README.md``)."""
+    classification sets and lowered others (``benchmarks/README.md``).
+
+window_order : {"oldest_first", "newest_first"}, default="oldest_first"
+    The order of the columns of a 2-D ``X`` of univariate windows.
+    skforecast's ``ForecasterRecursive`` and ``ForecasterDirect`` pass lag
+    columns newest first (``lag_1``, ``lag_2``, ...), as plain arrays:
+    inside them, set "newest_first", or the network reads every window
+    backwards, its last state shaped most by the oldest value. 3-D and
+    variable-length input are always oldest first."""
 
 SCALE_TARGET = """\
 scale_target : bool, default=True

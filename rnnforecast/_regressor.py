@@ -47,7 +47,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
-                 readout="last", scale_target=True,
+                 readout="last", window_order="oldest_first", scale_target=True,
                  linear_skip="auto"):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
@@ -68,7 +68,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
             scale_inputs=scale_inputs, input_pooling=input_pooling,
-            readout=readout)
+            readout=readout, window_order=window_order)
         self.scale_target = scale_target
         self.linear_skip = linear_skip
 

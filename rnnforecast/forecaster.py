@@ -17,6 +17,7 @@ from dataclasses import replace
 from ._simple_rnn import SimpleRNNRegressor
 from .calendar import future_index, series_frequency
 from ._validation import refuse_booleans
+from .metrics import naive_scale
 from .panel import LONG, SINGLE, WIDE, Panel, as_timestamps, read_panel
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, make_windows
@@ -112,7 +113,10 @@ class WindowForecaster(BaseEstimator):
         RangeIndex-like index.
     calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
         Forecast errors (actual minus forecast) on the calibration tail, per
-        step (the tails of all series pooled).
+        step, each divided by its series' error scale (the mean absolute
+        change from one observation to the next): unit-free, so the tails of
+        all series pool into one set, and each series' intervals come back
+        in its own units.
     residuals_ : ndarray of shape (n_calibration, horizon) or None
         Their absolute values.
 
@@ -260,7 +264,9 @@ class WindowForecaster(BaseEstimator):
         """How one series enters the model: its target transform and the
         standardisation of its columns (after transform and differencing)."""
         transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
-        state = SeriesScaling(transform)
+        error_scale = naive_scale(frame.iloc[:, 0].to_numpy(dtype=float))
+        error_scale = error_scale if error_scale > 0 else 1.0
+        state = SeriesScaling(transform, error_scale=error_scale)
         if self.scaler is None:
             return state
         values = frame.to_numpy(dtype=float)
@@ -273,7 +279,7 @@ class WindowForecaster(BaseEstimator):
                 f"The series holds values up to {largest:.3g} in magnitude: too large "
                 "to standardise in float64 (their squares overflow). Rescale it, e.g. "
                 "divide by a power of ten, and scale the forecasts back.")
-        return SeriesScaling(transform, scaler.mean_, scaler.scale_)
+        return SeriesScaling(transform, scaler.mean_, scaler.scale_, error_scale)
 
     def _series_windows(self, frame, state, steps):
         """One series' training windows in model units: inputs (n_windows,
@@ -343,11 +349,12 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         steps = self._check_steps(steps)
-        layout, forecasts = self._forecasts(steps, X, y)
+        layout, forecasts, _ = self._forecasts(steps, X, y)
         return layout.arrange(forecasts)
 
     def _forecasts(self, steps, X, y):
-        """``(layout, {series id: forecast Series})`` for ``predict``."""
+        """``(layout, {series id: forecast Series}, {series id: its
+        SeriesScaling})`` for ``predict`` and the intervals."""
         if y is None:
             layout, histories = self._layout, self.histories_
             exog = {key: _series_rows(X, key, layout) for key in histories}
@@ -356,16 +363,16 @@ class WindowForecaster(BaseEstimator):
             layout, histories = panel, panel.frames
             exog = {key: _future_rows(X, key, len(frame), layout)
                     for key, frame in histories.items()}
-        forecasts = {}
+        forecasts, states = {}, {}
         for key, history in histories.items():
-            state = self._state_for(key, history)
+            state = states[key] = self._state_for(key, history)
             last = history.index[-1]
             future = self._future_frame(exog[key], steps, last, history.columns)
             values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
             forecast = self._forecast_values(values, [len(history)], steps, state)[0]
             forecasts[key] = pd.Series(forecast, index=future.index[:steps],
                                        name=self.target_name_)
-        return layout, forecasts
+        return layout, forecasts, states
 
     def update(self, y, X=None):
         """Append new observations to the histories forecasts start from.
@@ -551,25 +558,30 @@ class WindowForecaster(BaseEstimator):
         """
         several = not isinstance(coverage, Real)
         coverages = list(coverage) if several else [coverage]
-        halves = [self.interval_halfwidths(c) for c in coverages]
-        layout, forecasts = self._forecasts(self._interval_steps(steps), X, y)
+        halves = [self._scaled_halfwidths(c) for c in coverages]
+        layout, forecasts, states = self._forecasts(self._interval_steps(steps), X, y)
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
-            for c, half in zip(coverages, halves):
+            for c, scaled in zip(coverages, halves):
+                half = scaled * states[key].error_scale
                 suffix = f"_{c:g}" if several else ""
                 columns[f"lower{suffix}"] = forecast - half[:len(forecast)]
                 columns[f"upper{suffix}"] = forecast + half[:len(forecast)]
             frames[key] = pd.DataFrame(columns)
         return layout.arrange(frames)
 
-    def interval_halfwidths(self, coverage=0.9):
-        """Half-width of the conformal interval of each step, shape (horizon,).
+    def interval_halfwidths(self, coverage=0.9, series_id=None):
+        """Half-width of the conformal interval of each step, shape (horizon,),
+        in the units of series ``series_id`` (None for a single series).
 
         Raises ``ValueError`` when the calibration errors are too few for
         ``coverage``: ``n`` errors per step support coverage up to
         ``n / (n + 1)``; beyond, the interval would be infinite.
         """
+        return self._scaled_halfwidths(coverage) * self._error_scale(series_id)
+
+    def _scaled_halfwidths(self, coverage):
         _check_level(coverage, "coverage")
         n = self._n_calibration_errors()
         rank = int(np.ceil((n + 1) * coverage))
@@ -581,8 +593,9 @@ class WindowForecaster(BaseEstimator):
                 f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage.")
         return np.sort(self.residuals_, axis=0)[rank - 1]
 
-    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9)):
-        """What each quantile adds to the forecast, shape (n_quantiles, horizon).
+    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
+        """What each quantile adds to the forecast, shape (n_quantiles, horizon),
+        in the units of series ``series_id`` (None for a single series).
 
         The split-conformal quantile of the signed calibration errors
         (actual minus forecast) of each step: for level ``q`` the ``k``-th
@@ -595,6 +608,9 @@ class WindowForecaster(BaseEstimator):
         Raises ``ValueError`` when the errors are too few for a level:
         ``n`` errors reach levels from ``1 / (n + 1)`` to ``n / (n + 1)``.
         """
+        return self._scaled_offsets(quantiles) * self._error_scale(series_id)
+
+    def _scaled_offsets(self, quantiles):
         levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
         n = self._n_calibration_errors()
         ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
@@ -633,12 +649,21 @@ class WindowForecaster(BaseEstimator):
             ``quantile_offsets``).
         """
         levels = _as_levels(quantiles)
-        offsets = self.quantile_offsets(levels)
-        layout, forecasts = self._forecasts(self._interval_steps(steps), X, y)
-        frames = {key: pd.DataFrame({q: forecast + offset[:len(forecast)]
-                                     for q, offset in zip(levels, offsets)})
-                  for key, forecast in forecasts.items()}
+        offsets = self._scaled_offsets(levels)
+        layout, forecasts, states = self._forecasts(self._interval_steps(steps), X, y)
+        frames = {}
+        for key, forecast in forecasts.items():
+            scale = states[key].error_scale
+            frames[key] = pd.DataFrame({q: forecast + scale * offset[:len(forecast)]
+                                        for q, offset in zip(levels, offsets)})
         return layout.arrange(frames)
+
+    def _error_scale(self, series_id):
+        check_is_fitted(self)
+        if series_id not in self._states:
+            raise ValueError(f"series_id {series_id!r} is not a fitted series; they are "
+                             f"{list(self._states)[:5]}.")
+        return self._states[series_id].error_scale
 
     def _n_calibration_errors(self):
         check_is_fitted(self)
@@ -828,7 +853,7 @@ class WindowForecaster(BaseEstimator):
             forecasts = inner._forecast_values(values, origins[key], self.horizon,
                                                inner._states[key])
             actual = values[origins[key][:, None] + np.arange(self.horizon), 0]
-            errors.append(actual - forecasts)
+            errors.append((actual - forecasts) / inner._states[key].error_scale)
         return np.concatenate(errors)
 
     # Persistence ---------------------------------------------------------------

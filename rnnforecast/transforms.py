@@ -160,12 +160,16 @@ class SeriesScaling:
     mean, scale : ndarray of shape (n_columns,) or None
         Per-column statistics of the (transformed, differenced) series; None
         leaves the values unscaled.
+    error_scale : float, default=1.0
+        The series' typical change from one observation to the next, in its
+        own units: forecast errors divided by it pool across series.
     """
 
-    def __init__(self, transform, mean=None, scale=None):
+    def __init__(self, transform, mean=None, scale=None, error_scale=1.0):
         self.transform = transform
         self.mean = mean
         self.scale = scale
+        self.error_scale = error_scale
 
     def standardize(self, values):
         """``values`` (n_times, n_columns), target first, standardised."""

@@ -82,3 +82,18 @@ def test_long_dependency_example_separates_gated_cells(capsys):
     assert accuracy["GRUClassifier"] >= 0.95
     assert abs(accuracy["SimpleRNNClassifier"] - 0.5) < 0.06
     assert capsys.readouterr().out.count("test accuracy") == 3
+
+
+def test_many_series_example_forecasts_every_state_with_one_model(capsys, tmp_path):
+    plot = tmp_path / "many_series.png"
+    result = _load("many_series").main(plot_path=plot)
+    printed = capsys.readouterr().out
+    assert "8 states, one model" in printed and plot.stat().st_size > 20_000
+    intervals = result["intervals"]
+    assert intervals.index.get_level_values(0).nunique() == 8
+    assert len(intervals) == 8 * 8
+    assert (intervals["lower"] < intervals["forecast"]).all()
+    assert (intervals["forecast"] < intervals["upper"]).all()
+    # One model over all states beats repeating each state's last year.
+    assert result["mase"] < 0.85 * result["naive_mase"]
+    assert 0 <= result["coverage"] <= 1

@@ -96,3 +96,22 @@ def test_crps_of_a_point_forecast_is_its_mae_and_rewards_spread():
     assert crps(actual, spread, levels) < 0.8 * np.mean(np.abs(actual - point))
     with pytest.raises(ValueError, match="one column per level"):
         crps(actual, point, levels)
+
+
+def test_pooled_errors_come_back_in_each_series_units():
+    # Errors pool as multiples of each series' typical step, so a series a
+    # thousand times larger gets intervals a thousand times wider; pooled
+    # in raw units both would get the same width, far too wide for one and
+    # far too narrow for the other.
+    y = pd.Series(_skewed_noise(200, 6), index=pd.date_range("2000", periods=200, freq="D"))
+    panel = pd.concat({"small": y, "large": 1000 * y}, names=["id", "day"])
+    forecaster = WindowForecaster(Ridge(), window_length=6, horizon=2,
+                                  calibration_fraction=0.3).fit(panel)
+    intervals = forecaster.predict_interval(coverage=0.8)
+    width = intervals["upper"] - intervals["lower"]
+    np.testing.assert_allclose(width.loc["large"].to_numpy(),
+                               1000 * width.loc["small"].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(forecaster.interval_halfwidths(0.8, series_id="large"),
+                               width.loc["large"].to_numpy() / 2, rtol=1e-12)
+    with pytest.raises(ValueError, match="series_id 'medium' is not a fitted series"):
+        forecaster.quantile_offsets(series_id="medium")
