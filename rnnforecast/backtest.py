@@ -1,64 +1,101 @@
-"""Backtesting: historical forecasts on expanding training windows."""
+"""Backtesting: historical forecasts over the end of one series or many.
+
+The end of each series is cut into ``n_splits`` consecutive test parts.
+For each part a clone of the forecaster is fitted (or the last one reused,
+see ``refit``) on the observations before it (all of them, or the last
+``train_size`` with ``window="sliding"``), then forecasts ``horizon`` steps
+from origins in the test part, each from the actual history up to the
+origin. Two baselines are scored on the same forecasts: the last observed
+value and the value one season earlier (seasonal naive). With many series
+(any layout ``WindowForecaster.fit`` accepts) one global model is fitted
+per fold on the training parts of all of them.
+"""
 
 import warnings
 from collections import namedtuple
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from .calendar import resolve_season, time_label
 from .metrics import MetricWarning, mae, mape, near_zero, near_zero_message, naive_scale, \
     rmse, smape
-from .windows import check_positive_int, target_frame
+from .panel import read_panel
+from .windows import check_positive_int
 
-BacktestResult = namedtuple("BacktestResult", ["metrics", "forecasts"])
+BacktestResult = namedtuple("BacktestResult", ["metrics", "forecasts", "per_series"])
 BacktestResult.__doc__ = """What ``backtest`` returns.
 
 metrics : pandas.DataFrame
     One row per (fold, model, step) with MAE, RMSE, MAPE and sMAPE
-    (percent), MASE and the number of forecasts ``n``; ``fold == "all"``
-    and ``step == "all"`` rows pool the folds and the steps. MAPE is NaN
-    where actual values come near zero (see :mod:`rnnforecast.metrics`).
+    (percent), MASE, RMSSE, any custom metrics and the number of forecasts
+    ``n``; ``fold == "all"`` and ``step == "all"`` rows pool the folds and
+    the steps (and always the series). MAPE is NaN where actual values come
+    near zero (see :mod:`rnnforecast.metrics`).
 forecasts : pandas.DataFrame
-    Every historical forecast: fold, origin (time of the first forecast
-    step), step, time, actual, one column per model, and ``naive_scale``,
-    the in-sample seasonal-naive MAE of the fold's training part that MASE
-    divides by.
+    Every historical forecast: series (None for a single series), fold,
+    origin (time of the first forecast step), step, time, actual, one column
+    per model, and ``naive_scale`` / ``naive_scale_squared``, the in-sample
+    seasonal-naive mean absolute and mean squared error of the fold's
+    training part that MASE and RMSSE divide by.
+per_series : pandas.DataFrame
+    One row per (series, model), pooled over folds and steps, with the same
+    metrics: which series a model serves well.
 """
 
 
 def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
-             verbose=False):
-    """Historical forecasts of ``forecaster`` on expanding windows.
-
-    The series ends in ``n_splits`` consecutive test parts of ``test_size``
-    observations; for each, a clone of ``forecaster`` is fitted on
-    everything before it, then forecasts ``horizon`` steps from every
-    origin in the test part whose steps all fall inside it, each time from
-    the actual history up to the origin (the model is not refitted within
-    a fold). Two baselines are scored on the same forecasts: the last
-    observed value, and the value one ``season`` earlier (seasonal naive).
+             window="expanding", train_size=None, refit=True, stride=1, gap=0,
+             metrics=None, n_jobs=None, verbose=False):
+    """Historical forecasts of ``forecaster`` over the end of each series.
 
     Parameters
     ----------
     forecaster : WindowForecaster
-    y : pandas.Series or array-like of shape (n_times,)
-    X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
-        Exogenous columns; with the recursive strategy the actual future
-        values stand in for known future values.
+    y : pandas.Series, pandas.DataFrame or array-like of shape (n_times,)
+        One series, or many in the wide or long layout (see
+        :mod:`rnnforecast.panel`); folds count back from each series' end.
+    X : pandas.DataFrame or array-like, default=None
+        Exogenous columns in the matching layout; with the recursive
+        strategy the actual future values stand in for known future values.
     n_splits : int, default=5
         Number of test parts; 1 gives a single train/test split.
     test_size : int, default=None
         Observations per test part; when None, ``n_times // (n_splits + 1)``
-        as in ``TimeSeriesSplit``.
+        of the shortest series, as in ``TimeSeriesSplit``.
     season : int, default=None
-        Observations per seasonal cycle, for the seasonal-naive baseline and
-        MASE; inferred from the index when None (7 for daily data, 12 for
-        monthly, 4 for quarterly, 24 for hourly, see
+        Observations per seasonal cycle, for the seasonal-naive baseline,
+        MASE and RMSSE; inferred from the index when None (7 for daily
+        data, 12 monthly, 4 quarterly, 24 hourly, see
         :func:`rnnforecast.calendar.infer_season`). When it cannot be
         inferred (integer positions), the seasonal-naive baseline is left
         out and MASE scales by the one-step naive error.
+    window : {"expanding", "sliding"}, default="expanding"
+        Train on everything before the test part, or on the last
+        ``train_size`` observations before it.
+    train_size : int, default=None
+        Observations a sliding window trains on; when None, as many as the
+        first fold has.
+    refit : bool or int, default=True
+        True: fit a clone for every fold; an int ``k``: every ``k`` folds,
+        the folds between forecast by the last fit; False: fit once, on the
+        first fold's training part. Forecasts always start from the actual
+        history.
+    stride : int, default=1
+        Observations between consecutive origins within a test part.
+    gap : int, default=0
+        Observations left out between the end of each training part and its
+        test part (data that arrives late), as ``TimeSeriesSplit(gap=)``.
+    metrics : dict, default=None
+        More metrics: ``{name: function(actual, forecast) -> float}``,
+        reported beside the built-in ones.
+    n_jobs : int, default=None
+        Fits run in parallel through joblib (None: one at a time); under
+        ``joblib.parallel_config(backend="dask")`` they run on a Dask
+        cluster. Results do not depend on it.
     verbose : bool, default=False
         Print which fold is being fitted, on how many observations, before
         each fit (the forecaster's own ``verbose`` then reports its epochs).
@@ -66,84 +103,124 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
     Returns
     -------
     result : BacktestResult
-        ``metrics`` and ``forecasts`` DataFrames.
+        ``metrics``, ``forecasts`` and ``per_series`` DataFrames.
     """
-    frame, _, _ = target_frame(y, X)
-    season = resolve_season(season, frame.index)
-    pieces = []
-    splits = expanding_splits(len(frame), n_splits, test_size)
-    for fold, (train, test) in enumerate(splits, start=1):
-        if verbose:
-            print(f"Backtest fold {fold}/{len(splits)}: fitting on {len(train)} "
-                  f"observations (to {time_label(frame.index[train[-1]])}), forecasting "
-                  f"{len(test)}", flush=True)
-        _, forecasts = historical_forecasts(forecaster, frame, train, test, season)
-        if forecasts.empty:
-            raise ValueError(
-                f"Fold {fold} has no origin with {forecaster.horizon} steps inside its "
-                "test part; use fewer splits or a larger test_size.")
-        pieces.append(forecasts.assign(fold=fold))
-    forecasts = pd.concat(pieces, ignore_index=True)
-    return BacktestResult(_metrics(forecasts), forecasts)
+    panel = read_panel(y, X)
+    season = resolve_season(season, next(iter(panel.frames.values())).index)
+    metrics = _check_metrics(metrics)
+    stride = check_positive_int(stride, "stride")
+    gap = _check_gap(gap)
+    shortest = min(len(frame) for frame in panel.frames.values())
+    n_splits = check_positive_int(n_splits, "n_splits")
+    test_size = check_positive_int(test_size or shortest // (n_splits + 1), "test_size")
+    splits = {key: fold_splits(len(frame), n_splits, test_size, window, train_size, gap)
+              for key, frame in panel.frames.items()}
+    blocks = _refit_blocks(n_splits, refit)
+    jobs = (delayed(_run_block)(forecaster, panel, splits, block, season, stride,
+                                verbose) for block in blocks)
+    pieces = Parallel(n_jobs=n_jobs)(jobs)
+    forecasts = pd.concat([piece for block in pieces for piece in block],
+                          ignore_index=True)
+    return BacktestResult(_metrics(forecasts, metrics), forecasts,
+                          _per_series(forecasts, metrics))
+
+
+def fold_splits(n_times, n_splits, test_size, window="expanding", train_size=None,
+                gap=0):
+    """``(train, test)`` row positions of ``n_splits`` consecutive test
+    parts at the end of ``n_times`` observations.
+
+    Expanding: each part trains on all that precedes it (less ``gap``);
+    sliding: on the last ``train_size`` of those.
+    """
+    if window not in ("expanding", "sliding"):
+        raise ValueError(f"window must be 'expanding' or 'sliding', got {window!r}.")
+    first = n_times - n_splits * test_size
+    if first - gap < 1:
+        raise ValueError(
+            f"{n_splits} test parts of {test_size} observations (and a gap of {gap}) "
+            f"leave no training data in a series of {n_times}; use fewer splits or a "
+            "smaller test_size.")
+    positions = np.arange(n_times)
+    if train_size is not None:
+        train_size = check_positive_int(train_size, "train_size")
+    splits = []
+    for k in range(n_splits):
+        start = first + k * test_size
+        end = start - gap
+        begin = 0
+        if window == "sliding":
+            begin = max(0, end - (train_size or first - gap))
+        splits.append((positions[begin:end], positions[start:start + test_size]))
+    return splits
 
 
 def expanding_splits(n_times, n_splits, test_size=None):
     """``(train, test)`` row positions of ``n_splits`` consecutive test
     parts at the end of ``n_times`` observations, each trained on all that
-    precedes it."""
+    precedes it (``TimeSeriesSplit``'s splits)."""
     n_splits = check_positive_int(n_splits, "n_splits")
     if test_size is None:
         test_size = n_times // (n_splits + 1)
     test_size = check_positive_int(test_size, "test_size")
-    first = n_times - n_splits * test_size
-    if first < 1:
-        raise ValueError(
-            f"{n_splits} test parts of {test_size} observations leave no training "
-            f"data in a series of {n_times}; use fewer splits or a smaller test_size.")
-    positions = np.arange(n_times)
-    return [(positions[:first + k * test_size],
-             positions[first + k * test_size:first + (k + 1) * test_size])
-            for k in range(n_splits)]
+    return fold_splits(n_times, n_splits, test_size)
 
 
-def historical_forecasts(forecaster, frame, train, test, season=None):
-    """Fit a clone on the rows ``train``, forecast from origins in ``test``.
+def _refit_blocks(n_splits, refit):
+    """Folds grouped by the fit that forecasts them: ``[[0, 1], [2, 3]]``
+    for ``refit=2``; each block's first fold is the one fitted."""
+    if refit is True:
+        every = 1
+    elif refit is False:
+        every = n_splits
+    else:
+        every = check_positive_int(refit, "refit")
+    return [list(range(start, min(start + every, n_splits)))
+            for start in range(0, n_splits, every)]
 
-    Every origin in ``test`` whose ``horizon`` steps all fall in ``test`` is
-    forecast from the actual history before it (the clone is not refitted).
 
-    Parameters
-    ----------
-    forecaster : WindowForecaster
-    frame : pandas.DataFrame
-        Target first, then exogenous columns, as ``target_frame`` builds it.
-    train, test : ndarray of int
-        Row positions; ``train`` precedes ``test``.
-    season : int, default=None
-        Period of the seasonal-naive baseline; no such column when None.
+def _run_block(forecaster, panel, splits, folds, season, stride, verbose):
+    """Fit a clone on the training parts of the block's first fold, then
+    forecast every fold of the block; a list of forecast frames per fold."""
+    fitted_fold = folds[0]
+    train = {key: splits[key][fitted_fold][0] for key in panel.frames}
+    if verbose:
+        n_train = sum(len(rows) for rows in train.values())
+        n_test = sum(len(splits[key][fold][1]) for key in panel.frames for fold in folds)
+        last = max(frame.index[train[key][-1]] for key, frame in panel.frames.items())
+        print(f"Backtest fold {fitted_fold + 1}/{len(next(iter(splits.values())))}: "
+              f"fitting on {n_train} observations (to {time_label(last)}), forecasting "
+              f"{n_test}", flush=True)
+    model = clone(forecaster).fit(replace(
+        panel, frames={key: frame.iloc[train[key]] for key, frame in panel.frames.items()}))
+    pieces = []
+    for fold in folds:
+        parts = [_fold_forecasts(model, key, frame, splits[key][fold], season, stride)
+                 for key, frame in panel.frames.items()]
+        parts = [part for part in parts if not part.empty]
+        if not parts:
+            raise ValueError(
+                f"Fold {fold + 1} has no origin with {forecaster.horizon} steps inside "
+                "its test part; use fewer splits or a larger test_size.")
+        pieces.append(pd.concat(parts, ignore_index=True).assign(fold=fold + 1))
+    return pieces
 
-    Returns
-    -------
-    model : WindowForecaster
-        The fitted clone.
-    forecasts : pandas.DataFrame
-        Columns origin, step, time, actual, forecast, last_value,
-        seasonal_naive (with a season) and naive_scale; empty when no
-        origin fits.
-    """
-    horizon = forecaster.horizon
-    model = clone(forecaster)
-    exog = frame.iloc[train, 1:]
-    model.fit(frame.iloc[train, 0], exog if exog.shape[1] else None)
-    origins = np.arange(max(test[0], season or 1), test[-1] - horizon + 2)
+
+def _fold_forecasts(model, key, frame, split, season, stride):
+    """Forecasts of one series from the origins of one test part."""
+    train, test = split
+    horizon = model.horizon
+    origins = np.arange(max(test[0], season or 1), test[-1] - horizon + 2, stride)
     if origins.size == 0:
-        return model, pd.DataFrame()
-    every_exog = frame.iloc[:, 1:] if frame.shape[1] > 1 else None
-    predicted = model.forecast_from(frame.iloc[:, 0], origins, every_exog, horizon)
+        return pd.DataFrame()
+    exog = frame.iloc[:, 1:] if frame.shape[1] > 1 else None
+    predicted = model.forecast_from(frame.iloc[:, 0], origins, exog, horizon,
+                                    series_id=key)
     values = frame.iloc[:, 0].to_numpy()
     steps = np.arange(horizon)
     rows = origins[:, None] + steps
     forecasts = pd.DataFrame({
+        "series": key,
         "origin": np.repeat(frame.index[origins], horizon),
         "step": np.tile(steps + 1, len(origins)),
         "time": frame.index[rows.ravel()],
@@ -154,17 +231,22 @@ def historical_forecasts(forecaster, frame, train, test, season=None):
     if season is not None:
         forecasts["seasonal_naive"] = values[origins[:, None] - season
                                              + steps % season].ravel()
-    scale = naive_scale(values[train], season or 1)
+    lag = season or 1
+    history = values[train]
+    scale = naive_scale(history, lag)
+    squared = (float(np.mean((history[lag:] - history[:-lag]) ** 2))
+               if len(history) > lag else np.nan)
     # A training part constant at that lag gives nothing to scale by.
     forecasts["naive_scale"] = scale if scale > 0 else np.nan
-    return model, forecasts
+    forecasts["naive_scale_squared"] = squared if squared > 0 else np.nan
+    return forecasts
 
 
 BASELINES = ("last_value", "seasonal_naive")
 
 
-def _metrics(forecasts):
-    models = ["forecast"] + [name for name in BASELINES if name in forecasts]
+def _metrics(forecasts, extra):
+    models = _models(forecasts)
     if near_zero(forecasts["actual"]):
         warnings.warn(near_zero_message(forecasts["actual"]), MetricWarning,
                       stacklevel=3)
@@ -175,14 +257,50 @@ def _metrics(forecasts):
         for step, group in groups:
             for model in models:
                 rows.append({"fold": fold, "model": model, "step": step,
-                             **_errors(group, model)})
+                             **_errors(group, model, extra)})
     return pd.DataFrame(rows)
 
 
-def _errors(group, model):
+def _per_series(forecasts, extra):
+    rows = [{"series": key, "model": model, **_errors(group, model, extra)}
+            for key, group in forecasts.groupby("series", sort=False, dropna=False)
+            for model in _models(forecasts)]
+    return pd.DataFrame(rows)
+
+
+def _models(forecasts):
+    return ["forecast"] + [name for name in BASELINES if name in forecasts]
+
+
+def _errors(group, model, extra):
     actual, predicted = group["actual"].to_numpy(), group[model].to_numpy()
-    scaled = np.abs(predicted - actual) / group["naive_scale"].to_numpy()
-    return {"MAE": mae(actual, predicted), "RMSE": rmse(actual, predicted),
-            "MAPE": mape(actual, predicted, warn=False),
-            "sMAPE": smape(actual, predicted), "MASE": float(np.mean(scaled)),
-            "n": len(actual)}
+    error = predicted - actual
+    scaled = np.abs(error) / group["naive_scale"].to_numpy()
+    squared = error ** 2 / group["naive_scale_squared"].to_numpy()
+    errors = {"MAE": mae(actual, predicted), "RMSE": rmse(actual, predicted),
+              "MAPE": mape(actual, predicted, warn=False),
+              "sMAPE": smape(actual, predicted), "MASE": float(np.mean(scaled)),
+              "RMSSE": float(np.sqrt(np.mean(squared)))}
+    errors.update({name: float(function(actual, predicted))
+                   for name, function in extra.items()})
+    errors["n"] = len(actual)
+    return errors
+
+
+def _check_metrics(metrics):
+    metrics = dict(metrics or {})
+    for name, function in metrics.items():
+        if not callable(function):
+            raise TypeError(f"metrics[{name!r}] must be a function (actual, forecast) "
+                            f"-> float, got {type(function).__name__}.")
+        if name in ("MAE", "RMSE", "MAPE", "sMAPE", "MASE", "RMSSE", "n"):
+            raise ValueError(f"metrics[{name!r}] would replace a built-in metric; "
+                             "name it differently.")
+    return metrics
+
+
+def _check_gap(gap):
+    if isinstance(gap, bool) or not isinstance(gap, (int, np.integer)) or gap < 0:
+        raise ValueError(f"gap must be an int >= 0, got {gap!r}.")
+    return int(gap)
+

@@ -116,7 +116,12 @@ def read_panel(y, X=None):
     Returns
     -------
     panel : Panel
+        ``y`` itself when it is one already (and ``X`` None).
     """
+    if isinstance(y, Panel):
+        if X is not None:
+            raise ValueError("A Panel carries its exogenous columns; X must be None.")
+        return y
     y, period_freq = as_timestamps(y)
     X, _ = as_timestamps(X)
     if isinstance(getattr(y, "index", None), pd.MultiIndex):
