@@ -319,9 +319,10 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        steps : int, default=None
-            How many steps; ``horizon`` when None. The direct strategy can
-            forecast at most ``horizon`` steps.
+        steps : int or sequence of int, default=None
+            How many steps; ``horizon`` when None. Or which steps ahead, as
+            sktime's ``fh=[1, 3, 12]``: only those are returned. The direct
+            strategy can forecast at most ``horizon`` steps.
         X : pandas.DataFrame or array-like of shape (steps, n_exog), default=None
             Future exogenous values: the next ``horizon`` values of the
             ``known_future`` columns, or, with the recursive strategy, the
@@ -348,13 +349,14 @@ class WindowForecaster(BaseEstimator):
             times.
         """
         check_is_fitted(self)
-        steps = self._check_steps(steps)
-        layout, forecasts, _ = self._forecasts(steps, X, y)
+        layout, forecasts, _, _ = self._forecasts(steps, X, y)
         return layout.arrange(forecasts)
 
-    def _forecasts(self, steps, X, y):
+    def _forecasts(self, steps, X, y, calibrated=False):
         """``(layout, {series id: forecast Series}, {series id: its
-        SeriesScaling})`` for ``predict`` and the intervals."""
+        SeriesScaling}, positions)`` for ``predict`` and the intervals, at
+        the steps ``steps`` asks for (their 0-based ``positions``)."""
+        steps, positions = self._forecast_steps(steps, calibrated)
         if y is None:
             layout, histories = self._layout, self.histories_
             exog = {key: _series_rows(X, key, layout) for key in histories}
@@ -370,9 +372,12 @@ class WindowForecaster(BaseEstimator):
             future = self._future_frame(exog[key], steps, last, history.columns)
             values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
             forecast = self._forecast_values(values, [len(history)], steps, state)[0]
-            forecasts[key] = pd.Series(forecast, index=future.index[:steps],
+            # A slice keeps the index's frequency; chosen steps cannot.
+            index = (future.index[:steps] if len(positions) == steps
+                     else future.index[positions])
+            forecasts[key] = pd.Series(forecast[positions], index=index,
                                        name=self.target_name_)
-        return layout, forecasts, states
+        return layout, forecasts, states, positions
 
     def update(self, y, X=None):
         """Append new observations to the histories forecasts start from.
@@ -536,8 +541,9 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        steps : int, default=None
-            How many steps, at most ``horizon``; ``horizon`` when None.
+        steps : int or sequence of int, default=None
+            How many steps, or which steps ahead (``[1, 3]``), at most
+            ``horizon``; ``horizon`` when None.
         X : pandas.DataFrame, default=None
             Future exogenous values, as for ``predict``.
         coverage : float in (0, 1) or sequence of float, default=0.9
@@ -559,15 +565,16 @@ class WindowForecaster(BaseEstimator):
         several = not isinstance(coverage, Real)
         coverages = list(coverage) if several else [coverage]
         halves = [self._scaled_halfwidths(c) for c in coverages]
-        layout, forecasts, states = self._forecasts(self._interval_steps(steps), X, y)
+        layout, forecasts, states, positions = self._forecasts(steps, X, y,
+                                                               calibrated=True)
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
             for c, scaled in zip(coverages, halves):
-                half = scaled * states[key].error_scale
+                half = scaled[positions] * states[key].error_scale
                 suffix = f"_{c:g}" if several else ""
-                columns[f"lower{suffix}"] = forecast - half[:len(forecast)]
-                columns[f"upper{suffix}"] = forecast + half[:len(forecast)]
+                columns[f"lower{suffix}"] = forecast - half
+                columns[f"upper{suffix}"] = forecast + half
             frames[key] = pd.DataFrame(columns)
         return layout.arrange(frames)
 
@@ -630,8 +637,9 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        steps : int, default=None
-            How many steps, at most ``horizon``; ``horizon`` when None.
+        steps : int or sequence of int, default=None
+            How many steps, or which steps ahead (``[1, 3]``), at most
+            ``horizon``; ``horizon`` when None.
         X : pandas.DataFrame, default=None
             Future exogenous values, as for ``predict``.
         quantiles : float or sequence of float in (0, 1), default=(0.1, 0.5, 0.9)
@@ -650,11 +658,12 @@ class WindowForecaster(BaseEstimator):
         """
         levels = _as_levels(quantiles)
         offsets = self._scaled_offsets(levels)
-        layout, forecasts, states = self._forecasts(self._interval_steps(steps), X, y)
+        layout, forecasts, states, positions = self._forecasts(steps, X, y,
+                                                               calibrated=True)
         frames = {}
         for key, forecast in forecasts.items():
             scale = states[key].error_scale
-            frames[key] = pd.DataFrame({q: forecast + scale * offset[:len(forecast)]
+            frames[key] = pd.DataFrame({q: forecast + scale * offset[positions]
                                         for q, offset in zip(levels, offsets)})
         return layout.arrange(frames)
 
@@ -672,11 +681,23 @@ class WindowForecaster(BaseEstimator):
                              "with calibration_fraction set, e.g. 0.2.")
         return len(self.calibration_errors_)
 
-    def _interval_steps(self, steps):
-        if steps is not None and steps > self.horizon:
+    def _forecast_steps(self, steps, calibrated=False):
+        """``steps`` read as a number of steps or a list of them (sktime's
+        ``fh=[1, 3, 12]``): how many steps to forecast, and the 0-based
+        positions of those returned."""
+        if steps is None or isinstance(steps, Integral):
+            last = self.horizon if steps is None else check_positive_int(steps, "steps")
+            wanted = np.arange(1, last + 1)
+        else:
+            wanted = np.asarray([check_positive_int(step, "each of steps")
+                                 for step in steps], dtype=int)
+            if wanted.size == 0 or (np.diff(wanted) <= 0).any():
+                raise ValueError(f"steps must be increasing steps ahead, such as "
+                                 f"[1, 3, 12]; got {list(steps)!r}.")
+        if calibrated and wanted[-1] > self.horizon:
             raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
-                             f"(the horizon), got steps={steps}.")
-        return self._check_steps(steps)
+                             f"(the horizon), got steps up to {wanted[-1]}.")
+        return self._check_steps(int(wanted[-1])), wanted - 1
 
     def _check_steps(self, steps):
         steps = self.horizon if steps is None else check_positive_int(steps, "steps")

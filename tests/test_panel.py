@@ -227,3 +227,26 @@ def test_a_panel_forecaster_pickles_and_predicts_the_same():
     pd.testing.assert_frame_equal(restored.predict_interval(),
                                   forecaster.predict_interval())
     pd.testing.assert_frame_equal(restored.history_, forecaster.history_)
+
+
+def test_chosen_steps_ahead_like_sktime_fh():
+    y = _series(80, 0)
+    forecaster = WindowForecaster(Ridge(), window_length=12, horizon=3,
+                                  calibration_fraction=0.3).fit(y)
+    everything = forecaster.predict()
+    chosen = forecaster.predict(steps=[1, 3])
+    pd.testing.assert_series_equal(chosen, everything.iloc[[0, 2]], check_freq=False)
+    intervals = forecaster.predict_interval(steps=[2, 3])
+    pd.testing.assert_frame_equal(intervals, forecaster.predict_interval().iloc[1:],
+                                  check_freq=False)
+    quantiles = forecaster.predict_quantiles(steps=[3], quantiles=[0.2, 0.8])
+    assert list(quantiles.index) == [everything.index[2]]
+    recursive = WindowForecaster(Ridge(), window_length=12, strategy="recursive").fit(y)
+    far = recursive.predict(steps=[1, 12, 24])
+    np.testing.assert_array_equal(far.to_numpy(), recursive.predict(24).iloc[[0, 11, 23]])
+    for bad, match in [([3, 1], "increasing steps"), ([0, 1], "each of steps"),
+                       ([1, 4], "at most 3 steps")]:
+        with pytest.raises(ValueError, match=match):
+            forecaster.predict(steps=bad)
+    with pytest.raises(ValueError, match="calibrated for 3 steps"):
+        forecaster.predict_interval(steps=4)
