@@ -61,6 +61,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     """
 
     _cell = "simple"
+    # Parameters whose change after a fit needs a new fit (see ARCHITECTURE).
+    _ARCHITECTURE = ARCHITECTURE
 
     _parameter_constraints: dict = {
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
@@ -182,6 +184,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     @abstractmethod
     def _loss_name(self):
         """Key of ``LOSSES`` for the head's loss."""
+
+    def _n_targets(self):
+        """Targets per sample the fitted head serves (its width, unless a
+        target has several outputs)."""
+        return self.n_outputs_
 
     @abstractmethod
     def _validation_score(self, logits, targets, weights):
@@ -533,7 +540,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.params_ = network.initialize(
             self._random_state, dtype, self.kernel_initializer,
             self.recurrent_initializer)
-        self._fitted_parameters = {name: getattr(self, name) for name in ARCHITECTURE}
+        self._fitted_parameters = {name: getattr(self, name) for name in self._ARCHITECTURE}
         self._optimizer = self._make_optimizer(self.params_.shape[0], dtype)
         self.n_outputs_ = network.n_outputs
         self.n_iter_ = 0
@@ -562,7 +569,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _architecture(self, settings=None):
         """The parameters of ``ARCHITECTURE`` as a fit reads them (units a
         tuple, dtype a name): ``settings``, or the current parameters."""
-        settings = dict(settings or {name: getattr(self, name) for name in ARCHITECTURE})
+        settings = dict(settings or {name: getattr(self, name)
+                                     for name in self._ARCHITECTURE})
         settings["units"] = check_units(settings["units"])
         settings["dtype"] = check_dtype(settings["dtype"]).name
         return settings
@@ -579,7 +587,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if all(getattr(self, name) is value for name, value in recorded.items()):
             return
         fitted, now = self._architecture(recorded), self._architecture()
-        changed = [name for name in ARCHITECTURE if now[name] != fitted[name]]
+        changed = [name for name in self._ARCHITECTURE if now[name] != fitted[name]]
         if changed:
             def describe(settings):
                 return ", ".join(f"{name}={settings[name]!r}" for name in changed)

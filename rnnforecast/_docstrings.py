@@ -270,7 +270,21 @@ linear_skip : bool or "auto", default="auto"
     "auto": on for windows of one length with one target per window, off
     for sequences of different lengths, token ids and
     ``return_sequences=True``; True refuses those. Chosen by measurement:
-    ``benchmarks/choose_defaults.py``."""
+    ``benchmarks/choose_defaults.py``.
+
+loss : {"squared_error", "absolute_error", "quantile"}, default="squared_error"
+    What training minimises: the squared error (the mean is forecast), the
+    absolute error (the median; robust to outliers), or the pinball loss at
+    each level of ``quantiles``. With "quantile" the head gives every
+    target one output per level, built as the lowest level plus positive
+    increments, so quantiles never cross; ``predict`` returns shape
+    (n_samples, n_levels), or (n_samples, n_outputs, n_levels) for 2-D
+    ``y``, and ``score`` the pinball skill. Early stopping judges epochs by
+    R² for the squared error and by the pinball skill (1 minus the loss over
+    that of the best constant) for the others.
+
+quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+    Increasing levels in (0, 1) for ``loss="quantile"``; unused otherwise."""
 
 SCALING_ATTRIBUTES = """\
 input_mean_, input_scale_ : ndarray of shape (n_features,) or None

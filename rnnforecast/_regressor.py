@@ -1,5 +1,5 @@
 """What every recurrent regressor adds to the shared base: real-valued
-targets, the squared-error loss and R² scores."""
+targets, the squared, absolute or pinball (quantile) loss, and their scores."""
 
 import numpy as np
 from sklearn.base import RegressorMixin
@@ -7,7 +7,10 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
-from ._base import BaseRecurrentEstimator, flatten_steps
+from ._base import ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
+from ._losses import quantile_values
+from ._pinball import pinball_skill
+from ._training import predict_logits
 from ._ridge import ridge_fit, rowwise_product
 from ._scaling import target_statistics
 from ._inputs import to_dtype
@@ -29,7 +32,10 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         **BaseRecurrentEstimator._parameter_constraints,
         "scale_target": ["boolean"],
         "linear_skip": ["boolean", StrOptions({"auto"})],
+        "loss": [StrOptions({"squared_error", "absolute_error", "quantile"})],
+        "quantiles": [list, tuple, np.ndarray],
     }
+    _ARCHITECTURE = ARCHITECTURE + ("loss", "quantiles")
 
     def __init__(self, units=32, *, activation="tanh",
                  recurrent_activation="sigmoid", unit_forget_bias=True,
@@ -48,7 +54,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
                  readout="last", window_order="oldest_first", scale_target=True,
-                 linear_skip="auto"):
+                 linear_skip="auto", loss="squared_error", quantiles=(0.1, 0.5, 0.9)):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -71,6 +77,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             readout=readout, window_order=window_order)
         self.scale_target = scale_target
         self.linear_skip = linear_skip
+        self.loss = loss
+        self.quantiles = quantiles
 
     def _encode_targets(self, y, n_timesteps, reset, classes=None):
         y = check_array(y, ensure_2d=False, allow_nd=True, dtype="numeric",
@@ -79,17 +87,59 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         targets = _target_array(y, n_timesteps, self.return_sequences)
         if reset:
             self._y_ndim = y.ndim
-        return np.ascontiguousarray(targets), targets.shape[-1]
+        return np.ascontiguousarray(targets), targets.shape[-1] * len(self._levels())
 
     def _loss_name(self):
-        return "squared_error"
+        return self.loss
+
+    def _levels(self):
+        """The quantile levels the head outputs per target: ``quantiles``
+        with the pinball loss, else one output per target."""
+        if self.loss != "quantile":
+            return (None,)
+        levels = tuple(float(q) for q in self.quantiles)
+        if not levels or not all(0 < q < 1 for q in levels) \
+                or any(b <= a for a, b in zip(levels, levels[1:])):
+            raise ValueError(f"quantiles must be increasing levels in (0, 1), such as "
+                             f"(0.1, 0.5, 0.9); got {self.quantiles!r}.")
+        return levels
+
+    def _n_targets(self):
+        return self.n_outputs_ // len(self._levels())
+
+    def _settings(self):
+        return {**super()._settings(), "quantiles": self._levels()}
+
+    def _architecture(self, settings=None):
+        settings = super()._architecture(settings)
+        settings["quantiles"] = tuple(float(q) for q in settings["quantiles"])
+        return settings
 
     _SCORE_NAME, _PERFECT = "R²", 1.0
     _MIN_VALIDATION = 2   # R² of one sample is undefined
 
     def _validation_score(self, logits, targets, weights):
+        """R² for the squared loss; the pinball skill (see ``_pinball``),
+        likewise 1 at best and 0 for the best constant, for the others."""
         logits, targets, weights = flatten_steps(logits, targets, weights)
-        return r2_score(targets, logits, sample_weight=weights)
+        if self.loss == "squared_error":
+            return r2_score(targets, logits, sample_weight=weights)
+        levels = (0.5,) if self.loss == "absolute_error" else self._levels()
+        values = logits.reshape(len(logits), targets.shape[-1], len(levels))
+        return pinball_skill(targets.reshape(len(targets), -1), values, levels, weights)
+
+    def _outputs(self, X, starts, **states):
+        """With the pinball loss, the head's outputs made non-crossing
+        quantiles, plus the skip path's output at every level."""
+        if self.loss != "quantile":
+            return super()._outputs(X, starts, **states)
+        logits = predict_logits(self._network, self.params_, X, starts, **states)
+        values = quantile_values(logits.astype(np.float64), len(self._levels()),
+                                 np.empty(logits.shape))
+        skip = self._skip(X)
+        if skip is not None:
+            values += np.repeat(skip, len(self._levels()), axis=1)
+        return values
 
     def _target_weights(self, targets):
         return None
@@ -114,6 +164,10 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _check_options(self, data):
         super()._check_options(data)
+        self._levels()
+        if self.loss == "quantile" and self.return_sequences:
+            raise ValueError('loss="quantile" gives quantiles of one target per sequence; '
+                             "return_sequences=True is not supported with it.")
         if self.linear_skip is True and not self._skip_possible(data):
             raise ValueError(
                 "linear_skip needs windows of one length, real-valued inputs and one "
@@ -162,7 +216,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         mean = getattr(self, "target_mean_", None)
         if mean is None:
             return outputs
-        return outputs * self.target_scale_ + mean
+        n_levels = len(self._levels())
+        return outputs * np.repeat(self.target_scale_, n_levels) + np.repeat(mean, n_levels)
 
     def partial_fit(self, X, y, sample_weight=None, lengths=None):
         """Update the model with one epoch over ``(X, y)``.
@@ -220,6 +275,9 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         """
         outputs, starts, state = self._forward(X, lengths, initial_state, return_state)
         outputs = self._unscale_outputs(outputs)
+        if self.loss == "quantile":
+            outputs = outputs.reshape(len(outputs), -1, len(self._levels()))
+            return outputs[:, 0] if self._y_ndim == 1 else outputs
         if outputs.shape[-1] == 1 and self._y_ndim == outputs.ndim - 1:
             outputs = outputs[..., 0]
         return self._with_state(self._per_sequence(outputs, starts), state, return_state)
@@ -228,7 +286,10 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         """Coefficient of determination R² of the predictions.
 
         With ``return_sequences=True`` every (sample, time step) pair counts
-        as one prediction.
+        as one prediction. With ``loss="quantile"``, the pinball skill
+        instead: 1 minus the mean pinball loss over the levels divided by
+        that of the best constant (each level's quantile of ``y``), 1 at
+        best and 0 for a constant, as R².
 
         Parameters
         ----------
@@ -244,6 +305,10 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         """
         y_true, y_pred, weights = self._scored_pairs(X, y, sample_weight, lengths)
         y_true = np.asarray(y_true, dtype=np.float64)
+        if self.loss == "quantile":
+            targets = y_true.reshape(len(y_true), -1)
+            values = np.reshape(y_pred, targets.shape + (len(self._levels()),))
+            return pinball_skill(targets, values, self._levels(), weights)
         return r2_score(y_true, np.reshape(y_pred, y_true.shape), sample_weight=weights)
 
     def __sklearn_tags__(self):

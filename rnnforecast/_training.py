@@ -12,7 +12,7 @@ from math import prod
 import numpy as np
 
 from ._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
-from ._losses import LOSSES
+from ._losses import make_loss
 from ._matmul import PREDICT_BLOCK
 from ._network import Workspace, WorkspaceOptions
 from ._threads import N_SHARDS, PARALLEL_WORK, ShardPool, available_cores
@@ -36,7 +36,7 @@ class TrainingStep:
         Flat parameter vector, updated in place.
     optimizer : Adam, RMSprop or SGD
     settings : dict
-        ``loss`` (a key of ``LOSSES``), ``alpha``, ``clipnorm``,
+        ``loss`` (a key of ``LOSSES``, or "quantile" with ``quantiles``), ``alpha``, ``clipnorm``,
         ``clipvalue``, ``dropout``, ``recurrent_dropout``, and optionally
         ``truncated_bptt`` (steps gradients flow back; None for all).
     rng : numpy.random.RandomState
@@ -69,7 +69,7 @@ class TrainingStep:
             recurrent_dropout=settings["recurrent_dropout"] > 0.0,
             target_width=target_width, variable_length=variable_length)
         shard_batch = -(-max_batch // n_shards)
-        self.shards = [_Shard(network, params, LOSSES[settings["loss"]],
+        self.shards = [_Shard(network, params, make_loss(settings),
                               Workspace(network, n_timesteps, shard_batch,
                                         params.dtype, options),
                               settings.get("truncated_bptt") or 0)

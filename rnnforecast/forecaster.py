@@ -205,6 +205,12 @@ class WindowForecaster(BaseEstimator):
         repeated = sorted({c for c in self.known_future if list(self.known_future).count(c) > 1})
         if repeated:
             raise ValueError(f"known_future lists {repeated} more than once.")
+        if getattr(self._base_estimator(), "loss", None) == "quantile":
+            raise ValueError(
+                "The estimator has loss='quantile' and predicts several quantiles per "
+                "window, which the forecaster would read as forecast steps. Use a "
+                "point estimator and predict_quantiles (conformal), or call the "
+                "estimator on make_windows output directly.")
         lags = difference_lags(self.differences)
         panel = read_panel(y, X)
         before = dict(self.__dict__)

@@ -52,6 +52,7 @@ ESTIMATORS = {cls.__name__: cls for cls in (
     SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
     GRURegressor, GRUClassifier)}
 ITEMS = "__items__"
+TUPLE = "__tuple__"
 # Fitted attributes saved as JSON values, when the model has them.
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
            "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
@@ -303,8 +304,9 @@ def _restore_skip(model, files, path):
         return
     pooled_steps = pooled_length(model.n_timesteps_in_ or 0, getattr(model, "pool_size_", 1))
     n_inputs = pooled_steps * model._network.n_features
-    if coef is None or intercept is None or coef.shape != (n_inputs, model.n_outputs_) \
-            or intercept.shape != (model.n_outputs_,):
+    n_targets = model._n_targets()
+    if coef is None or intercept is None or coef.shape != (n_inputs, n_targets) \
+            or intercept.shape != (n_targets,):
         raise ValueError(
             f"{path} lacks the linear skip path its parameters ask for, or it does "
             "not fit the network: the file does not match.")
@@ -317,7 +319,7 @@ def _restore_scaling(model, files, n_features, path):
     """Set the standardisation statistics, checked against the network."""
     expected = {"input_mean_": model.scale_inputs and model.embedding_dim is None,
                 "target_mean_": getattr(model, "scale_target", False)}
-    widths = {"input": n_features, "target": model.n_outputs_}
+    widths = {"input": n_features, "target": model._n_targets()}
     for mean_key, wanted in expected.items():
         kind = mean_key.split("_")[0]
         scale_key = f"{kind}_scale_"
@@ -351,7 +353,10 @@ def _json_value(value, what="attribute"):
     """``value`` as plain JSON types, or a TypeError naming ``what``."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):
+        # Kept a tuple on loading, so get_params round-trips exactly.
+        return {TUPLE: [_json_value(item, what) for item in value]}
+    if isinstance(value, list):
         return [_json_value(item, what) for item in value]
     if isinstance(value, dict):
         # JSON keys are strings; items keep the keys' types (class labels).
@@ -368,6 +373,8 @@ def _from_json(value):
     """Undo ``_json_value`` for one parameter: dicts come back from items."""
     if isinstance(value, dict) and ITEMS in value:
         return {key: item for key, item in value[ITEMS]}
+    if isinstance(value, dict) and TUPLE in value:
+        return tuple(value[TUPLE])
     return value
 
 
