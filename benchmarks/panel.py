@@ -24,6 +24,7 @@ model's MASE is below seasonal naive's, then the targets of issue 12.
     pip install -e ".[benchmark]" statsforecast mlforecast lightgbm
     python benchmarks/panel.py --seeds 3
     python benchmarks/panel.py --candidates --seeds 2   # the GRU's settings
+    python benchmarks/panel.py --scale 10000            # one epoch, 10,000 series
 """
 
 import argparse
@@ -213,6 +214,37 @@ def run_candidates(panels, seeds):
     print(table.unstack("panel").round(3).to_string())
 
 
+def scale(n_series, n_steps=200):
+    """One epoch of the global GRU on a synthetic panel of ``n_series``
+    random walks with a yearly season, then forecasting all of them: wall
+    times and the process's peak memory (issue 12's scale target: 10,000
+    series x 200 steps in under 60 s and 2 GB)."""
+    import resource
+
+    rng = np.random.RandomState(0)
+    season = 10 * np.sin(2 * np.pi * np.arange(n_steps) / 12)
+    values = (season + 0.1 * rng.normal(size=(n_series, n_steps)).cumsum(axis=1)
+              + rng.uniform(0, 100, size=(n_series, 1)))
+    panel = pd.DataFrame(values.T, index=pd.date_range("2000-01", periods=n_steps,
+                                                       freq="MS"),
+                         columns=[f"s{i}" for i in range(n_series)])
+    forecaster = WindowForecaster(GRURegressor(max_iter=1, early_stopping=False,
+                                               random_state=0),
+                                  window_length=24, horizon=1)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        forecaster.fit(panel)
+    fitted = time.perf_counter()
+    forecaster.predict()
+    done = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{n_series} series x {n_steps} steps ({len(forecaster.histories_)} series, "
+          f"{forecaster.estimator_.t_} windows seen): fit with one epoch "
+          f"{fitted - started:.1f} s, forecasting all {done - fitted:.2f} s, peak "
+          f"memory {peak:.0f} MiB")
+
+
 def report(results):
     summary = results.groupby(["panel", "model"], sort=False)[
         ["MASE", "sMAPE", "beats seasonal naive"]].mean().round(3)
@@ -239,9 +271,13 @@ def main(argv=None):
     parser.add_argument("--panels", default="visnights,aus_accommodation,aus_arrivals")
     parser.add_argument("--candidates", action="store_true",
                         help="compare the global GRU's settings instead")
+    parser.add_argument("--scale", type=int, default=None, metavar="N_SERIES",
+                        help="time one epoch on N_SERIES synthetic series instead")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
-    if args.candidates:
+    if args.scale:
+        scale(args.scale)
+    elif args.candidates:
         run_candidates(args.panels.split(","), args.seeds)
     else:
         report(run(args.panels.split(","), args.seeds, args.window))

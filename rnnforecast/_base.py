@@ -51,6 +51,8 @@ AUTO_EARLY_STOPPING = 1000
 # A fit whose training score is within this of the best constant's is no
 # better than it (R² for regressors, mean log-likelihood for classifiers).
 CONSTANT_MARGIN = 0.01
+# ...judged on at most this many training samples.
+CONSTANT_CHECK_SAMPLES = 10_000
 
 
 class BaseRecurrentEstimator(BaseEstimator, ABC):
@@ -394,6 +396,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         or never started, and predictions carry no information."""
         if data.X.shape[0] < self._MIN_VALIDATION:
             return  # no score to compare (R² of one sample is undefined)
+        if data.X.shape[0] > CONSTANT_CHECK_SAMPLES:
+            # Evenly spaced rows judge a plateau as well as all of them, at a
+            # fraction of a forward pass over millions of windows.
+            rows = np.linspace(0, data.X.shape[0] - 1, CONSTANT_CHECK_SAMPLES).astype(int)
+            data = data[rows]
         logits = self._outputs(data.X, data.starts)
         weights = data.step_weights()
         score = self._validation_score(logits, data.targets, weights)

@@ -7,7 +7,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import r2_score
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -20,7 +19,7 @@ from ._validation import refuse_booleans
 from .metrics import naive_scale
 from .panel import LONG, SINGLE, WIDE, Panel, as_timestamps, read_panel
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
-from .windows import check_positive_int, lead_positions, make_windows
+from .windows import check_positive_int, lead_positions, window_arrays
 
 
 class WindowForecaster(BaseEstimator):
@@ -234,15 +233,8 @@ class WindowForecaster(BaseEstimator):
                            else np.abs(self.calibration_errors_))
         self._differencer = Differencer(lags)
         self._states = {key: self._fit_state(frame) for key, frame in panel.frames.items()}
+        X_windows, y_windows = self._panel_windows(panel)
         steps = self._steps_learned()
-        parts = [self._series_windows(frame, self._states[key], steps)
-                 for key, frame in panel.frames.items()]
-        # In time order across series (stable within a time), so a
-        # chronological validation tail holds every series' latest windows.
-        order = np.argsort(np.concatenate([times for _, _, times in parts]),
-                           kind="stable")
-        X_windows = np.concatenate([X for X, _, _ in parts])[order]
-        y_windows = np.concatenate([y for _, y, _ in parts])[order]
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps, len(X_windows)).fit(
             self._inputs(X_windows), y_windows)
@@ -278,29 +270,50 @@ class WindowForecaster(BaseEstimator):
         values = frame.to_numpy(dtype=float)
         values = self._model_values(values, transform.forward(values[:, 0]), state)
         with np.errstate(over="ignore", invalid="ignore"):
-            scaler = StandardScaler().fit(values[self._differencer.lost:])
-        if not (np.isfinite(scaler.mean_).all() and np.isfinite(scaler.scale_).all()):
+            mean, scale = _standard_statistics(values[self._differencer.lost:])
+        if not (np.isfinite(mean).all() and np.isfinite(scale).all()):
             largest = float(np.max(np.abs(frame.to_numpy(dtype=float))))
             raise ValueError(
                 f"The series holds values up to {largest:.3g} in magnitude: too large "
                 "to standardise in float64 (their squares overflow). Rescale it, e.g. "
                 "divide by a power of ten, and scale the forecasts back.")
-        return SeriesScaling(transform, scaler.mean_, scaler.scale_, error_scale)
+        return SeriesScaling(transform, mean, scale, error_scale)
+
+    def _panel_windows(self, panel):
+        """The training windows of every series, (n_windows, window_length,
+        n_columns), and their targets (n_windows, steps), in time order
+        across series (stable within a time), so a chronological validation
+        tail holds every series' latest windows. Each series' windows are
+        written once, straight into place: memory holds the result and one
+        series at a time, not copies of the whole."""
+        steps, first = self._steps_learned(), self.window_length + self._differencer.lost
+        times = [np.asarray(frame.index[first:len(frame) - steps + 1])
+                 for frame in panel.frames.values()]
+        order = np.argsort(np.concatenate(times), kind="stable")
+        place = np.empty_like(order)
+        place[order] = np.arange(len(order))
+        n_columns = len(self.exog_names_) + 1
+        X_all = np.empty((len(order), self.window_length, n_columns))
+        y_all = np.empty((len(order), steps))
+        start = 0
+        for key, frame in panel.frames.items():
+            X, y = self._series_windows(frame, self._states[key], steps)
+            rows = place[start:start + len(X)]
+            X_all[rows], y_all[rows] = X, y
+            start += len(X)
+        return X_all, y_all
 
     def _series_windows(self, frame, state, steps):
         """One series' training windows in model units: inputs (n_windows,
-        window_length, n_columns), targets (n_windows, steps) relative to
-        any window normalisation, and the time of each first target."""
+        window_length, n_columns) and targets (n_windows, steps) relative
+        to any window normalisation."""
         values = frame.to_numpy(dtype=float)
         values = self._model_values(values, state.transform.forward(values[:, 0]), state)
         lost = self._differencer.lost
-        model_frame = pd.DataFrame(values[lost:], index=frame.index[lost:],
-                                   columns=frame.columns)
-        X_windows, y_windows, index = make_windows(
-            model_frame, self.window_length, steps, known_future=list(self.known_future))
+        led = lead_positions(values[lost:], self._known_positions(), steps)
+        X_windows, y_windows = window_arrays(led, self.window_length, steps)
         X_windows, offsets = self._normalize_windows(X_windows)
-        y_windows = y_windows.reshape(len(X_windows), -1) - offsets[:, np.newaxis]
-        return X_windows, y_windows, np.asarray(index)
+        return X_windows, y_windows - offsets[:, np.newaxis]
 
     @property
     def history_(self):
@@ -371,18 +384,19 @@ class WindowForecaster(BaseEstimator):
             layout, histories = panel, panel.frames
             exog = {key: _future_rows(X, key, len(frame), layout)
                     for key, frame in histories.items()}
-        forecasts, states = {}, {}
+        states, jobs, indexes = {}, [], {}
         for key, history in histories.items():
             state = states[key] = self._state_for(key, history)
-            last = history.index[-1]
-            future = self._future_frame(exog[key], steps, last, history.columns)
+            future = self._future_frame(exog[key], steps, history.index[-1],
+                                        history.columns)
             values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
-            forecast = self._forecast_values(values, [len(history)], steps, state)[0]
+            jobs.append((values, [len(history)], state))
             # A slice keeps the index's frequency; chosen steps cannot.
-            index = (future.index[:steps] if len(positions) == steps
-                     else future.index[positions])
-            forecasts[key] = pd.Series(forecast[positions], index=index,
-                                       name=self.target_name_)
+            indexes[key] = (future.index[:steps] if len(positions) == steps
+                            else future.index[positions])
+        forecasts = {key: pd.Series(forecast[0][positions], index=indexes[key],
+                                    name=self.target_name_)
+                     for key, forecast in zip(histories, self._forecast_many(jobs, steps))}
         return layout, forecasts, states, positions
 
     def update(self, y, X=None):
@@ -718,23 +732,48 @@ class WindowForecaster(BaseEstimator):
         """Forecasts in original units from the rows of ``values`` (n_times,
         n_columns, target first, original units) of one series, scaled by
         its ``state``, before each origin; shape (n_origins, steps)."""
+        return self._forecast_many([(values, origins, state)], steps)[0]
+
+    def _forecast_many(self, series, steps):
+        """``_forecast_values`` for several series at once: one list item
+        ``(values, origins, state)`` per series, one array of forecasts
+        (n_origins, steps) back for each. The estimator sees the windows of
+        all of them in one call (thousands of series forecast in one pass)."""
+        prepared = [self._prepared(values, origins, steps, state)
+                    for values, origins, state in series]
+        windows = np.concatenate([windows for windows, _, _ in prepared])
+        if self.strategy == "direct":
+            scaled = self._predict_scaled(windows)[:, :steps]
+        else:
+            future = np.concatenate([future for _, future, _ in prepared])
+            scaled = self._recursive(windows, steps, future)
+        ends = np.cumsum([len(windows) for windows, _, _ in prepared])
+        return [finish(part) for part, (_, _, finish)
+                in zip(np.split(scaled, ends[:-1]), prepared)]
+
+    def _prepared(self, values, origins, steps, state):
+        """One series' input windows before each origin (model units), the
+        future exogenous values the recursive strategy reads, and the
+        function that turns its scaled forecasts into original units."""
         origins = np.asarray(origins, dtype=np.intp)
         self._check_origins(origins, len(values), steps)
         levels = state.transform.forward(values[:, 0])
         model = self._model_values(values, levels, state)
         windows = self._windows_at(model, origins)
-        if self.strategy == "direct":
-            scaled = self._predict_scaled(windows)[:, :steps]
-        else:
+        future = None
+        if self.strategy == "recursive":
             future = np.stack([model[o:o + steps, 1:] for o in origins])
             if not np.isfinite(future).all():
                 raise ValueError(f"The recursive strategy needs {steps} finite future "
                                  f"values of {self.exog_names_} after each origin.")
-            scaled = self._recursive(windows, steps, future)
-        changes = state.unscale_target(scaled)
         lost = self._differencer.lost
         before = np.stack([levels[o - lost:o] for o in origins])
-        return state.transform.inverse(self._differencer.integrate(changes, before))
+
+        def finish(scaled):
+            changes = state.unscale_target(scaled)
+            return state.transform.inverse(self._differencer.integrate(changes, before))
+
+        return windows, future, finish
 
     def _check_origins(self, origins, n_times, steps):
         first = self.window_length + self._differencer.lost
@@ -977,6 +1016,16 @@ def _plain_freq(freq):
 def _freq_from(plain):
     return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
         plain["offset"])
+
+
+def _standard_statistics(values):
+    """Per-column mean and standard deviation of ``values`` (n_times,
+    n_columns), as ``StandardScaler`` computes them: a deviation too small
+    to divide by (constant columns) becomes 1."""
+    mean = values.mean(axis=0)
+    scale = values.std(axis=0)
+    tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
+    return mean, np.where(tiny, 1.0, scale)
 
 
 def _as_levels(quantiles):

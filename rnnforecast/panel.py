@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .windows import target_frame
+from .windows import check_time_index, target_frame
 
 SINGLE, WIDE, LONG = "single", "wide", "long"
 
@@ -156,6 +156,10 @@ def _read_long(y, X, period_freq):
         raise ValueError("y's (series id, time) index has duplicated entries.")
     id_name, time_name = series.index.names
     target_name = series.name if series.name is not None else "y"
+    if X is None:
+        frames = _long_frames(series.rename(target_name))
+        return Panel(frames, LONG, target_name, [], id_name, time_name, period_freq,
+                     frame_output)
     frames, exog_names = {}, []
     for key in series.index.get_level_values(0).unique():
         one = series.xs(key, level=0).rename(target_name)
@@ -179,22 +183,65 @@ def _read_wide(y, X, period_freq):
             "With y in the wide layout (one column per series), exogenous columns "
             "cannot say which series they belong to: pass y and X in the long "
             "layout, on a (series id, time) MultiIndex.")
-    frames = {}
-    for key in y.columns:
-        column = y[key]
-        started = column.notna().to_numpy()
-        if not started.any():
+    values = _real_values(y, y.columns, allow_nan=True)
+    check_time_index(y.index)
+    started = ~np.isnan(values)
+    first = started.argmax(axis=0)
+    for column, key in enumerate(y.columns):
+        if not started[:, column].any():
             raise ValueError(f"Series {key!r} holds no values.")
-        column = column.iloc[int(np.argmax(started)):]
-        if column.isna().any():
+        gaps = ~started[first[column]:, column]
+        if gaps.any():
             raise ValueError(
                 f"Series {key!r} has NaN after it starts, at "
-                f"{column.index[column.isna().to_numpy()][:3].tolist()}: in the wide "
+                f"{y.index[first[column]:][gaps][:3].tolist()}: in the wide "
                 "layout NaN may only come before a series starts (fill gaps first), "
                 "and series that end early belong in the long layout.")
-        frame, _, _ = target_frame(column.rename("y"))
-        frames[key] = frame
+    frames = {key: pd.DataFrame(values[first[column]:, column:column + 1],
+                                index=y.index[first[column]:], columns=["y"])
+              for column, key in enumerate(y.columns)}
     return Panel(frames, WIDE, "y", [], y.columns.name, y.index.name, period_freq)
+
+
+def _long_frames(series):
+    """One frame per series of a long Series with no exogenous columns,
+    checked as ``target_frame`` checks each (sorted, unique times, finite
+    numbers) but in one pass over all of them."""
+    values = _real_values(series.to_frame(), [series.name], allow_nan=False)[:, 0]
+    keys, times = series.index.get_level_values(0), series.index.get_level_values(1)
+    codes, ids = pd.factorize(keys)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    frames = {}
+    for number, key in enumerate(ids):
+        rows = order[bounds[number]:bounds[number + 1]]
+        index = times[rows]
+        try:
+            check_time_index(index)
+        except ValueError as error:
+            raise ValueError(f"Series {key!r}: {error}") from None
+        frames[key] = pd.DataFrame(values[rows, np.newaxis], index=index,
+                                   columns=[series.name])
+    return frames
+
+
+def _real_values(frame, names, allow_nan):
+    """``frame``'s values as floats: real numbers, finite, or NaN where
+    ``allow_nan`` (the wide layout's starts); anything else is refused,
+    naming the columns."""
+    not_real = [name for name, dtype in zip(names, frame.dtypes) if dtype.kind not in "biuf"]
+    if not_real:
+        raise ValueError(f"Column(s) {not_real} are not real numbers; convert them, "
+                         "e.g. with pd.to_numeric, first.")
+    values = frame.to_numpy(dtype=float)
+    infinite = np.isinf(values).any(axis=0)
+    if infinite.any():
+        raise ValueError(f"Column(s) {[n for n, bad in zip(names, infinite) if bad]} "
+                         "contain infinite values; fill or drop them first.")
+    if not allow_nan and np.isnan(values).any():
+        raise ValueError(f"Column(s) {list(names)} contain NaN, infinite or "
+                         "non-numeric values; fill or drop them first.")
+    return values
 
 
 def as_timestamps(data):

@@ -138,19 +138,27 @@ def make_windows(data, window_length, horizon=1, *, target=None, known_future=()
     window_length = check_positive_int(window_length, "window_length")
     horizon = check_positive_int(horizon, "horizon")
     frame = as_frame(data, target)
-    n_windows = len(frame) - window_length - horizon + 1
-    if n_windows < 1:
+    if len(frame) - window_length - horizon + 1 < 1:
         raise ValueError(
             f"The series has {len(frame)} observations, fewer than window_length "
             f"+ horizon = {window_length + horizon}: no window fits.")
-    values = lead_columns(frame, known_future, horizon)
+    X, targets = window_arrays(lead_columns(frame, known_future, horizon),
+                               window_length, horizon)
+    y = targets[:, 0].copy() if horizon == 1 else targets
+    return Windows(X, y, frame.index[window_length:window_length + len(X)])
+
+
+def window_arrays(values, window_length, horizon):
+    """``make_windows`` on checked values (n_times, n_columns), target
+    first, known-future columns already led: inputs (n_windows,
+    window_length, n_columns) and targets (n_windows, horizon)."""
+    n_windows = len(values) - window_length - horizon + 1
     X = np.lib.stride_tricks.sliding_window_view(
         values[:n_windows + window_length - 1], window_length, axis=0)
     X = np.ascontiguousarray(X.transpose(0, 2, 1))
     targets = np.lib.stride_tricks.sliding_window_view(
         values[window_length:, 0], horizon)[:n_windows]
-    y = targets[:, 0].copy() if horizon == 1 else np.ascontiguousarray(targets)
-    return Windows(X, y, frame.index[window_length:window_length + n_windows])
+    return X, np.ascontiguousarray(targets)
 
 
 def lead_columns(frame, columns, steps):
