@@ -25,6 +25,7 @@ model's MASE is below seasonal naive's, then the targets of issue 12.
     python benchmarks/panel.py --seeds 3
     python benchmarks/panel.py --candidates --seeds 2   # the GRU's settings
     python benchmarks/panel.py --scale 10000            # one epoch, 10,000 series
+    python benchmarks/panel.py --coverage-periods --seeds 2
 """
 
 import argparse
@@ -84,6 +85,41 @@ def ours(train, estimator, window_length, seed):
         warnings.simplefilter("ignore", ConvergenceWarning)
         forecast = forecaster.fit(train).predict()
     return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
+
+
+def interval_coverage(train, test, seed, calibration_fraction=0.25):
+    """Share of held-out values inside the global GRU's conformal 80%
+    intervals, and their mean width over the mean actual value."""
+    forecaster = WindowForecaster(GRURegressor(random_state=seed), window_length=12,
+                                  horizon=HORIZON, calibration_fraction=calibration_fraction)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        intervals = forecaster.fit(train).predict_interval(coverage=0.8)
+    actual = test.to_numpy()
+    inside = (intervals["lower"].to_numpy() <= actual) & (actual <= intervals["upper"].to_numpy())
+    width = (intervals["upper"] - intervals["lower"]).to_numpy().mean() / np.abs(actual).mean()
+    return inside.mean(), width
+
+
+def coverage_over_periods(panels, seeds, shifts=(0, 4, 8, 12, 16)):
+    """The 80% interval's coverage when the 8 held-out quarters end 0, 4,
+    ... quarters before each series' end: one holdout is one stretch of
+    time, and its coverage moves with what happened then."""
+    rows = []
+    for name in panels:
+        panel = load_panel(name)
+        for shift in shifts:
+            cut = panel.groupby(level=0, group_keys=False).apply(
+                lambda s: s.iloc[:len(s) - shift])
+            train, test = split(cut)
+            for seed in range(seeds):
+                covered, _ = interval_coverage(train, test, seed)
+                rows.append({"panel": name, "quarters before the end": shift,
+                             "coverage": covered})
+    table = pd.DataFrame(rows).groupby(["panel", "quarters before the end"])[
+        "coverage"].mean().unstack()
+    table["mean"] = table.mean(axis=1)
+    print(table.round(3).to_string())
 
 
 def _nixtla_frame(train):
@@ -155,6 +191,10 @@ def run(panels, seeds, window_length):
                                       for seed in range(seeds)]
         models["ours default forecaster"] = [ours(train, None, window_length, seed)
                                              for seed in range(seeds)]
+        for seed in range(seeds):
+            covered, width = interval_coverage(train, test, seed)
+            rows.append({"panel": name, "model": "ours GRU, 80% interval", "seed": seed,
+                         "coverage": covered, "relative width": width})
         naive = scores(models["seasonal naive"][0], train, test)
         for model, runs in models.items():
             for seed, forecasts in enumerate(runs):
@@ -246,9 +286,14 @@ def scale(n_series, n_steps=200):
 
 
 def report(results):
+    intervals = results[results["model"] == "ours GRU, 80% interval"]
+    results = results.drop(intervals.index)
     summary = results.groupby(["panel", "model"], sort=False)[
         ["MASE", "sMAPE", "beats seasonal naive"]].mean().round(3)
     print(summary.to_string())
+    coverage = intervals.groupby("panel", sort=False)[["coverage", "relative width"]]
+    print("\nConformal 80% intervals of the global GRU (calibration_fraction=0.25):")
+    print(coverage.mean().round(3).to_string())
     print("\nTargets of issue 12 (means over seeds):")
     for panel, table in results.groupby("panel", sort=False):
         means = table.groupby("model")["MASE"].mean()
@@ -257,6 +302,9 @@ def report(results):
         best = peers.min()
         below_naive = gru <= 0.85 * naive
         near_best = gru <= 1.05 * best
+        covered = intervals.loc[intervals["panel"] == panel, "coverage"].mean()
+        print(f"  {panel}: 80% interval coverage {covered:.3f} "
+              f"({'met' if 0.75 <= covered <= 0.85 else 'MISSED'}: 0.75-0.85)")
         print(f"  {panel}: GRU MASE {gru:.3f}; seasonal naive {naive:.3f} "
               f"({'met' if below_naive else 'MISSED'}: 15% below); best peer "
               f"{best:.3f} ({peers.idxmin()}) ({'met' if near_best else 'MISSED'}: "
@@ -271,12 +319,16 @@ def main(argv=None):
     parser.add_argument("--panels", default="visnights,aus_accommodation,aus_arrivals")
     parser.add_argument("--candidates", action="store_true",
                         help="compare the global GRU's settings instead")
+    parser.add_argument("--coverage-periods", action="store_true",
+                        help="the 80%% interval's coverage over five holdout periods")
     parser.add_argument("--scale", type=int, default=None, metavar="N_SERIES",
                         help="time one epoch on N_SERIES synthetic series instead")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
     if args.scale:
         scale(args.scale)
+    elif args.coverage_periods:
+        coverage_over_periods(args.panels.split(","), args.seeds)
     elif args.candidates:
         run_candidates(args.panels.split(","), args.seeds)
     else:

@@ -192,6 +192,27 @@ def test_windows_reach_the_estimator_in_time_order_across_series():
     assert list(seen[-2:]) == [39.0, 1039.0]
 
 
+def _long_with(key, values, times):
+    good = pd.Series(np.arange(30.0), index=pd.date_range("2000", periods=30, freq="D"))
+    return pd.concat({"good": good, key: pd.Series(values, index=pd.DatetimeIndex(times))},
+                     names=["id", "day"])
+
+
+@pytest.mark.parametrize("y,match", [
+    (_long_with("late", [1.0, 2.0, 3.0], ["2000-01-03", "2000-01-01", "2000-01-02"]),
+     "Series 'late': The index is not sorted"),
+    (_long_with("twice", [1.0, 2.0, 3.0], ["2000-01-01", "2000-01-01", "2000-01-02"]),
+     "duplicated entries"),
+    (_long_with("gap", [1.0, np.nan, 3.0], ["2000-01-01", "2000-01-02", "2000-01-03"]),
+     "contain NaN"),
+    (_long_with("inf", [1.0, np.inf, 3.0], ["2000-01-01", "2000-01-02", "2000-01-03"]),
+     "infinite values"),
+])
+def test_long_panels_are_checked_series_by_series(y, match):
+    with pytest.raises(ValueError, match=match):
+        WindowForecaster(Ridge(), window_length=2).fit(y)
+
+
 @pytest.mark.parametrize("y,X,match", [
     (pd.DataFrame({"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 4.0]},
                   index=pd.date_range("2000", periods=4, freq="D")), None,
