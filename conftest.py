@@ -1,0 +1,10 @@
+"""Collection rules for ``pytest tests rnnforecast --doctest-modules``."""
+
+import importlib.util
+
+# rnnforecast.sktime subclasses sktime's BaseForecaster: without the optional
+# sktime installed, its module cannot be imported for doctests (its tests in
+# tests/test_sktime.py are skipped the same way).
+collect_ignore = []
+if importlib.util.find_spec("sktime") is None:
+    collect_ignore.append("rnnforecast/sktime.py")
