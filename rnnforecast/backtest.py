@@ -11,6 +11,7 @@ value and the value one season earlier (seasonal naive). With many series
 per fold on the training parts of all of them.
 """
 
+import time
 import warnings
 from collections import namedtuple
 from dataclasses import replace
@@ -98,7 +99,9 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
         cluster. Results do not depend on it.
     verbose : bool, default=False
         Print which fold is being fitted, on how many observations, before
-        each fit (the forecaster's own ``verbose`` then reports its epochs).
+        each fit (the forecaster's own ``verbose`` then reports its epochs),
+        and after it the time taken and about how long the rest will take;
+        with ``n_jobs``, joblib's progress lines instead.
 
     Returns
     -------
@@ -116,9 +119,13 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
     splits = {key: fold_splits(len(frame), n_splits, test_size, window, train_size, gap)
               for key, frame in panel.frames.items()}
     blocks = _refit_blocks(n_splits, refit)
-    jobs = (delayed(_run_block)(forecaster, panel, splits, block, season, stride,
-                                verbose) for block in blocks)
-    pieces = Parallel(n_jobs=n_jobs)(jobs)
+    if n_jobs in (None, 1):
+        pieces = _run_serially(forecaster, panel, splits, blocks, season, stride, verbose)
+    else:
+        # joblib's own progress lines stand in for ours across workers.
+        jobs = (delayed(_run_block)(forecaster, panel, splits, block, season, stride,
+                                    verbose) for block in blocks)
+        pieces = Parallel(n_jobs=n_jobs, verbose=10 if verbose else 0)(jobs)
     forecasts = pd.concat([piece for block in pieces for piece in block],
                           ignore_index=True)
     return BacktestResult(_metrics(forecasts, metrics), forecasts,
@@ -177,6 +184,21 @@ def _refit_blocks(n_splits, refit):
         every = check_positive_int(refit, "refit")
     return [list(range(start, min(start + every, n_splits)))
             for start in range(0, n_splits, every)]
+
+
+def _run_serially(forecaster, panel, splits, blocks, season, stride, verbose):
+    """``_run_block`` for each block in turn; with ``verbose``, how long
+    each fit and forecast took and about how long the rest will take."""
+    pieces, started = [], time.perf_counter()
+    for done, block in enumerate(blocks, start=1):
+        pieces.append(_run_block(forecaster, panel, splits, block, season, stride, verbose))
+        if verbose:
+            elapsed = time.perf_counter() - started
+            left = len(blocks) - done
+            rest = f", about {elapsed / done * left:.0f} s left for {left} more" if left else ""
+            print(f"  fit {done}/{len(blocks)} and its forecasts done: {elapsed:.1f} s "
+                  f"so far{rest}", flush=True)
+    return pieces
 
 
 def _run_block(forecaster, panel, splits, folds, season, stride, verbose):

@@ -125,3 +125,12 @@ def test_folds_on_a_dask_cluster_give_the_serial_result():
         with joblib.parallel_config(backend="dask"):
             on_cluster = backtest(forecaster, y, n_splits=3, test_size=12, n_jobs=-1)
     pd.testing.assert_frame_equal(on_cluster.forecasts, serial.forecasts)
+
+
+def test_verbose_reports_each_fit_and_the_time_left(capsys):
+    backtest(_forecaster(), _monthly(), n_splits=3, test_size=12, refit=2, verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "Backtest fold 1/3", "  fit 1/2 and its forecasts done",
+        "Backtest fold 3/3", "  fit 2/2 and its forecasts done"]
+    assert "s left for 1 more" in lines[1] and "left" not in lines[3]
