@@ -385,9 +385,12 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                             data.weights)
 
     def _outputs(self, X, starts, **states):
-        """The network's raw outputs plus the skip path's, float64."""
+        """The model's outputs for ``X``: the network's with the skip path's."""
         logits = predict_logits(self._network, self.params_, X, starts, **states)
-        skip = self._skip(X)
+        return self._with_skip(logits, self._skip(X))
+
+    def _with_skip(self, logits, skip):
+        """The head's raw outputs plus the skip path's (None: no skip path)."""
         return logits if skip is None else logits + skip.astype(logits.dtype)
 
     def _check_better_than_constant(self, data):

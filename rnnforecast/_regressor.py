@@ -10,7 +10,6 @@ from sklearn.utils.validation import check_array
 from ._base import ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
 from ._losses import quantile_values
 from ._pinball import pinball_skill
-from ._training import predict_logits
 from ._ridge import ridge_fit, rowwise_product
 from ._scaling import target_statistics
 from ._inputs import to_dtype
@@ -128,15 +127,13 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         values = logits.reshape(len(logits), targets.shape[-1], len(levels))
         return pinball_skill(targets.reshape(len(targets), -1), values, levels, weights)
 
-    def _outputs(self, X, starts, **states):
+    def _with_skip(self, logits, skip):
         """With the pinball loss, the head's outputs made non-crossing
         quantiles, plus the skip path's output at every level."""
         if self.loss != "quantile":
-            return super()._outputs(X, starts, **states)
-        logits = predict_logits(self._network, self.params_, X, starts, **states)
+            return super()._with_skip(logits, skip)
         values = quantile_values(logits.astype(np.float64), len(self._levels()),
                                  np.empty(logits.shape))
-        skip = self._skip(X)
         if skip is not None:
             values += np.repeat(skip, len(self._levels()), axis=1)
         return values
@@ -164,7 +161,6 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _check_options(self, data):
         super()._check_options(data)
-        self._levels()
         if self.loss == "quantile" and self.return_sequences:
             raise ValueError('loss="quantile" gives quantiles of one target per sequence; '
                              "return_sequences=True is not supported with it.")

@@ -20,7 +20,7 @@ from sklearn.linear_model import Ridge
 
 from .backtest import backtest
 from .calendar import check_season, resolve_season, time_label
-from .metrics import MetricWarning, mae, mase, rmse, smape
+from .metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
 from .forecaster import WindowForecaster, default_rnn
 
@@ -255,12 +255,7 @@ def run_forecast(args, out=None):
             interval = forecaster.fit(y).predict().to_frame("forecast")
         forecast = interval["forecast"].rename(y.name)
     print_backtest(result.metrics, out)
-    for warning in caught:
-        if issubclass(warning.category, MetricWarning):
-            print(f"Note: {warning.message}", file=out)
-        else:  # not ours to reword: pass it on as it came
-            warnings.warn_explicit(warning.message, warning.category,
-                                   warning.filename, warning.lineno)
+    _report_warnings(caught, out)
     print("\nForecast:" if args.coverage is None else
           f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
     print(interval.to_string(), file=out)
@@ -276,57 +271,58 @@ def run_forecast(args, out=None):
 def run_panel_forecast(args, y, out):
     """Many series: judge one global model on the last ``--horizon`` values of
     every series against the baselines, then fit on everything and forecast."""
-    series = {key: values.droplevel(0) for key, values in y.groupby(level=0, sort=False)}
-    short = [key for key, values in series.items()
-             if len(values) < 2 * args.horizon + args.window]
+    lengths = y.groupby(level=0, sort=False).size()
+    short = lengths.index[lengths < 2 * args.horizon + args.window].tolist()
     if short:
         raise ValueError(
             f"Series {short[:3]} have fewer than --window + 2 * --horizon = "
             f"{args.window + 2 * args.horizon} observations: too few to hold out "
             "--horizon values and still fit a window. Drop them or use a smaller "
             "--window or --horizon.")
-    season = resolve_season(args.season, next(iter(series.values())).index)
-    print(f"{y.name}: {len(series)} series ({args.id_column}), {len(y)} observations",
+    print(f"{y.name}: {len(lengths)} series ({args.id_column}), {len(y)} observations",
           file=out)
     print(f"Holdout: the last {args.horizon} observations of every series, window "
           f"{args.window} ({args.strategy})", file=out)
+    season = resolve_season(args.season, y.loc[lengths.index[0]].index)
     forecaster = make_forecaster(args)
-    train = pd.concat({key: values.iloc[:-args.horizon] for key, values in series.items()},
-                      names=y.index.names)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", ConvergenceWarning)
-        held_out = forecaster.fit(train).predict()
+        warnings.simplefilter("always", MetricWarning)
+        result = backtest(forecaster, y, n_splits=1, test_size=args.horizon,
+                          season=season)
         if args.coverage is not None:
             forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
             interval = forecaster.fit(y).predict_interval(coverage=args.coverage)
         else:
             interval = forecaster.fit(y).predict().to_frame("forecast")
-    print_holdout(series, held_out, args.horizon, season, out)
+    print_holdout(result.per_series, season or 1, out)
+    _report_warnings(caught, out)
     print("\nForecast:" if args.coverage is None else
           f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
     print(interval.to_string(), file=out)
     write_output(interval, args.output, out)
-    return None, interval["forecast"]
+    return result, interval["forecast"]
 
 
-def print_holdout(series, held_out, horizon, season, out):
+def _report_warnings(caught, out):
+    """Metric warnings as notes under the errors; others passed on as they came."""
+    for warning in caught:
+        if issubclass(warning.category, MetricWarning):
+            print(f"Note: {warning.message}", file=out)
+        else:  # not ours to reword
+            warnings.warn_explicit(warning.message, warning.category,
+                                   warning.filename, warning.lineno)
+
+
+def print_holdout(per_series, season, out):
     """Errors of the model, the last value and seasonal naive on each series'
-    last ``horizon`` values, averaged over series (MASE scaled per series)."""
-    rows = {}
-    for key, values in series.items():
-        history, actual = values.to_numpy()[:-horizon], values.to_numpy()[-horizon:]
-        candidates = {"model": held_out.loc[key].to_numpy(),
-                      "last value": np.repeat(history[-1], horizon)}
-        if season is not None and len(history) >= season:
-            candidates["seasonal naive"] = np.resize(history[-season:], horizon)
-        for name, forecast in candidates.items():
-            rows.setdefault(name, []).append({
-                "MAE": mae(actual, forecast), "RMSE": rmse(actual, forecast),
-                "MASE": mase(actual, forecast, history, season or 1),
-                "sMAPE": smape(actual, forecast)})
-    table = pd.DataFrame({name: pd.DataFrame(values).mean() for name, values in rows.items()}).T
-    print(f"\nHoldout errors, mean over {len(series)} series (MASE season "
-          f"{season or 1}):", file=out)
+    held-out values, averaged over series (MASE scaled per series)."""
+    names = {"forecast": "model", "last_value": "last value",
+             "seasonal_naive": "seasonal naive"}
+    table = per_series.groupby("model", sort=False)[["MAE", "RMSE", "MASE", "sMAPE"]].mean()
+    table.index = [names[name] for name in table.index]
+    print(f"\nHoldout errors, mean over {per_series.series.nunique()} series (MASE "
+          f"season {season}):", file=out)
     print(table.round(3).to_string(), file=out)
 
 

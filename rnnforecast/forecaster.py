@@ -1,5 +1,6 @@
 """Forecasting a pandas series with any scikit-learn regressor on windows."""
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,13 +12,11 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from dataclasses import replace
-
 from ._simple_rnn import SimpleRNNRegressor
 from .calendar import future_index, series_frequency
 from ._validation import refuse_booleans
 from .metrics import naive_scale
-from .panel import LONG, SINGLE, WIDE, Panel, as_timestamps, read_panel
+from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, window_arrays
 
@@ -238,10 +237,14 @@ class WindowForecaster(BaseEstimator):
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps, len(X_windows)).fit(
             self._inputs(X_windows), y_windows)
-        keep = self.window_length + self._differencer.lost
-        self.histories_ = {key: frame.iloc[-keep:].copy()
+        self.histories_ = {key: frame.iloc[-self._history_length():].copy()
                            for key, frame in panel.frames.items()}
         return self
+
+    def _history_length(self):
+        """Observations a forecast reads before its origin: the window, plus
+        one per lag of ``differences``."""
+        return self.window_length + self._differencer.lost
 
     def _check_lengths(self, panel, lags):
         n_needed = self.window_length + self._steps_learned() + sum(lags)
@@ -421,7 +424,12 @@ class WindowForecaster(BaseEstimator):
         self : WindowForecaster
         """
         panel = self._read_observations(y, X)
-        keep = self.window_length + self._differencer.lost
+        if (panel.layout == SINGLE) != (self._layout.layout == SINGLE):
+            raise ValueError(
+                "update needs data in the kind of layout fit was given: one series "
+                "for a model of one series, series with their ids (wide or long) for "
+                "a panel model. To forecast another series from its own data, use "
+                "predict(y=...).")
         histories, states = dict(self.histories_), dict(self._states)
         for key, frame in panel.frames.items():
             if key in histories:
@@ -429,7 +437,7 @@ class WindowForecaster(BaseEstimator):
                 frame = pd.concat([histories[key], frame])
             else:
                 states[key] = self._new_state(frame, key)
-            histories[key] = frame.iloc[-keep:].copy()
+            histories[key] = frame.iloc[-self._history_length():].copy()
         self.histories_, self._states = histories, states
         return self
 
@@ -541,7 +549,7 @@ class WindowForecaster(BaseEstimator):
         return self._new_state(frame, key)
 
     def _new_state(self, frame, key):
-        needed = self.window_length + self._differencer.lost
+        needed = self._history_length()
         if len(frame) < needed:
             name = "y" if key is None else f"Series {key!r}"
             raise ValueError(
@@ -583,7 +591,7 @@ class WindowForecaster(BaseEstimator):
             The errors of every series are pooled per step.
         """
         several = not isinstance(coverage, Real)
-        coverages = list(coverage) if several else [coverage]
+        coverages = _as_levels(coverage)
         halves = [self._scaled_halfwidths(c) for c in coverages]
         layout, forecasts, states, positions = self._forecasts(steps, X, y,
                                                                calibrated=True)
@@ -911,16 +919,14 @@ class WindowForecaster(BaseEstimator):
         inner._fit_panel(replace(panel, frames={key: frame.iloc[:cuts[key]]
                                                 for key, frame in panel.frames.items()}),
                          lags)
-        errors = []
-        for key, frame in panel.frames.items():
-            if origins[key].size == 0:
-                continue
-            values = frame.to_numpy(dtype=float)
-            forecasts = inner._forecast_values(values, origins[key], self.horizon,
-                                               inner._states[key])
-            actual = values[origins[key][:, None] + np.arange(self.horizon), 0]
-            errors.append((actual - forecasts) / inner._states[key].error_scale)
-        return np.concatenate(errors)
+        keys = [key for key in panel.frames if origins[key].size]
+        values = {key: panel.frames[key].to_numpy(dtype=float) for key in keys}
+        forecasts = inner._forecast_many(
+            [(values[key], origins[key], inner._states[key]) for key in keys], self.horizon)
+        steps = np.arange(self.horizon)
+        return np.concatenate([
+            (values[key][origins[key][:, None] + steps, 0] - forecast)
+            / inner._states[key].error_scale for key, forecast in zip(keys, forecasts)])
 
     # Persistence ---------------------------------------------------------------
 
@@ -1099,12 +1105,9 @@ def _past_rows(X, y):
 
 def _future_rows(X, key, n_past, layout):
     """The rows of ``X`` after the ``n_past`` rows of series ``key``."""
+    X = _series_rows(X, key, layout)
     if X is None:
         return None
-    if layout.layout == LONG:
-        X = X.xs(key, level=0)
-    elif layout.layout == WIDE:
-        raise ValueError("A wide y carries no exogenous columns; X is not used.")
     return X.iloc[n_past:] if hasattr(X, "iloc") else np.asarray(X)[n_past:]
 
 

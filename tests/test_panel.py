@@ -271,3 +271,18 @@ def test_chosen_steps_ahead_like_sktime_fh():
             forecaster.predict(steps=bad)
     with pytest.raises(ValueError, match="calibrated for 3 steps"):
         forecaster.predict_interval(steps=4)
+
+
+def test_update_refuses_a_layout_that_would_hide_series():
+    # A single Series given to a panel model was added as a series with id
+    # None, and a panel given to a one-series model added series that its
+    # single-layout predict never returned.
+    panel_model = _forecaster().fit(_long({"a": _series(80, 0), "b": _series(80, 1)}))
+    single_model = _forecaster().fit(_series(80, 0))
+    histories = dict(panel_model.histories_)
+    for model, data in [(panel_model, _series(100, 0)[80:]),
+                        (single_model, _long({"c": _series(40, 2)}))]:
+        with pytest.raises(ValueError, match="kind of layout fit was given"):
+            model.update(data)
+    assert panel_model.histories_.keys() == histories.keys()
+    assert list(single_model.histories_) == [None]
