@@ -8,7 +8,6 @@ horizons, ``update``, and (with ``calibration_fraction``)
 split-conformal errors.
 """
 
-import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster
 
