@@ -24,7 +24,7 @@ model's MASE is below seasonal naive's, then the targets of issue 12.
     pip install -e ".[benchmark]" statsforecast mlforecast lightgbm
     python benchmarks/panel.py --seeds 3
     python benchmarks/panel.py --candidates --seeds 2   # the GRU's settings
-    python benchmarks/panel.py --scale 10000            # one epoch, 10,000 series
+    python benchmarks/panel.py --scale 10000 --chunk 65536  # one epoch, 10,000 series
     python benchmarks/panel.py --coverage-periods --seeds 2
 """
 
@@ -223,17 +223,30 @@ CANDIDATES = {
         window_length=12, differences=[4], estimator=dict(linear_skip=False)),
     "window 8, no skip, differences [1]": dict(
         window_length=8, differences=[1], estimator=dict(linear_skip=False)),
+    "window 12, patience 50": dict(window_length=12, estimator=dict(n_iter_no_change=50)),
+    "window 12, step 1e-2": dict(window_length=12, estimator=dict(learning_rate_init=1e-2)),
+    "window 12, differences [1], patience 50": dict(
+        window_length=12, differences=[1], estimator=dict(n_iter_no_change=50)),
+    "window 12, differences [1], step 1e-2": dict(
+        window_length=12, differences=[1], estimator=dict(learning_rate_init=1e-2)),
+    "window 12, one-hot ids": dict(window_length=12, series_encoding="onehot"),
+    "window 12, one-hot ids, differences [1], step 1e-2": dict(
+        window_length=12, series_encoding="onehot", differences=[1],
+        estimator=dict(learning_rate_init=1e-2)),
 }
 
 
-def run_candidates(panels, seeds):
-    """Mean MASE of the global GRU under each of ``CANDIDATES``, and its
-    ratio to seasonal naive's."""
+def run_candidates(panels, seeds, only=None):
+    """Mean MASE of the global GRU under each of ``CANDIDATES`` (those whose
+    label contains one of the strings ``only``), and its ratio to seasonal
+    naive's."""
+    candidates = {label: options for label, options in CANDIDATES.items()
+                  if only is None or any(part in label for part in only)}
     rows = []
     for name in panels:
         train, test = split(load_panel(name))
         naive = scores(seasonal_naive(train), train, test)["MASE"].mean()
-        for label, options in CANDIDATES.items():
+        for label, options in candidates.items():
             options = dict(options)
             estimator_options = options.pop("estimator", {})
             for seed in range(seeds):
@@ -254,11 +267,12 @@ def run_candidates(panels, seeds):
     print(table.unstack("panel").round(3).to_string())
 
 
-def scale(n_series, n_steps=200):
+def scale(n_series, chunk_windows=None, n_steps=200):
     """One epoch of the global GRU on a synthetic panel of ``n_series``
     random walks with a yearly season, then forecasting all of them: wall
     times and the process's peak memory (issue 12's scale target: 10,000
-    series x 200 steps in under 60 s and 2 GB)."""
+    series x 200 steps in under 60 s and 2 GB). ``chunk_windows``: windows
+    cut lazily and trained through partial_fit in chunks of that many."""
     import resource
 
     rng = np.random.RandomState(0)
@@ -270,7 +284,8 @@ def scale(n_series, n_steps=200):
                          columns=[f"s{i}" for i in range(n_series)])
     forecaster = WindowForecaster(GRURegressor(max_iter=1, early_stopping=False,
                                                random_state=0),
-                                  window_length=24, horizon=1)
+                                  window_length=24, horizon=1,
+                                  chunk_windows=chunk_windows, random_state=0)
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -279,7 +294,8 @@ def scale(n_series, n_steps=200):
     forecaster.predict()
     done = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{n_series} series x {n_steps} steps ({len(forecaster.histories_)} series, "
+    how = "all windows at once" if chunk_windows is None else f"chunks of {chunk_windows}"
+    print(f"{n_series} series x {n_steps} steps, {how} ({len(forecaster.histories_)} series, "
           f"{forecaster.estimator_.t_} windows seen): fit with one epoch "
           f"{fitted - started:.1f} s, forecasting all {done - fitted:.2f} s, peak "
           f"memory {peak:.0f} MiB")
@@ -317,20 +333,25 @@ def main(argv=None):
     parser.add_argument("--window", type=int, default=12,
                         help="window_length of our forecasters")
     parser.add_argument("--panels", default="visnights,aus_accommodation,aus_arrivals")
-    parser.add_argument("--candidates", action="store_true",
-                        help="compare the global GRU's settings instead")
+    parser.add_argument("--candidates", nargs="?", const="", default=None,
+                        help="compare the global GRU's settings instead (optionally "
+                             "only those whose label holds one of these comma-separated "
+                             "strings)")
     parser.add_argument("--coverage-periods", action="store_true",
                         help="the 80%% interval's coverage over five holdout periods")
     parser.add_argument("--scale", type=int, default=None, metavar="N_SERIES",
                         help="time one epoch on N_SERIES synthetic series instead")
+    parser.add_argument("--chunk", type=int, default=None, metavar="N_WINDOWS",
+                        help="with --scale: train in chunks of N_WINDOWS windows")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
     if args.scale:
-        scale(args.scale)
+        scale(args.scale, args.chunk)
     elif args.coverage_periods:
         coverage_over_periods(args.panels.split(","), args.seeds)
-    elif args.candidates:
-        run_candidates(args.panels.split(","), args.seeds)
+    elif args.candidates is not None:
+        run_candidates(args.panels.split(","), args.seeds,
+                       args.candidates.split(",") if args.candidates else None)
     else:
         report(run(args.panels.split(","), args.seeds, args.window))
 

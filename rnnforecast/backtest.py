@@ -50,7 +50,7 @@ per_series : pandas.DataFrame
 
 def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
              window="expanding", train_size=None, refit=True, stride=1, gap=0,
-             metrics=None, n_jobs=None, verbose=False):
+             metrics=None, n_jobs=None, verbose=False, static=None):
     """Historical forecasts of ``forecaster`` over the end of each series.
 
     Parameters
@@ -102,6 +102,9 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
         each fit (the forecaster's own ``verbose`` then reports its epochs),
         and after it the time taken and about how long the rest will take;
         with ``n_jobs``, joblib's progress lines instead.
+    static : pandas.DataFrame, default=None
+        Static covariates of the series, passed to every fit (see
+        ``WindowForecaster.fit``).
 
     Returns
     -------
@@ -120,11 +123,12 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
               for key, frame in panel.frames.items()}
     blocks = _refit_blocks(n_splits, refit)
     if n_jobs in (None, 1):
-        pieces = _run_serially(forecaster, panel, splits, blocks, season, stride, verbose)
+        pieces = _run_serially(forecaster, panel, splits, blocks, season, stride, verbose,
+                               static)
     else:
         # joblib's own progress lines stand in for ours across workers.
         jobs = (delayed(_run_block)(forecaster, panel, splits, block, season, stride,
-                                    verbose) for block in blocks)
+                                    verbose, static) for block in blocks)
         pieces = Parallel(n_jobs=n_jobs, verbose=10 if verbose else 0)(jobs)
     forecasts = pd.concat([piece for block in pieces for piece in block],
                           ignore_index=True)
@@ -186,12 +190,13 @@ def _refit_blocks(n_splits, refit):
             for start in range(0, n_splits, every)]
 
 
-def _run_serially(forecaster, panel, splits, blocks, season, stride, verbose):
+def _run_serially(forecaster, panel, splits, blocks, season, stride, verbose, static):
     """``_run_block`` for each block in turn; with ``verbose``, how long
     each fit and forecast took and about how long the rest will take."""
     pieces, started = [], time.perf_counter()
     for done, block in enumerate(blocks, start=1):
-        pieces.append(_run_block(forecaster, panel, splits, block, season, stride, verbose))
+        pieces.append(_run_block(forecaster, panel, splits, block, season, stride, verbose,
+                                 static))
         if verbose:
             elapsed = time.perf_counter() - started
             left = len(blocks) - done
@@ -201,7 +206,7 @@ def _run_serially(forecaster, panel, splits, blocks, season, stride, verbose):
     return pieces
 
 
-def _run_block(forecaster, panel, splits, folds, season, stride, verbose):
+def _run_block(forecaster, panel, splits, folds, season, stride, verbose, static=None):
     """Fit a clone on the training parts of the block's first fold, then
     forecast every fold of the block; a list of forecast frames per fold."""
     fitted_fold = folds[0]
@@ -214,7 +219,8 @@ def _run_block(forecaster, panel, splits, folds, season, stride, verbose):
               f"fitting on {n_train} observations (to {time_label(last)}), forecasting "
               f"{n_test}", flush=True)
     model = clone(forecaster).fit(replace(
-        panel, frames={key: frame.iloc[train[key]] for key, frame in panel.frames.items()}))
+        panel, frames={key: frame.iloc[train[key]] for key, frame in panel.frames.items()}),
+        static=static)
     pieces = []
     for fold in folds:
         parts = [_fold_forecasts(model, key, frame, splits[key][fold], season, stride)

@@ -1,6 +1,7 @@
 """Forecasting a pandas series with any scikit-learn regressor on windows."""
 
 from dataclasses import replace
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import r2_score
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -17,6 +18,8 @@ from .calendar import future_index, series_frequency
 from ._validation import refuse_booleans
 from .metrics import naive_scale
 from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
+from .static import StaticCovariates, read_static
+from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, window_arrays
 
@@ -91,6 +94,26 @@ class WindowForecaster(BaseEstimator):
         carry their values ``horizon`` steps later (see ``make_windows``),
         and ``predict`` needs their next ``horizon`` values in ``X``. Direct
         strategy only.
+    chunk_windows : int, default=None
+        None: every training window is cut at once and passed to the
+        estimator's ``fit`` (early stopping and its validation tail work as
+        usual). An int: windows are cut lazily, series by series, into
+        chunks of at most this many, and the estimator learns through
+        ``partial_fit`` on each chunk, so memory is bounded by the chunk,
+        not by the number of series; nothing is held out, and the
+        rnnforecast regressors take their input scaling and ridge skip path
+        from the first chunk (windows of randomly chosen series). Needed
+        for a :class:`~rnnforecast.streaming.PartitionedPanel` (65,536 when
+        None there).
+    chunk_epochs : int, default=1
+        Passes over every series' windows when training in chunks, each in
+        a new random order of partitions and of series within them.
+    series_encoding : {"onehot"} or None, default=None
+        "onehot": one input column per fitted series, 1 in its own windows
+        (see :mod:`rnnforecast.static`). A recurrent layer's input weights
+        on it are a vector learned per series and added to the cell's input
+        at every step: a learned series-id embedding. A series the model
+        was not fitted on gets zeros (the shared model alone).
 
     Attributes
     ----------
@@ -153,12 +176,16 @@ class WindowForecaster(BaseEstimator):
         "target_transform": [StrOptions({"log", "boxcox"}), None],
         "window_normalization": [StrOptions({"last", "mean"}), None],
         "differences": [None, Interval(Integral, 0, None, closed="left"), list, tuple],
+        "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
+        "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
+        "series_encoding": [StrOptions({"onehot"}), None],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
                  random_state=None, known_future=(), target_transform=None,
-                 window_normalization=None, differences=None):
+                 window_normalization=None, differences=None, chunk_windows=None,
+                 chunk_epochs=1, series_encoding=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -170,12 +197,15 @@ class WindowForecaster(BaseEstimator):
         self.target_transform = target_transform
         self.window_normalization = window_normalization
         self.differences = differences
+        self.chunk_windows = chunk_windows
+        self.chunk_epochs = chunk_epochs
+        self.series_encoding = series_encoding
 
     def _validate_params(self):
         super()._validate_params()
         refuse_booleans(self)
 
-    def fit(self, y, X=None):
+    def fit(self, y, X=None, static=None):
         """Learn to forecast ``y`` from its past (and past exogenous ``X``).
 
         Parameters
@@ -186,11 +216,20 @@ class WindowForecaster(BaseEstimator):
             0, 1, 2, ...). Many series: a wide DataFrame, one column per
             series with NaN before a series starts; or a long Series (or
             one-column DataFrame) on a ``(series id, time)`` MultiIndex,
-            series of any lengths and start times, at one frequency.
+            series of any lengths and start times, at one frequency. A panel
+            larger than memory: a
+            :class:`~rnnforecast.streaming.PartitionedPanel` (Dask
+            DataFrame, parquet files), read a partition at a time.
         X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
             Exogenous columns observed at the same times (for a long ``y``,
             on the same MultiIndex); with the recursive strategy their
             future values must be passed to ``predict``.
+        static : pandas.DataFrame of shape (n_series, n_static), default=None
+            Static covariates of a panel's series: one row per series id
+            (the index), real-valued columns (encode categories first, e.g.
+            with ``pd.get_dummies``). Standardised across series and fed to
+            every window as constant input columns (see
+            :mod:`rnnforecast.static`).
 
         Returns
         -------
@@ -210,36 +249,127 @@ class WindowForecaster(BaseEstimator):
                 "point estimator and predict_quantiles (conformal), or call the "
                 "estimator on make_windows output directly.")
         lags = difference_lags(self.differences)
-        panel = read_panel(y, X)
+        source = _source(y, X)
+        static = read_static(static, onehot=self.series_encoding == "onehot")
         before = dict(self.__dict__)
         try:
-            return self._fit_panel(panel, lags)
+            return self._fit_source(source, lags, static)
         except BaseException:
             # A failed refit leaves the previous fit whole, not half replaced.
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
 
-    def _fit_panel(self, panel, lags):
-        """``fit`` on the series of a ``Panel``: one model over the windows
-        of every series, each series standardised by its own statistics."""
-        self._check_lengths(panel, lags)
-        self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
-        self.freq_ = _common_frequency(panel)
-        self._layout = replace(panel, frames={})
-        self.calibration_errors_ = self._calibration_errors(panel, lags)
+    def _fit_source(self, source, lags, static):
+        """``fit`` on the partitions of ``source`` (one for an in-memory
+        panel): one model over the windows of every series, each series
+        standardised by its own statistics, with ``static`` inputs
+        (``read_static``'s result) if any."""
+        self._differencer = Differencer(lags)
+        lengths = self._read_series(source, lags)
+        self._attach_static(static)
+        self.calibration_errors_ = self._calibration_errors(source, lengths, lags, static)
         self.residuals_ = (None if self.calibration_errors_ is None
                            else np.abs(self.calibration_errors_))
-        self._differencer = Differencer(lags)
-        self._states = {key: self._fit_state(frame) for key, frame in panel.frames.items()}
-        X_windows, y_windows = self._panel_windows(panel)
         steps = self._steps_learned()
+        n_windows = sum(length - self._history_length() - steps + 1
+                        for length in lengths.values())
+        if self.chunk_windows is not None or not source.in_memory:
+            self.estimator_ = self._fit_streaming(source, n_windows)
+            return self
+        X_windows, y_windows = self._panel_windows(source.read(0))
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
-        self.estimator_ = self._regressor(steps, len(X_windows)).fit(
+        self.estimator_ = self._regressor(steps, n_windows).fit(
             self._inputs(X_windows), y_windows)
-        self.histories_ = {key: frame.iloc[-self._history_length():].copy()
-                           for key, frame in panel.frames.items()}
         return self
+
+    def _read_series(self, source, lags):
+        """Learn each series' scaling and keep its end (``histories_``), a
+        partition at a time; returns each series' number of observations."""
+        states, histories, lengths, partition_of = {}, {}, {}, {}
+        for number in range(len(source)):
+            panel = source.read(number)
+            self._check_lengths(panel, lags)
+            if number == 0:
+                self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
+                self.freq_ = _common_frequency(panel)
+                self._layout = replace(panel, frames={})
+            else:
+                self._check_partition(panel, number, partition_of)
+            for key, frame in panel.frames.items():
+                partition_of[key] = number
+                states[key] = self._fit_state(frame)
+                histories[key] = frame.iloc[-self._history_length():].copy()
+                lengths[key] = len(frame)
+        self._states, self.histories_ = states, histories
+        return lengths
+
+    def _attach_static(self, static):
+        """Give every fitted series its constant model inputs (static
+        covariates, id encoding); refuse series without static values."""
+        self._static = static
+        if static is None:
+            return
+        if self._layout.layout == SINGLE:
+            raise ValueError("Static covariates and series_encoding tell the series of a "
+                             "panel apart; one series needs neither.")
+        if static.positions is not None:
+            self._static = static = replace(
+                static, positions={key: number for number, key in enumerate(self._states)})
+        missing = [key for key in self._states if static.names and key not in static.rows]
+        if missing:
+            raise ValueError(f"static has no row for series {missing[:5]} "
+                             f"({len(missing)} in all); give every series one.")
+        self._states = {key: state.with_static(static.encoded(key))
+                        for key, state in self._states.items()}
+
+    def _check_partition(self, panel, number, partition_of):
+        """Refuse a partition that does not match the first, or that holds
+        part of a series already read."""
+        if (panel.target_name, panel.exog_names) != (self.target_name_, self.exog_names_):
+            raise ValueError(
+                f"Partition {number} has target {panel.target_name!r} and exogenous "
+                f"columns {panel.exog_names}; partition 0 has {self.target_name_!r} and "
+                f"{self.exog_names_}.")
+        if _common_frequency(panel) != self.freq_:
+            raise ValueError(f"Partition {number} is spaced differently from partition "
+                             "0; one model needs one spacing.")
+        for key in panel.frames:
+            if key in partition_of:
+                raise ValueError(
+                    f"Series {key!r} is in partitions {partition_of[key]} and {number}: "
+                    "each series must lie whole in one partition. Repartition by "
+                    "series id, e.g. dask_frame.shuffle(on=id_column).")
+
+    def _fit_streaming(self, source, n_windows):
+        """Train a clone of the estimator through ``partial_fit`` on chunks of
+        at most ``chunk_windows`` windows, cut lazily, ``chunk_epochs``
+        passes over every series in a shuffled order."""
+        size = chunk_plan(n_windows, self.chunk_windows or DEFAULT_CHUNK_WINDOWS)
+        steps = self._steps_learned()
+        estimator = self._regressor(steps, size)
+        if not hasattr(estimator, "partial_fit"):
+            raise ValueError(
+                f"Training in chunks (chunk_windows, or a PartitionedPanel) goes through "
+                f"partial_fit, which {type(estimator).__name__} lacks. Use an estimator "
+                "with partial_fit: the rnnforecast regressors, SGDRegressor or "
+                "MLPRegressor.")
+        random_state = check_random_state(self.random_state)
+        for _ in range(self.chunk_epochs):
+            for X, y in chunked(self._shuffled_windows(source, random_state), size):
+                estimator.partial_fit(self._inputs(X), y[:, 0] if steps == 1 else y)
+        return estimator
+
+    def _shuffled_windows(self, source, random_state):
+        """Each series' training windows, ``(X, y)`` as ``_series_windows``
+        gives them, partitions and series within them in a random order."""
+        steps = self._steps_learned()
+        for number in random_state.permutation(len(source)):
+            frames = source.read(number).frames
+            keys = list(frames)
+            for position in random_state.permutation(len(keys)):
+                key = keys[position]
+                yield self._series_windows(frames[key], self._states[key], steps)
 
     def _history_length(self):
         """Observations a forecast reads before its origin: the window, plus
@@ -295,7 +425,7 @@ class WindowForecaster(BaseEstimator):
         order = np.argsort(np.concatenate(times), kind="stable")
         place = np.empty_like(order)
         place[order] = np.arange(len(order))
-        n_columns = len(self.exog_names_) + 1
+        n_columns = len(self.exog_names_) + 1 + self._n_static()
         X_all = np.empty((len(order), self.window_length, n_columns))
         y_all = np.empty((len(order), steps))
         start = 0
@@ -336,7 +466,7 @@ class WindowForecaster(BaseEstimator):
     def _steps_learned(self):
         return self.horizon if self.strategy == "direct" else 1
 
-    def predict(self, steps=None, X=None, y=None):
+    def predict(self, steps=None, X=None, y=None, static=None):
         """Forecast the ``steps`` values that follow each series.
 
         Parameters
@@ -360,6 +490,10 @@ class WindowForecaster(BaseEstimator):
             fitted scaling; any other series (a global model forecasts
             series it has not seen) is standardised by its own statistics in
             ``y``.
+        static : pandas.DataFrame, default=None
+            Static covariates of series in ``y`` the model was not fitted
+            on, one row per series id, with the columns of ``fit``'s
+            ``static``. Fitted series keep their own.
 
         Returns
         -------
@@ -371,10 +505,10 @@ class WindowForecaster(BaseEstimator):
             times.
         """
         check_is_fitted(self)
-        layout, forecasts, _, _ = self._forecasts(steps, X, y)
+        layout, forecasts, _, _ = self._forecasts(steps, X, y, static=static)
         return layout.arrange(forecasts)
 
-    def _forecasts(self, steps, X, y, calibrated=False):
+    def _forecasts(self, steps, X, y, calibrated=False, static=None):
         """``(layout, {series id: forecast Series}, {series id: its
         SeriesScaling}, positions)`` for ``predict`` and the intervals, at
         the steps ``steps`` asks for (their 0-based ``positions``)."""
@@ -388,8 +522,9 @@ class WindowForecaster(BaseEstimator):
             exog = {key: _future_rows(X, key, len(frame), layout)
                     for key, frame in histories.items()}
         states, jobs, indexes = {}, [], {}
+        static = self._checked_static(static)
         for key, history in histories.items():
-            state = states[key] = self._state_for(key, history)
+            state = states[key] = self._state_for(key, history, static)
             future = self._future_frame(exog[key], steps, history.index[-1],
                                         history.columns)
             values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
@@ -402,7 +537,7 @@ class WindowForecaster(BaseEstimator):
                      for key, forecast in zip(histories, self._forecast_many(jobs, steps))}
         return layout, forecasts, states, positions
 
-    def update(self, y, X=None):
+    def update(self, y, X=None, static=None):
         """Append new observations to the histories forecasts start from.
 
         No refit: the model and each series' scaling stay as fitted, and
@@ -418,12 +553,17 @@ class WindowForecaster(BaseEstimator):
             lag of ``differences``), scaled by its own statistics.
         X : pandas.DataFrame, default=None
             Exogenous columns at the same times, if fitted with them.
+        static : pandas.DataFrame, default=None
+            Static covariates of series in ``y`` the model was not fitted
+            on, one row per series id, with the columns of ``fit``'s
+            ``static``. Fitted series keep their own.
 
         Returns
         -------
         self : WindowForecaster
         """
         panel = self._read_observations(y, X)
+        static = self._checked_static(static)
         if (panel.layout == SINGLE) != (self._layout.layout == SINGLE):
             raise ValueError(
                 "update needs data in the kind of layout fit was given: one series "
@@ -436,12 +576,12 @@ class WindowForecaster(BaseEstimator):
                 _check_continues(frame.index, histories[key].index[-1], self.freq_, key)
                 frame = pd.concat([histories[key], frame])
             else:
-                states[key] = self._new_state(frame, key)
+                states[key] = self._new_state(frame, key, static)
             histories[key] = frame.iloc[-self._history_length():].copy()
         self.histories_, self._states = histories, states
         return self
 
-    def forecast_from(self, y, origins, X=None, steps=None, series_id=None):
+    def forecast_from(self, y, origins, X=None, steps=None, series_id=None, static=None):
         """Forecasts from the actual history before each origin, in the units of ``y``.
 
         The one forecasting path: ``predict``, ``score``, ``backtest`` and the
@@ -467,6 +607,10 @@ class WindowForecaster(BaseEstimator):
             Which fitted series ``y`` is, for its scaling: None for a model
             fitted on one series. A series the model has not seen is
             standardised by its own statistics in ``y``.
+        static : pandas.DataFrame, default=None
+            Static covariates of ``series_id`` if the model was not fitted
+            on it: a row indexed by it, with the columns of ``fit``'s
+            ``static``.
 
         Returns
         -------
@@ -478,7 +622,7 @@ class WindowForecaster(BaseEstimator):
         origins = np.asarray(origins)
         if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer):
             raise TypeError("origins must be a 1-D sequence of integer positions.")
-        state = self._state_for(series_id, frame)
+        state = self._state_for(series_id, frame, self._checked_static(static))
         return self._forecast_values(frame.to_numpy(dtype=float), origins, steps, state)
 
     def score(self, y, X=None):
@@ -541,14 +685,14 @@ class WindowForecaster(BaseEstimator):
                              f"{panel.exog_names}.")
         return panel
 
-    def _state_for(self, key, frame):
+    def _state_for(self, key, frame, static=None):
         """The fitted scaling of series ``key``, or for a series the model
         has not seen, one fitted on its observations ``frame``."""
         if key in self._states:
             return self._states[key]
-        return self._new_state(frame, key)
+        return self._new_state(frame, key, static)
 
-    def _new_state(self, frame, key):
+    def _new_state(self, frame, key, static=None):
         needed = self._history_length()
         if len(frame) < needed:
             name = "y" if key is None else f"Series {key!r}"
@@ -557,9 +701,25 @@ class WindowForecaster(BaseEstimator):
                 f"seen needs at least {needed} (window_length={self.window_length} "
                 f"and differences={self.differences!r}) to forecast from and to be "
                 "scaled by its own statistics.")
-        return self._fit_state(frame)
+        state = self._fit_state(frame)
+        if getattr(self, "_static", None) is None:
+            return state
+        return state.with_static(self._static.encoded(key, static))
 
-    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None):
+    def _checked_static(self, static):
+        """``static`` given to a forecasting call, checked once."""
+        if static is None:
+            return None
+        if getattr(self, "_static", None) is None:
+            raise ValueError("The model was fitted without static covariates; static "
+                             "must be None.")
+        return self._static.checked(static)
+
+    def _n_static(self):
+        static = getattr(self, "_static", None)
+        return 0 if static is None else static.n_columns
+
+    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None, static=None):
         """Forecast with split-conformal prediction intervals.
 
         Each step's interval is the forecast plus or minus the
@@ -579,6 +739,8 @@ class WindowForecaster(BaseEstimator):
             ``predict_interval(coverage=[0.8, 0.95])``.
         y : pandas.Series or pandas.DataFrame, default=None
             Recent observations to forecast from, as for ``predict``.
+        static : pandas.DataFrame, default=None
+            Static covariates of new series in ``y``, as for ``predict``.
 
         Returns
         -------
@@ -593,8 +755,8 @@ class WindowForecaster(BaseEstimator):
         several = not isinstance(coverage, Real)
         coverages = _as_levels(coverage)
         halves = [self._scaled_halfwidths(c) for c in coverages]
-        layout, forecasts, states, positions = self._forecasts(steps, X, y,
-                                                               calibrated=True)
+        layout, forecasts, states, positions = self._forecasts(
+            steps, X, y, calibrated=True, static=static)
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
@@ -660,7 +822,8 @@ class WindowForecaster(BaseEstimator):
                     "closer to 0.5.")
         return np.sort(self.calibration_errors_, axis=0)[np.array(ranks) - 1]
 
-    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None):
+    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None,
+                          static=None):
         """Forecast quantiles from split-conformal calibration errors.
 
         Parameters
@@ -674,6 +837,8 @@ class WindowForecaster(BaseEstimator):
             Levels, as sktime's ``predict_quantiles(alpha=...)``.
         y : pandas.Series or pandas.DataFrame, default=None
             Recent observations to forecast from, as for ``predict``.
+        static : pandas.DataFrame, default=None
+            Static covariates of new series in ``y``, as for ``predict``.
 
         Returns
         -------
@@ -686,8 +851,8 @@ class WindowForecaster(BaseEstimator):
         """
         levels = _as_levels(quantiles)
         offsets = self._scaled_offsets(levels)
-        layout, forecasts, states, positions = self._forecasts(steps, X, y,
-                                                               calibrated=True)
+        layout, forecasts, states, positions = self._forecasts(
+            steps, X, y, calibrated=True, static=static)
         frames = {}
         for key, forecast in forecasts.items():
             scale = states[key].error_scale
@@ -807,7 +972,7 @@ class WindowForecaster(BaseEstimator):
         ``lost`` rows), then every column standardised by ``state``."""
         values = np.array(values, dtype=float)
         values[:, 0] = self._differencer.forward(levels)
-        return state.standardize(values)
+        return state.model_columns(values)
 
     def _windows_at(self, model, origins):
         """Input windows ending before each origin, (n_origins, window_length,
@@ -900,33 +1065,38 @@ class WindowForecaster(BaseEstimator):
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
 
-    def _calibration_errors(self, panel, lags):
-        """Errors, actual minus forecast, (n_calibration_origins, horizon) of a clone fitted
-        on all but the chronological tail of each series, forecasting from
-        every origin of each tail with ``horizon`` steps inside it; the
-        errors of all series pooled."""
+    def _calibration_errors(self, source, lengths, lags, static):
+        """Errors, actual minus forecast, (n_calibration_origins, horizon) of a
+        clone fitted on all but the chronological tail of each series,
+        forecasting from every origin of each tail with ``horizon`` steps
+        inside it; the errors of all series pooled."""
         if self.calibration_fraction is None:
             return None
-        cuts = {key: len(frame) - int(round(self.calibration_fraction * len(frame)))
-                for key, frame in panel.frames.items()}
-        origins = {key: np.arange(cuts[key], len(frame) - self.horizon + 1)
-                   for key, frame in panel.frames.items()}
-        if not any(positions.size for positions in origins.values()):
+        cut = partial(_calibration_cut, fraction=self.calibration_fraction)
+        if not any(length - self.horizon + 1 > cut(length) for length in lengths.values()):
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
         inner = clone(self).set_params(calibration_fraction=None)
-        inner._fit_panel(replace(panel, frames={key: frame.iloc[:cuts[key]]
-                                                for key, frame in panel.frames.items()}),
-                         lags)
-        keys = [key for key in panel.frames if origins[key].size]
-        values = {key: panel.frames[key].to_numpy(dtype=float) for key in keys}
-        forecasts = inner._forecast_many(
-            [(values[key], origins[key], inner._states[key]) for key in keys], self.horizon)
+        inner._fit_source(TrimmedPartitions(source, cut), lags, static)
+        return np.concatenate([inner._tail_errors(source.read(number).frames, cut)
+                               for number in range(len(source))])
+
+    def _tail_errors(self, frames, cut):
+        """Scaled errors of forecasts from every origin after ``cut(n_times)``
+        of each series in ``frames``, (n_origins, horizon)."""
+        origins = {key: np.arange(cut(len(frame)), len(frame) - self.horizon + 1)
+                   for key, frame in frames.items()}
+        keys = [key for key in frames if origins[key].size]
+        if not keys:
+            return np.empty((0, self.horizon))
+        values = {key: frames[key].to_numpy(dtype=float) for key in keys}
+        forecasts = self._forecast_many(
+            [(values[key], origins[key], self._states[key]) for key in keys], self.horizon)
         steps = np.arange(self.horizon)
         return np.concatenate([
             (values[key][origins[key][:, None] + steps, 0] - forecast)
-            / inner._states[key].error_scale for key, forecast in zip(keys, forecasts)])
+            / self._states[key].error_scale for key, forecast in zip(keys, forecasts)])
 
     # Persistence ---------------------------------------------------------------
 
@@ -949,6 +1119,7 @@ class WindowForecaster(BaseEstimator):
                 "layout", "target_name", "exog_names", "id_name", "time_name",
                 "period_freq", "frame_output")}
             state["freq_"] = _plain_freq(state["freq_"])
+            state["_static"] = _plain_static(state.get("_static"))
         return state
 
     def __setstate__(self, state):
@@ -960,6 +1131,7 @@ class WindowForecaster(BaseEstimator):
             state["_states"] = dict(zip(stored["ids"], stored["scalings"]))
             state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
+            state["_static"] = _static_from(state.get("_static"))
         super().__setstate__(state)
 
     def _base_estimator(self):
@@ -988,6 +1160,41 @@ class WindowForecaster(BaseEstimator):
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
+
+def _source(y, X):
+    """What ``fit`` reads: a ``PartitionedPanel`` as it is, anything else
+    read into one in-memory panel."""
+    if isinstance(y, PartitionedPanel):
+        if X is not None:
+            raise ValueError("A PartitionedPanel names its exogenous columns (exog=...); "
+                             "X must be None.")
+        return y
+    return InMemoryPanel(read_panel(y, X))
+
+
+def _calibration_cut(n_times, fraction):
+    """Observations of a series of ``n_times`` that a calibration fit trains on."""
+    return n_times - int(round(fraction * n_times))
+
+
+def _plain_static(static):
+    """``StaticCovariates`` as lists and arrays (skops stores no dict keyed
+    by arbitrary series ids)."""
+    if static is None:
+        return None
+    return {"names": static.names, "mean": static.mean, "scale": static.scale,
+            "row_ids": list(static.rows), "rows": np.array(list(static.rows.values())),
+            "encoded_ids": None if static.positions is None else list(static.positions)}
+
+
+def _static_from(plain):
+    if plain is None:
+        return None
+    positions = (None if plain["encoded_ids"] is None else
+                 {key: number for number, key in enumerate(plain["encoded_ids"])})
+    rows = dict(zip(plain["row_ids"], plain["rows"]))
+    return StaticCovariates(plain["names"], plain["mean"], plain["scale"], rows, positions)
+
 
 def _plain_frame(frame):
     return {"values": frame.to_numpy(dtype=float), "columns": list(frame.columns),
@@ -1112,6 +1319,9 @@ def _future_rows(X, key, n_past, layout):
 
 
 DEFAULT_BATCH = 64
+# Windows per partial_fit call when a PartitionedPanel is fitted without
+# chunk_windows: 65,536 windows of 24 steps are 12.6 MB in float64.
+DEFAULT_CHUNK_WINDOWS = 65_536
 MIN_WINDOWS_TO_STOP_EARLY = 20
 
 

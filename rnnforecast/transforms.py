@@ -163,19 +163,34 @@ class SeriesScaling:
     error_scale : float, default=1.0
         The series' typical change from one observation to the next, in its
         own units: forecast errors divided by it pool across series.
+    static : ndarray of shape (n_static,) or None, default=None
+        The series' constant model inputs (static covariates and id
+        encoding, already in model units), appended to every row.
     """
 
-    def __init__(self, transform, mean=None, scale=None, error_scale=1.0):
+    static = None  # scalings stored before static inputs existed have none
+
+    def __init__(self, transform, mean=None, scale=None, error_scale=1.0, static=None):
         self.transform = transform
         self.mean = mean
         self.scale = scale
         self.error_scale = error_scale
+        self.static = static
 
-    def standardize(self, values):
-        """``values`` (n_times, n_columns), target first, standardised."""
-        if self.mean is None:
+    def with_static(self, static):
+        """This scaling with the constant model inputs ``static``."""
+        return SeriesScaling(self.transform, self.mean, self.scale, self.error_scale,
+                             static)
+
+    def model_columns(self, values):
+        """``values`` (n_times, n_columns), target first, standardised, then
+        the static inputs as constant columns: (n_times, n_columns + n_static)."""
+        if self.mean is not None:
+            values = (values - self.mean) / self.scale
+        if self.static is None or not len(self.static):
             return values
-        return (values - self.mean) / self.scale
+        constant = np.broadcast_to(self.static, (len(values), len(self.static)))
+        return np.hstack([values, constant])
 
     def unscale_target(self, values):
         """Target values (any shape) from standardised units back."""
