@@ -13,6 +13,8 @@ Models:
 - ``statsforecast SeasonalNaive`` / ``AutoETS`` (``pip install statsforecast``);
 - ``mlforecast LightGBM`` / ``Ridge``: lags 1-8, first differences and a
   per-series standard scaler (``pip install mlforecast lightgbm``);
+- ``neuralforecast LSTM``: its defaults, ``LSTM(h=8)``, one per seed
+  (``pip install neuralforecast``; about 50 s a fit on 2 cores);
 - ours: ``WindowForecaster(<cell>Regressor(random_state=seed), window_length,
   horizon=8)`` on the whole panel at once (one global model), for the three
   cells, and the default forecaster (``WindowForecaster(random_state=seed)``
@@ -21,7 +23,7 @@ Models:
 Printed per panel: mean MASE, mean sMAPE and the share of series where the
 model's MASE is below seasonal naive's, then the targets of issue 12.
 
-    pip install -e ".[benchmark]" statsforecast mlforecast lightgbm
+    pip install -e ".[benchmark]" statsforecast mlforecast lightgbm neuralforecast
     python benchmarks/panel.py --seeds 3
     python benchmarks/panel.py --candidates --seeds 2   # the GRU's settings
     python benchmarks/panel.py --scale 10000 --chunk 65536  # one epoch, 10,000 series
@@ -157,6 +159,25 @@ def mlforecast_models(train):
             for name in ("LightGBM", "Ridge")}
 
 
+def neuralforecast_lstm(train, seed):
+    """neuralforecast's LSTM with its defaults (``pip install neuralforecast``)."""
+    import logging
+
+    from neuralforecast import NeuralForecast
+    from neuralforecast.models import LSTM
+
+    logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+    model = NeuralForecast(models=[LSTM(h=HORIZON, random_seed=seed, logger=False,
+                                        enable_progress_bar=False,
+                                        enable_model_summary=False)], freq="QS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(_nixtla_frame(train))
+        predicted = model.predict()
+    return {key: group["LSTM"].to_numpy() for key, group in predicted.groupby("unique_id")}
+
+
 def scores(forecasts, train, test):
     """Per-series MASE and sMAPE of ``{series id: forecast}``."""
     rows = []
@@ -186,6 +207,11 @@ def run(panels, seeds, window_length):
                 models[f"mlforecast {label}"] = [forecasts]
         except ImportError:
             print("  mlforecast or lightgbm not installed: skipped")
+        try:
+            models["neuralforecast LSTM"] = [neuralforecast_lstm(train, seed)
+                                             for seed in range(seeds)]
+        except ImportError:
+            print("  neuralforecast not installed: skipped")
         for cell, cls in CELLS.items():
             models[f"ours {cell}"] = [ours(train, cls(random_state=seed), window_length, seed)
                                       for seed in range(seeds)]

@@ -52,9 +52,12 @@ _SIXTH = np.float32(1.0 / 6.0)
 def precision_tanh(x):
     """tanh at the precision of ``x``: exact for float64, fast for float32.
 
-    Only callable from kernels.
+    Kernels get the compiled overload below; this body is what runs when
+    they run as Python (``NUMBA_DISABLE_JIT=1``, for coverage and ``pdb``).
     """
-    raise NotImplementedError("precision_tanh is only available in Numba kernels")
+    if _is_float32(x):
+        return _rational_tanh(x)
+    return np.tanh(x)
 
 
 @overload(precision_tanh, jit_options=JIT_OPTIONS)
@@ -68,9 +71,11 @@ def precision_sigmoid(x):
     """The logistic function at the precision of ``x``, as ``precision_tanh``.
 
     Computed as ``(1 + tanh(x / 2)) / 2``, so float32 shares the vectorised
-    tanh and its error bound (halved). Only callable from kernels.
+    tanh and its error bound (halved). This body runs with the JIT off.
     """
-    raise NotImplementedError("precision_sigmoid is only available in Numba kernels")
+    if _is_float32(x):
+        return _HALF * (_ONE + precision_tanh(_HALF * x))
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 @overload(precision_sigmoid, jit_options=JIT_OPTIONS)
@@ -78,6 +83,10 @@ def _precision_sigmoid(x):
     if x == types.float32:
         return lambda x: _HALF * (_ONE + precision_tanh(_HALF * x))
     return lambda x: 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _is_float32(x):
+    return isinstance(x, np.float32)
 
 
 def _rational_tanh(x):
@@ -110,8 +119,10 @@ def activation_derivative(a, code):
 def precision_hard_sigmoid(x):
     """``clip(x / 6 + 1 / 2, 0, 1)`` in the precision of ``x``: float32 in,
     float32 out, so a gate's two kinds share one type and loops over them
-    stay vectorised. Only callable from kernels."""
-    raise NotImplementedError("precision_hard_sigmoid is only available in Numba kernels")
+    stay vectorised. This body runs with the JIT off."""
+    if _is_float32(x):
+        return min(max(x * _SIXTH + _HALF, _ZERO), _ONE)
+    return min(max(x / 6.0 + 0.5, 0.0), 1.0)
 
 
 @overload(precision_hard_sigmoid, jit_options=JIT_OPTIONS)

@@ -65,6 +65,17 @@ def test_hard_sigmoid_gates_match_finite_differences(units, return_sequences, ce
     _check_against_finite_differences(problem, smooth=False)
 
 
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_small_problem_matches_finite_differences_and_numpy_twin(cell):
+    """One small problem per cell, with dropout and two layers: the run
+    ``NUMBA_DISABLE_JIT=1 pytest tests/test_gradients.py -k small`` checks
+    the kernels as plain Python (``tests/test_jit_off.py``)."""
+    problem = make_problem("tanh", (3, 2), False, "squared_error", dropout=True,
+                           cell=cell)
+    _check_against_finite_differences(problem, smooth=True)
+    _check_against_reference(problem, "tanh", False, "squared_error", cell)
+
+
 def _check_against_finite_differences(problem, smooth):
     _, analytic = loss_and_gradient(problem)
     numeric = _finite_differences(problem)
@@ -104,13 +115,7 @@ def _reference_loss_gradient(logits, targets, weights, loss):
     return value, (w[:, None] * d / w.sum()).reshape(logits.shape)
 
 
-@pytest.mark.parametrize("n_shards", [1, 2])
-@pytest.mark.parametrize("dropout", [False, True])
-@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
-def test_kernels_match_numpy_reference(activation, units, return_sequences,
-                                       loss, dropout, n_shards):
-    problem = make_problem(activation, units, return_sequences, loss,
-                           dropout=dropout, n_shards=n_shards)
+def _check_against_reference(problem, activation, return_sequences, loss, cell):
     step, X, targets, weights, masks, _ = problem
     value, analytic = loss_and_gradient(problem)
     layers, head = step.network.split(step.params)
@@ -119,17 +124,28 @@ def test_kernels_match_numpy_reference(activation, units, return_sequences,
                   np.ones((n, c.units)) if r is None else r)
                  for (m, r), c in zip(masks, step.network.layers)]
     logits, cache = reference.forward(layers, head, X, activation,
-                                      return_sequences, ref_masks)
+                                      return_sequences, ref_masks, cell)
     ref_value, dlogits = _reference_loss_gradient(logits, targets, weights, loss)
     ref_layers, ref_head = reference.backward(layers, head, cache, dlogits,
                                               activation, return_sequences,
-                                              ref_masks)
+                                              ref_masks, cell)
     assert value == pytest.approx(ref_value, rel=1e-12)
     grad_layers, grad_head = step.network.split(analytic)
     for ours, theirs in zip(grad_layers + [grad_head], ref_layers + [ref_head]):
         for name in theirs:
             np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-10,
                                        atol=1e-13, err_msg=name)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("n_shards", [1, 2])
+@pytest.mark.parametrize("dropout", [False, True])
+@pytest.mark.parametrize("activation,units,return_sequences,loss", CONFIGS)
+def test_kernels_match_numpy_reference(activation, units, return_sequences,
+                                       loss, dropout, n_shards, cell):
+    problem = make_problem(activation, units, return_sequences, loss,
+                           dropout=dropout, n_shards=n_shards, cell=cell)
+    _check_against_reference(problem, activation, return_sequences, loss, cell)
 
 
 @pytest.mark.parametrize("loss", sorted(LOSSES))
