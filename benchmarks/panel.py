@@ -89,11 +89,12 @@ def ours(train, estimator, window_length, seed):
     return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
 
 
-def interval_coverage(train, test, seed, calibration_fraction=0.25):
+def interval_coverage(train, test, seed, calibration_fraction=0.25, calibration="pooled"):
     """Share of held-out values inside the global GRU's conformal 80%
     intervals, and their mean width over the mean actual value."""
     forecaster = WindowForecaster(GRURegressor(random_state=seed), window_length=12,
-                                  horizon=HORIZON, calibration_fraction=calibration_fraction)
+                                  horizon=HORIZON, calibration_fraction=calibration_fraction,
+                                  calibration=calibration)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         intervals = forecaster.fit(train).predict_interval(coverage=0.8)
@@ -103,7 +104,7 @@ def interval_coverage(train, test, seed, calibration_fraction=0.25):
     return inside.mean(), width
 
 
-def coverage_over_periods(panels, seeds, shifts=(0, 4, 8, 12, 16)):
+def coverage_over_periods(panels, seeds, calibration="pooled", shifts=(0, 4, 8, 12, 16)):
     """The 80% interval's coverage when the 8 held-out quarters end 0, 4,
     ... quarters before each series' end: one holdout is one stretch of
     time, and its coverage moves with what happened then."""
@@ -115,7 +116,7 @@ def coverage_over_periods(panels, seeds, shifts=(0, 4, 8, 12, 16)):
                 lambda s: s.iloc[:len(s) - shift])
             train, test = split(cut)
             for seed in range(seeds):
-                covered, _ = interval_coverage(train, test, seed)
+                covered, _ = interval_coverage(train, test, seed, calibration=calibration)
                 rows.append({"panel": name, "quarters before the end": shift,
                              "coverage": covered})
     table = pd.DataFrame(rows).groupby(["panel", "quarters before the end"])[
@@ -190,7 +191,7 @@ def scores(forecasts, train, test):
     return pd.DataFrame(rows).set_index("series")
 
 
-def run(panels, seeds, window_length):
+def run(panels, seeds, window_length, calibration="pooled"):
     rows = []
     for name in panels:
         panel = load_panel(name)
@@ -218,7 +219,7 @@ def run(panels, seeds, window_length):
         models["ours default forecaster"] = [ours(train, None, window_length, seed)
                                              for seed in range(seeds)]
         for seed in range(seeds):
-            covered, width = interval_coverage(train, test, seed)
+            covered, width = interval_coverage(train, test, seed, calibration=calibration)
             rows.append({"panel": name, "model": "ours GRU, 80% interval", "seed": seed,
                          "coverage": covered, "relative width": width})
         naive = scores(models["seasonal naive"][0], train, test)
@@ -365,6 +366,8 @@ def main(argv=None):
                              "strings)")
     parser.add_argument("--coverage-periods", action="store_true",
                         help="the 80%% interval's coverage over five holdout periods")
+    parser.add_argument("--calibration", default="pooled", choices=["pooled", "per_series"],
+                        help="calibration errors of the intervals: pooled or per series")
     parser.add_argument("--scale", type=int, default=None, metavar="N_SERIES",
                         help="time one epoch on N_SERIES synthetic series instead")
     parser.add_argument("--chunk", type=int, default=None, metavar="N_WINDOWS",
@@ -374,12 +377,12 @@ def main(argv=None):
     if args.scale:
         scale(args.scale, args.chunk)
     elif args.coverage_periods:
-        coverage_over_periods(args.panels.split(","), args.seeds)
+        coverage_over_periods(args.panels.split(","), args.seeds, args.calibration)
     elif args.candidates is not None:
         run_candidates(args.panels.split(","), args.seeds,
                        args.candidates.split(",") if args.candidates else None)
     else:
-        report(run(args.panels.split(","), args.seeds, args.window))
+        report(run(args.panels.split(","), args.seeds, args.window, args.calibration))
 
 
 if __name__ == "__main__":

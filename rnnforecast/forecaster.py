@@ -66,6 +66,12 @@ class WindowForecaster(BaseEstimator):
         absolute errors on that chronological tail (split conformal
         prediction), then trains on the whole series as usual, so fitting
         takes about twice as long.
+    calibration : {"pooled", "per_series"}, default="pooled"
+        Which calibration errors a series' intervals and quantiles come
+        from: "pooled", those of every series, each in units of its own
+        typical step (many errors, one shape of uncertainty for all);
+        "per_series", its own only (its own shape, from fewer errors: a
+        series needs ``n`` of them per step for coverage ``n / (n + 1)``).
     random_state : int, RandomState instance or None, default=None
         Seeds the default estimator; ignored when ``estimator`` is given.
     target_transform : {"log", "boxcox"} or None, default=None
@@ -171,6 +177,7 @@ class WindowForecaster(BaseEstimator):
         "strategy": [StrOptions({"direct", "recursive"})],
         "scaler": [StrOptions({"standard"}), None],
         "calibration_fraction": [None, Interval(Real, 0, 1, closed="neither")],
+        "calibration": [StrOptions({"pooled", "per_series"})],
         "random_state": ["random_state"],
         "known_future": [list, tuple],
         "target_transform": [StrOptions({"log", "boxcox"}), None],
@@ -185,7 +192,7 @@ class WindowForecaster(BaseEstimator):
                  strategy="direct", scaler="standard", calibration_fraction=None,
                  random_state=None, known_future=(), target_transform=None,
                  window_normalization=None, differences=None, chunk_windows=None,
-                 chunk_epochs=1, series_encoding=None):
+                 chunk_epochs=1, series_encoding=None, calibration="pooled"):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -200,6 +207,7 @@ class WindowForecaster(BaseEstimator):
         self.chunk_windows = chunk_windows
         self.chunk_epochs = chunk_epochs
         self.series_encoding = series_encoding
+        self.calibration = calibration
 
     def _validate_params(self):
         super()._validate_params()
@@ -754,13 +762,14 @@ class WindowForecaster(BaseEstimator):
         """
         several = not isinstance(coverage, Real)
         coverages = _as_levels(coverage)
-        halves = [self._scaled_halfwidths(c) for c in coverages]
+        halves = self._per_series(lambda key: [self._scaled_halfwidths(c, key)
+                                               for c in coverages])
         layout, forecasts, states, positions = self._forecasts(
             steps, X, y, calibrated=True, static=static)
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
-            for c, scaled in zip(coverages, halves):
+            for c, scaled in zip(coverages, halves(key)):
                 half = scaled[positions] * states[key].error_scale
                 suffix = f"_{c:g}" if several else ""
                 columns[f"lower{suffix}"] = forecast - half
@@ -776,19 +785,22 @@ class WindowForecaster(BaseEstimator):
         ``coverage``: ``n`` errors per step support coverage up to
         ``n / (n + 1)``; beyond, the interval would be infinite.
         """
-        return self._scaled_halfwidths(coverage) * self._error_scale(series_id)
+        return (self._scaled_halfwidths(coverage, series_id)
+                * self._error_scale(series_id))
 
-    def _scaled_halfwidths(self, coverage):
+    def _scaled_halfwidths(self, coverage, series_id=None):
         _check_level(coverage, "coverage")
-        n = self._n_calibration_errors()
+        errors = self._errors_of(series_id)
+        n = len(errors)
         rank = int(np.ceil((n + 1) * coverage))
         if rank > n:
             needed = int(np.ceil(coverage / (1 - coverage)))
             raise ValueError(
                 f"coverage={coverage:g} needs at least {needed} calibration errors per "
                 f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
-                f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage.")
-        return np.sort(self.residuals_, axis=0)[rank - 1]
+                f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage"
+                f"{self._or_pool()}.")
+        return np.sort(np.abs(errors), axis=0)[rank - 1]
 
     def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
         """What each quantile adds to the forecast, shape (n_quantiles, horizon),
@@ -805,11 +817,12 @@ class WindowForecaster(BaseEstimator):
         Raises ``ValueError`` when the errors are too few for a level:
         ``n`` errors reach levels from ``1 / (n + 1)`` to ``n / (n + 1)``.
         """
-        return self._scaled_offsets(quantiles) * self._error_scale(series_id)
+        return self._scaled_offsets(quantiles, series_id) * self._error_scale(series_id)
 
-    def _scaled_offsets(self, quantiles):
+    def _scaled_offsets(self, quantiles, series_id=None):
         levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
-        n = self._n_calibration_errors()
+        errors = self._errors_of(series_id)
+        n = len(errors)
         ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
                  for q in levels]
         for q, rank in zip(levels, ranks):
@@ -819,8 +832,8 @@ class WindowForecaster(BaseEstimator):
                     f"quantile {q:g} needs at least {needed} calibration errors per "
                     f"step; this fit has {n}, enough for levels {1 / (n + 1):.3f} to "
                     f"{n / (n + 1):.3f}. Raise calibration_fraction or choose levels "
-                    "closer to 0.5.")
-        return np.sort(self.calibration_errors_, axis=0)[np.array(ranks) - 1]
+                    f"closer to 0.5{self._or_pool()}.")
+        return np.sort(errors, axis=0)[np.array(ranks) - 1]
 
     def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None,
                           static=None):
@@ -850,14 +863,14 @@ class WindowForecaster(BaseEstimator):
             ``quantile_offsets``).
         """
         levels = _as_levels(quantiles)
-        offsets = self._scaled_offsets(levels)
+        offsets = self._per_series(lambda key: self._scaled_offsets(levels, key))
         layout, forecasts, states, positions = self._forecasts(
             steps, X, y, calibrated=True, static=static)
         frames = {}
         for key, forecast in forecasts.items():
             scale = states[key].error_scale
             frames[key] = pd.DataFrame({q: forecast + scale * offset[positions]
-                                        for q, offset in zip(levels, offsets)})
+                                        for q, offset in zip(levels, offsets(key))})
         return layout.arrange(frames)
 
     def _error_scale(self, series_id):
@@ -873,6 +886,40 @@ class WindowForecaster(BaseEstimator):
             raise ValueError("Intervals and quantiles need calibration errors: fit "
                              "with calibration_fraction set, e.g. 0.2.")
         return len(self.calibration_errors_)
+
+    def _errors_of(self, series_id):
+        """The scaled calibration errors (n, horizon) series ``series_id``'s
+        intervals read: all of them, or its own with
+        ``calibration="per_series"``."""
+        self._n_calibration_errors()
+        if self.calibration == "pooled":
+            return self.calibration_errors_
+        span = self._calibration_spans.get(series_id)
+        if span is None:
+            raise ValueError(
+                f"calibration='per_series' has no calibration errors of series "
+                f"{series_id!r} (not fitted, or too short for a calibration origin); "
+                "use calibration='pooled' for it.")
+        return self.calibration_errors_[span[0]:span[1]]
+
+    def _per_series(self, compute):
+        """``compute(series_id)``, once for pooled errors (every series reads
+        the same), else once per series, remembered."""
+        results = {}
+
+        def of(key):
+            key = key if self.calibration == "per_series" else None
+            if key not in results:
+                results[key] = compute(key)
+            return results[key]
+
+        if self.calibration == "pooled":
+            of(None)  # refuse impossible levels before forecasting
+        return of
+
+    def _or_pool(self):
+        return (", or pool the errors of every series (calibration='pooled')"
+                if self.calibration == "per_series" else "")
 
     def _forecast_steps(self, steps, calibrated=False):
         """``steps`` read as a number of steps or a list of them (sktime's
@@ -1070,6 +1117,7 @@ class WindowForecaster(BaseEstimator):
         clone fitted on all but the chronological tail of each series,
         forecasting from every origin of each tail with ``horizon`` steps
         inside it; the errors of all series pooled."""
+        self._calibration_spans = {}
         if self.calibration_fraction is None:
             return None
         cut = partial(_calibration_cut, fraction=self.calibration_fraction)
@@ -1079,24 +1127,30 @@ class WindowForecaster(BaseEstimator):
                 f"calibration origin with {self.horizon} steps; raise it.")
         inner = clone(self).set_params(calibration_fraction=None)
         inner._fit_source(TrimmedPartitions(source, cut), lags, static)
-        return np.concatenate([inner._tail_errors(source.read(number).frames, cut)
-                               for number in range(len(source))])
+        errors, self._calibration_spans = [], {}
+        start = 0
+        for number in range(len(source)):
+            for key, series_errors in inner._tail_errors(source.read(number).frames, cut):
+                errors.append(series_errors)
+                self._calibration_spans[key] = (start, start + len(series_errors))
+                start += len(series_errors)
+        return np.concatenate(errors)
 
     def _tail_errors(self, frames, cut):
         """Scaled errors of forecasts from every origin after ``cut(n_times)``
-        of each series in ``frames``, (n_origins, horizon)."""
+        of each series in ``frames``: ``(series id, errors (n_origins,
+        horizon))`` for each series with such an origin."""
         origins = {key: np.arange(cut(len(frame)), len(frame) - self.horizon + 1)
                    for key, frame in frames.items()}
         keys = [key for key in frames if origins[key].size]
         if not keys:
-            return np.empty((0, self.horizon))
+            return []
         values = {key: frames[key].to_numpy(dtype=float) for key in keys}
         forecasts = self._forecast_many(
             [(values[key], origins[key], self._states[key]) for key in keys], self.horizon)
         steps = np.arange(self.horizon)
-        return np.concatenate([
-            (values[key][origins[key][:, None] + steps, 0] - forecast)
-            / self._states[key].error_scale for key, forecast in zip(keys, forecasts)])
+        return [(key, (values[key][origins[key][:, None] + steps, 0] - forecast)
+                 / self._states[key].error_scale) for key, forecast in zip(keys, forecasts)]
 
     # Persistence ---------------------------------------------------------------
 
@@ -1110,10 +1164,12 @@ class WindowForecaster(BaseEstimator):
             histories = state.pop("histories_")
             states = state.pop("_states")
             ids = list(histories)
+            spans = state.pop("_calibration_spans", None) or {}
             state["_series"] = {
                 "ids": ids,
                 "histories": [_plain_frame(histories[key]) for key in ids],
-                "scalings": [states[key] for key in ids]}
+                "scalings": [states[key] for key in ids],
+                "calibration_spans": [list(spans.get(key, ())) for key in ids]}
             layout = state.pop("_layout")
             state["_layout_fields"] = {name: getattr(layout, name) for name in (
                 "layout", "target_name", "exog_names", "id_name", "time_name",
@@ -1129,6 +1185,9 @@ class WindowForecaster(BaseEstimator):
             state["histories_"] = {key: _frame_from(plain) for key, plain in
                                    zip(stored["ids"], stored["histories"])}
             state["_states"] = dict(zip(stored["ids"], stored["scalings"]))
+            state["_calibration_spans"] = {
+                key: tuple(span) for key, span in
+                zip(stored["ids"], stored.get("calibration_spans", [])) if span}
             state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
             state["_static"] = _static_from(state.get("_static"))

@@ -115,3 +115,72 @@ def test_pooled_errors_come_back_in_each_series_units():
                                width.loc["large"].to_numpy() / 2, rtol=1e-12)
     with pytest.raises(ValueError, match="series_id 'medium' is not a fitted series"):
         forecaster.quantile_offsets(series_id="medium")
+
+
+def _calm_and_noisy(n, seed):
+    """Two series on one sine (amplitude 10, period 12): "calm" with noise
+    sd 0.2, "noisy" with sd 3. Scaled by their typical step, their forecast
+    errors differ in spread by about ten times: pooling them misjudges both."""
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    season = 10 * np.sin(2 * np.pi * t / 12)
+    index = pd.date_range("2000-01", periods=n, freq="MS")
+    return {"calm": pd.Series(season + rng.normal(0, 0.2, n), index=index),
+            "noisy": pd.Series(season + rng.normal(0, 3, n), index=index)}
+
+
+def _coverage_by_series(forecaster, fresh):
+    covered = {}
+    for key, series in fresh.items():
+        forecasts = forecaster.forecast_from(series, np.arange(12, len(series)),
+                                             series_id=key)[:, 0]
+        half = forecaster.interval_halfwidths(0.8, series_id=key)[0]
+        covered[key] = np.mean(np.abs(series.to_numpy()[12:] - forecasts) <= half)
+    return covered
+
+
+def test_per_series_calibration_covers_each_series_at_its_level():
+    panel = pd.concat(_calm_and_noisy(1200, seed=0), names=["kind", "month"])
+    fresh = _calm_and_noisy(1000, seed=1)
+    coverages = {}
+    for calibration in ("pooled", "per_series"):
+        forecaster = WindowForecaster(Ridge(), window_length=12, calibration_fraction=0.4,
+                                      calibration=calibration).fit(panel)
+        coverages[calibration] = _coverage_by_series(forecaster, fresh)
+    assert coverages["pooled"]["calm"] > 0.97 and coverages["pooled"]["noisy"] < 0.6
+    # 480 calibration errors and 988 fresh points: coverage varies by about
+    # 0.02 (sd) from seed to seed around 0.8 (0.77-0.85 over six seeds).
+    for key in ("calm", "noisy"):
+        assert 0.74 <= coverages["per_series"][key] <= 0.86, coverages
+
+
+def test_per_series_halfwidths_are_quantiles_of_the_series_own_errors():
+    panel = pd.concat(_calm_and_noisy(200, seed=0), names=["kind", "month"])
+    forecaster = WindowForecaster(Ridge(), window_length=12, horizon=2,
+                                  calibration_fraction=0.3,
+                                  calibration="per_series").fit(panel)
+    start, stop = forecaster._calibration_spans["noisy"]
+    own = np.abs(forecaster.calibration_errors_[start:stop])
+    n = len(own)
+    expected = np.sort(own, axis=0)[int(np.ceil((n + 1) * 0.8)) - 1]
+    scale = forecaster._states["noisy"].error_scale
+    np.testing.assert_allclose(forecaster.interval_halfwidths(0.8, "noisy"), expected * scale)
+    interval = forecaster.predict_interval(coverage=0.8).loc["noisy"]
+    np.testing.assert_allclose((interval["upper"] - interval["forecast"]).to_numpy(),
+                               expected * scale)
+    quantiles = forecaster.predict_quantiles(quantiles=[0.1, 0.9]).loc["calm"]
+    assert (quantiles[0.1] < quantiles[0.9]).all()
+
+
+def test_per_series_calibration_refuses_what_it_cannot_serve():
+    series = _calm_and_noisy(200, seed=0)
+    forecaster = WindowForecaster(Ridge(), window_length=12, calibration_fraction=0.1,
+                                  calibration="per_series").fit(
+        pd.concat(series, names=["kind", "month"]))
+    with pytest.raises(ValueError, match="or pool the errors of every series"):
+        forecaster.predict_interval(coverage=0.99)
+    new = pd.concat({"new": series["calm"]}, names=["kind", "month"])
+    with pytest.raises(ValueError, match="no calibration errors of series 'new'"):
+        forecaster.predict_interval(y=new, coverage=0.8)
+    pooled = forecaster.set_params(calibration="pooled")
+    assert pooled.predict_interval(y=new, coverage=0.8).notna().all().all()
