@@ -7,4 +7,4 @@ import importlib.util
 # tests/test_sktime.py are skipped the same way).
 collect_ignore = []
 if importlib.util.find_spec("sktime") is None:
-    collect_ignore.append("rnnforecast/sktime.py")
+    collect_ignore.append("rnnforecast/forecasting/sktime.py")

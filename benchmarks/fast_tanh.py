@@ -5,7 +5,7 @@ P and Q of degree 4 and ``Q(0) = 1``, fitted by iteratively reweighted
 linear least squares on the relative error (Loeb's linearisation
 ``x P - tanh(x) Q``, reweighted by ``1 / |Q|`` and pushed towards the largest
 errors). It prints the fitted coefficients next to those in
-``rnnforecast/_activations.py``, the float32 error of the shipped kernel, and
+``rnnforecast/_core/activations.py``, the float32 error of the shipped kernel, and
 ns per element of the kernel against Numba's scalar ``np.tanh``.
 
     python benchmarks/fast_tanh.py
@@ -16,7 +16,7 @@ import time
 import numba
 import numpy as np
 
-from rnnforecast._activations import (ACTIVATION_CODES, TANH_DENOMINATOR,
+from rnnforecast._core.activations import (ACTIVATION_CODES, TANH_DENOMINATOR,
                                       TANH_NUMERATOR, add_and_activate)
 
 CLAMP = 9.0

@@ -22,7 +22,7 @@ from rnnforecast.forecaster import WindowForecaster, default_rnn
 
 
 def compile_counts():
-    from rnnforecast._jit import compile_counts as counts
+    from rnnforecast._core.jit import compile_counts as counts
 
     return counts()
 

@@ -4,8 +4,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from rnnforecast._network import RecurrentNetwork
-from rnnforecast._training import TrainingStep
+from rnnforecast._core.network import RecurrentNetwork
+from rnnforecast._core.training import TrainingStep
 
 N_SAMPLES, N_TIMESTEPS, N_FEATURES = 5, 4, 2
 HEAD_WIDTH = {"squared_error": 2, "binary_log_loss": 1, "softmax_log_loss": 3}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnforecast._activations import (ACTIVATION_CODES, add_and_activate,
+from rnnforecast._core.activations import (ACTIVATION_CODES, add_and_activate,
                                       backprop_activation)
 
 GRID = np.concatenate([np.linspace(-12, 12, 400_001),
@@ -57,7 +57,7 @@ def test_float64_kernels_match_numpy(activation):
 
 @pytest.mark.parametrize("name", ["sigmoid", "hard_sigmoid"])
 def test_gates_and_their_derivatives(name):
-    from rnnforecast._activations import GATE_CODES, gate, times_gate_slope
+    from rnnforecast._core.activations import GATE_CODES, gate, times_gate_slope
     code = GATE_CODES[name]
     xs = np.linspace(-8, 8, 3201)
     values = np.array([gate(x, code) for x in xs])

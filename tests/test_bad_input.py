@@ -14,7 +14,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import Ridge
 
-import rnnforecast._base as base
+import rnnforecast._estimators.base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
 from rnnforecast.cli import main as cli_main
 from rnnforecast.backtest import backtest

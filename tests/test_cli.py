@@ -82,7 +82,7 @@ def test_console_script_is_installed():
 
 
 def test_running_out_of_memory_is_a_message_and_exit_2(capsys, monkeypatch):
-    from rnnforecast._network import RecurrentNetwork
+    from rnnforecast._core.network import RecurrentNetwork
 
     def no_memory(*args, **kwargs):
         raise MemoryError("Unable to allocate 37.3 GiB")

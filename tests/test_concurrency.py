@@ -19,7 +19,7 @@ SCRIPT = """
 import warnings
 import numpy as np
 from rnnforecast import LSTMRegressor
-from rnnforecast._jit import compile_counts
+from rnnforecast._core.jit import compile_counts
 warnings.simplefilter("ignore")
 X = np.random.RandomState(0).normal(size=(30, 5, 2))
 model = LSTMRegressor(units=3, max_iter=2, random_state=0).fit(X, X[:, 0, 0])
@@ -113,7 +113,8 @@ def test_a_second_fit_of_one_estimator_from_another_thread_is_refused(monkeypatc
     # a refit raised raw reshape errors.
     import threading
 
-    from rnnforecast import ConcurrentFitError, SimpleRNNRegressor, _base
+    from rnnforecast import ConcurrentFitError, SimpleRNNRegressor
+    from rnnforecast._estimators import base as _base
 
     X = np.random.RandomState(0).normal(size=(40, 5, 1))
     model = SimpleRNNRegressor(units=3, max_iter=3, random_state=0).fit(X, X[:, -1, 0])

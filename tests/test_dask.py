@@ -16,7 +16,7 @@ distributed = pytest.importorskip("distributed")
 
 
 def _compile_counts():
-    from rnnforecast._jit import compile_counts
+    from rnnforecast._core.jit import compile_counts
 
     return compile_counts()
 

@@ -357,7 +357,7 @@ def test_rejected_refit_leaves_the_fitted_model_untouched(series_windows, bad):
 def _interrupt_after(monkeypatch, n_epochs, error):
     """Make training raise ``error`` at the end of epoch ``n_epochs + 1``,
     once that epoch has changed the weights in place."""
-    from rnnforecast import _base
+    from rnnforecast._estimators import base as _base
 
     real, calls = _base.run_epoch, []
 
@@ -399,7 +399,7 @@ def test_a_refit_that_runs_out_of_memory_leaves_the_previous_fit_whole(
     # A new network that cannot be allocated used to replace the old one
     # first: predict then failed with reshape errors, even after setting the
     # old units back.
-    from rnnforecast._network import RecurrentNetwork
+    from rnnforecast._core.network import RecurrentNetwork
 
     X, y = series_windows
     model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)
@@ -434,8 +434,8 @@ def test_predictions_do_not_depend_on_the_batch(series_windows, return_sequences
 
 
 def test_threads_do_not_change_the_model(monkeypatch):
-    import rnnforecast._base as base
-    from rnnforecast._training import shard_count
+    import rnnforecast._estimators.base as base
+    from rnnforecast._core.training import shard_count
 
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(200, 8, 3)), rng.normal(size=200)
@@ -546,7 +546,7 @@ def test_a_network_too_large_for_memory_is_refused_before_allocating(series_wind
 
 
 def test_a_fit_that_will_take_hours_warns_before_it_starts(series_windows, monkeypatch):
-    from rnnforecast._resources import LongFitWarning, fit_seconds
+    from rnnforecast._estimators.resources import LongFitWarning, fit_seconds
 
     X, y = series_windows
     model = SimpleRNNRegressor(units=512, max_iter=100_000, random_state=0)

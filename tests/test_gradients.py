@@ -5,8 +5,8 @@ from itertools import product
 import numpy as np
 import pytest
 
-from rnnforecast._losses import LOSSES
-from rnnforecast._training import TrainingStep, predict_logits
+from rnnforecast._core.losses import LOSSES
+from rnnforecast._core.training import TrainingStep, predict_logits
 
 from _problems import loss_and_gradient, make_problem
 import reference

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from rnnforecast import SimpleRNNRegressor
-from rnnforecast._clipping import add_l2_penalty, clip_by_global_norm, clip_by_value
-from rnnforecast._initializers import INITIALIZERS
+from rnnforecast._core.clipping import add_l2_penalty, clip_by_global_norm, clip_by_value
+from rnnforecast._core.initializers import INITIALIZERS
 
 
 @pytest.mark.parametrize("shape", [(7, 7), (3, 9), (9, 3)])

@@ -227,7 +227,7 @@ def test_fresh_process_with_empty_numba_cache_predicts_the_same(tmp_path):
     np.save(tmp_path / "X.npy", X)
     script = (
         "import sys, joblib, numpy as np\n"
-        "from rnnforecast._jit import compile_counts\n"
+        "from rnnforecast._core.jit import compile_counts\n"
         "from rnnforecast.persistence import load_model\n"
         "X = np.load(sys.argv[1] + '/X.npy')\n"
         "np.save(sys.argv[1] + '/npz.npy', load_model(sys.argv[1] + '/model.npz').predict(X))\n"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnnforecast import GRUClassifier, SimpleRNNRegressor
-from rnnforecast._pooling import AUTO_POOLED_STEPS, average_pool, pool_size
+from rnnforecast._estimators.pooling import AUTO_POOLED_STEPS, average_pool, pool_size
 
 
 def test_blocks_are_aligned_at_the_last_step_and_average_real_steps_only():

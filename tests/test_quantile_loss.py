@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rnnforecast import GRURegressor, SimpleRNNRegressor
-from rnnforecast._losses import QuantileLoss, absolute_error, quantile_values
+from rnnforecast._core.losses import QuantileLoss, absolute_error, quantile_values
 from rnnforecast.forecaster import WindowForecaster
 from rnnforecast.persistence import load_model, save_model
 

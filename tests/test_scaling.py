@@ -157,7 +157,7 @@ def test_classifier_early_stopping_holds_out_every_class():
 
 
 def test_stratified_rows_keep_class_shares_and_a_training_row_per_class():
-    from rnnforecast._classifier import stratified_rows
+    from rnnforecast._estimators.classifier import stratified_rows
 
     labels = np.array([0] * 70 + [1] * 20 + [2] * 9 + [3])
     rows = stratified_rows(labels, 10, np.random.RandomState(0))
@@ -169,7 +169,7 @@ def test_stratified_rows_keep_class_shares_and_a_training_row_per_class():
 
 
 def test_regressor_early_stopping_still_holds_out_the_tail():
-    from rnnforecast._base import TrainingData
+    from rnnforecast._estimators.base import TrainingData
 
     X, y = _passengers_like(n=100)
     data = TrainingData(X[:, :, None], None, y[:, None], np.ones(100))
@@ -183,7 +183,7 @@ def test_regressor_early_stopping_still_holds_out_the_tail():
 def test_linear_skip_starts_from_ridge_on_the_standardised_windows():
     from sklearn.linear_model import Ridge
 
-    from rnnforecast._ridge import SKIP_RIDGE
+    from rnnforecast._estimators.ridge import SKIP_RIDGE
 
     X, y = _passengers_like(n=120)
     model = _quiet_fit(SimpleRNNRegressor(units=4, max_iter=1, learning_rate_init=1e-12,
@@ -217,7 +217,7 @@ def test_linear_skip_round_trips_and_refuses_what_it_cannot_serve(tmp_path):
 def test_early_stopping_auto_turns_on_from_a_sample_count(linear_skip, threshold):
     # A thousand samples in general; a hundred when the fit starts from the
     # skip path's ridge model, which every epoch must beat on validation.
-    from rnnforecast import _base, _regressor
+    from rnnforecast._estimators import base as _base, regressor as _regressor
 
     n = getattr(_base, threshold, None) or getattr(_regressor, threshold)
     rng = np.random.RandomState(0)
@@ -238,7 +238,7 @@ def test_a_network_that_never_beats_the_ridge_start_on_validation_is_not_kept():
     # the best of the wrecked epochs.
     from sklearn.linear_model import Ridge
 
-    from rnnforecast._ridge import SKIP_RIDGE
+    from rnnforecast._estimators.ridge import SKIP_RIDGE
 
     X, y = _passengers_like(n=150)
     model = _quiet_fit(SimpleRNNRegressor(units=8, learning_rate_init=5.0, max_iter=5,
@@ -267,7 +267,7 @@ def test_adaptive_learning_rate_lowers_the_step_on_a_plateau_instead_of_stopping
 def test_skip_ridge_weights_count_as_repeats_and_match_sklearn():
     from sklearn.linear_model import Ridge
 
-    from rnnforecast._ridge import ridge_fit
+    from rnnforecast._estimators.ridge import ridge_fit
 
     rng = np.random.RandomState(0)
     X, Y = rng.normal(size=(40, 6)), rng.normal(size=(40, 2))

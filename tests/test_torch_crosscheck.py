@@ -7,9 +7,9 @@ CPU wheel when the machine has it, so CI runs these.
 import numpy as np
 import pytest
 
-from rnnforecast._clipping import clip_by_global_norm
-from rnnforecast._optimizers import SGD, Adam, RMSprop
-from rnnforecast._training import predict_logits
+from rnnforecast._core.clipping import clip_by_global_norm
+from rnnforecast._core.optimizers import SGD, Adam, RMSprop
+from rnnforecast._core.training import predict_logits
 
 from _problems import loss_and_gradient, make_problem
 

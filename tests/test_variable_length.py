@@ -242,7 +242,7 @@ def test_every_form_of_x_reads_into_one_frozen_description():
     # NaN-padded array give the same front-padded array and starts.
     import dataclasses
 
-    from rnnforecast._inputs import read_inputs
+    from rnnforecast._estimators.inputs import read_inputs
 
     a, b = np.arange(6.0).reshape(3, 2), np.arange(10.0, 14.0).reshape(2, 2)
     padded = np.zeros((2, 3, 2))

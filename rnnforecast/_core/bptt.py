@@ -1,0 +1,116 @@
+"""Pieces of the forward pass and of backpropagation through time that
+every cell shares."""
+
+import numpy as np
+
+from .jit import kernel
+
+
+@kernel
+def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
+    """``dW_hh = sum_t (h_{t-1} * r)^T dz_t``, as one or two matrix products.
+
+    ``DZ`` is (n_timesteps, batch, width) for any gate width; ``HR`` holds
+    the masked previous states with recurrent dropout and is empty without,
+    when ``H`` shifted by one step (and ``h0``, if not zero) stands in.
+    """
+    n_timesteps, batch, units = H.shape
+    width = DZ.shape[2]
+    if HR.size > 0:
+        rows = n_timesteps * batch
+        np.dot(HR.reshape(rows, units).T, DZ.reshape(rows, width), dW_hh)
+        return
+    if n_timesteps > 1:
+        rows = (n_timesteps - 1) * batch
+        np.dot(H[:-1].reshape(rows, units).T, DZ[1:].reshape(rows, width), dW_hh)
+    else:
+        dW_hh[:] = 0.0
+    for b in range(batch):
+        for u in range(units):
+            if h0[b, u] != 0.0:
+                np.dot(h0.T, DZ[0], scratch)
+                dW_hh += scratch
+                return
+
+
+@kernel
+def masked_state(previous, r, HR, t):
+    """``previous * r`` into ``HR[t]`` and return it; ``previous`` itself
+    when ``r`` is empty (no recurrent dropout, and ``HR`` is empty too)."""
+    if r.size == 0:
+        return previous
+    out = HR[t]
+    for b in range(previous.shape[0]):
+        for u in range(previous.shape[1]):
+            out[b, u] = previous[b, u] * r[b, u]
+    return out
+
+
+@kernel
+def hold_before_start(A, initial, starts, t):
+    """Row ``b`` of ``A`` becomes ``initial[b]`` while step ``t`` comes
+    before ``starts[b]``.
+
+    Variable-length batches are aligned at their last step and padded in
+    front; a sequence's state stays at its initial value until it starts,
+    exactly as if the padding were not there. ``starts`` is empty when
+    nothing is padded.
+    """
+    for b in range(starts.shape[0]):
+        if t < starts[b]:
+            A[b, :] = initial[b, :]
+
+
+@kernel
+def zero_before_start(A, starts, t):
+    """Zero row ``b`` of ``A`` while step ``t`` comes before ``starts[b]``:
+    no gradient flows through the padding steps of ``hold_before_start``."""
+    for b in range(starts.shape[0]):
+        if t < starts[b]:
+            A[b, :] = 0.0
+
+
+@kernel
+def cut_at_chunk_start(d, t, n_timesteps, truncate):
+    """Truncated BPTT: zero the gradient ``d`` flowing from step ``t`` into
+    step ``t - 1`` when ``t`` starts a chunk of ``truncate`` steps, counted
+    back from the last step; ``truncate == 0`` never cuts."""
+    if truncate > 0 and (n_timesteps - t) % truncate == 0:
+        d[:] = 0.0
+
+
+@kernel
+def apply_recurrent_mask(dh, r):
+    """``dh *= r`` in place, unless ``r`` is empty."""
+    if r.size > 0:
+        for b in range(dh.shape[0]):
+            for u in range(dh.shape[1]):
+                dh[b, u] *= r[b, u]
+
+
+@kernel
+def input_gradients(X, W_xh, DZ, dW_xh, db, dX):
+    """Gradients that flow through the input projection of all steps.
+
+    ``DZ`` (n_timesteps, batch, width) is the gradient of the projection
+    ``x_t W_xh + b``: ``dW_xh = X^T DZ`` and ``db = sum DZ`` as single
+    reductions over every step, and ``dX = DZ W_xh^T`` unless ``dX`` is
+    empty (the first layer needs none).
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    width = DZ.shape[2]
+    rows = n_timesteps * batch
+    DZ2 = DZ.reshape(rows, width)
+    np.dot(X.reshape(rows, n_inputs).T, DZ2, dW_xh)
+    column_sums(DZ2, db)
+    if dX.size > 0:
+        np.dot(DZ2, W_xh.T, dX.reshape(rows, n_inputs))
+
+
+@kernel
+def column_sums(A, out):
+    """``out = A.sum(axis=0)`` for a 2-D ``A``, in row order."""
+    out[:] = 0.0
+    for i in range(A.shape[0]):
+        for k in range(A.shape[1]):
+            out[k] += A[i, k]

@@ -1,0 +1,205 @@
+"""Recurrent cells: what a layer computes at each time step.
+
+A cell declares its parameters and scratch buffers and runs its forward and
+backward kernels over a whole sequence. The network and the training loop
+only talk to this interface, so another cell (LSTM, GRU) is another class
+here with its own kernels, and nothing else changes.
+"""
+
+from .activations import ACTIVATION_CODES, GATE_CODES
+from .initializers import INITIALIZERS
+from .gru_kernels import gru_backward, gru_forward
+from .lstm_kernels import lstm_backward, lstm_forward
+from .simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
+
+
+class SimpleRNNCell:
+    """Elman cell, ``h_t = act(x_t W_xh + (h_{t-1} * r) W_hh + b_h)``.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Features per time step entering the layer.
+    units : int
+        Size of the hidden state.
+    activation : {"tanh", "relu"}
+    recurrent_activation : {"sigmoid", "hard_sigmoid"}, default="sigmoid"
+        Activation of the gates (LSTM and GRU; the Elman cell has none).
+    unit_forget_bias : bool or float, default=True
+        An LSTM's starting forget-gate bias: 1 for True, 0 for False, or
+        the number given.
+    """
+
+    parameter_names = ("W_xh", "W_hh", "b_h")
+    # The states a sequence hands on to the next chunk: (name, initial
+    # buffer, buffer of every step).
+    states = (("h", "h0", "H"),)
+
+    def __init__(self, n_inputs, units, activation, recurrent_activation="sigmoid",
+                 unit_forget_bias=True):
+        self.n_inputs = n_inputs
+        self.units = units
+        self.activation_code = ACTIVATION_CODES[activation]
+        self.gate_code = GATE_CODES[recurrent_activation]
+        self.unit_forget_bias = unit_forget_bias
+
+    gates = 1
+
+    def parameter_entries(self):
+        """``(name, shape, penalized)`` of each parameter, in order."""
+        n, width = self.n_inputs, self.gates * self.units
+        return [("W_xh", (n, width), True), ("W_hh", (self.units, width), True),
+                ("b_h", (width,), False)]
+
+    def multiply_adds_per_step(self, batch):
+        """Multiply-adds of one forward step, a measure of the work."""
+        return batch * self.gates * self.units * (self.units + self.n_inputs)
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` (a dict of this cell's arrays) in place."""
+        INITIALIZERS[kernel_initializer](rng, weights["W_xh"])
+        INITIALIZERS[recurrent_initializer](rng, weights["W_hh"])
+        weights["b_h"][...] = 0.0
+
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
+        """Shapes of the scratch arrays one sequence batch needs.
+
+        The masked copy of the states ``HR`` exists only with recurrent
+        dropout (without it the kernels read ``H`` directly), and the
+        gradient buffers only in training.
+        """
+        sequence = (n_timesteps, batch, self.units)
+        step = (batch, self.units)
+        shapes = {"H": sequence, "step": step,
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DZ=sequence, dh=step,
+                          dW_scratch=(self.units, self.units))
+        return shapes
+
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``.
+
+        ``r`` is the recurrent-dropout mask, or an empty array without it;
+        ``starts`` the first real step of each front-padded sequence, or an
+        empty array without padding; ``block`` is the row block of the
+        matrix products (see ``matmul``).
+        """
+        simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
+                           h0, r, starts, self.activation_code, buffers["H"],
+                           buffers["HR"], buffers["step"], block)
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``;
+        ``truncate`` limits how many steps gradients flow back (0: all)."""
+        simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
+                            buffers["H"], buffers["HR"], r, starts, truncate,
+                            self.activation_code, dH, grads["W_xh"],
+                            grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
+                            buffers["dh"], buffers["dW_scratch"])
+
+
+class LSTMCell(SimpleRNNCell):
+    """Long short-term memory cell, gates ``i, f, g, o`` as in Keras/PyTorch.
+
+    ``c_t = f * c_{t-1} + i * g`` and ``h_t = o * act(c_t)`` with sigmoid
+    (or hard sigmoid) gates and ``g = act(z_g)``; the forget gate's bias
+    starts at 1 with ``unit_forget_bias``. See ``lstm_kernels``.
+    """
+
+    gates = 4
+    states = (("h", "h0", "H"), ("c", "c0", "C"))
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` in place; forget-gate biases start at one with
+        ``unit_forget_bias``."""
+        super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
+        weights["b_h"][self.units:2 * self.units] = float(self.unit_forget_bias)
+
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
+        """Shapes of the scratch arrays one sequence batch needs."""
+        sequence = (n_timesteps, batch, self.units)
+        gates = (n_timesteps, batch, 4 * self.units)
+        state = (batch, self.units)
+        shapes = {"H": sequence, "C": sequence, "A": sequence, "G": gates,
+                  "step": (batch, 4 * self.units), "c0": state,
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DZ=gates, dh=state, dc=state,
+                          dW_scratch=(self.units, 4 * self.units))
+        return shapes
+
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+        lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
+                     buffers["c0"], r, starts, self.activation_code,
+                     self.gate_code, buffers["H"],
+                     buffers["C"], buffers["A"], buffers["G"], buffers["HR"],
+                     buffers["step"], block)
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+        lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
+                      buffers["H"], buffers["C"], buffers["A"], buffers["G"],
+                      buffers["HR"], r, starts, truncate, self.activation_code,
+                      self.gate_code, dH,
+                      grads["W_xh"],
+                      grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
+                      buffers["dc"], buffers["dW_scratch"])
+
+
+class GRUCell(SimpleRNNCell):
+    """Gated recurrent unit, Keras' ``reset_after=True`` form (PyTorch's).
+
+    ``h_t = z * h_{t-1} + (1 - z) * n`` with update and reset gates ``z``,
+    ``r`` and candidate ``n = act(xn + r * hn)``; separate input and
+    recurrent biases ``b_h`` and ``b_hh``. See ``gru_kernels``.
+    """
+
+    gates = 3
+    parameter_names = ("W_xh", "W_hh", "b_h", "b_hh")
+
+    def parameter_entries(self):
+        """``(name, shape, penalized)`` of each parameter, in order."""
+        return super().parameter_entries() + [("b_hh", (3 * self.units,), False)]
+
+    def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
+        """Fill ``weights`` in place; both biases start at zero."""
+        super().initialize(weights, rng, kernel_initializer, recurrent_initializer)
+        weights["b_hh"][...] = 0.0
+
+    def buffer_shapes(self, n_timesteps, batch, recurrent_dropout, training):
+        """Shapes of the scratch arrays one sequence batch needs."""
+        sequence = (n_timesteps, batch, self.units)
+        gates = (n_timesteps, batch, 3 * self.units)
+        state = (batch, self.units)
+        shapes = {"H": sequence, "HN": sequence, "G": gates, "XP": gates,
+                  "step": (batch, 3 * self.units),
+                  "HR": sequence if recurrent_dropout else (0, 0, 0)}
+        if training:
+            shapes.update(DX=gates, DH=gates, dh=state, recurrent=state,
+                          dW_scratch=(self.units, 3 * self.units))
+        return shapes
+
+    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+        """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
+        gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
+                    weights["b_hh"], h0, r, starts, self.activation_code,
+                    self.gate_code,
+                    buffers["H"],
+                    buffers["G"], buffers["HN"], buffers["XP"], buffers["HR"],
+                    buffers["step"], block)
+        return buffers["H"]
+
+    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+        """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
+        gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
+                     buffers["G"], buffers["HN"], buffers["HR"], r, starts,
+                     truncate, self.activation_code, self.gate_code, dH, grads["W_xh"], grads["W_hh"],
+                     grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
+                     buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
+
+
+CELLS = {"simple": SimpleRNNCell, "lstm": LSTMCell, "gru": GRUCell}

@@ -1,0 +1,163 @@
+"""Forward and backward kernels of the GRU cell over a batch.
+
+Keras' GRU with ``reset_after=True`` (its default, and PyTorch's
+formulation), gates in Keras' order update ``z``, reset ``r``, candidate
+``n``, each a block of ``units`` columns::
+
+    x_t W_xh + b_h = [xz, xr, xn]              (input part, 3 * units wide)
+    (h_{t-1} * m) W_hh + b_hh = [hz, hr, hn]   (recurrent part)
+    z = sigmoid(xz + hz),  r = sigmoid(xr + hr),  n = act(xn + r * hn)
+    h_t = z * h_{t-1} + (1 - z) * n
+
+``m`` is the recurrent-dropout mask (empty without). PyTorch orders the
+blocks r, z, n. Layout and buffers as in ``simple_rnn_kernels``.
+"""
+
+import numpy as np
+
+from .activations import activation, activation_derivative, gate, times_gate_slope
+from .bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
+                    cut_at_chunk_start, hold_before_start,
+                    recurrent_weight_gradient, zero_before_start)
+from .jit import kernel
+from .matmul import matmul_rows
+
+
+@kernel
+def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, G_t, HN_t, H_t):
+    """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``.
+
+    One loop per stored block: see ``_lstm_gates`` for why.
+    """
+    batch, units = H_t.shape
+    for b in range(batch):
+        x, s, g, hn, h, hp = X_t[b], step[b], G_t[b], HN_t[b], H_t[b], h_prev[b]
+        for k in range(2 * units):
+            g[k] = gate(x[k] + b_h[k] + s[k] + b_hh[k], gate_code)
+        for u in range(units):
+            hn[u] = s[2 * units + u] + b_hh[2 * units + u]
+        for u in range(units):
+            g[2 * units + u] = activation(x[2 * units + u] + b_h[2 * units + u]
+                                          + g[units + u] * hn[u], code)
+        for u in range(units):
+            z = g[u]
+            h[u] = z * hp[u] + (1 - z) * g[2 * units + u]
+
+
+@kernel
+def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, HN, XP,
+                HR, step, block):
+    """Run the GRU over all time steps.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_timesteps, batch, n_inputs)
+    W_xh : ndarray of shape (n_inputs, 3 * units)
+    W_hh : ndarray of shape (units, 3 * units)
+    b_h, b_hh : ndarray of shape (3 * units,)
+        Input and recurrent biases.
+    h0 : ndarray of shape (batch, units)
+    r : ndarray of shape (batch, units) or (0, 0)
+        Recurrent-dropout mask, or empty.
+    starts : ndarray of int of shape (batch,) or (0,)
+        First real step of each front-padded sequence; empty without
+        padding (see ``hold_before_start``).
+    code : int
+        Activation code of the candidate.
+    gate_code : int
+        Gate activation code (``GATE_CODES``), sigmoid by default.
+    H : ndarray of shape (n_timesteps, batch, units)
+        Output: hidden states.
+    G : ndarray of shape (n_timesteps, batch, 3 * units)
+        Output: gate values z, r, n.
+    HN : ndarray of shape (n_timesteps, batch, units)
+        Output: the recurrent part of the candidate, ``hn``.
+    XP : ndarray of shape (n_timesteps, batch, 3 * units)
+        Scratch: the input projection ``x_t W_xh``.
+    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
+        Output with recurrent dropout: ``h_{t-1} * m``.
+    step : ndarray of shape (batch, 3 * units)
+        Scratch.
+    block : int
+        Row block of the products (see ``matmul``).
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    width = W_hh.shape[1]
+    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                XP.reshape(n_timesteps * batch, width), block)
+    for t in range(n_timesteps):
+        previous = h0 if t == 0 else H[t - 1]
+        matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
+        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, G[t], HN[t], H[t])
+        hold_before_start(H[t], h0, starts, t)
+
+
+@kernel
+def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, gate_code, DX_t, DH_t):
+    """Pre-activation gradients of one step: ``DX_t`` for the input part,
+    ``DH_t`` for the recurrent part; ``dh`` becomes the direct part of
+    dL/dh_{t-1} (through ``z * h_{t-1}``). One loop per stored block."""
+    batch, units = dh.shape
+    for b in range(batch):
+        g, dx, dr, hn, hp, total = G_t[b], DX_t[b], DH_t[b], HN_t[b], h_prev[b], dh[b]
+        for u in range(units):
+            total[u] += dH_t[b, u]
+        for u in range(units):
+            dx[u] = times_gate_slope(total[u] * (hp[u] - g[2 * units + u]), g[u],
+                                     gate_code)
+        for u in range(units):
+            dx[2 * units + u] = (total[u] * (1 - g[u])
+                                 * activation_derivative(g[2 * units + u], code))
+        for u in range(units):
+            dx[units + u] = times_gate_slope(dx[2 * units + u] * hn[u], g[units + u],
+                                             gate_code)
+        for k in range(2 * units):
+            dr[k] = dx[k]
+        for u in range(units):
+            dr[2 * units + u] = dx[2 * units + u] * g[units + u]
+        for u in range(units):
+            total[u] *= g[u]
+
+
+@kernel
+def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, gate_code,
+                 dH, dW_xh, dW_hh, db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
+    """Backpropagate through time.
+
+    Parameters
+    ----------
+    X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, gate_code
+        As in :func:`gru_forward`, after it has run.
+    truncate : int
+        Truncated BPTT: gradients flow back at most this many steps
+        (chunks counted back from the last step); 0 for full BPTT.
+    dH : ndarray of shape (n_timesteps, batch, units)
+        Gradient of the loss with respect to each ``h_t`` from outside.
+    dW_xh, dW_hh, db_h, db_hh : ndarray
+        Output: gradients, overwritten.
+    dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
+        Output: gradient with respect to ``X``; skipped when empty.
+    DX, DH : ndarray of shape (n_timesteps, batch, 3 * units)
+        Scratch: gradients of the input and recurrent parts.
+    dh : ndarray of shape (batch, units)
+        Output: gradient flowing into ``h0``.
+    recurrent : ndarray of shape (batch, units)
+        Scratch.
+    dW_scratch : ndarray of shape (units, 3 * units)
+        Scratch for the initial state's term of ``dW_hh``.
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    dh[:] = 0.0
+    for t in range(n_timesteps - 1, -1, -1):
+        _gru_step_backward(dH[t], dh, G[t], HN[t], h0 if t == 0 else H[t - 1],
+                           code, gate_code, DX[t], DH[t])
+        zero_before_start(DX[t], starts, t)
+        zero_before_start(DH[t], starts, t)
+        zero_before_start(dh, starts, t)
+        np.dot(DH[t], W_hh.T, recurrent)
+        apply_recurrent_mask(recurrent, r)
+        dh += recurrent
+        cut_at_chunk_start(dh, t, n_timesteps, truncate)
+    recurrent_weight_gradient(h0, H, HR, DH, dW_hh, dW_scratch)
+    column_sums(DH.reshape(n_timesteps * batch, DH.shape[2]), db_hh)
+    input_gradients(X, W_xh, DX, dW_xh, db_h, dX)

@@ -1,0 +1,171 @@
+"""Forward and backward kernels of the LSTM cell over a batch.
+
+Gates in Keras' and PyTorch's order, input ``i``, forget ``f``, candidate
+``g``, output ``o``, each a block of ``units`` columns of the weights::
+
+    z_t = x_t W_xh + (h_{t-1} * r) W_hh + b_h          (4 * units wide)
+    i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = act(z_g)
+    c_t = f * c_{t-1} + i * g
+    h_t = o * act(c_t)
+
+``act`` is the layer's activation (tanh by default). Layout and buffers as
+in ``simple_rnn_kernels``: time-major arrays, one product for the input
+projection of all steps and one for each weight gradient, nothing allocated.
+The gate buffer ``G`` holds the pre-activations first and the gate values
+after the forward pass.
+"""
+
+import numpy as np
+
+from .activations import activation, activation_derivative, gate, times_gate_slope
+from .bptt import (apply_recurrent_mask, input_gradients, masked_state,
+                    cut_at_chunk_start, hold_before_start,
+                    recurrent_weight_gradient, zero_before_start)
+from .jit import kernel
+from .matmul import matmul_rows
+
+
+@kernel
+def _lstm_gates(G_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
+    """Gate values into ``G_t``; new cell state, its activation and ``h_t``.
+
+    Each gate block and each state gets its own loop: a loop that stores
+    into two blocks of one row at once is not vectorised by LLVM (it cannot
+    rule out that the blocks overlap), and runs six times slower.
+    """
+    batch, units = C_t.shape
+    for b in range(batch):
+        z, s = G_t[b], step[b]
+        for k in range(2 * units):
+            z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
+        # Offsets go into the indices, not the loop bounds: a loop starting
+        # above zero is not vectorised (3x slower here).
+        for u in range(units):
+            k = 2 * units + u
+            z[k] = activation(z[k] + s[k] + b_h[k], code)
+        for u in range(units):
+            k = 3 * units + u
+            z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
+        c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
+        for u in range(units):
+            c[u] = z[units + u] * cp[u] + z[u] * z[2 * units + u]
+        for u in range(units):
+            a[u] = activation(c[u], code)
+        for u in range(units):
+            h[u] = z[3 * units + u] * a[u]
+
+
+@kernel
+def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A, G,
+                 HR, step, block):
+    """Run the LSTM over all time steps.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_timesteps, batch, n_inputs)
+    W_xh : ndarray of shape (n_inputs, 4 * units)
+    W_hh : ndarray of shape (units, 4 * units)
+    b_h : ndarray of shape (4 * units,)
+    h0, c0 : ndarray of shape (batch, units)
+        Initial hidden and cell states.
+    r : ndarray of shape (batch, units) or (0, 0)
+        Recurrent-dropout mask on ``h_{t-1}``, or empty.
+    starts : ndarray of int of shape (batch,) or (0,)
+        First real step of each front-padded sequence; empty without
+        padding (see ``hold_before_start``).
+    code : int
+        Activation code of ``act``.
+    gate_code : int
+        Gate activation code (``GATE_CODES``), sigmoid by default.
+    H, C, A : ndarray of shape (n_timesteps, batch, units)
+        Output: hidden states, cell states and ``act(c_t)``.
+    G : ndarray of shape (n_timesteps, batch, 4 * units)
+        Output: gate values ``i, f, g, o``.
+    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
+        Output with recurrent dropout: ``h_{t-1} * r``.
+    step : ndarray of shape (batch, 4 * units)
+        Scratch.
+    block : int
+        Row block of the products (see ``matmul``).
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    width = W_hh.shape[1]
+    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                G.reshape(n_timesteps * batch, width), block)
+    for t in range(n_timesteps):
+        previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
+        matmul_rows(previous, W_hh, step, block)
+        _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
+                    C[t], A[t], H[t])
+        hold_before_start(H[t], h0, starts, t)
+        hold_before_start(C[t], c0, starts, t)
+
+
+@kernel
+def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, gate_code, DZ_t):
+    """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}.
+
+    ``dh`` holds the gradient reaching ``h_t`` from step ``t + 1`` and is
+    used as scratch. One loop per stored block, as in ``_lstm_gates``.
+    """
+    batch, units = dh.shape
+    for b in range(batch):
+        g, dz, a = G_t[b], DZ_t[b], A_t[b]
+        total, dcell, cp = dh[b], dc[b], c_prev[b]
+        for u in range(units):
+            total[u] += dH_t[b, u]
+        for u in range(units):
+            dcell[u] += total[u] * g[3 * units + u] * activation_derivative(a[u], code)
+        for u in range(units):
+            dz[u] = times_gate_slope(dcell[u] * g[2 * units + u], g[u], gate_code)
+        for u in range(units):
+            dz[units + u] = times_gate_slope(dcell[u] * cp[u], g[units + u], gate_code)
+        for u in range(units):
+            dz[2 * units + u] = dcell[u] * g[u] * activation_derivative(g[2 * units + u], code)
+        for u in range(units):
+            dz[3 * units + u] = times_gate_slope(total[u] * a[u], g[3 * units + u],
+                                                 gate_code)
+        for u in range(units):
+            dcell[u] *= g[units + u]
+
+
+@kernel
+def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, code,
+                  gate_code, dH,
+                  dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
+    """Backpropagate through time.
+
+    Parameters
+    ----------
+    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, gate_code
+        As in :func:`lstm_forward`, after it has run.
+    truncate : int
+        Truncated BPTT: gradients flow back at most this many steps
+        (chunks counted back from the last step); 0 for full BPTT.
+    dH : ndarray of shape (n_timesteps, batch, units)
+        Gradient of the loss with respect to each ``h_t`` from outside.
+    dW_xh, dW_hh, db_h : ndarray
+        Output: gradients, overwritten.
+    dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
+        Output: gradient with respect to ``X``; skipped when empty.
+    DZ : ndarray of shape (n_timesteps, batch, 4 * units)
+        Scratch: gradient with respect to the gate pre-activations.
+    dh, dc : ndarray of shape (batch, units)
+        Output: gradients flowing into ``h0`` and ``c0``.
+    dW_scratch : ndarray of shape (units, 4 * units)
+        Scratch for the initial state's term of ``dW_hh``.
+    """
+    n_timesteps, batch, n_inputs = X.shape
+    dh[:] = 0.0
+    dc[:] = 0.0
+    for t in range(n_timesteps - 1, -1, -1):
+        _lstm_step_backward(dH[t], dh, dc, G[t], A[t], c0 if t == 0 else C[t - 1],
+                            code, gate_code, DZ[t])
+        zero_before_start(DZ[t], starts, t)
+        zero_before_start(dc, starts, t)
+        np.dot(DZ[t], W_hh.T, dh)
+        apply_recurrent_mask(dh, r)
+        cut_at_chunk_start(dh, t, n_timesteps, truncate)
+        cut_at_chunk_start(dc, t, n_timesteps, truncate)
+    recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
+    input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)

@@ -1,0 +1,410 @@
+"""A stack of recurrent layers under a dense output head.
+
+This module knows the architecture and nothing of scikit-learn: arrays in,
+arrays out. Parameters live in one flat vector (see ``ParameterLayout``);
+``split`` gives named views into it once, so a training step costs no
+Python-side allocation. The notation follows the cell docstrings; the head
+is ``logits = h W_hy + b_y`` on the last layer's states: at every step
+(``return_sequences=True``), or once per sequence on the last state
+(``readout="last"``) or on the mean of the states of all real steps
+(``readout="mean"``, see ``readout``).
+"""
+
+import threading
+from math import prod
+
+import numpy as np
+
+from .cells import CELLS
+from .embedding import embed, embedding_gradient
+from .initializers import INITIALIZERS
+from .layers import RecurrentLayer
+from .matmul import matmul_rows
+from .parameters import ParameterLayout
+from .readout import mean_over_steps, spread_over_steps
+from .time_major import multiply_by_step_mask
+
+HEAD_NAMES = ("W_hy", "b_y")
+
+# Prediction workspaces up to this many sequences are cached per thread.
+SMALL_PREDICTION = 64
+
+
+class RecurrentNetwork:
+    """Stacked recurrent layers and a linear output head.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per time step of the input.
+    units : tuple of int
+        Hidden size of each layer, bottom first.
+    n_outputs : int
+        Width of the head: outputs per target, 1 for binary classification,
+        the number of classes for multiclass.
+    activation : {"tanh", "relu"}
+    return_sequences : bool
+        Whether the head reads every time step or only the last.
+    cell : {"simple", "lstm", "gru"}
+        Which recurrent cell the layers use.
+    bidirectional : bool, default=False
+        Whether every layer also reads the sequence in reverse (see
+        ``layers``); a layer's output is then ``2 * units`` wide.
+    n_tokens : int or None, default=None
+        With a number, the input is token ids below it, turned into
+        ``n_features``-wide vectors by a learned embedding table (see
+        ``embedding``), the first parameter, named "embedding".
+    cell_options : dict, optional
+        More keyword arguments of the cells (see ``SimpleRNNCell``).
+    readout : {"last", "mean"}, default="last"
+        Without ``return_sequences``, whether the head reads the last state
+        or the mean of the states of every real step.
+    """
+
+    # Networks pickled before the mean readout existed read the last state.
+    readout = "last"
+
+    def __init__(self, n_features, units, n_outputs, activation,
+                 return_sequences, cell="simple", bidirectional=False,
+                 n_tokens=None, cell_options=None, readout="last"):
+        if readout not in ("last", "mean") or (return_sequences and readout != "last"):
+            raise ValueError(f"readout={readout!r} with return_sequences="
+                             f"{return_sequences!r}")
+        self.readout = readout
+        self.n_features = n_features
+        self.n_tokens = n_tokens
+        self.units = tuple(units)
+        self.n_outputs = n_outputs
+        self.return_sequences = return_sequences
+        self.layers = []
+        n_inputs = n_features
+        for size in self.units:
+            self.layers.append(RecurrentLayer(CELLS[cell], n_inputs, size,
+                                              activation, bidirectional, cell_options))
+            n_inputs = self.layers[-1].width
+        entries = []
+        if n_tokens is not None:
+            entries.append(("embedding", (n_tokens, n_features), False))
+        for index, layer in enumerate(self.layers):
+            entries += [(f"layers.{index}.{name}", shape, penalized)
+                        for name, shape, penalized in layer.parameter_entries()]
+        entries += [("W_hy", (n_inputs, n_outputs), True),
+                    ("b_y", (n_outputs,), False)]
+        self.layout = ParameterLayout(entries)
+
+    def split(self, flat):
+        """Views into ``flat``: a dict per layer, then the head's dict (which
+        also holds the "embedding" table, if any)."""
+        views = self.layout.views(flat)
+        layers = []
+        for index, layer in enumerate(self.layers):
+            prefix = f"layers.{index}."
+            layers.append({name: views[prefix + name]
+                           for name in layer.parameter_names})
+        return layers, {name: views[name] for name in HEAD_NAMES + ("embedding",)
+                        if name in views}
+
+    def initialize(self, rng, dtype, kernel_initializer, recurrent_initializer):
+        """Return a new flat parameter vector with initial weights.
+
+        The head's ``W_hy`` uses ``kernel_initializer`` as Keras' ``Dense``
+        does with its default; biases start at zero; an embedding table
+        starts uniform in [-0.05, 0.05], Keras' ``Embedding`` default.
+        """
+        flat = np.zeros(self.layout.size, dtype=dtype)
+        if self.n_tokens is not None:
+            table = self.layout.view(flat, "embedding")
+            table[...] = rng.uniform(-0.05, 0.05, size=table.shape)
+        layers, head = self.split(flat)
+        for layer, weights in zip(self.layers, layers):
+            layer.initialize(weights, rng, kernel_initializer,
+                             recurrent_initializer)
+        INITIALIZERS[kernel_initializer](rng, head["W_hy"])
+        return flat
+
+    def prediction_scratch(self, params, n_timesteps, batch, variable_length=False,
+                           reuse=True):
+        """A ``Workspace`` and parameter views for prediction.
+
+        Small ones are kept per thread and reused while ``params`` is the
+        same array, so a one-window prediction allocates nothing; each
+        thread has its own, so concurrent predictions never share buffers.
+        ``reuse=False`` gives a new one, for predictions that write initial
+        states (cached workspaces keep them zero).
+        """
+        key = (n_timesteps, batch, params.dtype, variable_length)
+        cached = getattr(self._scratch, "prediction", None)
+        if reuse and cached is not None and cached[0] is params and cached[1] == key:
+            return cached[2], cached[3]
+        workspace = Workspace(self, n_timesteps, batch, params.dtype,
+                              WorkspaceOptions(variable_length=variable_length))
+        views = self.split(params)
+        if reuse and batch <= SMALL_PREDICTION:
+            self._scratch.prediction = (params, key, workspace, views)
+        return workspace, views
+
+    @property
+    def _scratch(self):
+        if "_thread_scratch" not in self.__dict__:
+            self._thread_scratch = threading.local()
+        return self._thread_scratch
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_thread_scratch", None)
+        return state
+
+    def state_names(self):
+        """Names of the states that carry a sequence from one chunk to the
+        next, in order: ``h`` of each layer (and ``c`` for LSTM), bottom
+        first; with the size of each."""
+        return [(f"{name}{index}", layer.units) for index, layer in enumerate(self.layers)
+                for name, _, _ in layer.cells[0].states]
+
+    def state_buffers(self, buffers):
+        """``(initial, last)`` buffer pairs of every state, in
+        ``state_names`` order."""
+        return [pair for layer, scratch in zip(self.layers, buffers.layers)
+                for pair in layer.state_buffers(scratch)]
+
+    def multiply_adds(self, n_timesteps, batch):
+        """Multiply-adds of one forward pass, a measure of a batch's work."""
+        return n_timesteps * sum(layer.multiply_adds_per_step(batch)
+                                 for layer in self.layers)
+
+    def n_rows(self, n_timesteps, batch):
+        """Rows of the head's output for one batch."""
+        return n_timesteps * batch if self.return_sequences else batch
+
+    def buffer_shapes(self, n_timesteps, batch, options):
+        """Shapes of every scratch array a batch of ``batch`` sequences needs.
+
+        ``options`` is a ``WorkspaceOptions``. Returns ``(shared, layers,
+        indices)``: a dict of float shapes for the whole network; per layer,
+        a list of dicts (the layer's own, then one per cell, see
+        ``RecurrentLayer.buffer_shapes``); and a dict of integer shapes.
+        """
+        learns_input = self.n_tokens is not None
+        layers = [layer.buffer_shapes(n_timesteps, batch, options,
+                                      options.training and (index > 0 or learns_input))
+                  for index, layer in enumerate(self.layers)]
+        rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
+        top_width = self.layers[-1].width
+        mean = self.readout == "mean"
+        shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
+                  "dX": (0, 0, 0), "no_mask": (0, 0),
+                  "mean": (batch, top_width) if mean else (0, 0)}
+        if options.training:
+            width = options.target_width or self.n_outputs
+            shared.update(dtop=(rows[0], top_width),
+                          dlogits=rows, targets=(rows[0], width),
+                          weights=(rows[0],),
+                          dsteps=(n_timesteps, batch, top_width) if mean else (0, 0, 0))
+            if self.n_tokens is not None:
+                # The embedding learns from the first layer's input gradient.
+                shared["dX"] = shared["X"]
+        tokens = (n_timesteps, batch, 1) if self.n_tokens is not None else (0, 0, 0)
+        indices = {"starts": (batch,) if options.variable_length else (0,),
+                   "tokens": tokens}
+        return shared, layers, indices
+
+    def forward(self, params, buffers, masks, block=0):
+        """Run the network on ``buffers["X"]``; return the head's logits.
+
+        Parameters
+        ----------
+        params : tuple
+            ``split`` of the flat parameter vector.
+        buffers : BatchBuffers
+            ``Workspace.for_batch`` arrays; ``buffers["X"]`` holds the
+            time-major input of shape (n_timesteps, batch, n_features), or
+            with an embedding ``buffers.indices["tokens"]`` holds token ids
+            (n_timesteps, batch, 1).
+        masks : list of (ndarray or None, ndarray or None)
+            Per layer, the input-dropout mask of shape (batch, n_inputs) and
+            the recurrent-dropout mask, (batch, units) or for a
+            bidirectional layer (2, batch, units); None without dropout.
+        block : int, default=0
+            Row block of every matrix product; nonzero makes each sample's
+            output independent of the rest of the batch (see ``matmul``).
+
+        Returns
+        -------
+        logits : ndarray of shape (n_rows, n_outputs)
+            Rows are samples, or ``t * batch + sample`` with
+            ``return_sequences``.
+        """
+        layers, head = params
+        inputs = buffers["X"]
+        if self.n_tokens is not None:
+            embed(buffers.indices["tokens"], head["embedding"], inputs)
+        starts = buffers.indices["starts"]
+        for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
+                self.layers, layers, buffers.layers, masks):
+            if input_mask is not None:
+                multiply_by_step_mask(inputs, input_mask, scratch[0]["input"])
+                inputs = scratch[0]["input"]
+            inputs = layer.forward(weights, inputs, _or_empty(recurrent_mask, buffers),
+                                   starts, scratch, block)
+        if self.readout == "mean":
+            mean_over_steps(inputs, starts, buffers["mean"])
+        logits = buffers["logits"]
+        matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, block)
+        logits += head["b_y"]
+        return logits
+
+    def backward(self, params, grads, buffers, masks, dlogits, truncate=0):
+        """Backpropagate ``dlogits`` through the head and every layer.
+
+        Must follow ``forward`` on the same buffers and masks. Overwrites
+        every array of ``grads`` (a ``split`` of the flat gradient vector).
+        ``truncate`` > 0 is truncated BPTT: gradients flow back at most that
+        many steps within each layer.
+        """
+        layers, head = params
+        layer_grads, head_grads = grads
+        top = self._head_input(self._top_output(buffers), buffers)
+        np.dot(top.T, dlogits, out=head_grads["W_hy"])
+        np.sum(dlogits, axis=0, out=head_grads["b_y"])
+        dtop = buffers["dtop"]
+        np.dot(dlogits, head["W_hy"].T, out=dtop)
+        n_timesteps, batch = buffers["X"].shape[:2]
+        starts = buffers.indices["starts"]
+        dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
+        if self.readout == "mean":
+            dO = buffers["dsteps"]
+            spread_over_steps(dtop, starts, dO)
+        reads_last = not (self.return_sequences or self.readout == "mean")
+        for index in range(len(self.layers) - 1, -1, -1):
+            scratch = buffers.layers[index]
+            input_mask, recurrent_mask = masks[index]
+            dinputs = scratch[0]["dinput"] if index > 0 else buffers["dX"]
+            self.layers[index].backward(
+                layers[index], layer_grads[index],
+                self._layer_input(buffers, index, input_mask),
+                _or_empty(recurrent_mask, buffers), starts, dO, dinputs, scratch,
+                last_only=index == len(self.layers) - 1 and reads_last,
+                truncate=truncate)
+            if dinputs.size > 0 and input_mask is not None:
+                multiply_by_step_mask(dinputs, input_mask, dinputs)
+            dO = dinputs
+        if self.n_tokens is not None:
+            embedding_gradient(buffers.indices["tokens"], buffers["dX"],
+                               head_grads["embedding"])
+
+    def _layer_input(self, buffers, index, input_mask):
+        if input_mask is not None:
+            return buffers.layers[index][0]["input"]
+        return buffers["X"] if index == 0 else self._output(buffers, index - 1)
+
+    def _output(self, buffers, index):
+        """Layer ``index``'s output sequence, as its forward pass left it."""
+        own, *cells = buffers.layers[index]
+        return cells[0]["H"] if self.layers[index].directions == 1 else own["output"]
+
+    def _top_output(self, buffers):
+        return self._output(buffers, len(self.layers) - 1)
+
+    def _head_input(self, outputs, buffers):
+        """What the head reads, as forward left it: every step's output
+        (n_timesteps * batch, width), their mean or the last state
+        (batch, width)."""
+        if self.return_sequences:
+            return outputs.reshape(-1, outputs.shape[2])
+        if self.readout == "mean":
+            return buffers["mean"]
+        return self.layers[-1].last_output(buffers.layers[-1])
+
+
+def _or_empty(mask, buffers):
+    return buffers["no_mask"] if mask is None else mask
+
+
+class WorkspaceOptions:
+    """What a workspace must hold beyond the network's own needs.
+
+    Parameters
+    ----------
+    training : bool
+        Whether gradients flow back (buffers for input gradients).
+    dropout, recurrent_dropout : bool
+        Whether input / recurrent dropout masks are applied.
+    target_width : int or None
+        Columns of the target array the loss reads (one class index for
+        softmax); ``n_outputs`` when None.
+    variable_length : bool
+        Whether batches carry each sequence's first real step (``starts``).
+    """
+
+    def __init__(self, training=False, dropout=False, recurrent_dropout=False,
+                 target_width=None, variable_length=False):
+        self.training = training
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.target_width = target_width
+        self.variable_length = variable_length
+
+
+class BatchBuffers:
+    """The scratch arrays of one batch: network-wide by name; per layer, a
+    list of dicts (the layer's own, then its cells'); and the integer arrays
+    (``starts``) by name."""
+
+    def __init__(self, shared, layers, indices):
+        self.shared = shared
+        self.layers = layers
+        self.indices = indices
+
+    def __getitem__(self, name):
+        return self.shared[name]
+
+
+class Workspace:
+    """Scratch arrays for batches of up to ``max_batch`` sequences.
+
+    Storage is allocated once; ``for_batch(b)`` returns, for any ``b`` up to
+    ``max_batch``, C-contiguous views over the front of that storage, so a
+    short last batch costs no allocation either. Memory grows with the
+    batch, never with the number of samples.
+    """
+
+    def __init__(self, network, n_timesteps, max_batch, dtype, options=None):
+        self._network = network
+        self._n_timesteps = n_timesteps
+        self._options = options or WorkspaceOptions()
+        shared, layers, indices = network.buffer_shapes(n_timesteps, max_batch,
+                                                         self._options)
+        sizes = [prod(shape) for shapes in [shared] + _flat(layers)
+                 for shape in shapes.values()]
+        # One zeroed block, carved into arrays: initial states must be zero,
+        # and one allocation keeps a one-window prediction cheap.
+        block = np.zeros(sum(sizes), dtype=dtype)
+        offsets = np.cumsum([0] + sizes)
+        arrays = iter(block[a:b] for a, b in zip(offsets[:-1], offsets[1:]))
+        self._shared = {name: next(arrays) for name in shared}
+        self._layers = [[{name: next(arrays) for name in shapes} for shapes in groups]
+                        for groups in layers]
+        self._indices = {name: np.zeros(prod(shape), dtype=np.intp)
+                         for name, shape in indices.items()}
+        self._views = {}
+
+    def for_batch(self, batch):
+        """Return the ``BatchBuffers`` shaped for ``batch`` sequences."""
+        if batch not in self._views:
+            shared, layers, indices = self._network.buffer_shapes(
+                self._n_timesteps, batch, self._options)
+            self._views[batch] = BatchBuffers(
+                _views(self._shared, shared),
+                [[_views(storage, shapes) for storage, shapes in zip(stored, groups)]
+                 for stored, groups in zip(self._layers, layers)],
+                _views(self._indices, indices))
+        return self._views[batch]
+
+
+def _views(storage, shapes):
+    return {name: storage[name][:prod(shape)].reshape(shape)
+            for name, shape in shapes.items()}
+
+
+def _flat(layers):
+    return [shapes for groups in layers for shapes in groups]

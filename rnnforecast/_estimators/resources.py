@@ -1,0 +1,85 @@
+"""What a fit will cost, estimated before anything is allocated.
+
+A network of 12,000 units spent 90 s in its orthogonal initialisation before
+training started, and 100,000 units asked for 37 GiB. The estimate here
+comes from the network's description alone (parameter count, scratch
+buffers, multiply-adds), so a fit that cannot fit in memory is refused at
+once, with a message, and one that would take very long says so first.
+"""
+
+import os
+import warnings
+from math import prod
+
+from .._core.network import WorkspaceOptions
+
+# Copies of the parameter vector a fit holds: weights, gradients, Adam's two
+# moments, the best epoch's weights, and the snapshot a failed call restores.
+PARAMETER_COPIES = 6
+# Multiply-adds per second assumed for the warning: a conservative single
+# core figure, so the warning errs towards speaking up.
+ASSUMED_RATE = 2e9
+# A fit estimated beyond this many seconds warns before it starts.
+LONG_FIT_SECONDS = 600
+
+
+class LongFitWarning(UserWarning):
+    """A fit is estimated to take very long (see ``check_fit_resources``)."""
+
+
+def fit_bytes(network, n_timesteps, batch, n_shards, dtype):
+    """Bytes a fit keeps: parameter copies and each shard's scratch buffers."""
+    shard_batch = -(-batch // n_shards)
+    shared, layers, _ = network.buffer_shapes(
+        n_timesteps, shard_batch, WorkspaceOptions(training=True))
+    shapes = list(shared.values()) + [shape for groups in layers for group in groups
+                                      for shape in group.values()]
+    scratch = sum(prod(shape) for shape in shapes)
+    return (PARAMETER_COPIES * network.layout.size + n_shards * scratch) * dtype.itemsize
+
+
+def fit_seconds(network, n_timesteps, n_samples, max_iter):
+    """Rough seconds of a whole fit at ``ASSUMED_RATE``: forward and backward
+    passes (about three forward passes' work) over every epoch, and the QR
+    factorisations of the orthogonal initialisation."""
+    training = 3 * network.multiply_adds(n_timesteps, n_samples) * max_iter
+    initialisation = sum(2 * size ** 3 for size in network.units)
+    return (training + initialisation) / ASSUMED_RATE
+
+
+def available_memory():
+    """Bytes the system can still give, or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_fit_resources(name, network, n_timesteps, n_samples, batch, n_shards,
+                        dtype, max_iter):
+    """Refuse a fit that cannot fit in memory; warn about one that will take
+    very long. ``name`` is the estimator's class name, for the messages."""
+    needed = fit_bytes(network, n_timesteps, batch, n_shards, dtype)
+    available = available_memory()
+    if available is not None and needed > available:
+        raise MemoryError(
+            f"{name} would need about {needed / 2 ** 30:.1f} GiB for "
+            f"{network.layout.size:,} weights ({', '.join(map(str, network.units))} "
+            f"units) and their training buffers, but {available / 2 ** 30:.1f} GiB "
+            "are available: use fewer units, a smaller batch_size or shorter "
+            "sequences.")
+    seconds = fit_seconds(network, n_timesteps, n_samples, max_iter)
+    if seconds > LONG_FIT_SECONDS:
+        warnings.warn(
+            f"{name} with {', '.join(map(str, network.units))} units on "
+            f"{n_samples:,} sequences of {n_timesteps} steps may take about "
+            f"{seconds / 3600:.1f} hours or more ({max_iter} epochs); use fewer "
+            "units or epochs, or stop it with Ctrl-C: the previous fit is kept.",
+            LongFitWarning, stacklevel=5)

@@ -1,0 +1,18 @@
+"""Forecasting pandas series with the estimators: windows, the forecaster,
+backtests, metrics and plots.
+
+- :mod:`~rnnforecast.forecasting.windows`: a series cut into supervised windows;
+- :mod:`~rnnforecast.forecasting.panel`, :mod:`~rnnforecast.forecasting.streaming`,
+  :mod:`~rnnforecast.forecasting.static`: one series or many in any layout,
+  panels read a partition at a time, static covariates;
+- :mod:`~rnnforecast.forecasting.transforms`, :mod:`~rnnforecast.forecasting.calendar`:
+  log, Box-Cox and differences; the frequency and season of an index;
+- :mod:`~rnnforecast.forecasting.forecaster`: ``WindowForecaster``;
+- :mod:`~rnnforecast.forecasting.backtest`, :mod:`~rnnforecast.forecasting.metrics`,
+  :mod:`~rnnforecast.forecasting.plotting`: historical forecasts, their
+  errors, and plots;
+- :mod:`~rnnforecast.forecasting.sktime`: a sktime forecaster (optional extra).
+
+Each module is also importable by its short name, ``rnnforecast.forecaster``
+and so on (see ``rnnforecast._aliases``).
+"""

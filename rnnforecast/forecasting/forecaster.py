@@ -1,0 +1,1400 @@
+"""Forecasting a pandas series with any scikit-learn regressor on windows."""
+
+from dataclasses import replace
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import r2_score
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._estimators.simple_rnn import SimpleRNNRegressor
+from .calendar import future_index, series_frequency
+from .._estimators.validation import refuse_booleans
+from .metrics import naive_scale
+from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
+from .static import StaticCovariates, read_static
+from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
+from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
+from .windows import check_positive_int, lead_positions, window_arrays
+
+
+class WindowForecaster(BaseEstimator):
+    """Forecast one series or many from their last ``window_length`` observations.
+
+    Each series (and any exogenous columns) is cut into windows with
+    :func:`~rnnforecast.windows.make_windows` and ``estimator`` learns the
+    next ``horizon`` values from each window. Given many series (a wide
+    DataFrame, or a long one on a ``(series id, time)`` MultiIndex, see
+    :mod:`rnnforecast.panel`), one global model learns from the windows of
+    all of them, each series standardised by its own statistics. Forecasts
+    come back in the layout that went in, indexed by the times that follow
+    each series, at its frequency.
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        Any scikit-learn regressor. When None, ``default_rnn(random_state)``:
+        a ``SimpleRNNRegressor`` with relu units, ``learning_rate_init=3e-4``,
+        batches of 64 and early stopping on the chronological tail, chosen
+        across the accuracy suite (``benchmarks/README.md``).
+        Regressors that accept 3-D input get windows of shape (n_windows,
+        window_length, n_columns); others get them flattened to (n_windows,
+        window_length * n_columns). Regressors without multi-output support
+        are wrapped in ``MultiOutputRegressor`` for the direct strategy.
+    window_length : int, default=29
+        Observations per input window.
+    horizon : int, default=1
+        Steps the direct strategy learns at once, and the default number of
+        steps ``predict`` returns.
+    strategy : {"direct", "recursive"}, default="direct"
+        "direct": one model predicts all ``horizon`` steps from the window.
+        "recursive": a one-step model whose forecasts are fed back as inputs,
+        for any number of steps.
+    scaler : "standard" or None, default="standard"
+        "standard" standardises the target and each exogenous column with
+        statistics of the training series, so a network trains on raw °C or
+        passenger counts; forecasts are returned in the original units.
+    calibration_fraction : float in (0, 1), default=None
+        Enables ``predict_interval``: ``fit`` first trains a clone on all
+        but the last ``calibration_fraction`` of the series and keeps its
+        absolute errors on that chronological tail (split conformal
+        prediction), then trains on the whole series as usual, so fitting
+        takes about twice as long.
+    calibration : {"pooled", "per_series"}, default="pooled"
+        Which calibration errors a series' intervals and quantiles come
+        from: "pooled", those of every series, each in units of its own
+        typical step (many errors, one shape of uncertainty for all);
+        "per_series", its own only (its own shape, from fewer errors: a
+        series needs ``n`` of them per step for coverage ``n / (n + 1)``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default estimator; ignored when ``estimator`` is given.
+    target_transform : {"log", "boxcox"} or None, default=None
+        A transform of the target applied before scaling, undone on
+        forecasts: "log", or "boxcox" with its lambda fitted by maximum
+        likelihood on the training series. Both need positive values. For
+        series whose variation grows with their level (sales, passengers);
+        forecasts come back as the back-transformed (median) forecast.
+    window_normalization : {"last", "mean"} or None, default=None
+        Make each input window and its targets relative to the window's
+        last (scaled, transformed) target value, or its mean, and add it
+        back to the forecasts: the model learns changes rather than levels,
+        so it can forecast levels beyond those of the training series
+        (trends), which a bounded recurrent state cannot reach on its own.
+    differences : int or sequence of int, default=None
+        Difference the (transformed) target before scaling, and integrate
+        forecasts back from the levels before each origin. An int ``k`` is
+        ``k`` first differences (skforecast's ``differentiation``); a
+        sequence lists the lag of each difference, as sktime's
+        ``Differencer(lags=...)``: ``[1]`` first, ``[1, 1]`` second,
+        ``[12]`` seasonal for monthly data, ``[1, 12]`` both. Each lag
+        costs that many observations at the start of the series. For
+        trends and seasonal patterns whose level moves.
+    known_future : sequence of str, default=()
+        Exogenous columns known ahead (calendar, planned events): windows
+        carry their values ``horizon`` steps later (see ``make_windows``),
+        and ``predict`` needs their next ``horizon`` values in ``X``. Direct
+        strategy only.
+    chunk_windows : int, default=None
+        None: every training window is cut at once and passed to the
+        estimator's ``fit`` (early stopping and its validation tail work as
+        usual). An int: windows are cut lazily, series by series, into
+        chunks of at most this many, and the estimator learns through
+        ``partial_fit`` on each chunk, so memory is bounded by the chunk,
+        not by the number of series; nothing is held out, and the
+        rnnforecast regressors take their input scaling and ridge skip path
+        from the first chunk (windows of randomly chosen series). Needed
+        for a :class:`~rnnforecast.streaming.PartitionedPanel` (65,536 when
+        None there).
+    chunk_epochs : int, default=1
+        Passes over every series' windows when training in chunks, each in
+        a new random order of partitions and of series within them.
+    series_encoding : {"onehot"} or None, default=None
+        "onehot": one input column per fitted series, 1 in its own windows
+        (see :mod:`rnnforecast.static`). A recurrent layer's input weights
+        on it are a vector learned per series and added to the cell's input
+        at every step: a learned series-id embedding. A series the model
+        was not fitted on gets zeros (the shared model alone).
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted regressor (wrapped for multi-output where needed).
+    target_name_ : hashable
+        Name of the target series.
+    exog_names_ : list
+        Names of the exogenous columns seen in ``fit``.
+    histories_ : dict
+        Series id (None for a single series) -> DataFrame of shape
+        (window_length + sum(lags), n_columns): the end of each series in
+        original units (target first, then exogenous columns), the history
+        ``predict`` starts from; ``update`` extends it. ``history_`` gives
+        them in the layout of ``fit``, ``last_time_`` the latest time.
+    freq_ : pandas offset or int
+        Spacing of the series: a pandas frequency, or the integer step of a
+        RangeIndex-like index.
+    calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
+        Forecast errors (actual minus forecast) on the calibration tail, per
+        step, each divided by its series' error scale (the mean absolute
+        change from one observation to the next): unit-free, so the tails of
+        all series pool into one set, and each series' intervals come back
+        in its own units.
+    residuals_ : ndarray of shape (n_calibration, horizon) or None
+        Their absolute values.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from rnnforecast.datasets import load_daily_min_temperatures
+    >>> from rnnforecast.forecaster import WindowForecaster
+    >>> y = load_daily_min_temperatures()
+    >>> forecaster = WindowForecaster(Ridge(), window_length=29, horizon=3).fit(y)
+    >>> forecast = forecaster.predict()
+    >>> [str(day.date()) for day in forecast.index]
+    ['1991-01-01', '1991-01-02', '1991-01-03']
+
+    Two series in the long layout, one model for both:
+
+    >>> import pandas as pd
+    >>> panel = pd.concat({"Melbourne": y, "warmer": y + 5}, names=["city", "date"])
+    >>> forecaster = WindowForecaster(Ridge(), window_length=29, horizon=3).fit(panel)
+    >>> forecast = forecaster.predict()
+    >>> forecast.index.names
+    FrozenList(['city', 'date'])
+    >>> (forecast.loc["warmer"] - forecast.loc["Melbourne"]).round(9).tolist()
+    [5.0, 5.0, 5.0]
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [None, HasMethods(["fit", "predict"])],
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "strategy": [StrOptions({"direct", "recursive"})],
+        "scaler": [StrOptions({"standard"}), None],
+        "calibration_fraction": [None, Interval(Real, 0, 1, closed="neither")],
+        "calibration": [StrOptions({"pooled", "per_series"})],
+        "random_state": ["random_state"],
+        "known_future": [list, tuple],
+        "target_transform": [StrOptions({"log", "boxcox"}), None],
+        "window_normalization": [StrOptions({"last", "mean"}), None],
+        "differences": [None, Interval(Integral, 0, None, closed="left"), list, tuple],
+        "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
+        "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
+        "series_encoding": [StrOptions({"onehot"}), None],
+    }
+
+    def __init__(self, estimator=None, window_length=29, horizon=1,
+                 strategy="direct", scaler="standard", calibration_fraction=None,
+                 random_state=None, known_future=(), target_transform=None,
+                 window_normalization=None, differences=None, chunk_windows=None,
+                 chunk_epochs=1, series_encoding=None, calibration="pooled"):
+        self.estimator = estimator
+        self.window_length = window_length
+        self.horizon = horizon
+        self.strategy = strategy
+        self.scaler = scaler
+        self.calibration_fraction = calibration_fraction
+        self.random_state = random_state
+        self.known_future = known_future
+        self.target_transform = target_transform
+        self.window_normalization = window_normalization
+        self.differences = differences
+        self.chunk_windows = chunk_windows
+        self.chunk_epochs = chunk_epochs
+        self.series_encoding = series_encoding
+        self.calibration = calibration
+
+    def _validate_params(self):
+        super()._validate_params()
+        refuse_booleans(self)
+
+    def fit(self, y, X=None, static=None):
+        """Learn to forecast ``y`` from its past (and past exogenous ``X``).
+
+        Parameters
+        ----------
+        y : pandas.Series, pandas.DataFrame or array-like of shape (n_times,)
+            The target, oldest first, with a regular DatetimeIndex,
+            PeriodIndex or evenly spaced integer index (a plain array gets
+            0, 1, 2, ...). Many series: a wide DataFrame, one column per
+            series with NaN before a series starts; or a long Series (or
+            one-column DataFrame) on a ``(series id, time)`` MultiIndex,
+            series of any lengths and start times, at one frequency. A panel
+            larger than memory: a
+            :class:`~rnnforecast.streaming.PartitionedPanel` (Dask
+            DataFrame, parquet files), read a partition at a time.
+        X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
+            Exogenous columns observed at the same times (for a long ``y``,
+            on the same MultiIndex); with the recursive strategy their
+            future values must be passed to ``predict``.
+        static : pandas.DataFrame of shape (n_series, n_static), default=None
+            Static covariates of a panel's series: one row per series id
+            (the index), real-valued columns (encode categories first, e.g.
+            with ``pd.get_dummies``). Standardised across series and fed to
+            every window as constant input columns (see
+            :mod:`rnnforecast.static`).
+
+        Returns
+        -------
+        self : WindowForecaster
+        """
+        self._validate_params()
+        if self.known_future and self.strategy != "direct":
+            raise ValueError("known_future needs strategy='direct'; the recursive "
+                             "strategy reads future exogenous values from predict(X=...).")
+        repeated = sorted({c for c in self.known_future if list(self.known_future).count(c) > 1})
+        if repeated:
+            raise ValueError(f"known_future lists {repeated} more than once.")
+        if getattr(self._base_estimator(), "loss", None) == "quantile":
+            raise ValueError(
+                "The estimator has loss='quantile' and predicts several quantiles per "
+                "window, which the forecaster would read as forecast steps. Use a "
+                "point estimator and predict_quantiles (conformal), or call the "
+                "estimator on make_windows output directly.")
+        lags = difference_lags(self.differences)
+        source = _source(y, X)
+        static = read_static(static, onehot=self.series_encoding == "onehot")
+        before = dict(self.__dict__)
+        try:
+            return self._fit_source(source, lags, static)
+        except BaseException:
+            # A failed refit leaves the previous fit whole, not half replaced.
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit_source(self, source, lags, static):
+        """``fit`` on the partitions of ``source`` (one for an in-memory
+        panel): one model over the windows of every series, each series
+        standardised by its own statistics, with ``static`` inputs
+        (``read_static``'s result) if any."""
+        self._differencer = Differencer(lags)
+        lengths = self._read_series(source, lags)
+        self._attach_static(static)
+        self.calibration_errors_ = self._calibration_errors(source, lengths, lags, static)
+        self.residuals_ = (None if self.calibration_errors_ is None
+                           else np.abs(self.calibration_errors_))
+        steps = self._steps_learned()
+        n_windows = sum(length - self._history_length() - steps + 1
+                        for length in lengths.values())
+        if self.chunk_windows is not None or not source.in_memory:
+            self.estimator_ = self._fit_streaming(source, n_windows)
+            return self
+        X_windows, y_windows = self._panel_windows(source.read(0))
+        y_windows = y_windows[:, 0] if steps == 1 else y_windows
+        self.estimator_ = self._regressor(steps, n_windows).fit(
+            self._inputs(X_windows), y_windows)
+        return self
+
+    def _read_series(self, source, lags):
+        """Learn each series' scaling and keep its end (``histories_``), a
+        partition at a time; returns each series' number of observations."""
+        states, histories, lengths, partition_of = {}, {}, {}, {}
+        for number in range(len(source)):
+            panel = source.read(number)
+            self._check_lengths(panel, lags)
+            if number == 0:
+                self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
+                self.freq_ = _common_frequency(panel)
+                self._layout = replace(panel, frames={})
+            else:
+                self._check_partition(panel, number, partition_of)
+            for key, frame in panel.frames.items():
+                partition_of[key] = number
+                states[key] = self._fit_state(frame)
+                histories[key] = frame.iloc[-self._history_length():].copy()
+                lengths[key] = len(frame)
+        self._states, self.histories_ = states, histories
+        return lengths
+
+    def _attach_static(self, static):
+        """Give every fitted series its constant model inputs (static
+        covariates, id encoding); refuse series without static values."""
+        self._static = static
+        if static is None:
+            return
+        if self._layout.layout == SINGLE:
+            raise ValueError("Static covariates and series_encoding tell the series of a "
+                             "panel apart; one series needs neither.")
+        if static.positions is not None:
+            self._static = static = replace(
+                static, positions={key: number for number, key in enumerate(self._states)})
+        missing = [key for key in self._states if static.names and key not in static.rows]
+        if missing:
+            raise ValueError(f"static has no row for series {missing[:5]} "
+                             f"({len(missing)} in all); give every series one.")
+        self._states = {key: state.with_static(static.encoded(key))
+                        for key, state in self._states.items()}
+
+    def _check_partition(self, panel, number, partition_of):
+        """Refuse a partition that does not match the first, or that holds
+        part of a series already read."""
+        if (panel.target_name, panel.exog_names) != (self.target_name_, self.exog_names_):
+            raise ValueError(
+                f"Partition {number} has target {panel.target_name!r} and exogenous "
+                f"columns {panel.exog_names}; partition 0 has {self.target_name_!r} and "
+                f"{self.exog_names_}.")
+        if _common_frequency(panel) != self.freq_:
+            raise ValueError(f"Partition {number} is spaced differently from partition "
+                             "0; one model needs one spacing.")
+        for key in panel.frames:
+            if key in partition_of:
+                raise ValueError(
+                    f"Series {key!r} is in partitions {partition_of[key]} and {number}: "
+                    "each series must lie whole in one partition. Repartition by "
+                    "series id, e.g. dask_frame.shuffle(on=id_column).")
+
+    def _fit_streaming(self, source, n_windows):
+        """Train a clone of the estimator through ``partial_fit`` on chunks of
+        at most ``chunk_windows`` windows, cut lazily, ``chunk_epochs``
+        passes over every series in a shuffled order."""
+        size = chunk_plan(n_windows, self.chunk_windows or DEFAULT_CHUNK_WINDOWS)
+        steps = self._steps_learned()
+        estimator = self._regressor(steps, size)
+        if not hasattr(estimator, "partial_fit"):
+            raise ValueError(
+                f"Training in chunks (chunk_windows, or a PartitionedPanel) goes through "
+                f"partial_fit, which {type(estimator).__name__} lacks. Use an estimator "
+                "with partial_fit: the rnnforecast regressors, SGDRegressor or "
+                "MLPRegressor.")
+        random_state = check_random_state(self.random_state)
+        for _ in range(self.chunk_epochs):
+            for X, y in chunked(self._shuffled_windows(source, random_state), size):
+                estimator.partial_fit(self._inputs(X), y[:, 0] if steps == 1 else y)
+        return estimator
+
+    def _shuffled_windows(self, source, random_state):
+        """Each series' training windows, ``(X, y)`` as ``_series_windows``
+        gives them, partitions and series within them in a random order."""
+        steps = self._steps_learned()
+        for number in random_state.permutation(len(source)):
+            frames = source.read(number).frames
+            keys = list(frames)
+            for position in random_state.permutation(len(keys)):
+                key = keys[position]
+                yield self._series_windows(frames[key], self._states[key], steps)
+
+    def _history_length(self):
+        """Observations a forecast reads before its origin: the window, plus
+        one per lag of ``differences``."""
+        return self.window_length + self._differencer.lost
+
+    def _check_lengths(self, panel, lags):
+        n_needed = self.window_length + self._steps_learned() + sum(lags)
+        short = {key: len(frame) for key, frame in panel.frames.items()
+                 if len(frame) < n_needed}
+        if not short:
+            return
+        key, n_times = next(iter(short.items()))
+        what = (f"y has {n_times} observations" if key is None else
+                f"Series {key!r} has {n_times} observations (and {len(short) - 1} "
+                "other series too few)")
+        raise ValueError(
+            f"{what}; window_length={self.window_length}, {self._steps_learned()} "
+            f"target step(s) and differences={self.differences!r} need at least "
+            f"{n_needed}: no window fits.")
+
+    def _fit_state(self, frame):
+        """How one series enters the model: its target transform and the
+        standardisation of its columns (after transform and differencing)."""
+        transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
+        error_scale = naive_scale(frame.iloc[:, 0].to_numpy(dtype=float))
+        error_scale = error_scale if error_scale > 0 else 1.0
+        state = SeriesScaling(transform, error_scale=error_scale)
+        if self.scaler is None:
+            return state
+        values = frame.to_numpy(dtype=float)
+        values = self._model_values(values, transform.forward(values[:, 0]), state)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, scale = _standard_statistics(values[self._differencer.lost:])
+        if not (np.isfinite(mean).all() and np.isfinite(scale).all()):
+            largest = float(np.max(np.abs(frame.to_numpy(dtype=float))))
+            raise ValueError(
+                f"The series holds values up to {largest:.3g} in magnitude: too large "
+                "to standardise in float64 (their squares overflow). Rescale it, e.g. "
+                "divide by a power of ten, and scale the forecasts back.")
+        return SeriesScaling(transform, mean, scale, error_scale)
+
+    def _panel_windows(self, panel):
+        """The training windows of every series, (n_windows, window_length,
+        n_columns), and their targets (n_windows, steps), in time order
+        across series (stable within a time), so a chronological validation
+        tail holds every series' latest windows. Each series' windows are
+        written once, straight into place: memory holds the result and one
+        series at a time, not copies of the whole."""
+        steps, first = self._steps_learned(), self.window_length + self._differencer.lost
+        times = [np.asarray(frame.index[first:len(frame) - steps + 1])
+                 for frame in panel.frames.values()]
+        order = np.argsort(np.concatenate(times), kind="stable")
+        place = np.empty_like(order)
+        place[order] = np.arange(len(order))
+        n_columns = len(self.exog_names_) + 1 + self._n_static()
+        X_all = np.empty((len(order), self.window_length, n_columns))
+        y_all = np.empty((len(order), steps))
+        start = 0
+        for key, frame in panel.frames.items():
+            X, y = self._series_windows(frame, self._states[key], steps)
+            rows = place[start:start + len(X)]
+            X_all[rows], y_all[rows] = X, y
+            start += len(X)
+        return X_all, y_all
+
+    def _series_windows(self, frame, state, steps):
+        """One series' training windows in model units: inputs (n_windows,
+        window_length, n_columns) and targets (n_windows, steps) relative
+        to any window normalisation."""
+        values = frame.to_numpy(dtype=float)
+        values = self._model_values(values, state.transform.forward(values[:, 0]), state)
+        lost = self._differencer.lost
+        led = lead_positions(values[lost:], self._known_positions(), steps)
+        X_windows, y_windows = window_arrays(led, self.window_length, steps)
+        X_windows, offsets = self._normalize_windows(X_windows)
+        return X_windows, y_windows - offsets[:, np.newaxis]
+
+    @property
+    def history_(self):
+        """The end of each training series in original units (target first,
+        then exogenous columns), in the layout ``fit`` was given: the history
+        every ``predict`` starts from. Shape (window_length + sum(lags),
+        n_columns) for one series."""
+        check_is_fitted(self)
+        return self._layout.arrange(self.histories_)
+
+    @property
+    def last_time_(self):
+        """Time of the last training observation (of the latest series)."""
+        check_is_fitted(self)
+        return max(frame.index[-1] for frame in self.histories_.values())
+
+    def _steps_learned(self):
+        return self.horizon if self.strategy == "direct" else 1
+
+    def predict(self, steps=None, X=None, y=None, static=None):
+        """Forecast the ``steps`` values that follow each series.
+
+        Parameters
+        ----------
+        steps : int or sequence of int, default=None
+            How many steps; ``horizon`` when None. Or which steps ahead, as
+            sktime's ``fh=[1, 3, 12]``: only those are returned. The direct
+            strategy can forecast at most ``horizon`` steps.
+        X : pandas.DataFrame or array-like of shape (steps, n_exog), default=None
+            Future exogenous values: the next ``horizon`` values of the
+            ``known_future`` columns, or, with the recursive strategy, the
+            next ``steps`` values of every exogenous column. For a panel, a
+            DataFrame on a ``(series id, time)`` MultiIndex. With ``y``, its
+            rows at ``y``'s times first (the past the windows read), then the
+            future rows.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from instead of the training
+            series, in any layout ``fit`` accepts; no refit. Each series needs
+            ``window_length`` observations (plus one per lag of
+            ``differences``). A series the model was fitted on keeps its
+            fitted scaling; any other series (a global model forecasts
+            series it has not seen) is standardised by its own statistics in
+            ``y``.
+        static : pandas.DataFrame, default=None
+            Static covariates of series in ``y`` the model was not fitted
+            on, one row per series id, with the columns of ``fit``'s
+            ``static``. Fitted series keep their own.
+
+        Returns
+        -------
+        forecast : pandas.Series or pandas.DataFrame
+            In the layout of the series forecast from: a Series indexed by
+            the times after the series, named like the target; a wide
+            DataFrame with one column per series; or a long Series on a
+            ``(series id, time)`` MultiIndex, each series at its own future
+            times.
+        """
+        check_is_fitted(self)
+        layout, forecasts, _, _ = self._forecasts(steps, X, y, static=static)
+        return layout.arrange(forecasts)
+
+    def _forecasts(self, steps, X, y, calibrated=False, static=None):
+        """``(layout, {series id: forecast Series}, {series id: its
+        SeriesScaling}, positions)`` for ``predict`` and the intervals, at
+        the steps ``steps`` asks for (their 0-based ``positions``)."""
+        steps, positions = self._forecast_steps(steps, calibrated)
+        if y is None:
+            layout, histories = self._layout, self.histories_
+            exog = {key: _series_rows(X, key, layout) for key in histories}
+        else:
+            panel = self._read_observations(y, _past_rows(X, y))
+            layout, histories = panel, panel.frames
+            exog = {key: _future_rows(X, key, len(frame), layout)
+                    for key, frame in histories.items()}
+        states, jobs, indexes = {}, [], {}
+        static = self._checked_static(static)
+        for key, history in histories.items():
+            state = states[key] = self._state_for(key, history, static)
+            future = self._future_frame(exog[key], steps, history.index[-1],
+                                        history.columns)
+            values = np.vstack([history.to_numpy(dtype=float), future.to_numpy()])
+            jobs.append((values, [len(history)], state))
+            # A slice keeps the index's frequency; chosen steps cannot.
+            indexes[key] = (future.index[:steps] if len(positions) == steps
+                            else future.index[positions])
+        forecasts = {key: pd.Series(forecast[0][positions], index=indexes[key],
+                                    name=self.target_name_)
+                     for key, forecast in zip(histories, self._forecast_many(jobs, steps))}
+        return layout, forecasts, states, positions
+
+    def update(self, y, X=None, static=None):
+        """Append new observations to the histories forecasts start from.
+
+        No refit: the model and each series' scaling stay as fitted, and
+        ``predict`` then forecasts from the end of the new data (sktime's
+        ``update`` with ``update_params=False``).
+
+        Parameters
+        ----------
+        y : pandas.Series or pandas.DataFrame
+            Observations that continue the fitted series, in any layout
+            ``fit`` accepts. A series the model has not seen starts a new
+            history (at least ``window_length`` observations, plus one per
+            lag of ``differences``), scaled by its own statistics.
+        X : pandas.DataFrame, default=None
+            Exogenous columns at the same times, if fitted with them.
+        static : pandas.DataFrame, default=None
+            Static covariates of series in ``y`` the model was not fitted
+            on, one row per series id, with the columns of ``fit``'s
+            ``static``. Fitted series keep their own.
+
+        Returns
+        -------
+        self : WindowForecaster
+        """
+        panel = self._read_observations(y, X)
+        static = self._checked_static(static)
+        if (panel.layout == SINGLE) != (self._layout.layout == SINGLE):
+            raise ValueError(
+                "update needs data in the kind of layout fit was given: one series "
+                "for a model of one series, series with their ids (wide or long) for "
+                "a panel model. To forecast another series from its own data, use "
+                "predict(y=...).")
+        histories, states = dict(self.histories_), dict(self._states)
+        for key, frame in panel.frames.items():
+            if key in histories:
+                _check_continues(frame.index, histories[key].index[-1], self.freq_, key)
+                frame = pd.concat([histories[key], frame])
+            else:
+                states[key] = self._new_state(frame, key, static)
+            histories[key] = frame.iloc[-self._history_length():].copy()
+        self.histories_, self._states = histories, states
+        return self
+
+    def forecast_from(self, y, origins, X=None, steps=None, series_id=None, static=None):
+        """Forecasts from the actual history before each origin, in the units of ``y``.
+
+        The one forecasting path: ``predict``, ``score``, ``backtest`` and the
+        conformal calibration all go through it. ``y`` need not continue the
+        training series: any stretch of it (or of a series in the same units
+        and spacing) will do, so new observations need no refit.
+
+        Parameters
+        ----------
+        y : pandas.Series or array-like of shape (n_times,)
+            Observed values of one series, oldest first.
+        origins : array-like of int of shape (n_origins,)
+            Positions in ``y`` of the first forecast step; each needs
+            ``window_length`` observations before it, plus one per lag of
+            ``differences``.
+        X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
+            Exogenous columns at the times of ``y``, as in ``fit``. Rows
+            after an origin are read only for ``known_future`` columns (the
+            next ``horizon``) and by the recursive strategy (the next ``steps``).
+        steps : int, default=None
+            Steps per origin; ``horizon`` when None.
+        series_id : hashable, default=None
+            Which fitted series ``y`` is, for its scaling: None for a model
+            fitted on one series. A series the model has not seen is
+            standardised by its own statistics in ``y``.
+        static : pandas.DataFrame, default=None
+            Static covariates of ``series_id`` if the model was not fitted
+            on it: a row indexed by it, with the columns of ``fit``'s
+            ``static``.
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n_origins, steps)
+        """
+        check_is_fitted(self)
+        steps = self._check_steps(steps)
+        frame = self._observed_frame(y, X)
+        origins = np.asarray(origins)
+        if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer):
+            raise TypeError("origins must be a 1-D sequence of integer positions.")
+        state = self._state_for(series_id, frame, self._checked_static(static))
+        return self._forecast_values(frame.to_numpy(dtype=float), origins, steps, state)
+
+    def score(self, y, X=None):
+        """R² of the forecasts of ``y``, a continuation of the training series.
+
+        From every origin in ``y`` with ``horizon`` steps ahead of it inside
+        ``y``, the model forecasts from the actual history (the end of the
+        training series, then ``y`` itself); R² pools all steps (and all
+        series of a panel). This is what ``GridSearchCV(forecaster, ...,
+        cv=TimeSeriesSplit())`` uses.
+
+        Parameters
+        ----------
+        y : pandas.Series or pandas.DataFrame
+            Observations that directly follow the training series, in the
+            layout ``fit`` was given.
+        X : pandas.DataFrame or array-like, default=None
+            Exogenous columns for the same times, if fitted with them.
+
+        Returns
+        -------
+        score : float
+        """
+        panel = self._read_observations(y, X)
+        actual, predicted = [], []
+        for key, frame in panel.frames.items():
+            if key not in self.histories_:
+                raise ValueError(f"score needs series the model was fitted on; "
+                                 f"{key!r} is not one of them.")
+            history = self.histories_[key]
+            _check_continues(frame.index, history.index[-1], self.freq_, key)
+            if len(frame) < self.horizon:
+                raise ValueError(f"y has {len(frame)} observations, fewer than the "
+                                 f"horizon {self.horizon}.")
+            values = np.vstack([history.to_numpy(dtype=float),
+                                frame.to_numpy(dtype=float)])
+            origins = np.arange(len(history), len(values) - self.horizon + 1)
+            predicted.append(self._forecast_values(values, origins, self.horizon,
+                                                   self._states[key]).ravel())
+            actual.append(values[origins[:, None] + np.arange(self.horizon), 0].ravel())
+        return r2_score(np.concatenate(actual), np.concatenate(predicted))
+
+    def _observed_frame(self, y, X):
+        """New observations of one series laid out as in ``fit`` (target,
+        then exogenous columns), with as many exogenous columns as the fit
+        saw."""
+        panel = self._read_observations(y, X)
+        if panel.layout != SINGLE:
+            raise ValueError("forecast_from reads one series at a time; pass each "
+                             "series of a panel with its series_id.")
+        return panel.frames[None]
+
+    def _read_observations(self, y, X):
+        """New observations as a ``Panel``, with as many exogenous columns
+        as the fit saw."""
+        check_is_fitted(self)
+        panel = read_panel(y, X)
+        if len(panel.exog_names) != len(self.exog_names_):
+            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
+                             f"{panel.exog_names}.")
+        return panel
+
+    def _state_for(self, key, frame, static=None):
+        """The fitted scaling of series ``key``, or for a series the model
+        has not seen, one fitted on its observations ``frame``."""
+        if key in self._states:
+            return self._states[key]
+        return self._new_state(frame, key, static)
+
+    def _new_state(self, frame, key, static=None):
+        needed = self._history_length()
+        if len(frame) < needed:
+            name = "y" if key is None else f"Series {key!r}"
+            raise ValueError(
+                f"{name} has {len(frame)} observations; a series the model has not "
+                f"seen needs at least {needed} (window_length={self.window_length} "
+                f"and differences={self.differences!r}) to forecast from and to be "
+                "scaled by its own statistics.")
+        state = self._fit_state(frame)
+        if getattr(self, "_static", None) is None:
+            return state
+        return state.with_static(self._static.encoded(key, static))
+
+    def _checked_static(self, static):
+        """``static`` given to a forecasting call, checked once."""
+        if static is None:
+            return None
+        if getattr(self, "_static", None) is None:
+            raise ValueError("The model was fitted without static covariates; static "
+                             "must be None.")
+        return self._static.checked(static)
+
+    def _n_static(self):
+        static = getattr(self, "_static", None)
+        return 0 if static is None else static.n_columns
+
+    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None, static=None):
+        """Forecast with split-conformal prediction intervals.
+
+        Each step's interval is the forecast plus or minus the
+        ``ceil((n + 1) * coverage) / n`` quantile of that step's absolute
+        errors on the calibration tail, which covers a new value with
+        probability at least ``coverage`` when errors are exchangeable.
+
+        Parameters
+        ----------
+        steps : int or sequence of int, default=None
+            How many steps, or which steps ahead (``[1, 3]``), at most
+            ``horizon``; ``horizon`` when None.
+        X : pandas.DataFrame, default=None
+            Future exogenous values, as for ``predict``.
+        coverage : float in (0, 1) or sequence of float, default=0.9
+            Several coverages give several intervals, as sktime's
+            ``predict_interval(coverage=[0.8, 0.95])``.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from, as for ``predict``.
+        static : pandas.DataFrame, default=None
+            Static covariates of new series in ``y``, as for ``predict``.
+
+        Returns
+        -------
+        forecast : pandas.DataFrame
+            Columns ``forecast``, ``lower``, ``upper`` for one coverage;
+            ``forecast`` then ``lower_<c>`` and ``upper_<c>`` for each
+            coverage ``c`` of a sequence (``lower_0.8``...). Rows indexed by
+            future times (a ``(series id, time)`` MultiIndex for a long
+            panel); a wide panel gets a column level per series above them.
+            The errors of every series are pooled per step.
+        """
+        several = not isinstance(coverage, Real)
+        coverages = _as_levels(coverage)
+        halves = self._per_series(lambda key: [self._scaled_halfwidths(c, key)
+                                               for c in coverages])
+        layout, forecasts, states, positions = self._forecasts(
+            steps, X, y, calibrated=True, static=static)
+        frames = {}
+        for key, forecast in forecasts.items():
+            columns = {"forecast": forecast}
+            for c, scaled in zip(coverages, halves(key)):
+                half = scaled[positions] * states[key].error_scale
+                suffix = f"_{c:g}" if several else ""
+                columns[f"lower{suffix}"] = forecast - half
+                columns[f"upper{suffix}"] = forecast + half
+            frames[key] = pd.DataFrame(columns)
+        return layout.arrange(frames)
+
+    def interval_halfwidths(self, coverage=0.9, series_id=None):
+        """Half-width of the conformal interval of each step, shape (horizon,),
+        in the units of series ``series_id`` (None for a single series).
+
+        Raises ``ValueError`` when the calibration errors are too few for
+        ``coverage``: ``n`` errors per step support coverage up to
+        ``n / (n + 1)``; beyond, the interval would be infinite.
+        """
+        return (self._scaled_halfwidths(coverage, series_id)
+                * self._error_scale(series_id))
+
+    def _scaled_halfwidths(self, coverage, series_id=None):
+        _check_level(coverage, "coverage")
+        errors = self._errors_of(series_id)
+        n = len(errors)
+        rank = int(np.ceil((n + 1) * coverage))
+        if rank > n:
+            needed = int(np.ceil(coverage / (1 - coverage)))
+            raise ValueError(
+                f"coverage={coverage:g} needs at least {needed} calibration errors per "
+                f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
+                f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage"
+                f"{self._or_pool()}.")
+        return np.sort(np.abs(errors), axis=0)[rank - 1]
+
+    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
+        """What each quantile adds to the forecast, shape (n_quantiles, horizon),
+        in the units of series ``series_id`` (None for a single series).
+
+        The split-conformal quantile of the signed calibration errors
+        (actual minus forecast) of each step: for level ``q`` the ``k``-th
+        smallest of ``n`` errors, ``k = ceil((n + 1) q)`` from the median up
+        and ``floor((n + 1) q)`` below it, so that ``[q_lo, q_hi]`` covers a
+        new value with probability at least ``q_hi - q_lo`` when errors are
+        exchangeable. Offsets never decrease with ``q``: quantiles do not
+        cross.
+
+        Raises ``ValueError`` when the errors are too few for a level:
+        ``n`` errors reach levels from ``1 / (n + 1)`` to ``n / (n + 1)``.
+        """
+        return self._scaled_offsets(quantiles, series_id) * self._error_scale(series_id)
+
+    def _scaled_offsets(self, quantiles, series_id=None):
+        levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
+        errors = self._errors_of(series_id)
+        n = len(errors)
+        ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
+                 for q in levels]
+        for q, rank in zip(levels, ranks):
+            if not 1 <= rank <= n:
+                needed = int(np.ceil(max(q, 1 - q) / min(q, 1 - q)))
+                raise ValueError(
+                    f"quantile {q:g} needs at least {needed} calibration errors per "
+                    f"step; this fit has {n}, enough for levels {1 / (n + 1):.3f} to "
+                    f"{n / (n + 1):.3f}. Raise calibration_fraction or choose levels "
+                    f"closer to 0.5{self._or_pool()}.")
+        return np.sort(errors, axis=0)[np.array(ranks) - 1]
+
+    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None,
+                          static=None):
+        """Forecast quantiles from split-conformal calibration errors.
+
+        Parameters
+        ----------
+        steps : int or sequence of int, default=None
+            How many steps, or which steps ahead (``[1, 3]``), at most
+            ``horizon``; ``horizon`` when None.
+        X : pandas.DataFrame, default=None
+            Future exogenous values, as for ``predict``.
+        quantiles : float or sequence of float in (0, 1), default=(0.1, 0.5, 0.9)
+            Levels, as sktime's ``predict_quantiles(alpha=...)``.
+        y : pandas.Series or pandas.DataFrame, default=None
+            Recent observations to forecast from, as for ``predict``.
+        static : pandas.DataFrame, default=None
+            Static covariates of new series in ``y``, as for ``predict``.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            One column per level (named by the level), rows as ``predict``'s
+            forecast: future times, a ``(series id, time)`` MultiIndex for a
+            long panel, or a column level per series above the levels for a
+            wide one. Each row is non-decreasing across the levels (see
+            ``quantile_offsets``).
+        """
+        levels = _as_levels(quantiles)
+        offsets = self._per_series(lambda key: self._scaled_offsets(levels, key))
+        layout, forecasts, states, positions = self._forecasts(
+            steps, X, y, calibrated=True, static=static)
+        frames = {}
+        for key, forecast in forecasts.items():
+            scale = states[key].error_scale
+            frames[key] = pd.DataFrame({q: forecast + scale * offset[positions]
+                                        for q, offset in zip(levels, offsets(key))})
+        return layout.arrange(frames)
+
+    def _error_scale(self, series_id):
+        check_is_fitted(self)
+        if series_id not in self._states:
+            raise ValueError(f"series_id {series_id!r} is not a fitted series; they are "
+                             f"{list(self._states)[:5]}.")
+        return self._states[series_id].error_scale
+
+    def _n_calibration_errors(self):
+        check_is_fitted(self)
+        if self.calibration_errors_ is None:
+            raise ValueError("Intervals and quantiles need calibration errors: fit "
+                             "with calibration_fraction set, e.g. 0.2.")
+        return len(self.calibration_errors_)
+
+    def _errors_of(self, series_id):
+        """The scaled calibration errors (n, horizon) series ``series_id``'s
+        intervals read: all of them, or its own with
+        ``calibration="per_series"``."""
+        self._n_calibration_errors()
+        if self.calibration == "pooled":
+            return self.calibration_errors_
+        span = self._calibration_spans.get(series_id)
+        if span is None:
+            raise ValueError(
+                f"calibration='per_series' has no calibration errors of series "
+                f"{series_id!r} (not fitted, or too short for a calibration origin); "
+                "use calibration='pooled' for it.")
+        return self.calibration_errors_[span[0]:span[1]]
+
+    def _per_series(self, compute):
+        """``compute(series_id)``, once for pooled errors (every series reads
+        the same), else once per series, remembered."""
+        results = {}
+
+        def of(key):
+            key = key if self.calibration == "per_series" else None
+            if key not in results:
+                results[key] = compute(key)
+            return results[key]
+
+        if self.calibration == "pooled":
+            of(None)  # refuse impossible levels before forecasting
+        return of
+
+    def _or_pool(self):
+        return (", or pool the errors of every series (calibration='pooled')"
+                if self.calibration == "per_series" else "")
+
+    def _forecast_steps(self, steps, calibrated=False):
+        """``steps`` read as a number of steps or a list of them (sktime's
+        ``fh=[1, 3, 12]``): how many steps to forecast, and the 0-based
+        positions of those returned."""
+        if steps is None or isinstance(steps, Integral):
+            last = self.horizon if steps is None else check_positive_int(steps, "steps")
+            wanted = np.arange(1, last + 1)
+        else:
+            wanted = np.asarray([check_positive_int(step, "each of steps")
+                                 for step in steps], dtype=int)
+            if wanted.size == 0 or (np.diff(wanted) <= 0).any():
+                raise ValueError(f"steps must be increasing steps ahead, such as "
+                                 f"[1, 3, 12]; got {list(steps)!r}.")
+        if calibrated and wanted[-1] > self.horizon:
+            raise ValueError(f"Intervals are calibrated for {self.horizon} steps "
+                             f"(the horizon), got steps up to {wanted[-1]}.")
+        return self._check_steps(int(wanted[-1])), wanted - 1
+
+    def _check_steps(self, steps):
+        steps = self.horizon if steps is None else check_positive_int(steps, "steps")
+        if self.strategy == "direct" and steps > self.horizon:
+            raise ValueError(
+                f"A direct forecaster fitted with horizon={self.horizon} predicts at "
+                f"most {self.horizon} steps, got steps={steps}. Refit with a larger "
+                "horizon or use strategy='recursive'.")
+        return steps
+
+    def _forecast_values(self, values, origins, steps, state):
+        """Forecasts in original units from the rows of ``values`` (n_times,
+        n_columns, target first, original units) of one series, scaled by
+        its ``state``, before each origin; shape (n_origins, steps)."""
+        return self._forecast_many([(values, origins, state)], steps)[0]
+
+    def _forecast_many(self, series, steps):
+        """``_forecast_values`` for several series at once: one list item
+        ``(values, origins, state)`` per series, one array of forecasts
+        (n_origins, steps) back for each. The estimator sees the windows of
+        all of them in one call (thousands of series forecast in one pass)."""
+        prepared = [self._prepared(values, origins, steps, state)
+                    for values, origins, state in series]
+        windows = np.concatenate([windows for windows, _, _ in prepared])
+        if self.strategy == "direct":
+            scaled = self._predict_scaled(windows)[:, :steps]
+        else:
+            future = np.concatenate([future for _, future, _ in prepared])
+            scaled = self._recursive(windows, steps, future)
+        ends = np.cumsum([len(windows) for windows, _, _ in prepared])
+        return [finish(part) for part, (_, _, finish)
+                in zip(np.split(scaled, ends[:-1]), prepared)]
+
+    def _prepared(self, values, origins, steps, state):
+        """One series' input windows before each origin (model units), the
+        future exogenous values the recursive strategy reads, and the
+        function that turns its scaled forecasts into original units."""
+        origins = np.asarray(origins, dtype=np.intp)
+        self._check_origins(origins, len(values), steps)
+        levels = state.transform.forward(values[:, 0])
+        model = self._model_values(values, levels, state)
+        windows = self._windows_at(model, origins)
+        future = None
+        if self.strategy == "recursive":
+            future = np.stack([model[o:o + steps, 1:] for o in origins])
+            if not np.isfinite(future).all():
+                raise ValueError(f"The recursive strategy needs {steps} finite future "
+                                 f"values of {self.exog_names_} after each origin.")
+        lost = self._differencer.lost
+        before = np.stack([levels[o - lost:o] for o in origins])
+
+        def finish(scaled):
+            changes = state.unscale_target(scaled)
+            return state.transform.inverse(self._differencer.integrate(changes, before))
+
+        return windows, future, finish
+
+    def _check_origins(self, origins, n_times, steps):
+        first = self.window_length + self._differencer.lost
+        # Rows an origin reads after itself: led known-future values, or the
+        # recursive strategy's future exogenous values.
+        ahead = self.horizon if self.known_future else 0
+        if self.strategy == "recursive" and self.exog_names_:
+            ahead = steps
+        if origins.size == 0:
+            raise ValueError("origins is empty.")
+        if origins.min() < first or origins.max() > n_times - ahead:
+            raise ValueError(
+                f"Origins must lie in [{first}, {n_times - ahead}] for {n_times} "
+                f"observations: window_length={self.window_length} and "
+                f"differences={self.differences!r} need {first} observations before "
+                f"an origin, and {ahead} exogenous rows from it on; got "
+                f"{origins.min()}..{origins.max()}.")
+
+    def _model_values(self, values, levels, state):
+        """``values`` (n_times, n_columns; target first, original units) of
+        one series in the estimator's units, given ``levels``, its
+        transformed target: the target differenced (NaN in its first
+        ``lost`` rows), then every column standardised by ``state``."""
+        values = np.array(values, dtype=float)
+        values[:, 0] = self._differencer.forward(levels)
+        return state.model_columns(values)
+
+    def _windows_at(self, model, origins):
+        """Input windows ending before each origin, (n_origins, window_length,
+        n_columns), from model-unit values; known-future columns led."""
+        led = lead_positions(model, self._known_positions(), self.horizon)
+        windows = np.stack([led[o - self.window_length:o] for o in origins])
+        if not np.isfinite(windows).all():
+            raise ValueError(
+                f"The known-future values of {list(self.known_future)} must be "
+                "finite: predict needs their next horizon values in X.")
+        return windows
+
+    def _future_frame(self, X, steps, last_time, columns):
+        """The rows after a series ending at ``last_time`` that ``predict``
+        reads: NaN targets and the future exogenous values from ``X``,
+        indexed by future times."""
+        n_rows = max(steps, self.horizon) if self.known_future else steps
+        index = future_index(last_time, self.freq_, n_rows)
+        future = pd.DataFrame(np.nan, index=index, columns=columns)
+        if self.known_future:
+            self._fill_known_future(future, X)
+        elif self.strategy == "recursive" and self.exog_names_:
+            future.iloc[:, 1:] = self._recursive_exog(X, steps)
+        return future
+
+    def _fill_known_future(self, future, X):
+        if X is None or not isinstance(X, pd.DataFrame):
+            raise ValueError(f"predict needs the next {self.horizon} values of the "
+                             f"known-future columns {list(self.known_future)} as a "
+                             "DataFrame X.")
+        for name in self.known_future:
+            if name not in X.columns or len(X) < self.horizon:
+                raise ValueError(f"X must hold {self.horizon} rows of {name!r}.")
+            column = X[name].to_numpy(dtype=float)[:self.horizon]
+            if not np.isfinite(column).all():
+                raise ValueError(f"The known-future values of {name!r} in X must be "
+                                 "finite; NaN is not filled in.")
+            future.iloc[:self.horizon, 1 + self.exog_names_.index(name)] = column
+
+    def _recursive_exog(self, X, steps):
+        if X is None:
+            raise ValueError(
+                f"The model was fitted with exogenous columns {self.exog_names_}: the "
+                f"recursive strategy needs their next {steps} values in predict(X=...).")
+        if isinstance(X, pd.DataFrame):
+            missing = [name for name in self.exog_names_ if name not in X.columns]
+            if missing:
+                raise ValueError(f"X lacks the exogenous columns {missing}.")
+            X = X[self.exog_names_]
+        exog = np.asarray(X, dtype=float)
+        if exog.ndim == 1 and len(self.exog_names_) == 1:
+            exog = exog[:, np.newaxis]
+        if exog.ndim != 2 or exog.shape[1] != len(self.exog_names_):
+            raise ValueError(
+                f"X must have shape (steps, {len(self.exog_names_)}), one column per "
+                f"exogenous column {self.exog_names_}; got shape {exog.shape}.")
+        if len(exog) < steps or not np.isfinite(exog[:steps]).all():
+            raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
+        return exog[:steps]
+
+    def _recursive(self, windows, steps, future_exog):
+        windows = windows.copy()
+        out = np.empty((len(windows), steps))
+        for step in range(steps):
+            out[:, step] = self._predict_scaled(windows)[:, 0]
+            windows = np.roll(windows, -1, axis=1)
+            windows[:, -1, 0] = out[:, step]
+            if windows.shape[2] > 1:
+                windows[:, -1, 1:] = future_exog[:, step]
+        return out
+
+    def _predict_scaled(self, windows):
+        """The estimator's forecasts from scaled windows, (n_windows, k),
+        in scaled units (window normalisation undone)."""
+        normalized, offsets = self._normalize_windows(windows)
+        predicted = self.estimator_.predict(self._inputs(normalized))
+        return predicted.reshape(len(windows), -1) + offsets[:, np.newaxis]
+
+    def _normalize_windows(self, windows):
+        """Windows with their target column made relative to each window's
+        last value or mean, and those offsets, shape (n_windows,)."""
+        if self.window_normalization is None:
+            return windows, np.zeros(len(windows))
+        target = windows[:, :, 0]
+        offsets = target[:, -1] if self.window_normalization == "last" else target.mean(axis=1)
+        normalized = windows.copy()
+        normalized[:, :, 0] -= offsets[:, np.newaxis]
+        return normalized, offsets
+
+    def _known_positions(self):
+        return [1 + self.exog_names_.index(c) for c in self.known_future]
+
+    def _calibration_errors(self, source, lengths, lags, static):
+        """Errors, actual minus forecast, (n_calibration_origins, horizon) of a
+        clone fitted on all but the chronological tail of each series,
+        forecasting from every origin of each tail with ``horizon`` steps
+        inside it; the errors of all series pooled."""
+        self._calibration_spans = {}
+        if self.calibration_fraction is None:
+            return None
+        cut = partial(_calibration_cut, fraction=self.calibration_fraction)
+        if not any(length - self.horizon + 1 > cut(length) for length in lengths.values()):
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} leaves no "
+                f"calibration origin with {self.horizon} steps; raise it.")
+        inner = clone(self).set_params(calibration_fraction=None)
+        inner._fit_source(TrimmedPartitions(source, cut), lags, static)
+        errors, self._calibration_spans = [], {}
+        start = 0
+        for number in range(len(source)):
+            for key, series_errors in inner._tail_errors(source.read(number).frames, cut):
+                errors.append(series_errors)
+                self._calibration_spans[key] = (start, start + len(series_errors))
+                start += len(series_errors)
+        return np.concatenate(errors)
+
+    def _tail_errors(self, frames, cut):
+        """Scaled errors of forecasts from every origin after ``cut(n_times)``
+        of each series in ``frames``: ``(series id, errors (n_origins,
+        horizon))`` for each series with such an origin."""
+        origins = {key: np.arange(cut(len(frame)), len(frame) - self.horizon + 1)
+                   for key, frame in frames.items()}
+        keys = [key for key in frames if origins[key].size]
+        if not keys:
+            return []
+        values = {key: frames[key].to_numpy(dtype=float) for key in keys}
+        forecasts = self._forecast_many(
+            [(values[key], origins[key], self._states[key]) for key in keys], self.horizon)
+        steps = np.arange(self.horizon)
+        return [(key, (values[key][origins[key][:, None] + steps, 0] - forecast)
+                 / self._states[key].error_scale) for key, forecast in zip(keys, forecasts)]
+
+    # Persistence ---------------------------------------------------------------
+
+    def __getstate__(self):
+        """State with the pandas objects of a fit as plain arrays, lists and
+        strings, so ``skops.io`` (which refuses pandas internals) and pickle
+        both store it; ``__setstate__`` rebuilds them."""
+        # A copy: object.__getstate__ may hand back the instance's own dict.
+        state = dict(super().__getstate__())
+        if "histories_" in state:
+            histories = state.pop("histories_")
+            states = state.pop("_states")
+            ids = list(histories)
+            spans = state.pop("_calibration_spans", None) or {}
+            state["_series"] = {
+                "ids": ids,
+                "histories": [_plain_frame(histories[key]) for key in ids],
+                "scalings": [states[key] for key in ids],
+                "calibration_spans": [list(spans.get(key, ())) for key in ids]}
+            layout = state.pop("_layout")
+            state["_layout_fields"] = {name: getattr(layout, name) for name in (
+                "layout", "target_name", "exog_names", "id_name", "time_name",
+                "period_freq", "frame_output")}
+            state["freq_"] = _plain_freq(state["freq_"])
+            state["_static"] = _plain_static(state.get("_static"))
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if "_series" in state:
+            stored = state.pop("_series")
+            state["histories_"] = {key: _frame_from(plain) for key, plain in
+                                   zip(stored["ids"], stored["histories"])}
+            state["_states"] = dict(zip(stored["ids"], stored["scalings"]))
+            state["_calibration_spans"] = {
+                key: tuple(span) for key, span in
+                zip(stored["ids"], stored.get("calibration_spans", [])) if span}
+            state["_layout"] = Panel({}, **state.pop("_layout_fields"))
+            state["freq_"] = _freq_from(state["freq_"])
+            state["_static"] = _static_from(state.get("_static"))
+        super().__setstate__(state)
+
+    def _base_estimator(self):
+        if self.estimator is None:
+            return default_rnn(self.random_state)
+        return self.estimator
+
+    def _regressor(self, steps, n_windows):
+        regressor = clone(self._base_estimator())
+        if self.estimator is None:
+            # Fewer windows than this leave a validation tail too short to
+            # judge epochs by: the default then trains without one.
+            if n_windows < MIN_WINDOWS_TO_STOP_EARLY:
+                regressor.set_params(early_stopping=False)
+            # The default's batches of 64, no larger than the windows it
+            # trains on (early stopping holds some out): short series would
+            # otherwise warn that the batch was clipped.
+            held_out = (int(np.ceil(regressor.validation_fraction * n_windows))
+                        if regressor.early_stopping else 0)
+            regressor.set_params(batch_size=max(1, min(DEFAULT_BATCH, n_windows - held_out)))
+        if steps > 1 and not get_tags(regressor).target_tags.multi_output:
+            regressor = MultiOutputRegressor(regressor)
+        return regressor
+
+    def _inputs(self, windows):
+        if get_tags(self._base_estimator()).input_tags.three_d_array:
+            return windows
+        return windows.reshape(len(windows), -1)
+
+def _source(y, X):
+    """What ``fit`` reads: a ``PartitionedPanel`` as it is, anything else
+    read into one in-memory panel."""
+    if isinstance(y, PartitionedPanel):
+        if X is not None:
+            raise ValueError("A PartitionedPanel names its exogenous columns (exog=...); "
+                             "X must be None.")
+        return y
+    return InMemoryPanel(read_panel(y, X))
+
+
+def _calibration_cut(n_times, fraction):
+    """Observations of a series of ``n_times`` that a calibration fit trains on."""
+    return n_times - int(round(fraction * n_times))
+
+
+def _plain_static(static):
+    """``StaticCovariates`` as lists and arrays (skops stores no dict keyed
+    by arbitrary series ids)."""
+    if static is None:
+        return None
+    return {"names": static.names, "mean": static.mean, "scale": static.scale,
+            "row_ids": list(static.rows), "rows": np.array(list(static.rows.values())),
+            "encoded_ids": None if static.positions is None else list(static.positions)}
+
+
+def _static_from(plain):
+    if plain is None:
+        return None
+    positions = (None if plain["encoded_ids"] is None else
+                 {key: number for number, key in enumerate(plain["encoded_ids"])})
+    rows = dict(zip(plain["row_ids"], plain["rows"]))
+    return StaticCovariates(plain["names"], plain["mean"], plain["scale"], rows, positions)
+
+
+def _plain_frame(frame):
+    return {"values": frame.to_numpy(dtype=float), "columns": list(frame.columns),
+            "index": _plain_index(frame.index)}
+
+
+def _frame_from(plain):
+    return pd.DataFrame(plain["values"], columns=plain["columns"],
+                        index=_index_from(plain["index"]))
+
+
+def _plain_index(index):
+    """A time index as plain values: int64 counts of its unit since 1970 (its
+    unit and frequency kept as strings), or int64 positions."""
+    if isinstance(index, pd.DatetimeIndex):
+        return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit,
+                "freq": index.freqstr}
+    return {"kind": "integer", "values": np.asarray(index, dtype=np.int64)}
+
+
+def _index_from(plain):
+    if plain["kind"] == "datetime":
+        values = plain["values"].astype(f"datetime64[{plain['unit']}]")
+        return pd.DatetimeIndex(values, freq=plain["freq"])
+    return pd.Index(plain["values"])
+
+
+def _plain_freq(freq):
+    return freq if isinstance(freq, int) else {"offset": freq.freqstr}
+
+
+def _freq_from(plain):
+    return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
+        plain["offset"])
+
+
+def _standard_statistics(values):
+    """Per-column mean and standard deviation of ``values`` (n_times,
+    n_columns), as ``StandardScaler`` computes them: a deviation too small
+    to divide by (constant columns) becomes 1."""
+    mean = values.mean(axis=0)
+    scale = values.std(axis=0)
+    tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
+    return mean, np.where(tiny, 1.0, scale)
+
+
+def _as_levels(quantiles):
+    return [quantiles] if isinstance(quantiles, Real) else list(quantiles)
+
+
+def _check_level(level, name):
+    """``level`` if it is a number in (0, 1), else a ValueError naming it."""
+    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
+        raise ValueError(f"{name} must be a number in (0, 1), got {level!r}.")
+    return float(level)
+
+
+def _common_frequency(panel):
+    """The one spacing all series of ``panel`` share (a global model reads
+    every window at one spacing)."""
+    freqs = {key: series_frequency(frame.index) for key, frame in panel.frames.items()}
+    distinct = list(dict.fromkeys(freqs.values()))
+    if len(distinct) > 1:
+        examples = {key: getattr(freq, "freqstr", freq) for key, freq in
+                    list(freqs.items())[:5]}
+        raise ValueError(f"The series are spaced differently ({examples}); one model "
+                         "needs one spacing: resample them to a common frequency.")
+    return distinct[0]
+
+
+def _check_continues(index, last_time, freq, key=None):
+    """Raise unless ``index`` starts one step after ``last_time``."""
+    plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
+    if plain_array and isinstance(freq, int):
+        return  # positions of a bare array say nothing about continuity
+    expected = future_index(last_time, freq, 1)[0]
+    if index[0] != expected:
+        which = "the training series" if key is None else f"series {key!r}"
+        raise ValueError(f"y must continue {which}: its first time should be "
+                         f"{expected}, got {index[0]}.")
+
+
+def _series_rows(X, key, layout):
+    """The future exogenous rows ``predict`` gets for series ``key``."""
+    if X is None or layout.layout == SINGLE:
+        return X
+    if layout.layout == WIDE:
+        raise ValueError("A model fitted on a wide panel has no exogenous columns; "
+                         "X is not used.")
+    X, _ = as_timestamps(X)
+    if not isinstance(getattr(X, "index", None), pd.MultiIndex):
+        raise ValueError("For a panel, X must be a DataFrame on a (series id, time) "
+                         "MultiIndex.")
+    if key not in X.index.get_level_values(0):
+        raise ValueError(f"X has no rows for series {key!r}.")
+    return X.xs(key, level=0)
+
+
+def _past_rows(X, y):
+    """The rows of ``X`` at the times of ``y`` (its first rows, per series
+    of a long ``y``): what ``predict(y=..., X=...)`` reads as the past."""
+    if X is None:
+        return None
+    index = getattr(y, "index", None)
+    if isinstance(index, pd.MultiIndex):
+        if not isinstance(getattr(X, "index", None), pd.MultiIndex):
+            raise ValueError("With a long y, X must be a DataFrame on a (series id, "
+                             "time) MultiIndex.")
+        counts = index.get_level_values(0).value_counts(sort=False)
+        return pd.concat([X.xs(key, level=0, drop_level=False).iloc[:n]
+                          for key, n in counts.items()])
+    n = len(y)
+    return X.iloc[:n] if hasattr(X, "iloc") else np.asarray(X)[:n]
+
+
+def _future_rows(X, key, n_past, layout):
+    """The rows of ``X`` after the ``n_past`` rows of series ``key``."""
+    X = _series_rows(X, key, layout)
+    if X is None:
+        return None
+    return X.iloc[n_past:] if hasattr(X, "iloc") else np.asarray(X)[n_past:]
+
+
+DEFAULT_BATCH = 64
+# Windows per partial_fit call when a PartitionedPanel is fitted without
+# chunk_windows: 65,536 windows of 24 steps are 12.6 MB in float64.
+DEFAULT_CHUNK_WINDOWS = 65_536
+MIN_WINDOWS_TO_STOP_EARLY = 20
+
+
+def default_rnn(random_state=None):
+    """The ``SimpleRNNRegressor`` a ``WindowForecaster`` uses by default.
+
+    Relu units, ``learning_rate_init=3e-4``, batches of 64, up to 300
+    epochs, and early stopping on the chronological tail with patience 30;
+    its linear skip path makes the fit start from ridge regression on the
+    window, kept unless the network beats it on that tail. Across the
+    accuracy suite (``benchmarks/accuracy.py``: the bundled series and six
+    fpp2 series, 5 seeds) its MASE is 0.985 of Ridge's on the same lags
+    (geometric mean), 1.007 at worst.
+    """
+    return SimpleRNNRegressor(activation="relu", learning_rate_init=3e-4,
+                              batch_size=DEFAULT_BATCH, max_iter=300, early_stopping=True,
+                              n_iter_no_change=30, random_state=random_state)
