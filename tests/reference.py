@@ -3,7 +3,7 @@ the Numba kernels.
 
 Sample-major, one time step at a time, one line per term of the chain rule.
 Shares no code with ``rnnforecast`` except the notation: ``x`` the masked
-input of a step, ``h``/``c`` the states, ``r`` the recurrent-dropout mask
+input of a step, ``h``/``c`` the states, ``m`` the recurrent-dropout mask
 on ``h_{t-1}``, gate blocks ``i, f, g, o`` (LSTM) and ``z, r, n`` (GRU).
 Gates are sigmoids.
 """
@@ -31,13 +31,13 @@ def blocks(z, n):
 
 # One step forward: (weights, x, h_prev, c_prev, mask, activation) -> (h, c, saved)
 
-def simple_step(w, x, h_prev, c_prev, r, activation):
-    h = act(x @ w["W_xh"] + (h_prev * r) @ w["W_hh"] + w["b_h"], activation)
+def simple_step(w, x, h_prev, c_prev, m, activation):
+    h = act(x @ w["W_xh"] + (h_prev * m) @ w["W_hh"] + w["b_h"], activation)
     return h, None, {"h": h}
 
 
-def lstm_step(w, x, h_prev, c_prev, r, activation):
-    zi, zf, zg, zo = blocks(x @ w["W_xh"] + (h_prev * r) @ w["W_hh"] + w["b_h"], 4)
+def lstm_step(w, x, h_prev, c_prev, m, activation):
+    zi, zf, zg, zo = blocks(x @ w["W_xh"] + (h_prev * m) @ w["W_hh"] + w["b_h"], 4)
     i, f, g, o = sigmoid(zi), sigmoid(zf), act(zg, activation), sigmoid(zo)
     c = f * c_prev + i * g
     a = act(c, activation)
@@ -45,9 +45,9 @@ def lstm_step(w, x, h_prev, c_prev, r, activation):
     return h, c, {"i": i, "f": f, "g": g, "o": o, "a": a, "c_prev": c_prev}
 
 
-def gru_step(w, x, h_prev, c_prev, r, activation):
+def gru_step(w, x, h_prev, c_prev, m, activation):
     xz, xr, xn = blocks(x @ w["W_xh"] + w["b_h"], 3)
-    hz, hr, hn = blocks((h_prev * r) @ w["W_hh"] + w["b_hh"], 3)
+    hz, hr, hn = blocks((h_prev * m) @ w["W_hh"] + w["b_hh"], 3)
     z = sigmoid(xz + hz)
     reset = sigmoid(xr + hr)
     n = act(xn + reset * hn, activation)
@@ -99,14 +99,14 @@ def forward(layers, head, X, activation, return_sequences, masks, cell="simple")
     step = STEPS[cell][0]
     cache = []
     inputs = X
-    for weights, (m, r) in zip(layers, masks):
+    for weights, (m_in, m) in zip(layers, masks):
         n, T, _ = inputs.shape
         units = weights["W_hh"].shape[0]
-        x = inputs * m[:, None, :]
+        x = inputs * m_in[:, None, :]
         h, c = np.zeros((n, units)), np.zeros((n, units))
         states, saved = [], []
         for t in range(T):
-            h, c, kept = step(weights, x[:, t], h, c, r, activation)
+            h, c, kept = step(weights, x[:, t], h, c, m, activation)
             states.append(h)
             saved.append(kept)
         H = np.stack(states, axis=1)
@@ -133,7 +133,7 @@ def backward(layers, head, cache, dlogits, activation, return_sequences, masks,
         dH[:, -1] = dlogits @ head["W_hy"].T
     grads_layers = [None] * len(layers)
     for index in range(len(layers) - 1, -1, -1):
-        weights, (m, r) = layers[index], masks[index]
+        weights, (m_in, m) = layers[index], masks[index]
         x, H, saved = cache[index]
         n, T, _ = x.shape
         g = {name: np.zeros_like(value) for name, value in weights.items()}
@@ -145,13 +145,13 @@ def backward(layers, head, cache, dlogits, activation, return_sequences, masks,
             d_input, d_recurrent, dc_next, direct = step_back(
                 saved[t], dH[:, t] + dh_next, dc_next, h_prev, activation)
             g["W_xh"] += x[:, t].T @ d_input
-            g["W_hh"] += (h_prev * r).T @ d_recurrent
+            g["W_hh"] += (h_prev * m).T @ d_recurrent
             g["b_h"] += d_input.sum(axis=0)
             if "b_hh" in g:
                 g["b_hh"] += d_recurrent.sum(axis=0)
             dx[:, t] = d_input @ weights["W_xh"].T
-            dh_next = (d_recurrent @ weights["W_hh"].T) * r + direct
+            dh_next = (d_recurrent @ weights["W_hh"].T) * m + direct
         grads_layers[index] = g
-        dH = dx * m[:, None, :]
+        dH = dx * m_in[:, None, :]
     return grads_layers, grads_head
 

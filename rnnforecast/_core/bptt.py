@@ -8,7 +8,7 @@ from .jit import kernel
 
 @kernel
 def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
-    """``dW_hh = sum_t (h_{t-1} * r)^T dz_t``, as one or two matrix products.
+    """``dW_hh = sum_t (h_{t-1} * m)^T dz_t``, as one or two matrix products.
 
     ``DZ`` is (n_timesteps, batch, width) for any gate width; ``HR`` holds
     the masked previous states with recurrent dropout and is empty without,
@@ -34,15 +34,15 @@ def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
 
 
 @kernel
-def masked_state(previous, r, HR, t):
-    """``previous * r`` into ``HR[t]`` and return it; ``previous`` itself
-    when ``r`` is empty (no recurrent dropout, and ``HR`` is empty too)."""
-    if r.size == 0:
+def masked_state(previous, m, HR, t):
+    """``previous * m`` into ``HR[t]`` and return it; ``previous`` itself
+    when ``m`` is empty (no recurrent dropout, and ``HR`` is empty too)."""
+    if m.size == 0:
         return previous
     out = HR[t]
     for b in range(previous.shape[0]):
         for u in range(previous.shape[1]):
-            out[b, u] = previous[b, u] * r[b, u]
+            out[b, u] = previous[b, u] * m[b, u]
     return out
 
 
@@ -80,12 +80,12 @@ def cut_at_chunk_start(d, t, n_timesteps, truncate):
 
 
 @kernel
-def apply_recurrent_mask(dh, r):
-    """``dh *= r`` in place, unless ``r`` is empty."""
-    if r.size > 0:
+def apply_recurrent_mask(dh, m):
+    """``dh *= m`` in place, unless ``m`` is empty."""
+    if m.size > 0:
         for b in range(dh.shape[0]):
             for u in range(dh.shape[1]):
-                dh[b, u] *= r[b, u]
+                dh[b, u] *= m[b, u]
 
 
 @kernel

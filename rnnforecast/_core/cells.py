@@ -14,7 +14,7 @@ from .simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
 
 
 class SimpleRNNCell:
-    """Elman cell, ``h_t = act(x_t W_xh + (h_{t-1} * r) W_hh + b_h)``.
+    """Elman cell, ``h_t = act(x_t W_xh + (h_{t-1} * m) W_hh + b_h)``.
 
     Parameters
     ----------
@@ -77,24 +77,24 @@ class SimpleRNNCell:
                           dW_scratch=(self.units, self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``.
 
-        ``r`` is the recurrent-dropout mask, or an empty array without it;
+        ``m`` is the recurrent-dropout mask, or an empty array without it;
         ``starts`` the first real step of each front-padded sequence, or an
         empty array without padding; ``block`` is the row block of the
         matrix products (see ``matmul``).
         """
         simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                           h0, r, starts, self.activation_code, buffers["H"],
+                           h0, m, starts, self.activation_code, buffers["H"],
                            buffers["HR"], buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``;
         ``truncate`` limits how many steps gradients flow back (0: all)."""
         simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
-                            buffers["H"], buffers["HR"], r, starts, truncate,
+                            buffers["H"], buffers["HR"], m, starts, truncate,
                             self.activation_code, dH, grads["W_xh"],
                             grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
                             buffers["dh"], buffers["dW_scratch"])
@@ -122,7 +122,7 @@ class LSTMCell(SimpleRNNCell):
         sequence = (n_timesteps, batch, self.units)
         gates = (n_timesteps, batch, 4 * self.units)
         state = (batch, self.units)
-        shapes = {"H": sequence, "C": sequence, "A": sequence, "G": gates,
+        shapes = {"H": sequence, "C": sequence, "A": sequence, "GATES": gates,
                   "step": (batch, 4 * self.units), "c0": state,
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
         if training:
@@ -130,20 +130,20 @@ class LSTMCell(SimpleRNNCell):
                           dW_scratch=(self.units, 4 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
-                     buffers["c0"], r, starts, self.activation_code,
+                     buffers["c0"], m, starts, self.activation_code,
                      self.gate_code, buffers["H"],
-                     buffers["C"], buffers["A"], buffers["G"], buffers["HR"],
+                     buffers["C"], buffers["A"], buffers["GATES"], buffers["HR"],
                      buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
-                      buffers["H"], buffers["C"], buffers["A"], buffers["G"],
-                      buffers["HR"], r, starts, truncate, self.activation_code,
+                      buffers["H"], buffers["C"], buffers["A"], buffers["GATES"],
+                      buffers["HR"], m, starts, truncate, self.activation_code,
                       self.gate_code, dH,
                       grads["W_xh"],
                       grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
@@ -175,30 +175,30 @@ class GRUCell(SimpleRNNCell):
         sequence = (n_timesteps, batch, self.units)
         gates = (n_timesteps, batch, 3 * self.units)
         state = (batch, self.units)
-        shapes = {"H": sequence, "HN": sequence, "G": gates, "XP": gates,
+        shapes = {"H": sequence, "HN": sequence, "GATES": gates, "XP": gates,
                   "step": (batch, 3 * self.units),
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
         if training:
-            shapes.update(DX=gates, DH=gates, dh=state, recurrent=state,
+            shapes.update(DZ_in=gates, DZ_rec=gates, dh=state, recurrent=state,
                           dW_scratch=(self.units, 3 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, r, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, block=0):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                    weights["b_hh"], h0, r, starts, self.activation_code,
+                    weights["b_hh"], h0, m, starts, self.activation_code,
                     self.gate_code,
                     buffers["H"],
-                    buffers["G"], buffers["HN"], buffers["XP"], buffers["HR"],
+                    buffers["GATES"], buffers["HN"], buffers["XP"], buffers["HR"],
                     buffers["step"], block)
         return buffers["H"]
 
-    def backward(self, weights, grads, X, h0, r, starts, truncate, dH, dX, buffers):
+    def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
         gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
-                     buffers["G"], buffers["HN"], buffers["HR"], r, starts,
+                     buffers["GATES"], buffers["HN"], buffers["HR"], m, starts,
                      truncate, self.activation_code, self.gate_code, dH, grads["W_xh"], grads["W_hh"],
-                     grads["b_h"], grads["b_hh"], dX, buffers["DX"], buffers["DH"],
+                     grads["b_h"], grads["b_hh"], dX, buffers["DZ_in"], buffers["DZ_rec"],
                      buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
 
 

@@ -23,30 +23,34 @@ from .jit import kernel
 from .matmul import matmul_rows
 
 
-@kernel
-def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, G_t, HN_t, H_t):
-    """Gate values into ``G_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``.
+# The gate blocks of each part, ``units`` columns each, in Keras' order.
+Z, R, N = 0, 1, 2
 
-    One loop per stored block: see ``_lstm_gates`` for why.
-    """
+
+@kernel
+def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, GATES_t, HN_t, H_t):
+    """Gate values into ``GATES_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``,
+    from the input part ``X_t`` (``x_t W_xh``) and the recurrent part
+    ``step`` (``(h_{t-1} * m) W_hh``). One loop per stored block: see
+    ``_lstm_gates`` for why."""
     batch, units = H_t.shape
     for b in range(batch):
-        x, s, g, hn, h, hp = X_t[b], step[b], G_t[b], HN_t[b], H_t[b], h_prev[b]
-        for k in range(2 * units):
+        x, s, g, hn, h, hp = X_t[b], step[b], GATES_t[b], HN_t[b], H_t[b], h_prev[b]
+        for k in range(2 * units):                   # z, r = gate(xz + hz), gate(xr + hr)
             g[k] = gate(x[k] + b_h[k] + s[k] + b_hh[k], gate_code)
-        for u in range(units):
-            hn[u] = s[2 * units + u] + b_hh[2 * units + u]
-        for u in range(units):
-            g[2 * units + u] = activation(x[2 * units + u] + b_h[2 * units + u]
-                                          + g[units + u] * hn[u], code)
-        for u in range(units):
-            z = g[u]
-            h[u] = z * hp[u] + (1 - z) * g[2 * units + u]
+        for u in range(units):                       # hn (with its bias)
+            hn[u] = s[N * units + u] + b_hh[N * units + u]
+        for u in range(units):                       # n = act(xn + r * hn)
+            g[N * units + u] = activation(x[N * units + u] + b_h[N * units + u]
+                                          + g[R * units + u] * hn[u], code)
+        for u in range(units):                       # h_t = z * h_{t-1} + (1 - z) * n
+            update = g[Z * units + u]
+            h[u] = update * hp[u] + (1 - update) * g[N * units + u]
 
 
 @kernel
-def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, HN, XP,
-                HR, step, block):
+def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, m, starts, code, gate_code, H, GATES, HN,
+                XP, HR, step, block):
     """Run the GRU over all time steps.
 
     Parameters
@@ -57,8 +61,8 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, 
     b_h, b_hh : ndarray of shape (3 * units,)
         Input and recurrent biases.
     h0 : ndarray of shape (batch, units)
-    r : ndarray of shape (batch, units) or (0, 0)
-        Recurrent-dropout mask, or empty.
+    m : ndarray of shape (batch, units) or (0, 0)
+        Recurrent-dropout mask on ``h_{t-1}``, or empty.
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each front-padded sequence; empty without
         padding (see ``hold_before_start``).
@@ -68,8 +72,8 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, 
         Gate activation code (``GATE_CODES``), sigmoid by default.
     H : ndarray of shape (n_timesteps, batch, units)
         Output: hidden states.
-    G : ndarray of shape (n_timesteps, batch, 3 * units)
-        Output: gate values z, r, n.
+    GATES : ndarray of shape (n_timesteps, batch, 3 * units)
+        Output: gate values z, r, n (blocks ``Z, R, N``).
     HN : ndarray of shape (n_timesteps, batch, units)
         Output: the recurrent part of the candidate, ``hn``.
     XP : ndarray of shape (n_timesteps, batch, 3 * units)
@@ -87,46 +91,50 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, r, starts, code, gate_code, H, G, 
                 XP.reshape(n_timesteps * batch, width), block)
     for t in range(n_timesteps):
         previous = h0 if t == 0 else H[t - 1]
-        matmul_rows(masked_state(previous, r, HR, t), W_hh, step, block)
-        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, G[t], HN[t], H[t])
+        matmul_rows(masked_state(previous, m, HR, t), W_hh, step, block)
+        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, GATES[t], HN[t],
+                   H[t])
         hold_before_start(H[t], h0, starts, t)
 
 
 @kernel
-def _gru_step_backward(dH_t, dh, G_t, HN_t, h_prev, code, gate_code, DX_t, DH_t):
-    """Pre-activation gradients of one step: ``DX_t`` for the input part,
-    ``DH_t`` for the recurrent part; ``dh`` becomes the direct part of
+def _gru_step_backward(dH_t, dh, GATES_t, HN_t, h_prev, code, gate_code, DZ_in_t, DZ_rec_t):
+    """Pre-activation gradients of one step: ``DZ_in_t`` for the input part
+    ``x_t W_xh + b_h``, ``DZ_rec_t`` for the recurrent part
+    ``(h_{t-1} * m) W_hh + b_hh``; ``dh`` becomes the direct part of
     dL/dh_{t-1} (through ``z * h_{t-1}``). One loop per stored block."""
     batch, units = dh.shape
     for b in range(batch):
-        g, dx, dr, hn, hp, total = G_t[b], DX_t[b], DH_t[b], HN_t[b], h_prev[b], dh[b]
-        for u in range(units):
-            total[u] += dH_t[b, u]
-        for u in range(units):
-            dx[u] = times_gate_slope(total[u] * (hp[u] - g[2 * units + u]), g[u],
-                                     gate_code)
-        for u in range(units):
-            dx[2 * units + u] = (total[u] * (1 - g[u])
-                                 * activation_derivative(g[2 * units + u], code))
-        for u in range(units):
-            dx[units + u] = times_gate_slope(dx[2 * units + u] * hn[u], g[units + u],
-                                             gate_code)
-        for k in range(2 * units):
-            dr[k] = dx[k]
-        for u in range(units):
-            dr[2 * units + u] = dx[2 * units + u] * g[units + u]
-        for u in range(units):
-            total[u] *= g[u]
+        g, d_in, d_rec = GATES_t[b], DZ_in_t[b], DZ_rec_t[b]
+        hn, hp, dh_t = HN_t[b], h_prev[b], dh[b]
+        for u in range(units):                       # dh_t: from above and from t + 1
+            dh_t[u] += dH_t[b, u]
+        for u in range(units):                       # dz = dh_t * (h_{t-1} - n) * gate'
+            d_in[Z * units + u] = times_gate_slope(dh_t[u] * (hp[u] - g[N * units + u]),
+                                                   g[Z * units + u], gate_code)
+        for u in range(units):                       # dn = dh_t * (1 - z) * act'
+            d_in[N * units + u] = (dh_t[u] * (1 - g[Z * units + u])
+                                   * activation_derivative(g[N * units + u], code))
+        for u in range(units):                       # dr = dn * hn * gate'
+            d_in[R * units + u] = times_gate_slope(d_in[N * units + u] * hn[u],
+                                                   g[R * units + u], gate_code)
+        for k in range(2 * units):                   # z, r: both parts alike
+            d_rec[k] = d_in[k]
+        for u in range(units):                       # dhn = dn * r
+            d_rec[N * units + u] = d_in[N * units + u] * g[R * units + u]
+        for u in range(units):                       # through z * h_{t-1}: dh_t * z
+            dh_t[u] *= g[Z * units + u]
 
 
 @kernel
-def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, gate_code,
-                 dH, dW_xh, dW_hh, db_h, db_hh, dX, DX, DH, dh, recurrent, dW_scratch):
+def gru_backward(X, W_xh, W_hh, h0, H, GATES, HN, HR, m, starts, truncate, code, gate_code,
+                 dH, dW_xh, dW_hh, db_h, db_hh, dX, DZ_in, DZ_rec, dh, recurrent,
+                 dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, code, gate_code
+    X, W_xh, W_hh, h0, H, GATES, HN, HR, m, starts, code, gate_code
         As in :func:`gru_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
@@ -137,8 +145,9 @@ def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, gat
         Output: gradients, overwritten.
     dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
         Output: gradient with respect to ``X``; skipped when empty.
-    DX, DH : ndarray of shape (n_timesteps, batch, 3 * units)
-        Scratch: gradients of the input and recurrent parts.
+    DZ_in, DZ_rec : ndarray of shape (n_timesteps, batch, 3 * units)
+        Scratch: gradients of the input part ``x_t W_xh + b_h`` and of the
+        recurrent part ``(h_{t-1} * m) W_hh + b_hh`` of each step.
     dh : ndarray of shape (batch, units)
         Output: gradient flowing into ``h0``.
     recurrent : ndarray of shape (batch, units)
@@ -149,15 +158,15 @@ def gru_backward(X, W_xh, W_hh, h0, H, G, HN, HR, r, starts, truncate, code, gat
     n_timesteps, batch, n_inputs = X.shape
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
-        _gru_step_backward(dH[t], dh, G[t], HN[t], h0 if t == 0 else H[t - 1],
-                           code, gate_code, DX[t], DH[t])
-        zero_before_start(DX[t], starts, t)
-        zero_before_start(DH[t], starts, t)
+        _gru_step_backward(dH[t], dh, GATES[t], HN[t], h0 if t == 0 else H[t - 1],
+                           code, gate_code, DZ_in[t], DZ_rec[t])
+        zero_before_start(DZ_in[t], starts, t)
+        zero_before_start(DZ_rec[t], starts, t)
         zero_before_start(dh, starts, t)
-        np.dot(DH[t], W_hh.T, recurrent)
-        apply_recurrent_mask(recurrent, r)
+        np.dot(DZ_rec[t], W_hh.T, recurrent)
+        apply_recurrent_mask(recurrent, m)
         dh += recurrent
         cut_at_chunk_start(dh, t, n_timesteps, truncate)
-    recurrent_weight_gradient(h0, H, HR, DH, dW_hh, dW_scratch)
-    column_sums(DH.reshape(n_timesteps * batch, DH.shape[2]), db_hh)
-    input_gradients(X, W_xh, DX, dW_xh, db_h, dX)
+    recurrent_weight_gradient(h0, H, HR, DZ_rec, dW_hh, dW_scratch)
+    column_sums(DZ_rec.reshape(n_timesteps * batch, DZ_rec.shape[2]), db_hh)
+    input_gradients(X, W_xh, DZ_in, dW_xh, db_h, dX)

@@ -93,22 +93,22 @@ class RecurrentLayer:
                                     options.training) for cell in self.cells]
         return [own] + cells
 
-    def forward(self, weights, X, r, starts, buffers, block=0):
+    def forward(self, weights, X, m, starts, buffers, block=0):
         """States for input ``X`` (n_timesteps, batch, n_inputs), returned as
         (n_timesteps, batch, width).
 
-        ``r`` is the recurrent-dropout mask, (batch, units) for one
+        ``m`` is the recurrent-dropout mask, (batch, units) for one
         direction and (2, batch, units) for two, or an empty array.
         """
         own, *scratch = buffers
         weights = self.by_direction(weights)
-        H = self.cells[0].forward(weights[0], X, own["h0"], _direction(r, 0, self),
+        H = self.cells[0].forward(weights[0], X, own["h0"], _direction(m, 0, self),
                                   starts, scratch[0], block)
         if self.directions == 1:
             return H
         reverse_steps(X, starts, own["reversed"])
         H_reverse = self.cells[1].forward(weights[1], own["reversed"], own["h0"],
-                                          _direction(r, 1, self), starts,
+                                          _direction(m, 1, self), starts,
                                           scratch[1], block)
         join_directions(H, H_reverse, starts, own["output"])
         return own["output"]
@@ -131,7 +131,7 @@ class RecurrentLayer:
         last[:, self.units:] = scratch[1]["H"][-1]
         return last
 
-    def backward(self, weights, grads, X, r, starts, dO, dX, buffers, last_only,
+    def backward(self, weights, grads, X, m, starts, dO, dX, buffers, last_only,
                  truncate=0):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``.
 
@@ -145,7 +145,7 @@ class RecurrentLayer:
         if self.directions == 1:
             if last_only:
                 dO = _at_last_step(own["dsequence"], dO)
-            self.cells[0].backward(weights[0], grads[0], X, own["h0"], r, starts,
+            self.cells[0].backward(weights[0], grads[0], X, own["h0"], m, starts,
                                    truncate, dO, dX, scratch[0])
             return
         dH_forward, dH_reverse = own["dforward"], own["dreverse"]
@@ -155,18 +155,18 @@ class RecurrentLayer:
         else:
             split_directions(dO, starts, dH_forward, dH_reverse)
         self.cells[0].backward(weights[0], grads[0], X, own["h0"],
-                               _direction(r, 0, self), starts, truncate, dH_forward,
+                               _direction(m, 0, self), starts, truncate, dH_forward,
                                dX, scratch[0])
         self.cells[1].backward(weights[1], grads[1], own["reversed"], own["h0"],
-                               _direction(r, 1, self), starts, truncate, dH_reverse,
+                               _direction(m, 1, self), starts, truncate, dH_reverse,
                                own["dreversed"], scratch[1])
         if dX.size > 0:
             reverse_steps(own["dreversed"], starts, dX, accumulate=True)
 
 
-def _direction(r, index, layer):
+def _direction(m, index, layer):
     """One direction's recurrent-dropout mask (or the empty array)."""
-    return r if r.size == 0 or layer.directions == 1 else r[index]
+    return m if m.size == 0 or layer.directions == 1 else m[index]
 
 
 def _at_last_step(dH, d_last):

@@ -3,7 +3,7 @@
 Gates in Keras' and PyTorch's order, input ``i``, forget ``f``, candidate
 ``g``, output ``o``, each a block of ``units`` columns of the weights::
 
-    z_t = x_t W_xh + (h_{t-1} * r) W_hh + b_h          (4 * units wide)
+    z_t = x_t W_xh + (h_{t-1} * m) W_hh + b_h          (4 * units wide)
     i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = act(z_g)
     c_t = f * c_{t-1} + i * g
     h_t = o * act(c_t)
@@ -11,8 +11,8 @@ Gates in Keras' and PyTorch's order, input ``i``, forget ``f``, candidate
 ``act`` is the layer's activation (tanh by default). Layout and buffers as
 in ``simple_rnn_kernels``: time-major arrays, one product for the input
 projection of all steps and one for each weight gradient, nothing allocated.
-The gate buffer ``G`` holds the pre-activations first and the gate values
-after the forward pass.
+The gate buffer ``GATES`` holds the pre-activations first and the gate
+values after the forward pass; ``I, F, G, O`` number its blocks.
 """
 
 import numpy as np
@@ -25,9 +25,14 @@ from .jit import kernel
 from .matmul import matmul_rows
 
 
+# The gate blocks of ``z``, each ``units`` columns, in Keras' and PyTorch's order.
+I, F, G, O = 0, 1, 2, 3
+
+
 @kernel
-def _lstm_gates(G_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
-    """Gate values into ``G_t``; new cell state, its activation and ``h_t``.
+def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
+    """Gate values into ``GATES_t`` (holding ``x_t W_xh`` on entry); the new
+    cell state, its activation and ``h_t``.
 
     Each gate block and each state gets its own loop: a loop that stores
     into two blocks of one row at once is not vectorised by LLVM (it cannot
@@ -35,29 +40,29 @@ def _lstm_gates(G_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
     """
     batch, units = C_t.shape
     for b in range(batch):
-        z, s = G_t[b], step[b]
-        for k in range(2 * units):
+        z, s = GATES_t[b], step[b]
+        for k in range(2 * units):                   # i, f = gate(z_i), gate(z_f)
             z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
         # Offsets go into the indices, not the loop bounds: a loop starting
         # above zero is not vectorised (3x slower here).
-        for u in range(units):
-            k = 2 * units + u
+        for u in range(units):                       # g = act(z_g)
+            k = G * units + u
             z[k] = activation(z[k] + s[k] + b_h[k], code)
-        for u in range(units):
-            k = 3 * units + u
+        for u in range(units):                       # o = gate(z_o)
+            k = O * units + u
             z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
         c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
-        for u in range(units):
-            c[u] = z[units + u] * cp[u] + z[u] * z[2 * units + u]
-        for u in range(units):
+        for u in range(units):                       # c_t = f * c_{t-1} + i * g
+            c[u] = z[F * units + u] * cp[u] + z[I * units + u] * z[G * units + u]
+        for u in range(units):                       # a_t = act(c_t)
             a[u] = activation(c[u], code)
-        for u in range(units):
-            h[u] = z[3 * units + u] * a[u]
+        for u in range(units):                       # h_t = o * a_t
+            h[u] = z[O * units + u] * a[u]
 
 
 @kernel
-def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A, G,
-                 HR, step, block):
+def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, m, starts, code, gate_code, H, C, A,
+                 GATES, HR, step, block):
     """Run the LSTM over all time steps.
 
     Parameters
@@ -68,7 +73,7 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A
     b_h : ndarray of shape (4 * units,)
     h0, c0 : ndarray of shape (batch, units)
         Initial hidden and cell states.
-    r : ndarray of shape (batch, units) or (0, 0)
+    m : ndarray of shape (batch, units) or (0, 0)
         Recurrent-dropout mask on ``h_{t-1}``, or empty.
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each front-padded sequence; empty without
@@ -79,10 +84,10 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A
         Gate activation code (``GATE_CODES``), sigmoid by default.
     H, C, A : ndarray of shape (n_timesteps, batch, units)
         Output: hidden states, cell states and ``act(c_t)``.
-    G : ndarray of shape (n_timesteps, batch, 4 * units)
+    GATES : ndarray of shape (n_timesteps, batch, 4 * units)
         Output: gate values ``i, f, g, o``.
     HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
-        Output with recurrent dropout: ``h_{t-1} * r``.
+        Output with recurrent dropout: ``h_{t-1} * m``.
     step : ndarray of shape (batch, 4 * units)
         Scratch.
     block : int
@@ -91,18 +96,18 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, r, starts, code, gate_code, H, C, A
     n_timesteps, batch, n_inputs = X.shape
     width = W_hh.shape[1]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                G.reshape(n_timesteps * batch, width), block)
+                GATES.reshape(n_timesteps * batch, width), block)
     for t in range(n_timesteps):
-        previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
+        previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
         matmul_rows(previous, W_hh, step, block)
-        _lstm_gates(G[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
+        _lstm_gates(GATES[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
                     C[t], A[t], H[t])
         hold_before_start(H[t], h0, starts, t)
         hold_before_start(C[t], c0, starts, t)
 
 
 @kernel
-def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, gate_code, DZ_t):
+def _lstm_step_backward(dH_t, dh, dc, GATES_t, A_t, c_prev, code, gate_code, DZ_t):
     """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}.
 
     ``dh`` holds the gradient reaching ``h_t`` from step ``t + 1`` and is
@@ -110,34 +115,37 @@ def _lstm_step_backward(dH_t, dh, dc, G_t, A_t, c_prev, code, gate_code, DZ_t):
     """
     batch, units = dh.shape
     for b in range(batch):
-        g, dz, a = G_t[b], DZ_t[b], A_t[b]
-        total, dcell, cp = dh[b], dc[b], c_prev[b]
-        for u in range(units):
-            total[u] += dH_t[b, u]
-        for u in range(units):
-            dcell[u] += total[u] * g[3 * units + u] * activation_derivative(a[u], code)
-        for u in range(units):
-            dz[u] = times_gate_slope(dcell[u] * g[2 * units + u], g[u], gate_code)
-        for u in range(units):
-            dz[units + u] = times_gate_slope(dcell[u] * cp[u], g[units + u], gate_code)
-        for u in range(units):
-            dz[2 * units + u] = dcell[u] * g[u] * activation_derivative(g[2 * units + u], code)
-        for u in range(units):
-            dz[3 * units + u] = times_gate_slope(total[u] * a[u], g[3 * units + u],
+        z, dz, a = GATES_t[b], DZ_t[b], A_t[b]
+        dh_t, dc_t, cp = dh[b], dc[b], c_prev[b]
+        for u in range(units):                       # dh_t: from above and from t + 1
+            dh_t[u] += dH_t[b, u]
+        for u in range(units):                       # dc_t += dh_t * o * act'(c_t)
+            dc_t[u] += dh_t[u] * z[O * units + u] * activation_derivative(a[u], code)
+        for u in range(units):                       # dz_i = dc_t * g * gate'(z_i)
+            dz[I * units + u] = times_gate_slope(dc_t[u] * z[G * units + u],
+                                                 z[I * units + u], gate_code)
+        for u in range(units):                       # dz_f = dc_t * c_{t-1} * gate'(z_f)
+            dz[F * units + u] = times_gate_slope(dc_t[u] * cp[u], z[F * units + u],
                                                  gate_code)
-        for u in range(units):
-            dcell[u] *= g[units + u]
+        for u in range(units):                       # dz_g = dc_t * i * act'(z_g)
+            dz[G * units + u] = (dc_t[u] * z[I * units + u]
+                                 * activation_derivative(z[G * units + u], code))
+        for u in range(units):                       # dz_o = dh_t * a_t * gate'(z_o)
+            dz[O * units + u] = times_gate_slope(dh_t[u] * a[u], z[O * units + u],
+                                                 gate_code)
+        for u in range(units):                       # dc_{t-1} = dc_t * f
+            dc_t[u] *= z[F * units + u]
 
 
 @kernel
-def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, code,
+def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, GATES, HR, m, starts, truncate, code,
                   gate_code, dH,
                   dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, code, gate_code
+    X, W_xh, W_hh, h0, c0, H, C, A, GATES, HR, m, starts, code, gate_code
         As in :func:`lstm_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
@@ -159,12 +167,12 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, G, HR, r, starts, truncate, co
     dh[:] = 0.0
     dc[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
-        _lstm_step_backward(dH[t], dh, dc, G[t], A[t], c0 if t == 0 else C[t - 1],
+        _lstm_step_backward(dH[t], dh, dc, GATES[t], A[t], c0 if t == 0 else C[t - 1],
                             code, gate_code, DZ[t])
         zero_before_start(DZ[t], starts, t)
         zero_before_start(dc, starts, t)
         np.dot(DZ[t], W_hh.T, dh)
-        apply_recurrent_mask(dh, r)
+        apply_recurrent_mask(dh, m)
         cut_at_chunk_start(dh, t, n_timesteps, truncate)
         cut_at_chunk_start(dc, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)

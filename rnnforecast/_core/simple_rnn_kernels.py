@@ -2,9 +2,9 @@
 
 The recurrence, in the notation used throughout rnnforecast::
 
-    h_t = act(x_t W_xh + (h_{t-1} * r) W_hh + b_h)
+    h_t = act(x_t W_xh + (h_{t-1} * m) W_hh + b_h)
 
-``r`` is the recurrent-dropout mask; without recurrent dropout it is an
+``m`` is the recurrent-dropout mask; without recurrent dropout it is an
 empty array and no masked copy of the states is made. Arrays are time-major
 and C-contiguous: ``X`` is ``(n_timesteps, batch, n_inputs)`` and hidden
 states are ``(n_timesteps, batch, units)``, so the input projection of all
@@ -24,7 +24,7 @@ from .matmul import matmul_rows
 
 
 @kernel
-def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, block):
+def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, m, starts, code, H, HR, step, block):
     """Run the cell over all time steps.
 
     Parameters
@@ -35,7 +35,7 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, blo
     b_h : ndarray of shape (units,)
     h0 : ndarray of shape (batch, units)
         Initial hidden state.
-    r : ndarray of shape (batch, units) or (0, 0)
+    m : ndarray of shape (batch, units) or (0, 0)
         Recurrent-dropout mask, already scaled by ``1 / (1 - rate)``; empty
         without recurrent dropout.
     starts : ndarray of int of shape (batch,) or (0,)
@@ -47,7 +47,7 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, blo
         Output: hidden states ``h_t``.
     HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
         Output with recurrent dropout: masked previous states
-        ``h_{t-1} * r``, kept for the backward pass.
+        ``h_{t-1} * m``, kept for the backward pass.
     step : ndarray of shape (batch, units)
         Scratch buffer.
     block : int
@@ -60,20 +60,20 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, r, starts, code, H, HR, step, blo
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
                 H.reshape(n_timesteps * batch, units), block)
     for t in range(n_timesteps):
-        previous = masked_state(h0 if t == 0 else H[t - 1], r, HR, t)
+        previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
         matmul_rows(previous, W_hh, step, block)
         add_and_activate(H[t], step, b_h, code)
         hold_before_start(H[t], h0, starts, t)
 
 
 @kernel
-def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, truncate, code, dH,
+def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, m, starts, truncate, code, dH,
                         dW_xh, dW_hh, db_h, dX, DZ, dh, dW_scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, HR, r, starts, code
+    X, W_xh, W_hh, h0, H, HR, m, starts, code
         As in :func:`simple_rnn_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
@@ -98,7 +98,7 @@ def simple_rnn_backward(X, W_xh, W_hh, h0, H, HR, r, starts, truncate, code, dH,
         backprop_activation(dH[t], dh, H[t], code, DZ[t])
         zero_before_start(DZ[t], starts, t)
         np.dot(DZ[t], W_hh.T, dh)
-        apply_recurrent_mask(dh, r)
+        apply_recurrent_mask(dh, m)
         cut_at_chunk_start(dh, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
     input_gradients(X, W_xh, DZ, dW_xh, db_h, dX)
