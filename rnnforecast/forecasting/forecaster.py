@@ -790,8 +790,8 @@ class WindowForecaster(BaseEstimator):
 
     def _scaled_halfwidths(self, coverage, series_id=None):
         _check_level(coverage, "coverage")
-        errors = self._errors_of(series_id)
-        n = len(errors)
+        residuals = self._errors_of(series_id, absolute=True)
+        n = len(residuals)
         rank = int(np.ceil((n + 1) * coverage))
         if rank > n:
             needed = int(np.ceil(coverage / (1 - coverage)))
@@ -800,7 +800,7 @@ class WindowForecaster(BaseEstimator):
                 f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
                 f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage"
                 f"{self._or_pool()}.")
-        return np.sort(np.abs(errors), axis=0)[rank - 1]
+        return np.sort(residuals, axis=0)[rank - 1]
 
     def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
         """What each quantile adds to the forecast, shape (n_quantiles, horizon),
@@ -887,20 +887,22 @@ class WindowForecaster(BaseEstimator):
                              "with calibration_fraction set, e.g. 0.2.")
         return len(self.calibration_errors_)
 
-    def _errors_of(self, series_id):
+    def _errors_of(self, series_id, absolute=False):
         """The scaled calibration errors (n, horizon) series ``series_id``'s
-        intervals read: all of them, or its own with
+        intervals read (``residuals_``, their absolute values, with
+        ``absolute``): all of them, or its own with
         ``calibration="per_series"``."""
         self._n_calibration_errors()
+        errors = self.residuals_ if absolute else self.calibration_errors_
         if self.calibration == "pooled":
-            return self.calibration_errors_
+            return errors
         span = self._calibration_spans.get(series_id)
         if span is None:
             raise ValueError(
                 f"calibration='per_series' has no calibration errors of series "
                 f"{series_id!r} (not fitted, or too short for a calibration origin); "
                 "use calibration='pooled' for it.")
-        return self.calibration_errors_[span[0]:span[1]]
+        return errors[span[0]:span[1]]
 
     def _per_series(self, compute):
         """``compute(series_id)``, once for pooled errors (every series reads
