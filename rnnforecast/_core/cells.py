@@ -77,17 +77,17 @@ class SimpleRNNCell:
                           dW_scratch=(self.units, self.units))
         return shapes
 
-    def forward(self, weights, X, h0, m, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, invariant=False):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``.
 
         ``m`` is the recurrent-dropout mask, or an empty array without it;
         ``starts`` the first real step of each front-padded sequence, or an
-        empty array without padding; ``block`` is the row block of the
-        matrix products (see ``matmul``).
+        empty array without padding; ``invariant`` asks for batch-invariant
+        products (prediction; see ``matmul``).
         """
         simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
                            h0, m, starts, self.activation_code, buffers["H"],
-                           buffers["HR"], buffers["step"], block)
+                           buffers["HR"], buffers["step"], invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
@@ -130,13 +130,13 @@ class LSTMCell(SimpleRNNCell):
                           dW_scratch=(self.units, 4 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, m, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, invariant=False):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
                      buffers["c0"], m, starts, self.activation_code,
                      self.gate_code, buffers["H"],
                      buffers["C"], buffers["A"], buffers["GATES"], buffers["HR"],
-                     buffers["step"], block)
+                     buffers["step"], invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
@@ -183,14 +183,14 @@ class GRUCell(SimpleRNNCell):
                           dW_scratch=(self.units, 3 * self.units))
         return shapes
 
-    def forward(self, weights, X, h0, m, starts, buffers, block=0):
+    def forward(self, weights, X, h0, m, starts, buffers, invariant=False):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
         gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
                     weights["b_hh"], h0, m, starts, self.activation_code,
                     self.gate_code,
                     buffers["H"],
                     buffers["GATES"], buffers["HN"], buffers["XP"], buffers["HR"],
-                    buffers["step"], block)
+                    buffers["step"], invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):

@@ -50,7 +50,7 @@ def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, GATES_t, HN_t, H_t
 
 @kernel
 def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, m, starts, code, gate_code, H, GATES, HN,
-                XP, HR, step, block):
+                XP, HR, step, invariant):
     """Run the GRU over all time steps.
 
     Parameters
@@ -82,16 +82,16 @@ def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, m, starts, code, gate_code, H, GAT
         Output with recurrent dropout: ``h_{t-1} * m``.
     step : ndarray of shape (batch, 3 * units)
         Scratch.
-    block : int
-        Row block of the products (see ``matmul``).
+    invariant : bool
+        Batch-invariant products (prediction), as in ``simple_rnn_forward``.
     """
     n_timesteps, batch, n_inputs = X.shape
     width = W_hh.shape[1]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                XP.reshape(n_timesteps * batch, width), block)
+                XP.reshape(n_timesteps * batch, width), invariant)
     for t in range(n_timesteps):
         previous = h0 if t == 0 else H[t - 1]
-        matmul_rows(masked_state(previous, m, HR, t), W_hh, step, block)
+        matmul_rows(masked_state(previous, m, HR, t), W_hh, step, invariant)
         _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, GATES[t], HN[t],
                    H[t])
         hold_before_start(H[t], h0, starts, t)

@@ -93,7 +93,7 @@ class RecurrentLayer:
                                     options.training) for cell in self.cells]
         return [own] + cells
 
-    def forward(self, weights, X, m, starts, buffers, block=0):
+    def forward(self, weights, X, m, starts, buffers, invariant=False):
         """States for input ``X`` (n_timesteps, batch, n_inputs), returned as
         (n_timesteps, batch, width).
 
@@ -103,13 +103,13 @@ class RecurrentLayer:
         own, *scratch = buffers
         weights = self.by_direction(weights)
         H = self.cells[0].forward(weights[0], X, own["h0"], _direction(m, 0, self),
-                                  starts, scratch[0], block)
+                                  starts, scratch[0], invariant)
         if self.directions == 1:
             return H
         reverse_steps(X, starts, own["reversed"])
         H_reverse = self.cells[1].forward(weights[1], own["reversed"], own["h0"],
                                           _direction(m, 1, self), starts,
-                                          scratch[1], block)
+                                          scratch[1], invariant)
         join_directions(H, H_reverse, starts, own["output"])
         return own["output"]
 

@@ -62,7 +62,7 @@ def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
 
 @kernel
 def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, m, starts, code, gate_code, H, C, A,
-                 GATES, HR, step, block):
+                 GATES, HR, step, invariant):
     """Run the LSTM over all time steps.
 
     Parameters
@@ -90,16 +90,16 @@ def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, m, starts, code, gate_code, H, C, A
         Output with recurrent dropout: ``h_{t-1} * m``.
     step : ndarray of shape (batch, 4 * units)
         Scratch.
-    block : int
-        Row block of the products (see ``matmul``).
+    invariant : bool
+        Batch-invariant products (prediction), as in ``simple_rnn_forward``.
     """
     n_timesteps, batch, n_inputs = X.shape
     width = W_hh.shape[1]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                GATES.reshape(n_timesteps * batch, width), block)
+                GATES.reshape(n_timesteps * batch, width), invariant)
     for t in range(n_timesteps):
         previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
-        matmul_rows(previous, W_hh, step, block)
+        matmul_rows(previous, W_hh, step, invariant)
         _lstm_gates(GATES[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
                     C[t], A[t], H[t])
         hold_before_start(H[t], h0, starts, t)

@@ -208,7 +208,7 @@ class RecurrentNetwork:
                    "tokens": tokens}
         return shared, layers, indices
 
-    def forward(self, params, buffers, masks, block=0):
+    def forward(self, params, buffers, masks, invariant=False):
         """Run the network on ``buffers["X"]``; return the head's logits.
 
         Parameters
@@ -224,9 +224,10 @@ class RecurrentNetwork:
             Per layer, the input-dropout mask of shape (batch, n_inputs) and
             the recurrent-dropout mask, (batch, units) or for a
             bidirectional layer (2, batch, units); None without dropout.
-        block : int, default=0
-            Row block of every matrix product; nonzero makes each sample's
-            output independent of the rest of the batch (see ``matmul``).
+        invariant : bool, default=False
+            Fixed-order products, which make each sample's output
+            independent of the rest of the batch, bit for bit (prediction;
+            see ``matmul``). False uses BLAS (training).
 
         Returns
         -------
@@ -245,11 +246,11 @@ class RecurrentNetwork:
                 multiply_by_step_mask(inputs, input_mask, scratch[0]["input"])
                 inputs = scratch[0]["input"]
             inputs = layer.forward(weights, inputs, _or_empty(recurrent_mask, buffers),
-                                   starts, scratch, block)
+                                   starts, scratch, invariant)
         if self.readout == "mean":
             mean_over_steps(inputs, starts, buffers["mean"])
         logits = buffers["logits"]
-        matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, block)
+        matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, invariant)
         logits += head["b_y"]
         return logits
 

@@ -24,7 +24,7 @@ from .matmul import matmul_rows
 
 
 @kernel
-def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, m, starts, code, H, HR, step, block):
+def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, m, starts, code, H, HR, step, invariant):
     """Run the cell over all time steps.
 
     Parameters
@@ -50,18 +50,18 @@ def simple_rnn_forward(X, W_xh, W_hh, b_h, h0, m, starts, code, H, HR, step, blo
         ``h_{t-1} * m``, kept for the backward pass.
     step : ndarray of shape (batch, units)
         Scratch buffer.
-    block : int
-        0 for whole-batch matrix products; otherwise products run in row
-        blocks of this size, so each sample's states are independent of
-        the rest of the batch (``batch`` must be a multiple of it).
+    invariant : bool
+        False for BLAS products over the whole batch (training); True for
+        fixed-order products, so each sample's states are independent of
+        the rest of the batch, bit for bit (prediction; see ``matmul``).
     """
     n_timesteps, batch, n_inputs = X.shape
     units = W_hh.shape[0]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                H.reshape(n_timesteps * batch, units), block)
+                H.reshape(n_timesteps * batch, units), invariant)
     for t in range(n_timesteps):
         previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
-        matmul_rows(previous, W_hh, step, block)
+        matmul_rows(previous, W_hh, step, invariant)
         add_and_activate(H[t], step, b_h, code)
         hold_before_start(H[t], h0, starts, t)
 

@@ -7,13 +7,11 @@ estimator's epoch loop calls :func:`run_epoch` and decides when to stop.
 :func:`predict_logits` runs the network forward for prediction.
 """
 
-from math import prod
 
 import numpy as np
 
 from .clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
 from .losses import make_loss
-from .matmul import PREDICT_BLOCK
 from .network import Workspace, WorkspaceOptions
 from .threads import N_SHARDS, PARALLEL_WORK, ShardPool, available_cores
 from .time_major import gather_time_major, scatter_sample_major
@@ -259,10 +257,11 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH,
                    initial_state=None, final_state=None):
     """Raw head outputs for every sample of ``X``.
 
-    Each sample's output is independent of the others: products run in
-    blocks of ``PREDICT_BLOCK`` rows and the last batch is padded, so
-    predicting a sample alone, in a subset or in another order gives the
-    same bits. Batches are shared out between threads.
+    Each sample's output is independent of the others: every product sums
+    in a fixed order (``matmul.fixed_order_product``), so predicting a
+    sample alone, in a subset or in another order gives the same bits. No
+    BLAS runs here, so neither its kernels nor its thread setting matter.
+    Batches are shared out between threads.
 
     Parameters
     ----------
@@ -288,7 +287,7 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH,
         (n_samples, n_timesteps, n_outputs) with ``return_sequences``.
     """
     n_samples, n_timesteps = X.shape[:2]
-    batch_size = min(batch_size, _round_up(n_samples, PREDICT_BLOCK))
+    batch_size = min(batch_size, n_samples)
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
     first_rows = np.arange(0, n_samples, batch_size)
@@ -297,28 +296,13 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH,
     def run(group):
         _predict_batches(network, params, X, starts, group, batch_size, out, states)
 
-    if first_rows.shape[0] == 1 and not _blas_may_thread(network):
+    if first_rows.shape[0] == 1:
         run(first_rows)
         return out
     n_threads = min(N_SHARDS, available_cores(), first_rows.shape[0])
     with ShardPool(n_threads) as pool:
         pool.map(run, np.array_split(first_rows, n_threads))
     return out
-
-
-def _blas_may_thread(network):
-    """Whether OpenBLAS could split a ``PREDICT_BLOCK``-row product between
-    threads, which would make its bits depend on the BLAS thread setting.
-
-    OpenBLAS runs a product single-threaded when ``m * n * k`` is at most
-    262,144 (its ``SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD``). When
-    every product of a small prediction is below that, the thread limit,
-    which costs more than the whole forward pass of a small network, is
-    skipped.
-    """
-    largest = max(prod(shape) for name, shape in network.layout.shapes.items()
-                  if len(shape) == 2 and name != "embedding")
-    return PREDICT_BLOCK * largest > 262_144
 
 
 def _predict_batches(network, params, X, starts, first_rows, batch_size, out, states):
@@ -333,25 +317,21 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out, st
     masks = [(None, None)] * len(network.layers)
     for start in first_rows:
         n_rows = min(batch_size, n_samples - start)
-        padded = _round_up(n_rows, PREDICT_BLOCK)
-        buffers = workspace.for_batch(padded)
-        rows = np.minimum(np.arange(start, start + padded), n_samples - 1)
+        buffers = workspace.for_batch(n_rows)
+        rows = np.arange(start, start + n_rows)
         load_inputs(network, buffers, X, rows, starts)
         stateful = initial_state is not None or final_state is not None
         pairs = network.state_buffers(buffers) if stateful else ()
         if initial_state is not None:
             for (initial, _), given in zip(pairs, initial_state):
                 np.take(given, rows, axis=0, out=initial)
-        logits = network.forward(views, buffers, masks, block=PREDICT_BLOCK)
+        logits = network.forward(views, buffers, masks, invariant=True)
         if final_state is not None:
             for (_, last), kept in zip(pairs, final_state):
-                kept[start:start + n_rows] = last[:n_rows]
+                kept[start:start + n_rows] = last
         if network.return_sequences:
-            steps = logits.reshape(n_timesteps, padded, network.n_outputs)
-            scatter_sample_major(steps[:, :n_rows], start, out)
+            steps = logits.reshape(n_timesteps, n_rows, network.n_outputs)
+            scatter_sample_major(steps, start, out)
         else:
-            out[start:start + n_rows] = logits[:n_rows]
+            out[start:start + n_rows] = logits
 
-
-def _round_up(n, multiple):
-    return -(-n // multiple) * multiple

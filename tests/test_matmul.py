@@ -1,0 +1,60 @@
+"""The fixed-order product that makes predictions batch-invariant."""
+
+import numpy as np
+import pytest
+
+from rnnforecast._core.matmul import fixed_order_product, matmul_rows
+
+
+def _sequential(A, B):
+    """Each element summed over k in order, rounding after every multiply
+    and add in the arrays' precision: the order the kernel promises."""
+    C = np.zeros((A.shape[0], B.shape[1]), dtype=A.dtype)
+    for i in range(A.shape[0]):
+        for j in range(B.shape[1]):
+            total = A.dtype.type(0)
+            for k in range(A.shape[1]):
+                total = total + A[i, k] * B[k, j]
+            C[i, j] = total
+    return C
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_rows, K, M", [(1, 1, 1), (2, 3, 5), (3, 4, 16),
+                                          (5, 9, 7), (4, 13, 33), (7, 16, 64)])
+def test_fixed_order_product_sums_in_order(dtype, n_rows, K, M):
+    rng = np.random.default_rng(K * M + n_rows)
+    A = rng.normal(size=(n_rows, K)).astype(dtype)
+    B = rng.normal(size=(K, M)).astype(dtype)
+    C = np.full((n_rows, M), np.nan, dtype=dtype)
+    fixed_order_product(A, B, C)
+    np.testing.assert_array_equal(C, _sequential(A, B))
+    np.testing.assert_allclose(C, A @ B, rtol=1e-4 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_row_gives_the_same_bits_alone_and_anywhere_in_a_batch(dtype):
+    rng = np.random.default_rng(0)
+    # Magnitudes spread over decades so that any change of summation order
+    # would show in the last bits.
+    A = (rng.normal(size=(9, 67)) * 10.0 ** rng.integers(-3, 4, size=(9, 67))).astype(dtype)
+    B = rng.normal(size=(67, 130)).astype(dtype)
+    batch = np.empty((9, 130), dtype=dtype)
+    matmul_rows(A, B, batch, True)
+    for i in range(9):
+        alone = np.empty((1, 130), dtype=dtype)
+        matmul_rows(A[i:i + 1], B, alone, True)
+        np.testing.assert_array_equal(alone[0], batch[i])
+        # Second in a pair, and last of an odd batch, take the other paths.
+        pair = np.empty((2, 130), dtype=dtype)
+        matmul_rows(np.ascontiguousarray(A[[(i + 1) % 9, i]]), B, pair, True)
+        np.testing.assert_array_equal(pair[1], batch[i])
+
+
+def test_training_products_still_use_blas():
+    rng = np.random.default_rng(1)
+    A, B = rng.normal(size=(6, 5)), rng.normal(size=(5, 4))
+    C = np.empty((6, 4))
+    matmul_rows(A, B, C, False)
+    np.testing.assert_array_equal(C, A @ B)
