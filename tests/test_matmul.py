@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from rnnforecast._core.matmul import fixed_order_product, matmul_rows
+from rnnforecast._core.matmul import affine_rows, fixed_order_product, matmul_rows
+from rnnforecast._estimators.ridge import rowwise_product
 
 
 def _sequential(A, B):
@@ -58,3 +59,28 @@ def test_training_products_still_use_blas():
     C = np.empty((6, 4))
     matmul_rows(A, B, C, False)
     np.testing.assert_array_equal(C, A @ B)
+
+
+@pytest.mark.parametrize("invariant", [True, False])
+def test_affine_rows_adds_the_bias_after_the_product(invariant):
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(5, 7)).astype(np.float32)
+    W = rng.normal(size=(7, 3)).astype(np.float32)
+    b = rng.normal(size=3).astype(np.float32)
+    product, C = np.empty((5, 3), np.float32), np.empty((5, 3), np.float32)
+    matmul_rows(A, W, product, invariant)
+    affine_rows(A, W, b, C, invariant)
+    np.testing.assert_array_equal(C, product + b)
+
+
+def test_skip_product_sums_float32_windows_in_float64_in_order():
+    # The skip path's product takes scaled float32 windows and float64
+    # coefficients: each product is formed in float64, summed in order.
+    rng = np.random.default_rng(3)
+    X = (rng.normal(size=(6, 29)) * 10.0 ** rng.integers(-3, 4, size=(6, 29))
+         ).astype(np.float32)
+    coef = rng.normal(size=(29, 2))
+    out = rowwise_product(X, coef)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, _sequential(X.astype(np.float64), coef))
+    np.testing.assert_array_equal(rowwise_product(X[4:5], coef), out[4:5])

@@ -40,6 +40,26 @@ def matmul_rows(A, B, C, invariant):
 
 
 @kernel
+def affine_rows(A, W, b, C, invariant):
+    """``C = A @ W + b`` as :func:`matmul_rows`, then the bias added to each
+    row (one compiled call: the head's bias costs no NumPy dispatch).
+
+    Parameters
+    ----------
+    A : ndarray of shape (n_rows, K)
+    W : ndarray of shape (K, M)
+    b : ndarray of shape (M,)
+    C : ndarray of shape (n_rows, M)
+        Output.
+    invariant : bool
+    """
+    matmul_rows(A, W, C, invariant)
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            C[i, j] += b[j]
+
+
+@kernel
 def fixed_order_product(A, B, C):
     """``C = A @ B`` with every element summed over ``k = 0, 1, ...`` in order.
 

@@ -19,7 +19,7 @@ from .cells import CELLS
 from .embedding import embed, embedding_gradient
 from .initializers import INITIALIZERS
 from .layers import RecurrentLayer
-from .matmul import matmul_rows
+from .matmul import affine_rows
 from .parameters import ParameterLayout
 from .readout import mean_over_steps, spread_over_steps
 from .time_major import multiply_by_step_mask
@@ -250,8 +250,8 @@ class RecurrentNetwork:
         if self.readout == "mean":
             mean_over_steps(inputs, starts, buffers["mean"])
         logits = buffers["logits"]
-        matmul_rows(self._head_input(inputs, buffers), head["W_hy"], logits, invariant)
-        logits += head["b_y"]
+        affine_rows(self._head_input(inputs, buffers), head["W_hy"], head["b_y"], logits,
+                    invariant)
         return logits
 
     def backward(self, params, grads, buffers, masks, dlogits, truncate=0):

@@ -235,6 +235,15 @@ def load_inputs(network, buffers, X, rows, starts):
         np.take(starts, rows, out=buffers.indices["starts"])
 
 
+def load_input_range(network, buffers, X, rows, starts):
+    """``load_inputs`` for the consecutive samples of the slice ``rows``
+    (prediction's batches): plain copies, no index array."""
+    inputs = buffers["X"] if network.n_tokens is None else buffers.indices["tokens"]
+    inputs[...] = X[rows].transpose(1, 0, 2)
+    if starts is not None:
+        buffers.indices["starts"][...] = starts[rows]
+
+
 def run_epoch(step, X, targets, weights, order, batch_size, starts=None):
     """One pass over the samples in ``order``; return the mean batch loss.
 
@@ -290,15 +299,15 @@ def predict_logits(network, params, X, starts=None, batch_size=PREDICT_BATCH,
     batch_size = min(batch_size, n_samples)
     shape = (n_samples, n_timesteps) if network.return_sequences else (n_samples,)
     out = np.empty(shape + (network.n_outputs,), dtype=params.dtype)
-    first_rows = np.arange(0, n_samples, batch_size)
     states = (initial_state, final_state)
 
     def run(group):
         _predict_batches(network, params, X, starts, group, batch_size, out, states)
 
-    if first_rows.shape[0] == 1:
-        run(first_rows)
+    if n_samples <= batch_size:
+        run((0,))
         return out
+    first_rows = np.arange(0, n_samples, batch_size)
     n_threads = min(N_SHARDS, available_cores(), first_rows.shape[0])
     with ShardPool(n_threads) as pool:
         pool.map(run, np.array_split(first_rows, n_threads))
@@ -318,13 +327,13 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out, st
     for start in first_rows:
         n_rows = min(batch_size, n_samples - start)
         buffers = workspace.for_batch(n_rows)
-        rows = np.arange(start, start + n_rows)
-        load_inputs(network, buffers, X, rows, starts)
+        rows = slice(start, start + n_rows)
+        load_input_range(network, buffers, X, rows, starts)
         stateful = initial_state is not None or final_state is not None
         pairs = network.state_buffers(buffers) if stateful else ()
         if initial_state is not None:
             for (initial, _), given in zip(pairs, initial_state):
-                np.take(given, rows, axis=0, out=initial)
+                initial[...] = given[rows]
         logits = network.forward(views, buffers, masks, invariant=True)
         if final_state is not None:
             for (_, last), kept in zip(pairs, final_state):

@@ -88,15 +88,17 @@ def read_inputs(X, dtype, lengths=None, tokens=False, mask_zero=False):
     if tokens:
         ids, starts = check_tokens(X, lengths, mask_zero)
         return Inputs(ids, starts, TOKENS, 2)
-    if lengths is None and has_nan_padding(X):
+    # One scan for the common case: finite windows hold no NaN padding.
+    plain = lengths is None and _plain_finite_floats(X)
+    if not plain and lengths is None and has_nan_padding(X):
         X, first, lengths = split_nan_padding(X)
         return _end_padded(X, dtype, lengths, first, NAN_PADDED)
     if lengths is not None:
         return _end_padded(X, dtype, lengths, None, LENGTHS)
-    if is_ragged(X):
+    if not plain and is_ragged(X):
         X, starts = pad_front(X, dtype)
         return Inputs(X, starts, RAGGED, 3)
-    array, input_ndim = check_windows(X, dtype)
+    array, input_ndim = check_windows(X, dtype, checked=plain)
     return Inputs(array, None, WINDOWS, input_ndim)
 
 
@@ -109,11 +111,12 @@ def _end_padded(X, dtype, lengths, first, form):
     return Inputs(X, starts, form, 3)
 
 
-def check_windows(X, dtype):
+def check_windows(X, dtype, checked=False):
     """Validate an array of windows of one length without estimator state;
     return it as a C-contiguous 3-D array and the number of dimensions it
-    was passed with."""
-    if not _plain_finite_floats(X):
+    was passed with. ``checked``: ``X`` is already known to pass
+    ``_plain_finite_floats``."""
+    if not (checked or _plain_finite_floats(X)):
         X = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=True,
                         ensure_min_samples=1, input_name="X")
     input_ndim = X.ndim

@@ -212,8 +212,11 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         mean = getattr(self, "target_mean_", None)
         if mean is None:
             return outputs
-        n_levels = len(self._levels())
-        return outputs * np.repeat(self.target_scale_, n_levels) + np.repeat(mean, n_levels)
+        scale = self.target_scale_
+        if self.loss == "quantile":  # the head gives each target's levels side by side
+            n_levels = len(self._levels())
+            scale, mean = np.repeat(scale, n_levels), np.repeat(mean, n_levels)
+        return outputs * scale + mean
 
     def partial_fit(self, X, y, sample_weight=None, lengths=None):
         """Update the model with one epoch over ``(X, y)``.

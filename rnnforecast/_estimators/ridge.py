@@ -3,6 +3,8 @@ batch-invariant product to apply it."""
 
 import numpy as np
 
+from .._core.matmul import fixed_order_product
+
 # Ridge penalty of the skip path, on standardised windows and targets (as
 # sklearn's Ridge with sample weights). Chosen over sklearn's default 1.0 (same
 # geometric mean over the accuracy suite, but up to 6% worse than least
@@ -42,6 +44,9 @@ def ridge_fit(X, Y, weights, alpha=SKIP_RIDGE):
 
 def rowwise_product(X, coef):
     """``X @ coef`` in float64 with each row's result independent of the
-    other rows: a BLAS product may round a row differently in another batch;
-    einsum without ``optimize`` runs its own loop, row by row."""
-    return np.einsum("ij,jk->ik", X, coef, optimize=False)
+    other rows (a BLAS product may round a row differently in another
+    batch): every element summed in a fixed order, as the network's
+    prediction products are."""
+    out = np.empty((X.shape[0], coef.shape[1]))
+    fixed_order_product(X, coef, out)
+    return out
