@@ -7,7 +7,7 @@ kernels it calls) and with the cache that run left behind (warm); torch
 (``nn.RNN`` + ``nn.Linear``, same loop) is timed the same way for
 reference. Each figure is the median of ``--repeats`` fresh processes.
 
-    python benchmarks/startup.py
+    python benchmarks/startup.py [--cell SimpleRNN|LSTM|GRU]
 """
 
 import argparse
@@ -23,7 +23,7 @@ import time
 CHILD = r"""
 import json, sys, time
 started = time.perf_counter()
-contender = sys.argv[1]
+contender, cell = sys.argv[1], sys.argv[2]
 import numpy as np
 rng = np.random.RandomState(0)
 X = rng.normal(size=(1000, 29, 1)).astype(np.float32)
@@ -32,10 +32,11 @@ compiles = {}
 if contender == "rnnforecast":
     from numba.core import event
     with event.install_recorder("numba:compile") as recorder:
-        from rnnforecast import SimpleRNNRegressor
+        import rnnforecast
         import warnings
         warnings.simplefilter("ignore")
-        SimpleRNNRegressor(units=32, max_iter=10, batch_size=64, random_state=0).fit(X, y)
+        estimator = getattr(rnnforecast, cell + "Regressor")
+        estimator(units=32, max_iter=10, batch_size=64, random_state=0).fit(X, y)
     starts = {}
     for stamp, ev in recorder.buffer:
         function = ev.data["dispatcher"].py_func
@@ -48,7 +49,8 @@ if contender == "rnnforecast":
             compiles[name] = compiles.get(name, 0.0) + stamp - starts.pop(name)
 else:
     import torch
-    rnn, head = torch.nn.RNN(1, 32, batch_first=True), torch.nn.Linear(32, 1)
+    layer = {"SimpleRNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}[cell]
+    rnn, head = layer(1, 32, batch_first=True), torch.nn.Linear(32, 1)
     params = list(rnn.parameters()) + list(head.parameters())
     optimizer = torch.optim.Adam(params, lr=1e-3)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.float32))[:, None]
@@ -63,10 +65,10 @@ print(json.dumps({"seconds": time.perf_counter() - started, "compiles": compiles
 """
 
 
-def run(contender, cache_dir):
+def run(contender, cell, cache_dir):
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", CHILD, contender], env=env,
+    result = subprocess.run([sys.executable, "-c", CHILD, contender, cell], env=env,
                             capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
     return wall, json.loads(result.stdout.strip().splitlines()[-1])
@@ -75,21 +77,24 @@ def run(contender, cache_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cell", default="SimpleRNN", choices=["SimpleRNN", "LSTM", "GRU"])
     args = parser.parse_args()
+    print(f"{args.cell}Regressor against torch's matching layer")
     cold, warm, kernels = [], [], {}
     for _ in range(args.repeats):
         with tempfile.TemporaryDirectory() as cache:
-            wall, report = run("rnnforecast", cache)
+            wall, report = run("rnnforecast", args.cell, cache)
             cold.append(wall)
             kernels = report["compiles"]
-            warm.append(run("rnnforecast", cache)[0])
+            warm.append(run("rnnforecast", args.cell, cache)[0])
     print(f"rnnforecast, cold cache: {statistics.median(cold):.2f} s wall "
           f"(import + fit of 1,000 windows)")
+    print(f"  kernels compiled in the last cold run: {len(kernels)}")
     print(f"rnnforecast, warm cache: {statistics.median(warm):.2f} s wall")
     if importlib.util.find_spec("torch") is None:
         print("torch: not installed")
     else:
-        torch_times = [run("torch", tempfile.gettempdir())[0] for _ in range(args.repeats)]
+        torch_times = [run("torch", args.cell, tempfile.gettempdir())[0] for _ in range(args.repeats)]
         print(f"torch:                   {statistics.median(torch_times):.2f} s wall")
     print("\nCompile time of each rnnforecast kernel in the last cold run "
           "(inclusive of what it calls):")

@@ -7,6 +7,7 @@ here with its own kernels, and nothing else changes.
 """
 
 from .activations import ACTIVATION_CODES, GATE_CODES
+from .cell_arrays import SCRATCH, STATES, WEIGHTS, gatherer
 from .initializers import INITIALIZERS
 from .gru_kernels import gru_backward, gru_forward
 from .lstm_kernels import lstm_backward, lstm_forward
@@ -30,7 +31,12 @@ class SimpleRNNCell:
         the number given.
     """
 
-    parameter_names = ("W_xh", "W_hh", "b_h")
+    parameter_names = WEIGHTS["simple"]
+    # The tuples its kernels take (``cell_arrays``), from dicts of arrays;
+    # gradients are named as the weights.
+    _weights = _gradients = staticmethod(gatherer(WEIGHTS["simple"]))
+    _states = staticmethod(gatherer(STATES["simple"]))
+    _scratch = staticmethod(gatherer(SCRATCH["simple"]))
     # The states a sequence hands on to the next chunk: (name, initial
     # buffer, buffer of every step).
     states = (("h", "h0", "H"),)
@@ -85,19 +91,18 @@ class SimpleRNNCell:
         empty array without padding; ``invariant`` asks for batch-invariant
         products (prediction; see ``matmul``).
         """
-        simple_rnn_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                           h0, m, starts, self.activation_code, buffers["H"],
-                           buffers["HR"], buffers["step"], invariant)
+        simple_rnn_forward((X, h0, m, starts), self._weights(weights),
+                           self._states(buffers), self.activation_code,
+                           invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``;
         ``truncate`` limits how many steps gradients flow back (0: all)."""
-        simple_rnn_backward(X, weights["W_xh"], weights["W_hh"], h0,
-                            buffers["H"], buffers["HR"], m, starts, truncate,
-                            self.activation_code, dH, grads["W_xh"],
-                            grads["W_hh"], grads["b_h"], dX, buffers["DZ"],
-                            buffers["dh"], buffers["dW_scratch"])
+        simple_rnn_backward((X, h0, m, starts), self._weights(weights),
+                            self._states(buffers), truncate,
+                            self.activation_code, dH, self._gradients(grads), dX,
+                            self._scratch(buffers))
 
 
 class LSTMCell(SimpleRNNCell):
@@ -110,6 +115,8 @@ class LSTMCell(SimpleRNNCell):
 
     gates = 4
     states = (("h", "h0", "H"), ("c", "c0", "C"))
+    _states = staticmethod(gatherer(STATES["lstm"]))
+    _scratch = staticmethod(gatherer(SCRATCH["lstm"]))
 
     def initialize(self, weights, rng, kernel_initializer, recurrent_initializer):
         """Fill ``weights`` in place; forget-gate biases start at one with
@@ -132,22 +139,17 @@ class LSTMCell(SimpleRNNCell):
 
     def forward(self, weights, X, h0, m, starts, buffers, invariant=False):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
-        lstm_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"], h0,
-                     buffers["c0"], m, starts, self.activation_code,
-                     self.gate_code, buffers["H"],
-                     buffers["C"], buffers["A"], buffers["GATES"], buffers["HR"],
-                     buffers["step"], invariant)
+        lstm_forward((X, h0, m, starts), self._weights(weights),
+                     self._states(buffers), self.activation_code,
+                     self.gate_code, invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
-        lstm_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["c0"],
-                      buffers["H"], buffers["C"], buffers["A"], buffers["GATES"],
-                      buffers["HR"], m, starts, truncate, self.activation_code,
-                      self.gate_code, dH,
-                      grads["W_xh"],
-                      grads["W_hh"], grads["b_h"], dX, buffers["DZ"], buffers["dh"],
-                      buffers["dc"], buffers["dW_scratch"])
+        lstm_backward((X, h0, m, starts), self._weights(weights),
+                      self._states(buffers), truncate, self.activation_code,
+                      self.gate_code, dH, self._gradients(grads), dX,
+                      self._scratch(buffers))
 
 
 class GRUCell(SimpleRNNCell):
@@ -159,7 +161,10 @@ class GRUCell(SimpleRNNCell):
     """
 
     gates = 3
-    parameter_names = ("W_xh", "W_hh", "b_h", "b_hh")
+    parameter_names = WEIGHTS["gru"]
+    _weights = _gradients = staticmethod(gatherer(WEIGHTS["gru"]))
+    _states = staticmethod(gatherer(STATES["gru"]))
+    _scratch = staticmethod(gatherer(SCRATCH["gru"]))
 
     def parameter_entries(self):
         """``(name, shape, penalized)`` of each parameter, in order."""
@@ -185,21 +190,17 @@ class GRUCell(SimpleRNNCell):
 
     def forward(self, weights, X, h0, m, starts, buffers, invariant=False):
         """Fill ``buffers["H"]`` with the hidden states for input ``X``."""
-        gru_forward(X, weights["W_xh"], weights["W_hh"], weights["b_h"],
-                    weights["b_hh"], h0, m, starts, self.activation_code,
-                    self.gate_code,
-                    buffers["H"],
-                    buffers["GATES"], buffers["HN"], buffers["XP"], buffers["HR"],
-                    buffers["step"], invariant)
+        gru_forward((X, h0, m, starts), self._weights(weights),
+                    self._states(buffers), self.activation_code,
+                    self.gate_code, invariant)
         return buffers["H"]
 
     def backward(self, weights, grads, X, h0, m, starts, truncate, dH, dX, buffers):
         """Write parameter gradients into ``grads`` and ``dL/dX`` into ``dX``."""
-        gru_backward(X, weights["W_xh"], weights["W_hh"], h0, buffers["H"],
-                     buffers["GATES"], buffers["HN"], buffers["HR"], m, starts,
-                     truncate, self.activation_code, self.gate_code, dH, grads["W_xh"], grads["W_hh"],
-                     grads["b_h"], grads["b_hh"], dX, buffers["DZ_in"], buffers["DZ_rec"],
-                     buffers["dh"], buffers["recurrent"], buffers["dW_scratch"])
+        gru_backward((X, h0, m, starts), self._weights(weights),
+                     self._states(buffers), truncate, self.activation_code,
+                     self.gate_code, dH, self._gradients(grads), dX,
+                     self._scratch(buffers))
 
 
 CELLS = {"simple": SimpleRNNCell, "lstm": LSTMCell, "gru": GRUCell}

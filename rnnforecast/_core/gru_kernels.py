@@ -49,51 +49,43 @@ def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, GATES_t, HN_t, H_t
 
 
 @kernel
-def gru_forward(X, W_xh, W_hh, b_h, b_hh, h0, m, starts, code, gate_code, H, GATES, HN,
-                XP, HR, step, invariant):
+def gru_forward(sequence, weights, states, code, gate_code, invariant):
     """Run the GRU over all time steps.
 
     Parameters
     ----------
-    X : ndarray of shape (n_timesteps, batch, n_inputs)
-    W_xh : ndarray of shape (n_inputs, 3 * units)
-    W_hh : ndarray of shape (units, 3 * units)
-    b_h, b_hh : ndarray of shape (3 * units,)
-        Input and recurrent biases.
-    h0 : ndarray of shape (batch, units)
-    m : ndarray of shape (batch, units) or (0, 0)
-        Recurrent-dropout mask on ``h_{t-1}``, or empty.
-    starts : ndarray of int of shape (batch,) or (0,)
-        First real step of each front-padded sequence; empty without
-        padding (see ``hold_before_start``).
+    sequence : tuple (X, h0, m, starts)
+        ``X``, ``h0``, the recurrent-dropout mask ``m`` on ``h_{t-1}`` (or
+        empty) and ``starts`` (see ``hold_before_start``; empty without
+        padding).
+    weights : tuple (W_xh, W_hh, b_h, b_hh)
+        ``b_h`` and ``b_hh`` are the input and recurrent biases.
+    states : tuple (H, GATES, HN, XP, HR, step)
+        Output: ``H``, ``GATES`` (gate values z, r, n; blocks ``Z, R, N``),
+        ``HN`` (the candidate's recurrent part ``hn``) and, with recurrent
+        dropout, ``HR`` (``h_{t-1} * m``); ``XP`` (the input projection
+        ``x_t W_xh``) and ``step`` are scratch.
     code : int
         Activation code of the candidate.
     gate_code : int
         Gate activation code (``GATE_CODES``), sigmoid by default.
-    H : ndarray of shape (n_timesteps, batch, units)
-        Output: hidden states.
-    GATES : ndarray of shape (n_timesteps, batch, 3 * units)
-        Output: gate values z, r, n (blocks ``Z, R, N``).
-    HN : ndarray of shape (n_timesteps, batch, units)
-        Output: the recurrent part of the candidate, ``hn``.
-    XP : ndarray of shape (n_timesteps, batch, 3 * units)
-        Scratch: the input projection ``x_t W_xh``.
-    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
-        Output with recurrent dropout: ``h_{t-1} * m``.
-    step : ndarray of shape (batch, 3 * units)
-        Scratch.
     invariant : bool
         Batch-invariant products (prediction), as in ``simple_rnn_forward``.
+
+    Each tuple's arrays and shapes are listed in ``cell_arrays``.
     """
+    X, h0, m, starts = sequence
+    W_xh, W_hh, b_h, b_hh = weights
+    H, GATES, HN, XP, HR, step = states
     n_timesteps, batch, n_inputs = X.shape
     width = W_hh.shape[1]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                XP.reshape(n_timesteps * batch, width), invariant)
+                XP.reshape(n_timesteps * batch, width), invariant)       # x_t W_xh
     for t in range(n_timesteps):
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, m, HR, t), W_hh, step, invariant)
-        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, GATES[t], HN[t],
-                   H[t])
+        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, GATES[t],
+                   HN[t], H[t])
         hold_before_start(H[t], h0, starts, t)
 
 
@@ -127,35 +119,34 @@ def _gru_step_backward(dH_t, dh, GATES_t, HN_t, h_prev, code, gate_code, DZ_in_t
 
 
 @kernel
-def gru_backward(X, W_xh, W_hh, h0, H, GATES, HN, HR, m, starts, truncate, code, gate_code,
-                 dH, dW_xh, dW_hh, db_h, db_hh, dX, DZ_in, DZ_rec, dh, recurrent,
-                 dW_scratch):
+def gru_backward(sequence, weights, states, truncate, code, gate_code, dH, grads, dX, scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, H, GATES, HN, HR, m, starts, code, gate_code
+    sequence, weights, states, code, gate_code
         As in :func:`gru_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
         (chunks counted back from the last step); 0 for full BPTT.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
-    dW_xh, dW_hh, db_h, db_hh : ndarray
-        Output: gradients, overwritten.
+    grads : tuple (dW_xh, dW_hh, db_h, db_hh)
+        Output: overwritten.
     dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
         Output: gradient with respect to ``X``; skipped when empty.
-    DZ_in, DZ_rec : ndarray of shape (n_timesteps, batch, 3 * units)
-        Scratch: gradients of the input part ``x_t W_xh + b_h`` and of the
-        recurrent part ``(h_{t-1} * m) W_hh + b_hh`` of each step.
-    dh : ndarray of shape (batch, units)
-        Output: gradient flowing into ``h0``.
-    recurrent : ndarray of shape (batch, units)
-        Scratch.
-    dW_scratch : ndarray of shape (units, 3 * units)
-        Scratch for the initial state's term of ``dW_hh``.
+    scratch : tuple (DZ_in, DZ_rec, dh, recurrent, dW_scratch)
+        ``DZ_in`` and ``DZ_rec``, the gradients of the input part
+        ``x_t W_xh + b_h`` and of the recurrent part ``(h_{t-1} * m) W_hh +
+        b_hh`` of each step; ``dh``, the output gradient flowing into
+        ``h0``; ``recurrent`` and ``dW_scratch``.
     """
-    n_timesteps, batch, n_inputs = X.shape
+    X, h0, m, starts = sequence
+    W_xh, W_hh, _, _ = weights
+    dW_xh, dW_hh, db_h, db_hh = grads
+    H, GATES, HN, _, HR, _ = states
+    DZ_in, DZ_rec, dh, recurrent, dW_scratch = scratch
+    n_timesteps, batch = X.shape[:2]
     dh[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
         _gru_step_backward(dH[t], dh, GATES[t], HN[t], h0 if t == 0 else H[t - 1],
@@ -163,9 +154,9 @@ def gru_backward(X, W_xh, W_hh, h0, H, GATES, HN, HR, m, starts, truncate, code,
         zero_before_start(DZ_in[t], starts, t)
         zero_before_start(DZ_rec[t], starts, t)
         zero_before_start(dh, starts, t)
-        np.dot(DZ_rec[t], W_hh.T, recurrent)
-        apply_recurrent_mask(recurrent, m)
-        dh += recurrent
+        np.dot(DZ_rec[t], W_hh.T, recurrent)                     # through W_hh
+        apply_recurrent_mask(recurrent, m)                         #   * m
+        dh += recurrent                                            # + through z * h_{t-1}
         cut_at_chunk_start(dh, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ_rec, dW_hh, dW_scratch)
     column_sums(DZ_rec.reshape(n_timesteps * batch, DZ_rec.shape[2]), db_hh)

@@ -61,45 +61,39 @@ def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, C_t, A_t, H_t):
 
 
 @kernel
-def lstm_forward(X, W_xh, W_hh, b_h, h0, c0, m, starts, code, gate_code, H, C, A,
-                 GATES, HR, step, invariant):
+def lstm_forward(sequence, weights, states, code, gate_code, invariant):
     """Run the LSTM over all time steps.
 
     Parameters
     ----------
-    X : ndarray of shape (n_timesteps, batch, n_inputs)
-    W_xh : ndarray of shape (n_inputs, 4 * units)
-    W_hh : ndarray of shape (units, 4 * units)
-    b_h : ndarray of shape (4 * units,)
-    h0, c0 : ndarray of shape (batch, units)
-        Initial hidden and cell states.
-    m : ndarray of shape (batch, units) or (0, 0)
-        Recurrent-dropout mask on ``h_{t-1}``, or empty.
-    starts : ndarray of int of shape (batch,) or (0,)
-        First real step of each front-padded sequence; empty without
-        padding (see ``hold_before_start``).
+    sequence : tuple (X, h0, m, starts)
+        ``X``, ``h0``, the recurrent-dropout mask ``m`` on ``h_{t-1}`` (or
+        empty) and ``starts`` (see ``hold_before_start``; empty without
+        padding).
+    weights : tuple (W_xh, W_hh, b_h)
+    states : tuple (c0, H, C, A, GATES, HR, step)
+        ``c0``, the initial cell state; output: ``H``, ``C``, ``A``
+        (``act(c_t)``), ``GATES`` (gate values ``i, f, g, o``) and, with
+        recurrent dropout, ``HR`` (``h_{t-1} * m``); ``step`` is scratch.
     code : int
         Activation code of ``act``.
     gate_code : int
         Gate activation code (``GATE_CODES``), sigmoid by default.
-    H, C, A : ndarray of shape (n_timesteps, batch, units)
-        Output: hidden states, cell states and ``act(c_t)``.
-    GATES : ndarray of shape (n_timesteps, batch, 4 * units)
-        Output: gate values ``i, f, g, o``.
-    HR : ndarray of shape (n_timesteps, batch, units) or (0, 0, 0)
-        Output with recurrent dropout: ``h_{t-1} * m``.
-    step : ndarray of shape (batch, 4 * units)
-        Scratch.
     invariant : bool
         Batch-invariant products (prediction), as in ``simple_rnn_forward``.
+
+    Each tuple's arrays and shapes are listed in ``cell_arrays``.
     """
+    X, h0, m, starts = sequence
+    W_xh, W_hh, b_h = weights
+    c0, H, C, A, GATES, HR, step = states
     n_timesteps, batch, n_inputs = X.shape
     width = W_hh.shape[1]
     matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                GATES.reshape(n_timesteps * batch, width), invariant)
+                GATES.reshape(n_timesteps * batch, width), invariant)    # x_t W_xh
     for t in range(n_timesteps):
         previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
-        matmul_rows(previous, W_hh, step, invariant)
+        matmul_rows(previous, W_hh, step, invariant)                  # (h_{t-1} * m) W_hh
         _lstm_gates(GATES[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
                     C[t], A[t], H[t])
         hold_before_start(H[t], h0, starts, t)
@@ -138,32 +132,32 @@ def _lstm_step_backward(dH_t, dh, dc, GATES_t, A_t, c_prev, code, gate_code, DZ_
 
 
 @kernel
-def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, GATES, HR, m, starts, truncate, code,
-                  gate_code, dH,
-                  dW_xh, dW_hh, db_h, dX, DZ, dh, dc, dW_scratch):
+def lstm_backward(sequence, weights, states, truncate, code, gate_code, dH, grads, dX, scratch):
     """Backpropagate through time.
 
     Parameters
     ----------
-    X, W_xh, W_hh, h0, c0, H, C, A, GATES, HR, m, starts, code, gate_code
+    sequence, weights, states, code, gate_code
         As in :func:`lstm_forward`, after it has run.
     truncate : int
         Truncated BPTT: gradients flow back at most this many steps
         (chunks counted back from the last step); 0 for full BPTT.
     dH : ndarray of shape (n_timesteps, batch, units)
         Gradient of the loss with respect to each ``h_t`` from outside.
-    dW_xh, dW_hh, db_h : ndarray
-        Output: gradients, overwritten.
+    grads : tuple (dW_xh, dW_hh, db_h)
+        Output: overwritten.
     dX : ndarray of shape (n_timesteps, batch, n_inputs) or (0, 0, 0)
         Output: gradient with respect to ``X``; skipped when empty.
-    DZ : ndarray of shape (n_timesteps, batch, 4 * units)
-        Scratch: gradient with respect to the gate pre-activations.
-    dh, dc : ndarray of shape (batch, units)
-        Output: gradients flowing into ``h0`` and ``c0``.
-    dW_scratch : ndarray of shape (units, 4 * units)
-        Scratch for the initial state's term of ``dW_hh``.
+    scratch : tuple (DZ, dh, dc, dW_scratch)
+        ``DZ``, the gate pre-activation gradients; ``dh`` and ``dc``, the
+        output gradients flowing into ``h0`` and ``c0``; ``dW_scratch``.
     """
-    n_timesteps, batch, n_inputs = X.shape
+    X, h0, m, starts = sequence
+    W_xh, W_hh, _ = weights
+    dW_xh, dW_hh, db_h = grads
+    c0, H, C, A, GATES, HR, _ = states
+    DZ, dh, dc, dW_scratch = scratch
+    n_timesteps = X.shape[0]
     dh[:] = 0.0
     dc[:] = 0.0
     for t in range(n_timesteps - 1, -1, -1):
@@ -171,8 +165,8 @@ def lstm_backward(X, W_xh, W_hh, h0, c0, H, C, A, GATES, HR, m, starts, truncate
                             code, gate_code, DZ[t])
         zero_before_start(DZ[t], starts, t)
         zero_before_start(dc, starts, t)
-        np.dot(DZ[t], W_hh.T, dh)
-        apply_recurrent_mask(dh, m)
+        np.dot(DZ[t], W_hh.T, dh)                                # dh_{t-1} = dz_t W_hh^T
+        apply_recurrent_mask(dh, m)                                #   * m
         cut_at_chunk_start(dh, t, n_timesteps, truncate)
         cut_at_chunk_start(dc, t, n_timesteps, truncate)
     recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, dW_scratch)
