@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from rnnforecast._core.activations import (ACTIVATION_CODES, add_and_activate,
-                                      backprop_activation)
+from rnnforecast._core.activations import (ACTIVATION_CODES, SIGMOID, TANH, activation,
+                                          add_and_activate, backprop_activation, gate)
+from rnnforecast._core.lstm_kernels import G, _lstm_gates, sigmoid_as_tanh
 
 GRID = np.concatenate([np.linspace(-12, 12, 400_001),
                        [0.0, -0.0, 1e-30, -1e-30, 9.0, -9.0, 50.0, -50.0]])
@@ -71,3 +72,26 @@ def test_gates_and_their_derivatives(name):
     away_from_kinks = np.abs(np.abs(xs) - 3) > 1e-3
     np.testing.assert_allclose(derivative[away_from_kinks], slope[away_from_kinks],
                                atol=1e-8)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lstm_gates_through_one_tanh_loop_give_each_blocks_own_bits(dtype):
+    # With sigmoid gates and tanh, the LSTM runs all four gate blocks through
+    # tanh(inner * z) * outer + shift; each value must equal, bit for bit,
+    # the block's own activation (gate for i, f, o; act for g).
+    batch, units = 3, 5
+    rng = np.random.default_rng(4)
+    Z = (rng.normal(size=(batch, 4 * units)) * 4).astype(dtype)
+    step = rng.normal(size=(batch, 4 * units)).astype(dtype)
+    bias = rng.normal(size=4 * units).astype(dtype)
+    c_prev = rng.normal(size=(batch, units)).astype(dtype)
+    tanh_form = np.empty((3, 4 * units), dtype=dtype)
+    sigmoid_as_tanh(units, tanh_form)
+    gates = Z.copy()
+    C, A, H = (np.empty((batch, units), dtype=dtype) for _ in range(3))
+    _lstm_gates(gates, step, bias, c_prev, TANH, SIGMOID, tanh_form, C, A, H)
+    for b in range(batch):
+        for k in range(4 * units):
+            z = Z[b, k] + step[b, k] + bias[k]
+            own = activation(z, TANH) if G * units <= k < (G + 1) * units else gate(z, SIGMOID)
+            assert gates[b, k] == own

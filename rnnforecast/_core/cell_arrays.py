@@ -22,7 +22,8 @@ blocks of ``units`` columns: 1 SimpleRNN, 4 LSTM, 3 GRU):
   ``b_h`` and ``b_hh`` (gates * units,), gradients alike;
 - ``H``, ``C``, ``A``, ``HN`` (T, batch, units); ``GATES``, ``XP``
   (T, batch, gates * units); ``HR`` (T, batch, units) with recurrent
-  dropout, else (0, 0, 0); ``step`` (batch, gates * units);
+  dropout, else (0, 0, 0); ``step`` (batch, gates * units); ``tanh_form``
+  (3, gates * units);
 - ``DZ``, ``DZ_in``, ``DZ_rec`` (T, batch, gates * units); ``dh``, ``dc``,
   ``recurrent`` (batch, units); ``dW_scratch`` (units, gates * units).
 """
@@ -37,7 +38,7 @@ WEIGHTS = {"simple": ("W_xh", "W_hh", "b_h"), "lstm": ("W_xh", "W_hh", "b_h"),
 
 # Filled by the forward pass (some are its scratch), read by the backward.
 STATES = {"simple": ("H", "HR", "step"),
-          "lstm": ("c0", "H", "C", "A", "GATES", "HR", "step"),
+          "lstm": ("c0", "H", "C", "A", "GATES", "HR", "step", "tanh_form"),
           "gru": ("H", "GATES", "HN", "XP", "HR", "step")}
 
 SCRATCH = {"simple": ("DZ", "dh", "dW_scratch"),

@@ -131,6 +131,7 @@ class LSTMCell(SimpleRNNCell):
         state = (batch, self.units)
         shapes = {"H": sequence, "C": sequence, "A": sequence, "GATES": gates,
                   "step": (batch, 4 * self.units), "c0": state,
+                  "tanh_form": (3, 4 * self.units),
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
         if training:
             shapes.update(DZ=gates, dh=state, dc=state,
