@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import Ridge
 
-from accuracy import forecasting_series, pooled_errors
 from rnnforecast import SimpleRNNRegressor
 from rnnforecast.calendar import resolve_season
 from rnnforecast.forecaster import WindowForecaster, default_rnn
+
+from accuracy import forecasting_series, pooled_errors
 
 CANDIDATES = {
     "current": {},

@@ -16,8 +16,12 @@ import time
 import numba
 import numpy as np
 
-from rnnforecast._core.activations import (ACTIVATION_CODES, TANH_DENOMINATOR,
-                                      TANH_NUMERATOR, add_and_activate)
+from rnnforecast._core.activations import (
+    ACTIVATION_CODES,
+    TANH_DENOMINATOR,
+    TANH_NUMERATOR,
+    add_and_activate,
+)
 
 CLAMP = 9.0
 DEGREE = 4

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from accuracy import forecasting_series, load_classification, pooled_errors
 from rnnforecast import GRUClassifier
 from rnnforecast.ensemble import SeedAveragingClassifier, SeedAveragingRegressor
 from rnnforecast.forecaster import WindowForecaster, default_rnn
+
+from accuracy import forecasting_series, load_classification, pooled_errors
 
 FORECASTING = ["a10", "h02", "qauselec"]
 CLASSIFICATION = ["UnitTest", "PickupGestureWiimoteZ"]

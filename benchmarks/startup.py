@@ -94,7 +94,8 @@ def main():
     if importlib.util.find_spec("torch") is None:
         print("torch: not installed")
     else:
-        torch_times = [run("torch", args.cell, tempfile.gettempdir())[0] for _ in range(args.repeats)]
+        torch_times = [run("torch", args.cell, tempfile.gettempdir())[0]
+                       for _ in range(args.repeats)]
         print(f"torch:                   {statistics.median(torch_times):.2f} s wall")
     print("\nCompile time of each rnnforecast kernel in the last cold run "
           "(inclusive of what it calls):")

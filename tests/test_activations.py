@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from rnnforecast._core.activations import (ACTIVATION_CODES, SIGMOID, TANH, activation,
-                                          add_and_activate, backprop_activation, gate)
+from rnnforecast._core.activations import (
+    ACTIVATION_CODES,
+    SIGMOID,
+    TANH,
+    activation,
+    add_and_activate,
+    backprop_activation,
+    gate,
+)
 from rnnforecast._core.lstm_kernels import G, _lstm_gates, sigmoid_as_tanh
 
 GRID = np.concatenate([np.linspace(-12, 12, 400_001),

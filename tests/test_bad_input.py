@@ -16,8 +16,8 @@ from sklearn.linear_model import Ridge
 
 import rnnforecast._estimators.base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
-from rnnforecast.cli import main as cli_main
 from rnnforecast.backtest import backtest
+from rnnforecast.cli import main as cli_main
 from rnnforecast.datasets import load_daily_min_temperatures
 from rnnforecast.forecaster import WindowForecaster
 from rnnforecast.windows import make_windows
@@ -189,9 +189,12 @@ def fitted():
 
 
 PREDICT_CASES = {
-    "wrong time steps 3-D": ("3-D", X[:, :4], "4 time steps, but SimpleRNNRegressor is expecting 5"),
-    "wrong features 3-D": ("3-D", X[:, :, :1], "1 features per time step, but SimpleRNNRegressor is expecting 2"),
-    "wrong time steps 2-D": ("2-D", X[:, :4, 0], "4 features, but SimpleRNNRegressor is expecting 5"),
+    "wrong time steps 3-D": ("3-D", X[:, :4],
+                             "4 time steps, but SimpleRNNRegressor is expecting 5"),
+    "wrong features 3-D": ("3-D", X[:, :, :1],
+                           "1 features per time step, but SimpleRNNRegressor is expecting 2"),
+    "wrong time steps 2-D": ("2-D", X[:, :4, 0],
+                             "4 features, but SimpleRNNRegressor is expecting 5"),
     "multivariate into univariate": ("2-D", X, "2 features per time step"),
     "nan": ("3-D", _with(X, (0, 0, 0), np.nan), "NaN"),
     "empty": ("3-D", X[:0], "0 sample"),

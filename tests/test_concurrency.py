@@ -11,6 +11,8 @@ import pytest
 
 from rnnforecast import GRUClassifier, LSTMRegressor
 
+from conftest import CASES_TRIED
+
 N_THREADS = 8
 
 # Fits a small model and prints its predictions and how the kernels were
@@ -27,8 +29,6 @@ print(repr(model.predict(X[:4]).tolist()))
 counts = compile_counts()
 print(counts["loaded"], counts["compiled"])
 """
-
-from conftest import CASES_TRIED
 
 
 def _run(cache_dir):

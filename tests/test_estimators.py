@@ -13,8 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rnnforecast import (GRURegressor, LSTMRegressor, SimpleRNNClassifier,
-                         SimpleRNNRegressor)
+from rnnforecast import GRURegressor, LSTMRegressor, SimpleRNNClassifier, SimpleRNNRegressor
 
 # early_stopping off: these tests follow every epoch of training, not the
 # choice between epochs (tested in test_scaling.py).

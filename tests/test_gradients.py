@@ -8,8 +8,8 @@ import pytest
 from rnnforecast._core.losses import LOSSES
 from rnnforecast._core.training import TrainingStep, predict_logits
 
-from _problems import loss_and_gradient, make_problem
 import reference
+from _problems import loss_and_gradient, make_problem
 
 CONFIGS = list(product(["tanh", "relu"], [(3,), (3, 4)], [False, True],
                        ["squared_error", "binary_log_loss", "softmax_log_loss"]))

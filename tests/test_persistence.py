@@ -18,8 +18,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import Ridge
 
-from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor,
-                         SimpleRNNClassifier, SimpleRNNRegressor)
+from rnnforecast import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+)
 from rnnforecast.forecaster import WindowForecaster
 from rnnforecast.persistence import _digest, load_model, save_model
 
@@ -231,7 +237,8 @@ def test_fresh_process_with_empty_numba_cache_predicts_the_same(tmp_path):
         "from rnnforecast.persistence import load_model\n"
         "X = np.load(sys.argv[1] + '/X.npy')\n"
         "np.save(sys.argv[1] + '/npz.npy', load_model(sys.argv[1] + '/model.npz').predict(X))\n"
-        "np.save(sys.argv[1] + '/joblib.npy', joblib.load(sys.argv[1] + '/model.joblib').predict(X))\n"
+        "np.save(sys.argv[1] + '/joblib.npy',\n"
+        "        joblib.load(sys.argv[1] + '/model.joblib').predict(X))\n"
         "print(compile_counts()['loaded'], compile_counts()['compiled'])\n")
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "empty-cache"))
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env,

@@ -8,8 +8,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor,
-                         SimpleRNNClassifier, SimpleRNNRegressor)
+from rnnforecast import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+)
 
 from conftest import CASES_TRIED
 

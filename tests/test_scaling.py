@@ -217,7 +217,8 @@ def test_linear_skip_round_trips_and_refuses_what_it_cannot_serve(tmp_path):
 def test_early_stopping_auto_turns_on_from_a_sample_count(linear_skip, threshold):
     # A thousand samples in general; a hundred when the fit starts from the
     # skip path's ridge model, which every epoch must beat on validation.
-    from rnnforecast._estimators import base as _base, regressor as _regressor
+    from rnnforecast._estimators import base as _base
+    from rnnforecast._estimators import regressor as _regressor
 
     n = getattr(_base, threshold, None) or getattr(_regressor, threshold)
     rng = np.random.RandomState(0)

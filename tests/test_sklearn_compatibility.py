@@ -18,8 +18,14 @@ from functools import partial
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rnnforecast import (GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor,
-                         SimpleRNNClassifier, SimpleRNNRegressor)
+from rnnforecast import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+)
 
 ESTIMATORS = [SimpleRNNRegressor(), SimpleRNNClassifier(), LSTMRegressor(),
               LSTMClassifier(), GRURegressor(), GRUClassifier(),

@@ -4,8 +4,7 @@ gives the results of feeding it in one piece."""
 import numpy as np
 import pytest
 
-from rnnforecast import (GRUClassifier, GRURegressor, LSTMRegressor,
-                         SimpleRNNRegressor)
+from rnnforecast import GRUClassifier, GRURegressor, LSTMRegressor, SimpleRNNRegressor
 
 REGRESSORS = [SimpleRNNRegressor, LSTMRegressor, GRURegressor]
 

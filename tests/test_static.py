@@ -182,9 +182,10 @@ def test_backtest_fits_every_fold_with_the_static_covariates():
     from rnnforecast.backtest import backtest
     long = _ar_panel(n=60) + 50  # away from 0, where MAPE is left out
     network = MLPRegressor(hidden_layer_sizes=(16,), max_iter=500, random_state=0)
-    told = backtest(_forecaster(network).set_params(window_length=1), long, n_splits=2, test_size=10,
-                    static=STATIC)
-    blind = backtest(_forecaster(network).set_params(window_length=1), long, n_splits=2, test_size=10)
+    told = backtest(_forecaster(network).set_params(window_length=1), long, n_splits=2,
+                    test_size=10, static=STATIC)
+    blind = backtest(_forecaster(network).set_params(window_length=1), long, n_splits=2,
+                     test_size=10)
     def pooled_rmse(result):
         return result.metrics.query("fold == 'all' and step == 'all'")["RMSE"].iloc[0]
 

@@ -4,8 +4,13 @@
 import numpy as np
 import pytest
 
-from rnnforecast import (GRURegressor, LSTMClassifier, LSTMRegressor,
-                         SimpleRNNClassifier, SimpleRNNRegressor)
+from rnnforecast import (
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+)
 
 from conftest import CASES_TRIED
 

@@ -54,14 +54,17 @@ def test_plain_arrays_get_a_range_index():
 
 
 BAD = {
-    "window too long": (pd.Series(np.arange(5.0)), dict(window_length=5), "fewer than window_length"),
+    "window too long": (pd.Series(np.arange(5.0)), dict(window_length=5),
+                        "fewer than window_length"),
     "horizon zero": (pd.Series(np.arange(5.0)), dict(window_length=2, horizon=0), "horizon"),
     "window zero": (pd.Series(np.arange(5.0)), dict(window_length=0), "window_length"),
     "window float": (pd.Series(np.arange(5.0)), dict(window_length=2.5), "window_length"),
     "nan target": (pd.Series([1.0, np.nan, 3.0, 4.0]), dict(window_length=2), "NaN"),
-    "text column": (pd.DataFrame({"y": [1.0, 2, 3, 4], "x": list("abcd")}), dict(window_length=2), r"\['x'\]"),
+    "text column": (pd.DataFrame({"y": [1.0, 2, 3, 4], "x": list("abcd")}),
+                    dict(window_length=2), r"\['x'\]"),
     "unsorted": (pd.Series([1.0, 2, 3], index=[2, 1, 3]), dict(window_length=1), "not sorted"),
-    "duplicated": (pd.Series([1.0, 2, 3], index=pd.to_datetime(["2020-01-01"] * 2 + ["2020-01-02"])),
+    "duplicated": (pd.Series([1.0, 2, 3],
+                             index=pd.to_datetime(["2020-01-01"] * 2 + ["2020-01-02"])),
                    dict(window_length=1), "duplicated"),
     "3-D": (np.zeros((4, 2, 2)), dict(window_length=1), "3 dimensions"),
     "unknown target": (pd.DataFrame({"y": [1.0, 2, 3]}), dict(window_length=1, target="z"), "'z'"),

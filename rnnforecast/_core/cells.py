@@ -8,8 +8,8 @@ here with its own kernels, and nothing else changes.
 
 from .activations import ACTIVATION_CODES, GATE_CODES
 from .cell_arrays import SCRATCH, STATES, WEIGHTS, gatherer
-from .initializers import INITIALIZERS
 from .gru_kernels import gru_backward, gru_forward
+from .initializers import INITIALIZERS
 from .lstm_kernels import lstm_backward, lstm_forward
 from .simple_rnn_kernels import simple_rnn_backward, simple_rnn_forward
 

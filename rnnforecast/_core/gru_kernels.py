@@ -16,12 +16,18 @@ blocks r, z, n. Layout and buffers as in ``simple_rnn_kernels``.
 import numpy as np
 
 from .activations import activation, activation_derivative, gate, times_gate_slope
-from .bptt import (apply_recurrent_mask, column_sums, input_gradients, masked_state,
-                    cut_at_chunk_start, hold_before_start,
-                    recurrent_weight_gradient, zero_before_start)
+from .bptt import (
+    apply_recurrent_mask,
+    column_sums,
+    cut_at_chunk_start,
+    hold_before_start,
+    input_gradients,
+    masked_state,
+    recurrent_weight_gradient,
+    zero_before_start,
+)
 from .jit import kernel
 from .matmul import matmul_rows
-
 
 # The gate blocks of each part, ``units`` columns each, in Keras' order.
 Z, R, N = 0, 1, 2

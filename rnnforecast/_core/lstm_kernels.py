@@ -17,14 +17,26 @@ values after the forward pass; ``I, F, G, O`` number its blocks.
 
 import numpy as np
 
-from .activations import (SIGMOID, TANH, activation, activation_derivative, gate,
-                          precision_tanh, times_gate_slope)
-from .bptt import (apply_recurrent_mask, input_gradients, masked_state,
-                    cut_at_chunk_start, hold_before_start,
-                    recurrent_weight_gradient, zero_before_start)
+from .activations import (
+    SIGMOID,
+    TANH,
+    activation,
+    activation_derivative,
+    gate,
+    precision_tanh,
+    times_gate_slope,
+)
+from .bptt import (
+    apply_recurrent_mask,
+    cut_at_chunk_start,
+    hold_before_start,
+    input_gradients,
+    masked_state,
+    recurrent_weight_gradient,
+    zero_before_start,
+)
 from .jit import kernel
 from .matmul import matmul_rows
-
 
 # The gate blocks of ``z``, each ``units`` columns, in Keras' and PyTorch's order.
 I, F, G, O = 0, 1, 2, 3

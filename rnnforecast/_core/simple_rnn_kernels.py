@@ -16,9 +16,15 @@ given and allocate nothing.
 import numpy as np
 
 from .activations import add_and_activate, backprop_activation
-from .bptt import (apply_recurrent_mask, input_gradients, masked_state,
-                    cut_at_chunk_start, hold_before_start,
-                    recurrent_weight_gradient, zero_before_start)
+from .bptt import (
+    apply_recurrent_mask,
+    cut_at_chunk_start,
+    hold_before_start,
+    input_gradients,
+    masked_state,
+    recurrent_weight_gradient,
+    zero_before_start,
+)
 from .jit import kernel
 from .matmul import matmul_rows
 

@@ -11,9 +11,9 @@ import copy
 import threading
 import time
 import warnings
-from contextlib import contextmanager
-from collections import namedtuple
 from abc import ABC, abstractmethod
+from collections import namedtuple
+from contextlib import contextmanager
 from dataclasses import replace
 from numbers import Integral, Real
 
@@ -25,15 +25,22 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
 from .._core.initializers import INITIALIZERS
-from .inputs import TOKENS, WINDOWS, check_token_range, pad_targets_front, read_inputs, \
-    real_steps, zero_padded_rows
 from .._core.network import RecurrentNetwork
 from .._core.optimizers import SGD, Adam, RMSprop
+from .._core.threads import ShardPool, available_cores
+from .._core.training import TrainingStep, predict_logits, run_epoch, shard_count
+from .inputs import (
+    TOKENS,
+    WINDOWS,
+    check_token_range,
+    pad_targets_front,
+    read_inputs,
+    real_steps,
+    zero_padded_rows,
+)
 from .pooling import average_pool, pool_size, pooled_length
 from .resources import check_fit_resources
 from .scaling import feature_statistics, standardize
-from .._core.threads import ShardPool, available_cores
-from .._core.training import TrainingStep, predict_logits, run_epoch, shard_count
 from .validation import check_dtype, check_sample_weight, check_units, refuse_booleans
 
 AUTO_BATCH_LIMIT = 200

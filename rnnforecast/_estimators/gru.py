@@ -1,8 +1,7 @@
 """The public GRU estimators: the GRU cell under the shared bases."""
 
 from .classifier import BaseRecurrentClassifier
-from .docstrings import classification_example, estimator_doc, regression_example
-from .docstrings import GRU_RECURRENCE
+from .docstrings import GRU_RECURRENCE, classification_example, estimator_doc, regression_example
 from .regressor import BaseRecurrentRegressor
 
 

@@ -23,7 +23,6 @@ wording where scikit-learn has one.
 
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Optional
 
 import numpy as np
 from sklearn.utils.validation import check_array
@@ -55,7 +54,7 @@ class Inputs:
     """
 
     X: np.ndarray
-    starts: Optional[np.ndarray]
+    starts: np.ndarray | None
     form: str
     input_ndim: int
 

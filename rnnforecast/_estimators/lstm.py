@@ -1,8 +1,7 @@
 """The public LSTM estimators: the LSTM cell under the shared bases."""
 
 from .classifier import BaseRecurrentClassifier
-from .docstrings import classification_example, estimator_doc, regression_example
-from .docstrings import LSTM_RECURRENCE
+from .docstrings import LSTM_RECURRENCE, classification_example, estimator_doc, regression_example
 from .regressor import BaseRecurrentRegressor
 
 

@@ -7,12 +7,12 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
-from .base import ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
 from .._core.losses import quantile_values
+from .base import ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
+from .inputs import to_dtype
 from .pinball import pinball_skill
 from .ridge import ridge_fit, rowwise_product
 from .scaling import target_statistics
-from .inputs import to_dtype
 from .validation import check_dtype
 
 # early_stopping="auto" with the skip path on: from this many samples (a

@@ -1,8 +1,7 @@
 """The public SimpleRNN estimators: the Elman cell under the shared bases."""
 
 from .classifier import BaseRecurrentClassifier
-from .docstrings import classification_example, estimator_doc, regression_example
-from .docstrings import RECURRENCE
+from .docstrings import RECURRENCE, classification_example, estimator_doc, regression_example
 from .regressor import BaseRecurrentRegressor
 
 

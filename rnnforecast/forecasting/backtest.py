@@ -22,8 +22,16 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from .calendar import resolve_season, time_label
-from .metrics import MetricWarning, mae, mape, near_zero, near_zero_message, naive_scale, \
-    rmse, smape
+from .metrics import (
+    MetricWarning,
+    mae,
+    mape,
+    naive_scale,
+    near_zero,
+    near_zero_message,
+    rmse,
+    smape,
+)
 from .panel import read_panel
 from .windows import check_positive_int
 

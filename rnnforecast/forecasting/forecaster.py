@@ -14,8 +14,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimators.simple_rnn import SimpleRNNRegressor
-from .calendar import future_index, series_frequency
 from .._estimators.validation import refuse_booleans
+from .calendar import future_index, series_frequency
 from .metrics import naive_scale
 from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
 from .static import StaticCovariates, read_static

@@ -20,10 +20,9 @@ from sklearn.linear_model import Ridge
 
 from ..forecasting.backtest import backtest
 from ..forecasting.calendar import check_season, resolve_season, time_label
+from ..forecasting.forecaster import WindowForecaster, default_rnn
 from ..forecasting.metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
-from ..forecasting.forecaster import WindowForecaster, default_rnn
-
 
 # Share of the series the conformal interval of --coverage is calibrated on.
 CALIBRATION_FRACTION = 0.2

@@ -37,11 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .._estimators.pooling import pooled_length
-from .._estimators.validation import check_units
 from .._estimators.gru import GRUClassifier, GRURegressor
 from .._estimators.lstm import LSTMClassifier, LSTMRegressor
+from .._estimators.pooling import pooled_length
 from .._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
+from .._estimators.validation import check_units
 
 FORMAT = "rnnforecast-model"
 FORMAT_VERSION = 2
@@ -103,8 +103,8 @@ def skops_trusted_types():
     from .._core import parameters as _parameters
     from ..ensemble import SeedAveragingClassifier, SeedAveragingRegressor
     from ..forecasting.forecaster import WindowForecaster
-    from ..preprocessing import SequenceScaler
     from ..forecasting.transforms import Differencer, SeriesScaling, TargetTransform
+    from ..preprocessing import SequenceScaler
 
     types = [*ESTIMATORS.values(), WindowForecaster, SequenceScaler,
              SeedAveragingRegressor, SeedAveragingClassifier, TargetTransform,
