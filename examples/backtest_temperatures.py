@@ -1,4 +1,7 @@
-"""Backtest WindowForecaster on the bundled Melbourne temperatures.
+"""Backtesting a forecaster against baselines
+==========================================
+
+Backtest WindowForecaster on the bundled Melbourne temperatures.
 
 Three folds of 365 days on expanding training windows. For the next day:
 the default forecaster (a SimpleRNNRegressor on 29-day windows, with its

