@@ -2,8 +2,10 @@
 example of the gallery with its output, and its internal links resolve."""
 
 import re
+import shutil
 import subprocess
 import sys
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -86,3 +88,47 @@ def test_internal_links_resolve(site):
                     and unquote(parts.fragment) not in _parse(target).ids:
                 broken.append(f"{page.relative_to(site)} -> {link} (no such anchor)")
     assert not broken, "\n".join(broken[:20])
+
+
+
+GUIDE_PAGES = sorted((ROOT / "doc" / "user_guide").glob("*.rst")) + [ROOT / "doc" / "index.rst"]
+
+
+def _python_blocks(page):
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", page.read_text())
+    return ["\n".join(line[3:] for line in block.splitlines()) for block in blocks]
+
+
+@pytest.mark.parametrize("page", [page for page in GUIDE_PAGES if _python_blocks(page)],
+                         ids=lambda page: page.name)
+def test_user_guide_code_runs_as_written(page, tmp_path, monkeypatch, capsys):
+    # A page's blocks run in order in one namespace, as a reader pastes them;
+    # the "coming from" page compares with code of other libraries and is
+    # not in this list.
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # short fits in examples do not converge
+        exec(compile("\n".join(_python_blocks(page)), str(page), "exec"), {})
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                    "(.ci/run installs Debian's chromium)")
+@pytest.mark.parametrize("page", ["index", "auto_examples/many_series"])
+def test_pages_render_in_a_headless_browser(site, page, tmp_path):
+    from matplotlib.image import imread
+
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1400",
+                    f"--screenshot={shot}", (site / f"{page}.html").as_uri()],
+                   capture_output=True, timeout=120)
+    pixels = imread(shot)[:, :, :3]
+    assert pixels.shape[:2] == (1400, 1280)
+    # Not blank: a blank page has no ink at all, these about 4-6% (text,
+    # code, figures). That the stylesheets load is test_internal_links_resolve's.
+    ink = (pixels.min(axis=2) < 0.8).mean()
+    assert ink > 0.02, f"{page}: {ink:.3f} of the page has ink"
