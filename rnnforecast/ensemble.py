@@ -15,6 +15,9 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["SeedAveragingClassifier", "SeedAveragingRegressor"]
+
 
 class _SeedAveraging(BaseEstimator):
     """Shared fitting of ``n_seeds`` clones of ``estimator``."""

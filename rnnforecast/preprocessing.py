@@ -15,6 +15,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._estimators.scaling import mean_and_scale
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["SequenceScaler"]
+
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise each channel of a batch of sequences.

@@ -35,6 +35,9 @@ from .metrics import (
 from .panel import read_panel
 from .windows import check_positive_int
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["BacktestResult", "backtest"]
+
 BacktestResult = namedtuple("BacktestResult", ["metrics", "forecasts", "per_series"])
 BacktestResult.__doc__ = """What ``backtest`` returns.
 

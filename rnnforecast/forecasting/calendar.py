@@ -13,6 +13,9 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["infer_season"]
+
 # Observations per cycle by the offset's base name, for one-unit spacing.
 # Daily and business-daily data cycle weekly, weekly data yearly, monthly
 # and quarterly data yearly; yearly data has no cycle shorter than itself.

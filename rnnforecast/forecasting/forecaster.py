@@ -23,6 +23,9 @@ from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
 from .windows import check_positive_int, lead_positions, window_arrays
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["WindowForecaster", "default_rnn"]
+
 
 class WindowForecaster(BaseEstimator):
     """Forecast one series or many from their last ``window_length`` observations.

@@ -18,6 +18,10 @@ import warnings
 
 import numpy as np
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["MetricWarning", "coverage", "crps", "interval_width", "mae", "mape", "mase",
+           "pinball_loss", "rmse", "smape"]
+
 # MAPE is left out when an actual value is smaller than this fraction of the
 # mean absolute actual value: one such value can outweigh all the others.
 NEAR_ZERO_FRACTION = 0.05

@@ -25,6 +25,9 @@ import pandas as pd
 
 from .windows import check_time_index, target_frame
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["Panel", "read_panel"]
+
 SINGLE, WIDE, LONG = "single", "wide", "long"
 
 

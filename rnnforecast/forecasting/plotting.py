@@ -8,6 +8,9 @@ constructor that computes what to draw from a fitted object.
 
 import numpy as np
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["ForecastDisplay", "LossCurveDisplay"]
+
 
 def _axes(ax):
     if ax is None:

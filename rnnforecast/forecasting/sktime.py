@@ -13,6 +13,9 @@ from sktime.forecasting.base import BaseForecaster
 
 from .forecaster import WindowForecaster
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["RNNForecaster"]
+
 
 class RNNForecaster(BaseForecaster):
     """sktime forecaster: a recurrent network (or any regressor) on windows.

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# Nothing public: static covariates reach users through fit(static=...);
+# nothing here is called directly.
+__all__ = []
+
 
 @dataclass(frozen=True)
 class StaticCovariates:

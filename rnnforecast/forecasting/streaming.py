@@ -25,6 +25,9 @@ import pandas as pd
 
 from .panel import Panel, read_panel
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["PartitionedPanel"]
+
 
 @dataclass(frozen=True)
 class PartitionedPanel:

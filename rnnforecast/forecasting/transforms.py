@@ -13,6 +13,10 @@ from numbers import Integral
 import numpy as np
 from scipy import stats
 
+# Nothing public: transforms reach users through WindowForecaster's
+# parameters; nothing here is called directly.
+__all__ = []
+
 
 class TargetTransform:
     """A fitted transform: ``forward`` and ``inverse`` over arrays.

@@ -12,6 +12,9 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["make_windows"]
+
 Windows = namedtuple("Windows", ["X", "y", "index"])
 Windows.__doc__ = """Supervised windows cut from a series.
 

@@ -24,6 +24,9 @@ from ..forecasting.forecaster import WindowForecaster, default_rnn
 from ..forecasting.metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["main"]
+
 # Share of the series the conformal interval of --coverage is calibrated on.
 CALIBRATION_FRACTION = 0.2
 
@@ -364,6 +367,36 @@ def save_plot(history, interval, path, title=None, unit=None):
 
 
 def main(argv=None):
+    """The ``rnnforecast`` command: ``rnnforecast forecast [CSV] [options]``.
+
+    Backtests a forecaster on a series (the bundled Melbourne temperatures
+    without a CSV, or every series of a long CSV with ``--id-column``)
+    against the last-value and seasonal-naive baselines, then forecasts the
+    next ``--horizon`` steps; ``rnnforecast forecast --help`` lists every
+    option with its default.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments after the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    status : int
+        0 on success. Bad options, unreadable data and running out of
+        memory print one line of error and exit with status 2.
+
+    Examples
+    --------
+    >>> from rnnforecast.cli import main
+    >>> main(["forecast", "--horizon", "2", "--units", "4", "--max-iter", "2",
+    ...       "--folds", "1"])  # doctest: +ELLIPSIS
+    Temp: 3652 observations, 1981-01-01 to 1990-12-31
+    ...
+    Forecast:
+    ...
+    0
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

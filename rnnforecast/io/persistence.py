@@ -43,6 +43,9 @@ from .._estimators.pooling import pooled_length
 from .._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .._estimators.validation import check_units
 
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["load_model", "save_model", "skops_trusted_types"]
+
 FORMAT = "rnnforecast-model"
 FORMAT_VERSION = 2
 # Version 1 files predate internal standardisation: their models ran on
