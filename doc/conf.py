@@ -4,13 +4,11 @@ Build with ``sphinx-build -W -b html doc doc/_build/html`` (warnings are
 errors, as in CI: ``tests/test_docs.py``).
 """
 
-import sys
 from pathlib import Path
 
 import rnnforecast
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 project = "rnnforecast"
 author = "the rnnforecast developers"

@@ -92,7 +92,7 @@ def test_lstm_gates_through_one_tanh_loop_give_each_blocks_own_bits(dtype):
     step = rng.normal(size=(batch, 4 * units)).astype(dtype)
     bias = rng.normal(size=4 * units).astype(dtype)
     c_prev = rng.normal(size=(batch, units)).astype(dtype)
-    tanh_form = np.empty((3, 4 * units), dtype=dtype)
+    tanh_form = np.empty((2, 4 * units), dtype=dtype)
     sigmoid_as_tanh(units, tanh_form)
     gates = Z.copy()
     C, A, H = (np.empty((batch, units), dtype=dtype) for _ in range(3))

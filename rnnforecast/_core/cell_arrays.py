@@ -1,10 +1,12 @@
 """The arrays a cell's kernels read and write, grouped by role.
 
 A kernel takes a few tuples instead of a dozen or two positional arrays:
-what it runs over (the sequence), the cell's weights, the states the
-forward pass fills (and the backward pass reads), the weight gradients and
-the backward pass's scratch. Each kernel unpacks them by name on its first
-lines, so the fields below are the only place their order is written.
+what it runs over (the sequence ``(X, h0, m, starts)``, which the cell
+builds from its arguments), the cell's weights, the states the forward
+pass fills (and the backward pass reads), the weight gradients (named as
+the weights) and the backward pass's scratch. The cells build the tuples
+from their dicts in the order below, and each kernel unpacks them by name,
+in the same order, on its first lines.
 
 Plain tuples, not named tuples: Numba types a plain tuple of arrays in
 its compiled dispatcher (0.3 us more per call than the same arrays one by
@@ -23,15 +25,12 @@ blocks of ``units`` columns: 1 SimpleRNN, 4 LSTM, 3 GRU):
 - ``H``, ``C``, ``A``, ``HN`` (T, batch, units); ``GATES``, ``XP``
   (T, batch, gates * units); ``HR`` (T, batch, units) with recurrent
   dropout, else (0, 0, 0); ``step`` (batch, gates * units); ``tanh_form``
-  (3, gates * units);
+  (2, gates * units);
 - ``DZ``, ``DZ_in``, ``DZ_rec`` (T, batch, gates * units); ``dh``, ``dc``,
   ``recurrent`` (batch, units); ``dW_scratch`` (units, gates * units).
 """
 
 from operator import itemgetter
-
-# What a layer's cell runs over; built by the cell from its arguments.
-SEQUENCE = ("X", "h0", "m", "starts")
 
 WEIGHTS = {"simple": ("W_xh", "W_hh", "b_h"), "lstm": ("W_xh", "W_hh", "b_h"),
            "gru": ("W_xh", "W_hh", "b_h", "b_hh")}

@@ -115,6 +115,8 @@ class LSTMCell(SimpleRNNCell):
 
     gates = 4
     states = (("h", "h0", "H"), ("c", "c0", "C"))
+    parameter_names = WEIGHTS["lstm"]
+    _weights = _gradients = staticmethod(gatherer(WEIGHTS["lstm"]))
     _states = staticmethod(gatherer(STATES["lstm"]))
     _scratch = staticmethod(gatherer(SCRATCH["lstm"]))
 
@@ -131,7 +133,7 @@ class LSTMCell(SimpleRNNCell):
         state = (batch, self.units)
         shapes = {"H": sequence, "C": sequence, "A": sequence, "GATES": gates,
                   "step": (batch, 4 * self.units), "c0": state,
-                  "tanh_form": (3, 4 * self.units),
+                  "tanh_form": (2, 4 * self.units),
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
         if training:
             shapes.update(DZ=gates, dh=state, dc=state,

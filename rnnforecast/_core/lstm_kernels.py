@@ -58,9 +58,9 @@ def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, tanh_form, C_t, A_t
     for b in range(batch):
         z, s = GATES_t[b], step[b]
         if code == TANH and gate_code == SIGMOID:
-            inner, outer, shift = tanh_form[0], tanh_form[1], tanh_form[2]
+            scale, shift = tanh_form[0], tanh_form[1]
             for k in range(4 * units):               # i, f, o = gate(z), g = tanh(z)
-                z[k] = precision_tanh(inner[k] * (z[k] + s[k] + b_h[k])) * outer[k] + shift[k]
+                z[k] = precision_tanh(scale[k] * (z[k] + s[k] + b_h[k])) * scale[k] + shift[k]
         else:
             _gates_by_block(z, s, b_h, units, code, gate_code)
         c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
@@ -89,24 +89,23 @@ def _gates_by_block(z, s, b_h, units, code, gate_code):
 
 @kernel
 def sigmoid_as_tanh(units, out):
-    """Fill ``out`` so that ``tanh(out[0] * z) * out[1] + out[2]`` is each
+    """Fill ``out`` so that ``tanh(out[0] * z) * out[0] + out[1]`` is each
     gate block's activation when the gates are sigmoid and ``act`` is tanh.
 
     ``sigmoid(z) = tanh(z / 2) / 2 + 1 / 2`` is how ``precision_sigmoid``
     computes it (halving is exact, so ``(1 + y) / 2`` and ``y / 2 + 1 / 2``
-    round alike); the candidate ``g`` takes factors 1, 1 and shift 0.
+    round alike); the candidate ``g`` takes scale 1 and shift 0.
 
     Parameters
     ----------
     units : int
-    out : ndarray of shape (3, 4 * units)
-        Output: rows inner factor, outer factor, shift.
+    out : ndarray of shape (2, 4 * units)
+        Output: rows scale (inside and outside the tanh), shift.
     """
     for k in range(4 * units):
         candidate = G * units <= k < (G + 1) * units
         out[0, k] = 1.0 if candidate else 0.5
-        out[1, k] = 1.0 if candidate else 0.5
-        out[2, k] = 0.0 if candidate else 0.5
+        out[1, k] = 0.0 if candidate else 0.5
 
 
 @kernel

@@ -228,18 +228,17 @@ def load_batch(network, buffers, X, targets, weights, rows, starts=None):
 
 def load_inputs(network, buffers, X, rows, starts):
     """Copy the inputs of samples ``rows``, and their first real steps,
-    into the workspace; token ids go to their own integer buffer."""
-    inputs = buffers["X"] if network.n_tokens is None else buffers.indices["tokens"]
-    gather_time_major(X, rows, inputs)
-    if starts is not None:
-        np.take(starts, rows, out=buffers.indices["starts"])
+    into the workspace; token ids go to their own integer buffer.
 
-
-def load_input_range(network, buffers, X, rows, starts):
-    """``load_inputs`` for the consecutive samples of the slice ``rows``
-    (prediction's batches): plain copies, no index array."""
+    ``rows`` is an index array (training's shuffled batches) or a slice of
+    consecutive samples (prediction's batches), copied without building
+    an index array.
+    """
     inputs = buffers["X"] if network.n_tokens is None else buffers.indices["tokens"]
-    inputs[...] = X[rows].transpose(1, 0, 2)
+    if isinstance(rows, slice):
+        inputs[...] = X[rows].transpose(1, 0, 2)
+    else:
+        gather_time_major(X, rows, inputs)
     if starts is not None:
         buffers.indices["starts"][...] = starts[rows]
 
@@ -328,7 +327,7 @@ def _predict_batches(network, params, X, starts, first_rows, batch_size, out, st
         n_rows = min(batch_size, n_samples - start)
         buffers = workspace.for_batch(n_rows)
         rows = slice(start, start + n_rows)
-        load_input_range(network, buffers, X, rows, starts)
+        load_inputs(network, buffers, X, rows, starts)
         stateful = initial_state is not None or final_state is not None
         pairs = network.state_buffers(buffers) if stateful else ()
         if initial_state is not None:
