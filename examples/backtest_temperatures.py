@@ -20,10 +20,13 @@ import warnings
 
 from sklearn.linear_model import Ridge
 
-from rnnforecast.backtest import backtest
-from rnnforecast.datasets import load_daily_min_temperatures
-from rnnforecast.forecaster import WindowForecaster, default_rnn
-from rnnforecast.metrics import MetricWarning
+from rnnforecast import (
+    MetricWarning,
+    WindowForecaster,
+    backtest,
+    default_rnn,
+    load_daily_min_temperatures,
+)
 
 FOLDS = dict(n_splits=3, test_size=365)
 

@@ -20,8 +20,7 @@ import joblib
 from dask.distributed import Client, LocalCluster
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from rnnforecast.datasets import load_daily_min_temperatures
-from rnnforecast.forecaster import WindowForecaster, default_rnn
+from rnnforecast import WindowForecaster, default_rnn, load_daily_min_temperatures
 
 
 def compile_counts():

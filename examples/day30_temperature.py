@@ -22,9 +22,7 @@ import numpy as np
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from rnnforecast import SimpleRNNRegressor
-from rnnforecast.datasets import load_daily_min_temperatures
-from rnnforecast.windows import make_windows
+from rnnforecast import SimpleRNNRegressor, load_daily_min_temperatures, make_windows
 
 WINDOW = 29
 TEST_FRACTION = 0.2

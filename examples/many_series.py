@@ -23,9 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from rnnforecast import GRURegressor
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.metrics import coverage, mase
+from rnnforecast import GRURegressor, WindowForecaster, coverage, mase
 
 HORIZON, SEASON = 8, 4
 SHOWN = ["New South Wales", "Queensland", "Victoria", "Tasmania"]

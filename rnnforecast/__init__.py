@@ -6,21 +6,60 @@ windows), and follow scikit-learn's fit / predict / score conventions.
 
 The package's folders are its layers, imports running downward: ``_core``
 (Numba kernels, cells, the network and its training step), ``_estimators``
-(the scikit-learn estimators and their input handling; the public ones are
-exported here, with ``preprocessing`` and ``ensemble`` beside them),
-``forecasting`` (windows, ``WindowForecaster``, backtests, metrics, plots)
-and ``io`` (the bundled dataset, persistence, the command line).
+(the scikit-learn estimators and their input handling), ``forecasting``
+(windows, ``WindowForecaster``, backtests, metrics, plots) and ``io`` (the
+bundled dataset, persistence, the command line).
+
+Every public object is importable from here and from the module that
+defines it: ``from rnnforecast import WindowForecaster`` or ``from
+rnnforecast.forecasting.forecaster import WindowForecaster``. The optional
+sktime adapter is imported from its own module,
+``rnnforecast.forecasting.sktime``, which says when sktime is missing.
 """
 
-from . import _aliases
 from ._estimators.base import ConcurrentFitError
 from ._estimators.gru import GRUClassifier, GRURegressor
 from ._estimators.lstm import LSTMClassifier, LSTMRegressor
 from ._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
-
-_aliases.install()
+from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
+from .forecasting.backtest import BacktestResult, backtest
+from .forecasting.calendar import infer_season
+from .forecasting.forecaster import WindowForecaster, default_rnn
+from .forecasting.metrics import (
+    MetricWarning,
+    coverage,
+    crps,
+    interval_width,
+    mae,
+    mape,
+    mase,
+    pinball_loss,
+    rmse,
+    smape,
+)
+from .forecasting.panel import Panel, read_panel
+from .forecasting.plotting import ForecastDisplay, LossCurveDisplay
+from .forecasting.streaming import PartitionedPanel
+from .forecasting.windows import make_windows
+from .io.datasets import load_daily_min_temperatures
+from .io.persistence import load_model, save_model, skops_trusted_types
+from .preprocessing import SequenceScaler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ConcurrentFitError", "GRUClassifier", "GRURegressor", "LSTMClassifier", "LSTMRegressor",
-           "SimpleRNNClassifier", "SimpleRNNRegressor", "__version__"]
+__all__ = [
+    # estimators
+    "GRUClassifier", "GRURegressor", "LSTMClassifier", "LSTMRegressor",
+    "SimpleRNNClassifier", "SimpleRNNRegressor", "ConcurrentFitError",
+    "SequenceScaler", "SeedAveragingClassifier", "SeedAveragingRegressor",
+    # forecasting
+    "make_windows", "WindowForecaster", "default_rnn", "backtest", "BacktestResult",
+    "infer_season", "read_panel", "Panel", "PartitionedPanel",
+    "ForecastDisplay", "LossCurveDisplay",
+    # metrics
+    "mae", "rmse", "mape", "smape", "mase", "coverage", "interval_width", "pinball_loss",
+    "crps", "MetricWarning",
+    # data and persistence
+    "load_daily_min_temperatures", "save_model", "load_model", "skops_trusted_types",
+    "__version__",
+]

@@ -94,8 +94,7 @@ class SeedAveragingRegressor(RegressorMixin, _SeedAveraging):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnforecast import SimpleRNNRegressor
-    >>> from rnnforecast.ensemble import SeedAveragingRegressor
+    >>> from rnnforecast import SeedAveragingRegressor, SimpleRNNRegressor
     >>> X = np.random.RandomState(0).normal(size=(60, 8))
     >>> y = X[:, -2:].sum(axis=1)
     >>> model = SeedAveragingRegressor(SimpleRNNRegressor(units=4, max_iter=20),

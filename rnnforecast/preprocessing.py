@@ -47,7 +47,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnforecast.preprocessing import SequenceScaler
+    >>> from rnnforecast import SequenceScaler
     >>> X = np.array([[[1.0, 100.0], [3.0, 300.0]],
     ...               [[5.0, 500.0], [np.nan, np.nan]]])   # second sequence padded
     >>> scaler = SequenceScaler().fit(X)

@@ -8,8 +8,8 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from rnnforecast import SimpleRNNRegressor
-from rnnforecast.backtest import backtest, fold_splits
-from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.forecasting.backtest import backtest, fold_splits
+from rnnforecast.forecasting.forecaster import WindowForecaster
 
 HORIZON = 3
 

@@ -16,11 +16,11 @@ from sklearn.linear_model import Ridge
 
 import rnnforecast._estimators.base as base
 from rnnforecast import SimpleRNNClassifier, SimpleRNNRegressor
-from rnnforecast.backtest import backtest
-from rnnforecast.cli import main as cli_main
-from rnnforecast.datasets import load_daily_min_temperatures
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.windows import make_windows
+from rnnforecast.forecasting.backtest import backtest
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.windows import make_windows
+from rnnforecast.io.cli import main as cli_main
+from rnnforecast.io.datasets import load_daily_min_temperatures
 
 from conftest import CASES_TRIED
 

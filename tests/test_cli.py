@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnforecast.cli import main
+from rnnforecast.io.cli import main
 
 
 def _run(capsys, *argv):

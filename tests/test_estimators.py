@@ -508,7 +508,7 @@ def test_architecture_changed_after_fit_is_refused_not_mixed_in(series_windows, 
     # as a relu network (predictions up to 1.35 away), warm_start went on
     # training the tanh network while get_params said relu, and units=64
     # saved a file that could not be loaded.
-    from rnnforecast.persistence import save_model
+    from rnnforecast.io.persistence import save_model
 
     X, y = series_windows
     model = _silent_fit(SimpleRNNRegressor(**FAST), X, y)

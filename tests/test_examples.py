@@ -26,7 +26,7 @@ def test_day30_example_beats_linear_regression_on_lags(capsys):
 
 
 def test_bundled_series_has_explicit_gaps_filled():
-    from rnnforecast.datasets import load_daily_min_temperatures
+    from rnnforecast.io.datasets import load_daily_min_temperatures
 
     recorded = load_daily_min_temperatures(fill_missing=False)
     filled = load_daily_min_temperatures()

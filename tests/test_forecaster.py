@@ -10,9 +10,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, Ridge
 
 from rnnforecast import SimpleRNNRegressor
-from rnnforecast.backtest import backtest
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.metrics import MetricWarning
+from rnnforecast.forecasting.backtest import backtest
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.metrics import MetricWarning
 
 
 def _ar_series(n=300, freq="D", start="2021-01-01"):
@@ -115,7 +115,7 @@ def test_backtest_reports_folds_steps_and_baselines():
     Ridge(), SimpleRNNRegressor(units=16, batch_size=64, early_stopping=True,
                                 random_state=0)])
 def test_conformal_intervals_cover_a_held_out_year(estimator):
-    from rnnforecast.datasets import load_daily_min_temperatures
+    from rnnforecast.io.datasets import load_daily_min_temperatures
 
     y = load_daily_min_temperatures()
     forecaster = WindowForecaster(estimator, window_length=29, horizon=2,
@@ -193,7 +193,7 @@ def test_grid_search_over_a_forecaster_with_time_series_split():
 
 @pytest.fixture(scope="module")
 def temperatures():
-    from rnnforecast.datasets import load_daily_min_temperatures
+    from rnnforecast.io.datasets import load_daily_min_temperatures
 
     return load_daily_min_temperatures()
 
@@ -267,7 +267,7 @@ def test_log_inside_the_forecaster_never_sees_standardised_values():
 
 
 def test_boxcox_round_trip_and_fitted_lambda():
-    from rnnforecast.transforms import fit_target_transform
+    from rnnforecast.forecasting.transforms import fit_target_transform
 
     y = _trending().to_numpy()
     transform = fit_target_transform("boxcox", y)

@@ -1,15 +1,14 @@
 """The folders are the layers: imports run one way, the core stays free of
-scikit-learn and pandas, and the short public paths are the modules."""
+scikit-learn and pandas, and each public object has one home module."""
 
 import ast
 import importlib
-import pickle
+import sys
 from pathlib import Path
 
 import pytest
 
 import rnnforecast
-from rnnforecast._aliases import SHORT_PATHS
 
 PACKAGE = Path(rnnforecast.__file__).parent
 # Lower layers first: a module may import its own layer and those before it.
@@ -34,7 +33,7 @@ def _imports(path):
 
 
 def _modules():
-    return sorted(path for path in PACKAGE.rglob("*.py") if path.name != "_aliases.py")
+    return sorted(PACKAGE.rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -56,26 +55,31 @@ def test_the_core_imports_neither_scikit_learn_nor_pandas():
                 assert name.split(".")[0] not in ("sklearn", "pandas"), (path.name, name)
 
 
-@pytest.mark.parametrize("short", sorted(SHORT_PATHS))
-def test_short_paths_are_the_modules(short):
-    full = importlib.import_module(SHORT_PATHS[short])
-    assert importlib.import_module(short) is full
-    assert full.__spec__.name == SHORT_PATHS[short]
+PUBLIC_MODULES = ["preprocessing", "ensemble", "forecasting.backtest", "forecasting.calendar",
+                  "forecasting.forecaster", "forecasting.metrics", "forecasting.panel",
+                  "forecasting.plotting", "forecasting.streaming", "forecasting.windows",
+                  "io.datasets", "io.persistence"]
 
 
-def test_objects_saved_under_the_short_paths_still_load():
-    from rnnforecast.forecasting.transforms import Differencer
-    # Protocol 2 names classes as text ("c<module>\n<name>\n"), without
-    # lengths or frames, so the module can be renamed in place.
-    data = pickle.dumps(Differencer([1, 12]), protocol=2)
-    assert b"rnnforecast.forecasting.transforms\nDifferencer" in data
-    old = data.replace(b"rnnforecast.forecasting.transforms", b"rnnforecast.transforms")
-    assert b"rnnforecast.forecasting" not in old
-    assert pickle.loads(old).lags == Differencer([1, 12]).lags
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_public_objects_are_importable_from_the_package(module):
+    # One object under two import paths, the package's and its own module's;
+    # no module is known by a second name.
+    defined = importlib.import_module(f"rnnforecast.{module}")
+    for name in defined.__all__:
+        assert getattr(rnnforecast, name) is getattr(defined, name), name
+        assert name in rnnforecast.__all__, name
+
+
+def test_no_module_goes_by_a_second_name():
+    for short in ("forecaster", "backtest", "datasets", "persistence", "cli", "sktime"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(f"rnnforecast.{short}")
+    assert not any(type(finder).__module__.startswith("rnnforecast") for finder in sys.meta_path)
 
 
 def test_the_bundled_data_loads_through_both_paths():
-    from rnnforecast.datasets import load_daily_min_temperatures
+    from rnnforecast import load_daily_min_temperatures
     from rnnforecast.io.datasets import load_daily_min_temperatures as same
     assert same is load_daily_min_temperatures
     assert len(load_daily_min_temperatures()) == 3652  # 1981-1990, daily

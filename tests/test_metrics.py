@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import Ridge
 
-from rnnforecast.backtest import backtest, expanding_splits
-from rnnforecast.calendar import infer_season, resolve_season
-from rnnforecast.cli import main
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.metrics import MetricWarning, mape, mase, smape
+from rnnforecast.forecasting.backtest import backtest, expanding_splits
+from rnnforecast.forecasting.calendar import infer_season, resolve_season
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.metrics import MetricWarning, mape, mase, smape
+from rnnforecast.io.cli import main
 
 
 @pytest.mark.parametrize("freq,season", [
@@ -102,6 +102,38 @@ def test_mape_is_flagged_near_zero():
     with pytest.warns(MetricWarning, match="MAPE left out"):
         metrics = backtest(WindowForecaster(Ridge(), 7), y, n_splits=2).metrics
     assert metrics.MAPE.isna().all() and metrics.sMAPE.notna().all()
+
+
+def _panel_of_levels(levels, n=120):
+    # Seasonal series with noise at the given levels, in the long layout.
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2015-01", periods=n, freq="MS")
+    return pd.concat({name: pd.Series(level + level * 0.1 * np.sin(np.arange(n) * np.pi / 6)
+                                      + rng.normal(0, 0.02 * abs(level) + 0.5, n), index=index)
+                      for name, level in levels.items()}, names=["id", "month"])
+
+
+def test_mape_is_decided_per_series_on_a_panel():
+    # A series of about 19 beside others of thousands is no reason to drop
+    # MAPE: every series is judged against its own level.
+    panel = _panel_of_levels({"big": 6000.0, "bigger": 12000.0, "small": 19.0})
+    result = backtest(WindowForecaster(Ridge(), 12), panel, n_splits=2, test_size=12)
+    assert result.metrics.MAPE.notna().all()
+    small = result.forecasts[result.forecasts.series == "small"]
+    own = result.per_series.set_index(["series", "model"]).loc[("small", "forecast"), "MAPE"]
+    assert own == pytest.approx(mape(small.actual, small.forecast, warn=False))
+
+
+def test_mape_leaves_out_only_the_series_near_zero_and_names_them():
+    panel = _panel_of_levels({"big": 6000.0, "crossing": 0.0})
+    with pytest.warns(MetricWarning, match=r"leaves out 1 of 2 series \('crossing'\)"):
+        result = backtest(WindowForecaster(Ridge(), 12), panel, n_splits=2, test_size=12)
+    overall = result.metrics.query("fold == 'all' and step == 'all' and model == 'forecast'")
+    big = result.forecasts[result.forecasts.series == "big"]
+    assert overall.MAPE.iloc[0] == pytest.approx(mape(big.actual, big.forecast))
+    per_series = result.per_series.set_index(["series", "model"]).MAPE
+    assert np.isnan(per_series[("crossing", "forecast")])
+    assert per_series[("big", "forecast")] > 0
 
 
 def test_command_line_season_and_inferred_season(tmp_path, capsys):

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
 
 from rnnforecast import SimpleRNNRegressor
-from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.forecasting.forecaster import WindowForecaster
 
 SMALL_RNN = dict(units=4, max_iter=3, random_state=0)
 

@@ -26,8 +26,8 @@ from rnnforecast import (
     SimpleRNNClassifier,
     SimpleRNNRegressor,
 )
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.persistence import _digest, load_model, save_model
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.io.persistence import _digest, load_model, save_model
 
 from conftest import CASES_TRIED
 
@@ -221,8 +221,23 @@ def test_what_cannot_be_saved_without_pickle(tmp_path):
         save_model(SimpleRNNRegressor(), tmp_path / "unfitted.npz")
     seeded = SimpleRNNRegressor(units=2, max_iter=1,
                                 random_state=np.random.RandomState(0)).fit(X3, TARGET)
-    with pytest.raises(TypeError, match="random_state"):
+    with pytest.raises(TypeError, match="random_state.*skops"):
         save_model(seeded, tmp_path / "seeded.npz")
+
+
+def test_save_model_points_other_objects_to_skops_and_that_advice_works(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    import rnnforecast
+
+    y = pd.Series(np.sin(np.arange(60) / 3), index=pd.RangeIndex(60))
+    forecaster = WindowForecaster(Ridge(), window_length=5, horizon=2).fit(y)
+    with pytest.raises(TypeError, match=r"skops\.io\.dump.*skops_trusted_types") as error:
+        save_model(forecaster, tmp_path / "forecaster.npz")
+    assert "joblib" not in str(error.value)
+    # What the message says to do, done.
+    sio.dump(forecaster, tmp_path / "forecaster.skops")
+    loaded = sio.load(tmp_path / "forecaster.skops", trusted=rnnforecast.skops_trusted_types())
+    pd.testing.assert_series_equal(loaded.predict(), forecaster.predict())
 
 
 
@@ -234,7 +249,7 @@ def test_fresh_process_with_empty_numba_cache_predicts_the_same(tmp_path):
     script = (
         "import sys, joblib, numpy as np\n"
         "from rnnforecast._core.jit import compile_counts\n"
-        "from rnnforecast.persistence import load_model\n"
+        "from rnnforecast.io.persistence import load_model\n"
         "X = np.load(sys.argv[1] + '/X.npy')\n"
         "np.save(sys.argv[1] + '/npz.npy', load_model(sys.argv[1] + '/model.npz').predict(X))\n"
         "np.save(sys.argv[1] + '/joblib.npy',\n"
@@ -253,7 +268,7 @@ def test_fresh_process_with_empty_numba_cache_predicts_the_same(tmp_path):
 def _skops_round_trip(obj):
     import skops.io as sio
 
-    from rnnforecast.persistence import skops_trusted_types
+    from rnnforecast.io.persistence import skops_trusted_types
 
     data = sio.dumps(obj)
     untrusted = sio.get_untrusted_types(data=data)
@@ -311,7 +326,7 @@ def test_skops_refuses_types_outside_the_trusted_list():
     import skops.io as sio
     from sklearn.pipeline import make_pipeline
 
-    from rnnforecast.persistence import skops_trusted_types
+    from rnnforecast.io.persistence import skops_trusted_types
 
     X = np.random.RandomState(0).normal(size=(20, 5))
     pipe = make_pipeline(Halver(), Ridge()).fit(X, X[:, 0])

@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 from sklearn.linear_model import Ridge  # noqa: E402
 
 from rnnforecast import SimpleRNNRegressor  # noqa: E402
-from rnnforecast.forecaster import WindowForecaster  # noqa: E402
-from rnnforecast.plotting import ForecastDisplay, LossCurveDisplay  # noqa: E402
+from rnnforecast.forecasting.forecaster import WindowForecaster  # noqa: E402
+from rnnforecast.forecasting.plotting import ForecastDisplay, LossCurveDisplay  # noqa: E402
 
 
 def test_loss_curve_display_with_validation_scores():

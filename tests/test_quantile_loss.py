@@ -8,8 +8,8 @@ import pytest
 
 from rnnforecast import GRURegressor, SimpleRNNRegressor
 from rnnforecast._core.losses import QuantileLoss, absolute_error, quantile_values
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.persistence import load_model, save_model
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.io.persistence import load_model, save_model
 
 LEVELS = np.array([0.1, 0.5, 0.9])
 

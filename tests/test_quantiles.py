@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import Ridge
 
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.metrics import coverage, crps, interval_width, pinball_loss
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.metrics import coverage, crps, interval_width, pinball_loss
 
 LEVELS = [0.05, 0.1, 0.5, 0.9, 0.95]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnforecast import GRUClassifier, LSTMRegressor, SimpleRNNClassifier
-from rnnforecast.persistence import load_model, save_model
+from rnnforecast.io.persistence import load_model, save_model
 
 N_FEATURES = 2
 

@@ -198,7 +198,7 @@ def test_linear_skip_starts_from_ridge_on_the_standardised_windows():
 
 
 def test_linear_skip_round_trips_and_refuses_what_it_cannot_serve(tmp_path):
-    from rnnforecast.persistence import load_model, save_model
+    from rnnforecast.io.persistence import load_model, save_model
 
     X, y = _passengers_like(n=60)
     model = _quiet_fit(GRURegressor(units=3, max_iter=3, linear_skip=True,

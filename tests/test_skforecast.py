@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from rnnforecast import GRURegressor, SimpleRNNRegressor
-from rnnforecast.forecaster import WindowForecaster
+from rnnforecast.forecasting.forecaster import WindowForecaster
 
 skforecast = pytest.importorskip("skforecast")
 from skforecast.recursive import ForecasterRecursive  # noqa: E402

@@ -12,8 +12,8 @@ import pytest
 from sklearn.linear_model import Ridge
 
 sktime = pytest.importorskip("sktime")
-from rnnforecast.forecaster import WindowForecaster  # noqa: E402
-from rnnforecast.sktime import RNNForecaster  # noqa: E402
+from rnnforecast.forecasting.forecaster import WindowForecaster  # noqa: E402
+from rnnforecast.forecasting.sktime import RNNForecaster  # noqa: E402
 
 
 def test_adapter_passes_sktime_check_estimator():

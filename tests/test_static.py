@@ -11,8 +11,8 @@ from sklearn.linear_model import Ridge
 from sklearn.neural_network import MLPRegressor
 from sklearn.tree import DecisionTreeRegressor
 
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.streaming import PartitionedPanel
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.streaming import PartitionedPanel
 
 IDS = [f"s{k}" for k in range(6)]
 
@@ -137,7 +137,7 @@ def test_one_series_needs_no_static_and_a_model_without_takes_none():
                                                             STATIC)])
 def test_static_models_pickle_and_skops_round_trip(params, static):
     sio = pytest.importorskip("skops.io")
-    from rnnforecast.persistence import skops_trusted_types
+    from rnnforecast.io.persistence import skops_trusted_types
     long = _ar_panel(n=40)
     forecaster = _forecaster(Ridge(), calibration_fraction=0.3, **params).fit(
         long, static=static)
@@ -179,7 +179,7 @@ class _PartialTree(RegressorMixin, BaseEstimator):
 
 
 def test_backtest_fits_every_fold_with_the_static_covariates():
-    from rnnforecast.backtest import backtest
+    from rnnforecast.forecasting.backtest import backtest
     long = _ar_panel(n=60) + 50  # away from 0, where MAPE is left out
     network = MLPRegressor(hidden_layer_sizes=(16,), max_iter=500, random_state=0)
     told = backtest(_forecaster(network).set_params(window_length=1), long, n_splits=2,

@@ -8,9 +8,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge, SGDRegressor
 
 from rnnforecast import GRURegressor
-from rnnforecast.forecaster import WindowForecaster
-from rnnforecast.panel import read_panel
-from rnnforecast.streaming import PartitionedPanel, chunk_plan, chunked
+from rnnforecast.forecasting.forecaster import WindowForecaster
+from rnnforecast.forecasting.panel import read_panel
+from rnnforecast.forecasting.streaming import PartitionedPanel, chunk_plan, chunked
 
 
 def _rows(n_series=7, seed=0):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnforecast.transforms import Differencer, check_positive, difference_lags
+from rnnforecast.forecasting.transforms import Differencer, check_positive, difference_lags
 
 
 @pytest.mark.parametrize("lags", [(), (1,), (1, 1), (12,), (1, 12), (3, 1, 2)])

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnforecast.datasets import load_daily_min_temperatures
-from rnnforecast.windows import make_windows
+from rnnforecast.forecasting.windows import make_windows
+from rnnforecast.io.datasets import load_daily_min_temperatures
 
 
 def _by_hand(values, window_length, horizon):

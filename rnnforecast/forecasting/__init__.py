@@ -13,6 +13,5 @@ backtests, metrics and plots.
   errors, and plots;
 - :mod:`~rnnforecast.forecasting.sktime`: a sktime forecaster (optional extra).
 
-Each module is also importable by its short name, ``rnnforecast.forecaster``
-and so on (see ``rnnforecast._aliases``).
+Their public objects are importable from :mod:`rnnforecast` too.
 """

@@ -23,9 +23,9 @@ from sklearn.base import clone
 
 from .calendar import resolve_season, time_label
 from .metrics import (
+    NEAR_ZERO_FRACTION,
     MetricWarning,
     mae,
-    mape,
     naive_scale,
     near_zero,
     near_zero_message,
@@ -46,7 +46,7 @@ metrics : pandas.DataFrame
     (percent), MASE, RMSSE, any custom metrics and the number of forecasts
     ``n``; ``fold == "all"`` and ``step == "all"`` rows pool the folds and
     the steps (and always the series). MAPE is NaN where actual values come
-    near zero (see :mod:`rnnforecast.metrics`).
+    near zero (see :mod:`rnnforecast.forecasting.metrics`).
 forecasts : pandas.DataFrame
     Every historical forecast: series (None for a single series), fold,
     origin (time of the first forecast step), step, time, actual, one column
@@ -69,7 +69,7 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
     forecaster : WindowForecaster
     y : pandas.Series, pandas.DataFrame or array-like of shape (n_times,)
         One series, or many in the wide or long layout (see
-        :mod:`rnnforecast.panel`); folds count back from each series' end.
+        :mod:`rnnforecast.forecasting.panel`); folds count back from each series' end.
     X : pandas.DataFrame or array-like, default=None
         Exogenous columns in the matching layout; with the recursive
         strategy the actual future values stand in for known future values.
@@ -82,7 +82,7 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
         Observations per seasonal cycle, for the seasonal-naive baseline,
         MASE and RMSSE; inferred from the index when None (7 for daily
         data, 12 monthly, 4 quarterly, 24 hourly, see
-        :func:`rnnforecast.calendar.infer_season`). When it cannot be
+        :func:`rnnforecast.infer_season`). When it cannot be
         inferred (integer positions), the seasonal-naive baseline is left
         out and MASE scales by the one-step naive error.
     window : {"expanding", "sliding"}, default="expanding"
@@ -286,9 +286,7 @@ BASELINES = ("last_value", "seasonal_naive")
 
 def _metrics(forecasts, extra):
     models = _models(forecasts)
-    if near_zero(forecasts["actual"]):
-        warnings.warn(near_zero_message(forecasts["actual"]), MetricWarning,
-                      stacklevel=3)
+    forecasts = _mark_mape_series(forecasts)
     rows = []
     folds = [(fold, part) for fold, part in forecasts.groupby("fold")]
     for fold, part in folds + [("all", forecasts)]:
@@ -301,10 +299,34 @@ def _metrics(forecasts, extra):
 
 
 def _per_series(forecasts, extra):
+    forecasts = _mark_mape_series(forecasts, warn=False)
     rows = [{"series": key, "model": model, **_errors(group, model, extra)}
             for key, group in forecasts.groupby("series", sort=False, dropna=False)
             for model in _models(forecasts)]
     return pd.DataFrame(rows)
+
+
+def _mark_mape_series(forecasts, warn=True):
+    """``forecasts`` with a ``mape_ok`` column: whether MAPE may read the
+    row's series, decided per series on all of its actual values (a series
+    of 19 beside a panel mean of 6,000 is no reason to drop the others).
+    Warns, naming them, about the series left out."""
+    groups = forecasts.groupby("series", sort=False, dropna=False)["actual"]
+    ok = {key: not near_zero(actual) for key, actual in groups}
+    left_out = [key for key, keep in ok.items() if not keep]
+    if warn and left_out:
+        if len(ok) == 1:
+            message = near_zero_message(forecasts["actual"])
+        else:
+            message = (f"MAPE leaves out {len(left_out)} of {len(ok)} series "
+                       f"({', '.join(map(repr, left_out[:5]))}"
+                       f"{', ...' if len(left_out) > 5 else ''}): each has an actual value "
+                       f"within {NEAR_ZERO_FRACTION:.0%} of its own mean absolute actual "
+                       "value of zero, where percentage errors explode; the others are "
+                       "averaged. Compare with MASE or sMAPE instead.")
+        warnings.warn(message, MetricWarning, stacklevel=4)
+    kept = groups.transform(lambda actual: not near_zero(actual)).astype(bool)
+    return forecasts.assign(mape_ok=kept)
 
 
 def _models(forecasts):
@@ -316,8 +338,10 @@ def _errors(group, model, extra):
     error = predicted - actual
     scaled = np.abs(error) / group["naive_scale"].to_numpy()
     squared = error ** 2 / group["naive_scale_squared"].to_numpy()
+    kept = group["mape_ok"].to_numpy()
     errors = {"MAE": mae(actual, predicted), "RMSE": rmse(actual, predicted),
-              "MAPE": mape(actual, predicted, warn=False),
+              "MAPE": (float(100 * np.mean(np.abs(error[kept] / actual[kept])))
+                       if kept.any() else np.nan),
               "sMAPE": smape(actual, predicted), "MASE": float(np.mean(scaled)),
               "RMSSE": float(np.sqrt(np.mean(squared)))}
     errors.update({name: float(function(actual, predicted))

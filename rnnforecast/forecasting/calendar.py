@@ -112,7 +112,7 @@ def infer_season(freq):
 
     Examples
     --------
-    >>> from rnnforecast.calendar import infer_season
+    >>> from rnnforecast import infer_season
     >>> infer_season("D"), infer_season("MS"), infer_season("QE-DEC"), infer_season("h")
     (7, 12, 4, 24)
     """

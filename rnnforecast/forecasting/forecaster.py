@@ -31,10 +31,10 @@ class WindowForecaster(BaseEstimator):
     """Forecast one series or many from their last ``window_length`` observations.
 
     Each series (and any exogenous columns) is cut into windows with
-    :func:`~rnnforecast.windows.make_windows` and ``estimator`` learns the
+    :func:`~rnnforecast.make_windows` and ``estimator`` learns the
     next ``horizon`` values from each window. Given many series (a wide
     DataFrame, or a long one on a ``(series id, time)`` MultiIndex, see
-    :mod:`rnnforecast.panel`), one global model learns from the windows of
+    :mod:`rnnforecast.forecasting.panel`), one global model learns from the windows of
     all of them, each series standardised by its own statistics. Forecasts
     come back in the layout that went in, indexed by the times that follow
     each series, at its frequency.
@@ -112,14 +112,14 @@ class WindowForecaster(BaseEstimator):
         not by the number of series; nothing is held out, and the
         rnnforecast regressors take their input scaling and ridge skip path
         from the first chunk (windows of randomly chosen series). Needed
-        for a :class:`~rnnforecast.streaming.PartitionedPanel` (65,536 when
+        for a :class:`~rnnforecast.PartitionedPanel` (65,536 when
         None there).
     chunk_epochs : int, default=1
         Passes over every series' windows when training in chunks, each in
         a new random order of partitions and of series within them.
     series_encoding : {"onehot"} or None, default=None
         "onehot": one input column per fitted series, 1 in its own windows
-        (see :mod:`rnnforecast.static`). A recurrent layer's input weights
+        (see :mod:`rnnforecast.forecasting.static`). A recurrent layer's input weights
         on it are a vector learned per series and added to the cell's input
         at every step: a learned series-id embedding. A series the model
         was not fitted on gets zeros (the shared model alone).
@@ -153,8 +153,7 @@ class WindowForecaster(BaseEstimator):
     Examples
     --------
     >>> from sklearn.linear_model import Ridge
-    >>> from rnnforecast.datasets import load_daily_min_temperatures
-    >>> from rnnforecast.forecaster import WindowForecaster
+    >>> from rnnforecast import WindowForecaster, load_daily_min_temperatures
     >>> y = load_daily_min_temperatures()
     >>> forecaster = WindowForecaster(Ridge(), window_length=29, horizon=3).fit(y)
     >>> forecast = forecaster.predict()
@@ -229,7 +228,7 @@ class WindowForecaster(BaseEstimator):
             one-column DataFrame) on a ``(series id, time)`` MultiIndex,
             series of any lengths and start times, at one frequency. A panel
             larger than memory: a
-            :class:`~rnnforecast.streaming.PartitionedPanel` (Dask
+            :class:`~rnnforecast.PartitionedPanel` (Dask
             DataFrame, parquet files), read a partition at a time.
         X : pandas.DataFrame or array-like of shape (n_times, n_exog), default=None
             Exogenous columns observed at the same times (for a long ``y``,
@@ -240,7 +239,7 @@ class WindowForecaster(BaseEstimator):
             (the index), real-valued columns (encode categories first, e.g.
             with ``pd.get_dummies``). Standardised across series and fed to
             every window as constant input columns (see
-            :mod:`rnnforecast.static`).
+            :mod:`rnnforecast.forecasting.static`).
 
         Returns
         -------

@@ -1,4 +1,4 @@
-"""A sktime forecaster around :class:`~rnnforecast.forecaster.WindowForecaster`.
+"""A sktime forecaster around :class:`~rnnforecast.WindowForecaster`.
 
 ``pip install sktime`` (an optional peer, never needed by rnnforecast
 itself). :class:`RNNForecaster` speaks sktime's forecasting interface:
@@ -41,9 +41,12 @@ class RNNForecaster(BaseForecaster):
     Examples
     --------
     >>> from sklearn.linear_model import Ridge
-    >>> from sktime.datasets import load_airline  # doctest: +SKIP
-    >>> y = load_airline()  # doctest: +SKIP
-    >>> RNNForecaster(Ridge()).fit(y).predict(fh=[1, 2, 3])  # doctest: +SKIP
+    >>> from rnnforecast import load_daily_min_temperatures
+    >>> from rnnforecast.forecasting.sktime import RNNForecaster
+    >>> y = load_daily_min_temperatures()
+    >>> forecaster = RNNForecaster(Ridge(), window_length=29).fit(y)
+    >>> forecaster.predict(fh=[1, 2, 3]).index.strftime("%Y-%m-%d").tolist()
+    ['1991-01-01', '1991-01-02', '1991-01-03']
     """
 
     _tags = {

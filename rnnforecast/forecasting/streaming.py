@@ -54,7 +54,7 @@ class PartitionedPanel:
     Examples
     --------
     >>> import pandas as pd
-    >>> from rnnforecast.streaming import PartitionedPanel
+    >>> from rnnforecast import PartitionedPanel
     >>> north = pd.DataFrame({"store": "north", "day": range(3), "sales": [1.0, 2, 3]})
     >>> south = pd.DataFrame({"store": "south", "day": range(3), "sales": [5.0, 4, 6]})
     >>> parts = PartitionedPanel.from_frames([north, south], "store", "day", "sales")
@@ -107,7 +107,7 @@ class PartitionedPanel:
         return cls(loaders, id_column, time_column, target, tuple(exog))
 
     def read(self, number):
-        """Partition ``number`` as a :class:`~rnnforecast.panel.Panel` in the
+        """Partition ``number`` as a :class:`~rnnforecast.Panel` in the
         long layout."""
         frame = self.loaders[number]()
         if not isinstance(frame, pd.DataFrame):

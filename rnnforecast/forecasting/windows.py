@@ -131,7 +131,7 @@ def make_windows(data, window_length, horizon=1, *, target=None, known_future=()
     Examples
     --------
     >>> import pandas as pd
-    >>> from rnnforecast.windows import make_windows
+    >>> from rnnforecast import make_windows
     >>> days = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0],
     ...                  index=pd.date_range("2024-01-01", periods=5))
     >>> X, y, index = make_windows(days, window_length=3)

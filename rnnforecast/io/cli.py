@@ -388,7 +388,7 @@ def main(argv=None):
 
     Examples
     --------
-    >>> from rnnforecast.cli import main
+    >>> from rnnforecast.io.cli import main
     >>> main(["forecast", "--horizon", "2", "--units", "4", "--max-iter", "2",
     ...       "--folds", "1"])  # doctest: +ELLIPSIS
     Temp: 3652 observations, 1981-01-01 to 1990-12-31

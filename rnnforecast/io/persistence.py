@@ -19,8 +19,7 @@ after loading start the optimizer afresh from the saved weights.
 Examples
 --------
 >>> import numpy as np
->>> from rnnforecast import GRURegressor
->>> from rnnforecast.persistence import load_model, save_model
+>>> from rnnforecast import GRURegressor, load_model, save_model
 >>> X = np.random.RandomState(0).normal(size=(20, 5, 1))
 >>> model = GRURegressor(units=4, max_iter=2, random_state=0).fit(X, X[:, -1, 0])
 >>> path = getfixture("tmp_path") / "model.npz"
@@ -85,9 +84,7 @@ def skops_trusted_types():
     >>> import numpy as np
     >>> import skops.io as sio
     >>> from sklearn.pipeline import make_pipeline
-    >>> from rnnforecast import GRURegressor
-    >>> from rnnforecast.persistence import skops_trusted_types
-    >>> from rnnforecast.preprocessing import SequenceScaler
+    >>> from rnnforecast import GRURegressor, SequenceScaler, skops_trusted_types
     >>> X = np.random.RandomState(0).normal(size=(20, 5, 1))
     >>> pipe = make_pipeline(SequenceScaler(), GRURegressor(units=4, max_iter=2,
     ...                                                     random_state=0))
@@ -140,7 +137,9 @@ LSTMClassifier, GRURegressor or GRUClassifier
     if ESTIMATORS.get(name) is not type(model):
         raise TypeError(
             f"save_model writes rnnforecast estimators ({', '.join(ESTIMATORS)}); "
-            f"got {name}. Use joblib for other objects.")
+            f"got {name}. Save other objects (a WindowForecaster, a Pipeline, a "
+            "seed average) without pickle with skops: skops.io.dump(obj, path), "
+            "then skops.io.load(path, trusted=rnnforecast.skops_trusted_types()).")
     model._check_fitted()
     arrays = {"params": model.params_}
     if hasattr(model, "classes_"):
@@ -373,7 +372,8 @@ def _json_value(value, what="attribute"):
         return value
     raise TypeError(
         f"{what} = {value!r} cannot be saved without pickle; set it to a plain "
-        "value (an int random_state, say) or use joblib.")
+        "value (an int random_state, say), or save the whole object with skops "
+        "(see rnnforecast.skops_trusted_types).")
 
 
 def _from_json(value):
@@ -394,7 +394,8 @@ def _plain_array(values, what):
     if array.dtype.kind not in "biufU":
         raise TypeError(
             f"{what} holds values of dtype {array.dtype} that cannot be saved "
-            "without pickle; use joblib.")
+            "without pickle; save the whole object with skops instead (see "
+            "rnnforecast.skops_trusted_types).")
     return array
 
 

@@ -35,7 +35,7 @@ def load_daily_min_temperatures(fill_missing=True):
 
     Examples
     --------
-    >>> from rnnforecast.datasets import load_daily_min_temperatures
+    >>> from rnnforecast import load_daily_min_temperatures
     >>> y = load_daily_min_temperatures()
     >>> y.index.freqstr, len(y)
     ('D', 3652)
