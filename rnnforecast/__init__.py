@@ -39,6 +39,7 @@ from .forecasting.metrics import (
 )
 from .forecasting.panel import Panel, read_panel
 from .forecasting.plotting import ForecastDisplay, LossCurveDisplay
+from .forecasting.splitters import PanelSplitter
 from .forecasting.streaming import PartitionedPanel
 from .forecasting.windows import make_windows
 from .io.datasets import load_daily_min_temperatures
@@ -54,7 +55,7 @@ __all__ = [
     "SequenceScaler", "SeedAveragingClassifier", "SeedAveragingRegressor",
     # forecasting
     "make_windows", "WindowForecaster", "default_rnn", "backtest", "BacktestResult",
-    "infer_season", "read_panel", "Panel", "PartitionedPanel",
+    "infer_season", "read_panel", "Panel", "PartitionedPanel", "PanelSplitter",
     "ForecastDisplay", "LossCurveDisplay",
     # metrics
     "mae", "rmse", "mape", "smape", "mase", "coverage", "interval_width", "pinball_loss",

@@ -57,8 +57,8 @@ def test_the_core_imports_neither_scikit_learn_nor_pandas():
 
 PUBLIC_MODULES = ["preprocessing", "ensemble", "forecasting.backtest", "forecasting.calendar",
                   "forecasting.forecaster", "forecasting.metrics", "forecasting.panel",
-                  "forecasting.plotting", "forecasting.streaming", "forecasting.windows",
-                  "io.datasets", "io.persistence"]
+                  "forecasting.plotting", "forecasting.splitters", "forecasting.streaming",
+                  "forecasting.windows", "io.datasets", "io.persistence"]
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES)

@@ -636,13 +636,18 @@ class WindowForecaster(BaseEstimator):
         return self._forecast_values(frame.to_numpy(dtype=float), origins, steps, state)
 
     def score(self, y, X=None):
-        """R² of the forecasts of ``y``, a continuation of the training series.
+        """R² of the forecasts of ``y``, a continuation of the training
+        series; on a panel, the mean over series of each series' R².
 
         From every origin in ``y`` with ``horizon`` steps ahead of it inside
         ``y``, the model forecasts from the actual history (the end of the
-        training series, then ``y`` itself); R² pools all steps (and all
-        series of a panel). This is what ``GridSearchCV(forecaster, ...,
-        cv=TimeSeriesSplit())`` uses.
+        training series, then ``y`` itself); R² pools the steps. On a panel
+        each series is scored on its own and the scores are averaged, so
+        every series weighs the same whatever its level (R² pooled over
+        series would count the differences between their levels as
+        explained). This is what ``GridSearchCV(forecaster, ...,
+        cv=PanelSplitter())`` (or ``TimeSeriesSplit()`` on one series)
+        uses.
 
         Parameters
         ----------
@@ -655,25 +660,63 @@ class WindowForecaster(BaseEstimator):
         Returns
         -------
         score : float
+
+        Raises
+        ------
+        ValueError
+            If the model was trained on other series past the first time of
+            ``y``: what a row-wise split of a long panel
+            (``TimeSeriesSplit`` on its stacked rows) does.
         """
         panel = self._read_observations(y, X)
-        actual, predicted = [], []
+        self._check_no_later_training_data(panel)
+        scores = []
         for key, frame in panel.frames.items():
-            if key not in self.histories_:
-                raise ValueError(f"score needs series the model was fitted on; "
-                                 f"{key!r} is not one of them.")
-            history = self.histories_[key]
-            _check_continues(frame.index, history.index[-1], self.freq_, key)
-            if len(frame) < self.horizon:
-                raise ValueError(f"y has {len(frame)} observations, fewer than the "
-                                 f"horizon {self.horizon}.")
-            values = np.vstack([history.to_numpy(dtype=float),
-                                frame.to_numpy(dtype=float)])
-            origins = np.arange(len(history), len(values) - self.horizon + 1)
-            predicted.append(self._forecast_values(values, origins, self.horizon,
-                                                   self._states[key]).ravel())
-            actual.append(values[origins[:, None] + np.arange(self.horizon), 0].ravel())
-        return r2_score(np.concatenate(actual), np.concatenate(predicted))
+            actual, predicted = self._scored_forecasts(key, frame)
+            scores.append(r2_score(actual, predicted))
+        return float(np.mean(scores))
+
+    def _scored_forecasts(self, key, frame):
+        """Actual and forecast values of every ``horizon``-step forecast
+        from origins inside ``frame``, which continues series ``key``."""
+        if key not in self.histories_:
+            raise ValueError(f"score needs series the model was fitted on; "
+                             f"{key!r} is not one of them.")
+        history = self.histories_[key]
+        _check_continues(frame.index, history.index[-1], self.freq_, key)
+        if len(frame) < self.horizon:
+            raise ValueError(f"y has {len(frame)} observations, fewer than the "
+                             f"horizon {self.horizon}.")
+        values = np.vstack([history.to_numpy(dtype=float), frame.to_numpy(dtype=float)])
+        origins = np.arange(len(history), len(values) - self.horizon + 1)
+        predicted = self._forecast_values(values, origins, self.horizon, self._states[key])
+        return values[origins[:, None] + np.arange(self.horizon), 0].ravel(), predicted.ravel()
+
+    def _check_no_later_training_data(self, panel):
+        """Refuse to score a panel's series that the model does not know,
+        or from times the model has seen other series beyond: the test
+        would lean on those series' future. Both are what a row-wise split
+        of a long panel gives."""
+        if panel.layout == SINGLE:
+            return
+        start = min(frame.index[0] for frame in panel.frames.values())
+        unknown = [key for key in panel.frames if key not in self.histories_]
+        later = [key for key, history in self.histories_.items()
+                 if key not in panel.frames and history.index[-1] >= start]
+        if not unknown and not later:
+            return
+        problem = (f"score got series {_names(unknown)} that the model was not fitted on"
+                   if unknown else
+                   f"score got {len(panel.frames)} of the {len(self.histories_)} series the "
+                   f"model was fitted on, from {start}, but the model was trained on series "
+                   f"{_names(later)} up to {self.histories_[later[0]].index[-1]}, which "
+                   "the test would lean on")
+        raise ValueError(
+            f"{problem}. A row-wise split of a long panel (TimeSeriesSplit or KFold on "
+            "its stacked rows) does this: each test fold is the tail of one series, "
+            "and training holds other series' future. Use cv=rnnforecast.PanelSplitter"
+            "(...), which cuts every series at the same times, or score every series "
+            "of the panel from after its training data.")
 
     def _observed_frame(self, y, X):
         """New observations of one series laid out as in ``fit`` (target,
@@ -1326,6 +1369,11 @@ def _common_frequency(panel):
         raise ValueError(f"The series are spaced differently ({examples}); one model "
                          "needs one spacing: resample them to a common frequency.")
     return distinct[0]
+
+
+def _names(keys, at_most=3):
+    """``'a', 'b', 'c', ...``: the first few series ids, for messages."""
+    return ", ".join(map(repr, keys[:at_most])) + (", ..." if len(keys) > at_most else "")
 
 
 def _check_continues(index, last_time, freq, key=None):
