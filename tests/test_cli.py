@@ -108,15 +108,14 @@ def _forecast_index(capsys, path, *argv):
 
 def test_integer_years_and_yyyymmdd_are_dates_not_nanoseconds(capsys, tmp_path):
     # A year,gdp CSV gave a forecast dated 1970-01-01 00:00:00.000002021.
+    # Forecast times are written in the form the input's were.
     values = 100 + np.arange(40.0) + np.sin(np.arange(40))
     years = pd.DataFrame({"year": np.arange(1980, 2020), "gdp": values})
-    assert _forecast_index(capsys, _csv(tmp_path, years))[::2] == ["2020-01-01",
-                                                                 "2021-01-01"]
+    assert _forecast_index(capsys, _csv(tmp_path, years))[::2] == ["2020", "2021"]
     days = pd.DataFrame({"day": [int(d.strftime("%Y%m%d"))
                                  for d in pd.date_range("2021-01-01", periods=40)],
                          "load": values})
-    assert _forecast_index(capsys, _csv(tmp_path, days))[::2] == ["2021-02-10",
-                                                                "2021-02-11"]
+    assert _forecast_index(capsys, _csv(tmp_path, days))[::2] == ["20210210", "20210211"]
     counter = pd.DataFrame({"t": np.arange(40), "load": values})
     with pytest.raises(SystemExit) as stop:
         main(["forecast", _csv(tmp_path, counter), "--model", "ridge"])
@@ -131,12 +130,12 @@ def test_separator_decimal_mark_and_day_first_dates(capsys, tmp_path):
                               for i, d in enumerate(dates)]
     path.write_text("\n".join(lines) + "\n")
     index = _forecast_index(capsys, path, "--sep", ";", "--decimal", ",", "--dayfirst")
-    assert index[::2] == ["2021-02-10", "2021-02-11"]
+    assert index[::2] == ["10/02/2021", "11/02/2021"]   # day first, as they came
     coded = tmp_path / "coded.csv"
     coded.write_text("when,value\n" + "".join(f"{d.strftime('%d.%m.%Y')},{i}\n"
                                               for i, d in enumerate(dates)))
     index = _forecast_index(capsys, coded, "--date-format", "%d.%m.%Y")
-    assert index[::2] == ["2021-02-10", "2021-02-11"]
+    assert index[::2] == ["10.02.2021", "11.02.2021"]   # in the --date-format given
 
 
 @pytest.mark.parametrize("argv,message", [
@@ -260,3 +259,107 @@ def test_long_csv_without_id_column_says_to_pass_it(capsys, tmp_path):
         main(["forecast", _stores_csv(tmp_path)])
     assert exit_info.value.code == 2
     assert "pass --id-column store" in capsys.readouterr().err
+
+
+def _quarterly_panel_csv(tmp_path, form="{year} Q{quarter}", late_start=True):
+    # Quarterly series in fpp3/tsibble's form ("1998 Q1"), long, the way a
+    # real panel is exported: every series on the same quarters, with NaN
+    # before the series that start late.
+    quarters = pd.period_range("2000Q1", periods=48, freq="Q")
+    t = np.arange(48)
+    rows = []
+    for number, state in enumerate(["Victoria", "Tasmania", "Queensland"]):
+        takings = 100 * (number + 1) + 15 * np.cos(np.pi * t / 2) + 2 * t
+        if late_start and number == 1:
+            takings[:10] = np.nan
+        rows.append(pd.DataFrame({
+            "Quarter": [form.format(year=q.year, quarter=q.quarter) for q in quarters],
+            "State": state, "Takings": takings}))
+    path = tmp_path / "takings.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("form", ["{year} Q{quarter}", "{year}Q{quarter}",
+                                  "{year}-Q{quarter}"])
+def test_quarters_are_read_and_written_back_in_their_form(capsys, tmp_path, form):
+    output = tmp_path / "out.csv"
+    code, out = _run(capsys, "forecast", _quarterly_panel_csv(tmp_path, form, False),
+                     "--id-column", "State", "--model", "ridge", "--window", "8",
+                     "--horizon", "4", "--output", str(output))
+    assert code == 0 and "MASE season 4" in out
+    written = pd.read_csv(output)
+    assert written.Quarter.tolist()[:4] == [form.format(year=2012, quarter=q)
+                                            for q in (1, 2, 3, 4)]
+    assert form.format(year=2012, quarter=1) in out.split("Forecast:")[1]
+
+
+def test_iso_weeks_are_read_and_written_back(capsys, tmp_path):
+    weeks = pd.period_range("2019-12-30", periods=80, freq="W-SUN")   # 2020 W01 on
+    labels = [f"{w.start_time.isocalendar()[0]} W{w.start_time.isocalendar()[1]:02d}"
+              for w in weeks]
+    assert labels[0] == "2020 W01" and labels[53] == "2021 W01"       # 2020 had 53 weeks
+    path = _csv(tmp_path, pd.DataFrame({"week": labels,
+                                        "visits": 50 + 10 * np.sin(np.arange(80) / 3)}))
+    code, out = _run(capsys, "forecast", path, "--model", "ridge", "--window", "8",
+                     "--horizon", "3", "--folds", "1")
+    assert code == 0
+    forecast = out.split("Forecast:")[1].strip().splitlines()
+    assert [line.split()[0] + " " + line.split()[1] for line in forecast[1:]] == \
+        ["2021 W28", "2021 W29", "2021 W30"]
+
+
+def test_an_impossible_week_is_named(capsys, tmp_path):
+    path = _csv(tmp_path, pd.DataFrame({"week": ["2021 W52", "2021 W53"], "y": [1.0, 2.0]}))
+    with pytest.raises(SystemExit):
+        main(["forecast", path, "--model", "ridge"])
+    assert "'2021 W53', which is not an ISO week: 2021 has no week 53" in \
+        capsys.readouterr().err
+
+
+def test_long_csv_with_nan_before_series_start_is_read(capsys, tmp_path):
+    code, out = _run(capsys, "forecast", _quarterly_panel_csv(tmp_path), "--id-column",
+                     "State", "--model", "ridge", "--window", "8", "--horizon", "4")
+    assert code == 0 and "Takings: 3 series (State), 134 observations" in out
+
+
+def test_panel_plot_is_a_grid_of_chosen_series(capsys, tmp_path):
+    from matplotlib.image import imread
+
+    plot = tmp_path / "grid.png"
+    code, out = _run(capsys, "forecast", _quarterly_panel_csv(tmp_path), "--id-column",
+                     "State", "--model", "ridge", "--window", "8", "--horizon", "4",
+                     "--coverage", "0.8", "--plot", str(plot), "--plot-series",
+                     "Tasmania", "Queensland")
+    assert code == 0 and f"Plot of 2 series saved to {plot}" in out
+    height, width = imread(plot).shape[:2]
+    assert width > height        # two panels side by side
+    code, out = _run(capsys, "forecast", _quarterly_panel_csv(tmp_path), "--id-column",
+                     "State", "--model", "ridge", "--window", "8", "--horizon", "4",
+                     "--plot", str(plot))
+    assert "Plot of 3 series saved" in out
+    with pytest.raises(SystemExit):
+        main(["forecast", _quarterly_panel_csv(tmp_path), "--id-column", "State",
+              "--model", "ridge", "--window", "8", "--horizon", "4", "--plot", str(plot),
+              "--plot-series", "Atlantis"])
+    assert "--plot-series: no series ['Atlantis']" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["forecast", "--plot-series", "Victoria"])
+    assert "pass it with --id-column and --plot" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("model,estimator", [("lstm", "LSTMRegressor"),
+                                             ("gru", "GRURegressor")])
+def test_gated_cells_are_offered(capsys, tmp_path, model, estimator, monkeypatch):
+    from rnnforecast.io import cli
+
+    made = []
+    original = cli.make_forecaster
+    monkeypatch.setattr(cli, "make_forecaster",
+                        lambda args: made.append(original(args)) or made[-1])
+    code, out = _run(capsys, "forecast", "--model", model, "--units", "4",
+                     "--max-iter", "2", "--folds", "1", "--horizon", "2")
+    network = made[0].estimator
+    assert code == 0 and type(network).__name__ == estimator
+    assert network.activation == "tanh" and network.learning_rate_init == 3e-4
+    assert network.units == 4 and network.max_iter == 2

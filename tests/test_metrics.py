@@ -22,6 +22,11 @@ def test_season_is_inferred_from_the_frequency(freq, season):
     assert infer_season(freq) == season
 
 
+@pytest.mark.parametrize("freq,season", [("Q", 4), ("M", 12), ("W-SUN", 52), ("D", 7)])
+def test_season_is_inferred_from_periods(freq, season):
+    assert resolve_season(None, pd.period_range("2000-01-03", periods=20, freq=freq)) == season
+
+
 def test_season_of_integer_positions_is_unknown_unless_given():
     assert resolve_season(None, pd.RangeIndex(50)) is None
     assert resolve_season(12, pd.RangeIndex(50)) == 12

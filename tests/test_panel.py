@@ -204,7 +204,9 @@ def _long_with(key, values, times):
     (_long_with("twice", [1.0, 2.0, 3.0], ["2000-01-01", "2000-01-01", "2000-01-02"]),
      "duplicated entries"),
     (_long_with("gap", [1.0, np.nan, 3.0], ["2000-01-01", "2000-01-02", "2000-01-03"]),
-     "contain NaN"),
+     r"Series 'gap' has NaN after its first value, at \[Timestamp\('2000-01-02"),
+    (_long_with("empty", [np.nan, np.nan], ["2000-01-01", "2000-01-02"]),
+     "Series 'empty' holds no values"),
     (_long_with("inf", [1.0, np.inf, 3.0], ["2000-01-01", "2000-01-02", "2000-01-03"]),
      "infinite values"),
 ])
@@ -213,20 +215,26 @@ def test_long_panels_are_checked_series_by_series(y, match):
         WindowForecaster(Ridge(), window_length=2).fit(y)
 
 
-@pytest.mark.parametrize("y,X,match", [
-    (pd.DataFrame({"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 4.0]},
-                  index=pd.date_range("2000", periods=4, freq="D")), None,
-     "Series 'a' has NaN after it starts"),
-    (pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}), pd.DataFrame({"x": [1, 2]}),
-     "pass y and X in the long layout"),
-    (pd.concat({"a": pd.Series(np.arange(9.0),
-                               index=pd.date_range("2000", periods=9, freq="D")),
-                "b": pd.Series(np.arange(9.0),
-                               index=pd.date_range("2000", periods=9, freq="MS"))}),
-     None, "spaced differently"),
-    (pd.concat({"a": pd.Series(np.arange(30.0)), "b": pd.Series(np.arange(3.0))}),
-     None, "Series 'b' has 3 observations"),
-])
+def test_a_long_panel_may_have_nan_before_each_series_starts():
+    # Most series of a real monthly panel start late; a long table made
+    # from the wide one keeps NaN rows before each start. They are dropped,
+    # as in the wide layout: the same model as from the trimmed rows.
+    times = pd.date_range("2000-01", periods=40, freq="MS")
+    wide = pd.DataFrame({"a": np.sin(np.arange(40.0)) + 5, "b": np.cos(np.arange(40.0)) + 9},
+                        index=times)
+    wide.iloc[:7, 1] = np.nan
+    padded = wide.rename_axis("month").melt(var_name="id", value_name="y",
+                                            ignore_index=False)
+    padded = padded.set_index("id", append=True).y.reorder_levels(["id", "month"]).sort_index()
+    assert padded.isna().sum() == 7
+    long, trimmed, from_wide = [
+        WindowForecaster(Ridge(), window_length=6, horizon=2).fit(data).predict()
+        for data in (padded, padded.dropna(), wide)]
+    pd.testing.assert_series_equal(long, trimmed)
+    np.testing.assert_allclose(long.unstack(level=0)[["a", "b"]].to_numpy(),
+                               from_wide[["a", "b"]].to_numpy())
+
+
 def test_malformed_panels_are_refused_with_what_to_do(y, X, match):
     with pytest.raises(ValueError, match=match):
         WindowForecaster(Ridge(), window_length=3).fit(y, X)

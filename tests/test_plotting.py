@@ -66,3 +66,43 @@ def test_loss_curve_display_has_a_legend():
     legend = display.ax_.get_legend()
     assert [text.get_text() for text in legend.get_texts()] == ["training loss",
                                                                 "validation score"]
+
+
+def _points_under_legend(display):
+    """Data points (observed, forecast, interval corners) the legend covers."""
+    display.figure_.canvas.draw()
+    box = display.ax_.get_legend().get_window_extent()
+    lines = [display.history_line_, display.forecast_line_]
+    points = np.vstack([display.ax_.transData.transform(line.get_xydata()) for line in lines])
+    return int(box.count_contains(points))
+
+
+def test_the_legend_covers_no_data_and_names_the_interval_level():
+    # The default placement put the legend over the observed series.
+    y = pd.Series(np.sin(np.arange(200) / 5) * 10 + 20,
+                  index=pd.date_range("2020-01-01", periods=200), name="temp")
+    forecaster = WindowForecaster(Ridge(), window_length=10, horizon=5,
+                                  calibration_fraction=0.3).fit(y)
+    display = ForecastDisplay.from_forecaster(forecaster, y, coverage=0.8)
+    assert _points_under_legend(display) == 0
+    labels = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert labels == ["observed", "forecast", "80% interval"]
+    bare = ForecastDisplay(y, forecaster.predict()).plot(legend=False)
+    assert bare.ax_.get_legend() is None
+
+
+def test_the_command_line_plot_names_the_unit_of_the_bundled_data(tmp_path, monkeypatch):
+    from rnnforecast.io import cli
+
+    drawn, plot = [], ForecastDisplay.plot
+
+    def recording_plot(self, *args, **kwargs):
+        drawn.append(self)
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(ForecastDisplay, "plot", recording_plot)
+    assert cli.main(["forecast", "--model", "ridge", "--folds", "1", "--coverage", "0.8",
+                     "--plot", str(tmp_path / "f.png")]) == 0
+    assert drawn[0].ax_.get_ylabel() == "Temp (°C)"
+    assert drawn[0].ax_.get_legend().get_texts()[2].get_text() == "80% interval"
+    assert _points_under_legend(drawn[0]) == 0

@@ -154,6 +154,8 @@ def resolve_season(season, index):
     season = check_season(season)
     if season is not None:
         return season
+    if isinstance(index, pd.PeriodIndex):
+        index = index.to_timestamp()   # periods read as their start times, as panels are
     try:
         return infer_season(series_frequency(index))
     except ValueError:

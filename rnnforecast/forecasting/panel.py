@@ -209,8 +209,10 @@ def _read_wide(y, X, period_freq):
 def _long_frames(series):
     """One frame per series of a long Series with no exogenous columns,
     checked as ``target_frame`` checks each (sorted, unique times, finite
-    numbers) but in one pass over all of them."""
-    values = _real_values(series.to_frame(), [series.name], allow_nan=False)[:, 0]
+    numbers) but in one pass over all of them. NaN before a series' first
+    value is dropped, as in the wide layout (a long table made from a wide
+    one has it); NaN after it is refused, naming the series."""
+    values = _real_values(series.to_frame(), [series.name], allow_nan=True)[:, 0]
     keys, times = series.index.get_level_values(0), series.index.get_level_values(1)
     codes, ids = pd.factorize(keys)
     order = np.argsort(codes, kind="stable")
@@ -223,9 +225,26 @@ def _long_frames(series):
             check_time_index(index)
         except ValueError as error:
             raise ValueError(f"Series {key!r}: {error}") from None
-        frames[key] = pd.DataFrame(values[rows, np.newaxis], index=index,
+        start = _first_value(values[rows], index, key)
+        frames[key] = pd.DataFrame(values[rows[start:], np.newaxis], index=index[start:],
                                    columns=[series.name])
     return frames
+
+
+def _first_value(values, index, key):
+    """Position of a series' first value; refuses a series without one, or
+    with NaN after it."""
+    observed = ~np.isnan(values)
+    if not observed.any():
+        raise ValueError(f"Series {key!r} holds no values (all NaN); drop its rows.")
+    start = int(observed.argmax())
+    gaps = ~observed[start:]
+    if gaps.any():
+        raise ValueError(
+            f"Series {key!r} has NaN after its first value, at "
+            f"{index[start:][gaps][:3].tolist()}: fill the gaps (e.g. by interpolation) "
+            "or drop those rows. NaN before a series' first value is dropped.")
+    return start
 
 
 def _real_values(frame, names, allow_nan):

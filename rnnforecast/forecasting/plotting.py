@@ -84,6 +84,8 @@ class ForecastDisplay:
         Interval bounds on ``forecast``'s index.
     actual : pandas.Series, default=None
         Observed values over the forecast period, when known.
+    coverage : float, default=None
+        The interval's coverage, named in its label ("80% interval").
 
     Attributes
     ----------
@@ -93,12 +95,14 @@ class ForecastDisplay:
     interval_ : matplotlib PolyCollection or None
     """
 
-    def __init__(self, history, forecast, lower=None, upper=None, actual=None):
+    def __init__(self, history, forecast, lower=None, upper=None, actual=None,
+                 coverage=None):
         self.history = history
         self.forecast = forecast
         self.lower = lower
         self.upper = upper
         self.actual = actual
+        self.coverage = coverage
 
     @classmethod
     def from_forecaster(cls, forecaster, history, steps=None, coverage=None,
@@ -112,14 +116,17 @@ class ForecastDisplay:
             display = cls(history, forecaster.predict(steps))
         else:
             frame = forecaster.predict_interval(steps, coverage=coverage)
-            display = cls(history, frame["forecast"], frame["lower"], frame["upper"])
+            display = cls(history, frame["forecast"], frame["lower"], frame["upper"],
+                          coverage=coverage)
         display.actual = actual
         return display.plot(ax, n_history)
 
-    def plot(self, ax=None, n_history=None, title=None, unit=None):
+    def plot(self, ax=None, n_history=None, title=None, unit=None, legend=True):
         """Draw on ``ax``, showing the last ``n_history`` observations
         (``max(60, 8 * len(forecast))`` when None), with ``title`` and the
-        y axis labelled by the series' name and ``unit``; return ``self``."""
+        y axis labelled by the series' name and ``unit``; return ``self``.
+        The legend (unless ``legend=False``) sits outside the axes, right of
+        them, where it covers no data."""
         ax = _axes(ax)
         n_history = n_history or max(60, 8 * len(self.forecast))
         shown = self.history.iloc[-n_history:]
@@ -135,7 +142,7 @@ class ForecastDisplay:
         if self.lower is not None:
             self.interval_ = ax.fill_between(self.forecast.index, self.lower.to_numpy(),
                                              self.upper.to_numpy(), color="C1", alpha=0.2,
-                                             label="interval")
+                                             label=self._interval_label())
         if self.actual is not None:
             ax.plot(self.actual.index, self.actual.to_numpy(), "x", color="0.1",
                     label="actual")
@@ -146,9 +153,16 @@ class ForecastDisplay:
         if title:
             ax.set_title(title)
         _readable_time_ticks(ax, shown.index)
-        ax.legend()
+        if legend:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0,
+                      frameon=False)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+    def _interval_label(self):
+        if self.coverage is None:
+            return "interval"
+        return f"{100 * self.coverage:g}% interval"
 
 
 def _readable_time_ticks(ax, index):

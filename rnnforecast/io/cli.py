@@ -18,17 +18,27 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
+from .._estimators.gru import GRURegressor
+from .._estimators.lstm import LSTMRegressor
+from .._estimators.simple_rnn import SimpleRNNRegressor
 from ..forecasting.backtest import backtest
 from ..forecasting.calendar import check_season, resolve_season, time_label
 from ..forecasting.forecaster import WindowForecaster, default_rnn
 from ..forecasting.metrics import MetricWarning
 from .datasets import load_daily_min_temperatures
+from .time_column import TimeFormat, parse_times
 
 # What users call (the API reference documents these; the rest are helpers).
 __all__ = ["main"]
 
 # Share of the series the conformal interval of --coverage is calibrated on.
 CALIBRATION_FRACTION = 0.2
+# --model: the recurrent cells, trained as the forecaster's default network.
+CELLS = {"simple": SimpleRNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
+# Series drawn by --plot with --id-column when --plot-series is not given.
+PLOTTED_SERIES = 4
+# The bundled data's unit, for its plot.
+BUNDLED_UNIT = "°C"
 
 EXAMPLES = """examples:
   rnnforecast forecast                                 the bundled temperatures
@@ -36,6 +46,8 @@ EXAMPLES = """examples:
   rnnforecast forecast gdp.csv --model ridge --window 8 --coverage 0.9
   rnnforecast forecast daten.csv --sep ";" --decimal "," --dayfirst
   rnnforecast forecast stores.csv --id-column store --target sales --output out.csv
+  rnnforecast forecast takings.csv --id-column State --target Takings --model gru \
+      --window 12 --horizon 8 --plot takings.png --plot-series Victoria Tasmania
 """
 
 
@@ -61,7 +73,9 @@ def build_parser():
                           "one global model")
     forecast.add_argument("--date-format", help="strftime format of the time column, "
                           "e.g. %%d.%%m.%%Y (default: inferred; whole numbers are read as "
-                          "years, or as yyyymmdd dates when they have 8 digits)")
+                          "years, or as yyyymmdd dates when they have 8 digits; quarters "
+                          "such as '1981 Q1' and ISO weeks such as '2020 W05' are read "
+                          "as periods and written back in the same form)")
     forecast.add_argument("--dayfirst", action="store_true",
                           help="read ambiguous dates such as 01/02/2021 day first")
     forecast.add_argument("--sep", default=",", help="field separator of the CSV")
@@ -72,9 +86,12 @@ def build_parser():
     forecast.add_argument("--strategy", choices=["direct", "recursive"], default="direct",
                           help="direct: one model for all steps; recursive: one-step "
                           "forecasts fed back")
-    forecast.add_argument("--model", choices=["simple", "ridge"], default="simple",
-                          help="simple: the default SimpleRNNRegressor; ridge: Ridge on "
-                          "the same lags")
+    forecast.add_argument("--model", choices=[*CELLS, "ridge"], default="simple",
+                          help="simple, lstm, gru: a SimpleRNN, LSTM or GRU network "
+                          "trained as the forecaster's default network (default_rnn: "
+                          "learning rate 3e-4, batches of 64, early stopping; relu units "
+                          "for simple, tanh for the gated cells); ridge: Ridge on the same "
+                          "lags")
     forecast.add_argument("--units", type=int, default=32, help="recurrent units")
     forecast.add_argument("--max-iter", type=int, default=300, help="maximum epochs")
     forecast.add_argument("--folds", type=int, default=3, help="backtest folds")
@@ -91,9 +108,13 @@ def build_parser():
                           "0.9, calibrated on the last fifth of the series (fitting "
                           "takes about twice as long)")
     forecast.add_argument("--plot", help="save a PNG of the forecast (and interval) here (.png is "
-                          "added to a name without a suffix)")
+                          "added to a name without a suffix); with --id-column, a grid of "
+                          "some series")
+    forecast.add_argument("--plot-series", nargs="+", metavar="ID",
+                          help="with --id-column and --plot: the series to draw (default: "
+                          f"the first {PLOTTED_SERIES})")
     forecast.add_argument("--unit", help="unit of the series, for the plot's axis, "
-                          "e.g. '°C'")
+                          "e.g. '°C' (the bundled temperatures' is °C)")
     forecast.add_argument("--output", help="write the forecast (and interval) to this "
                           "CSV file")
     forecast.add_argument("--verbose", action="store_true", help="say which fit is "
@@ -118,7 +139,8 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def read_series(path, time_column, target, date_format=None, dayfirst=False,
                 sep=",", decimal=".", id_column=None):
     """The target as a Series indexed by parsed times, from a CSV file; with
-    ``id_column``, a long Series on a (series id, time) MultiIndex."""
+    ``id_column``, a long Series on a (series id, time) MultiIndex. Returns
+    the series and the form its times were written in (a ``TimeFormat``)."""
     try:
         frame = pd.read_csv(path, sep=sep, decimal=decimal)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
@@ -138,56 +160,23 @@ def read_series(path, time_column, target, date_format=None, dayfirst=False,
             f"Column {target!r} holds text ({frame[target].iloc[0]!r}...), not numbers. "
             f"If it names the series of a long table, pass --id-column {target}; "
             "otherwise name the column to forecast with --target.")
-    times = pd.DatetimeIndex(parse_times(frame[time_column], date_format, dayfirst))
+    times, form = parse_times(frame[time_column], date_format, dayfirst)
     if id_column is None:
-        return pd.Series(frame[target].to_numpy(), index=times, name=target)
+        return pd.Series(frame[target].to_numpy(), index=times, name=target), form
     index = pd.MultiIndex.from_arrays([frame[id_column].to_numpy(), times],
                                       names=[id_column, time_column])
-    return pd.Series(frame[target].to_numpy(), index=index, name=target).sort_index()
-
-
-def parse_times(column, date_format=None, dayfirst=False):
-    """Timestamps from a CSV column of dates, or of whole numbers that are
-    years (2021) or yyyymmdd dates (20210131): pandas would read those as
-    nanoseconds since 1970."""
-    if pd.api.types.is_numeric_dtype(column):
-        date_format = date_format or _number_format(column)
-        column = column.astype("int64").astype(str)
-    try:
-        with warnings.catch_warnings():
-            # pandas' advice on parsing element by element: the error below
-            # (or none) is what the user needs, not a warning before it.
-            warnings.filterwarnings("ignore", message="Could not infer format")
-            return pd.to_datetime(column, format=date_format, dayfirst=dayfirst)
-    except (ValueError, TypeError) as error:
-        first_line = str(error).split("You might want to try")[0].splitlines()[0]
-        first_line = first_line.strip().rstrip(". ")
-        hint = ("" if date_format else " Pass --date-format (e.g. %Y-%m-%d), or "
-                "--dayfirst for day-first dates.")
-        raise ValueError(f"Could not parse the time column {column.name!r} as dates: "
-                         f"{first_line}.{hint}") from None
-
-
-def _number_format(column):
-    values = column.to_numpy(dtype=float)
-    if not (np.isfinite(values).all() and (values == np.round(values)).all()):
-        raise ValueError(f"The time column {column.name!r} holds numbers that are not "
-                         "whole: pass dates, or --date-format for coded dates.")
-    if ((values >= 1000) & (values <= 2999)).all():
-        return "%Y"
-    if ((values >= 1000_01_01) & (values <= 2999_12_31)).all():
-        return "%Y%m%d"
-    raise ValueError(
-        f"The time column {column.name!r} holds numbers ({values.min():.0f} to "
-        f"{values.max():.0f}) that are neither years (2021) nor yyyymmdd dates "
-        "(20210131); pass --date-format, or a column of dates.")
+    return pd.Series(frame[target].to_numpy(), index=index, name=target).sort_index(), form
 
 
 def make_forecaster(args):
     if args.model == "ridge":
         estimator = Ridge()
     else:
-        estimator = default_rnn(args.seed).set_params(
+        # The default network's training; gated cells keep their tanh.
+        params = default_rnn(args.seed).get_params()
+        if args.model != "simple":
+            del params["activation"]
+        estimator = CELLS[args.model](**params).set_params(
             units=args.units, max_iter=args.max_iter, verbose=args.verbose)
     return WindowForecaster(estimator, window_length=args.window,
                             horizon=args.horizon, strategy=args.strategy)
@@ -209,9 +198,9 @@ def check_arguments(args):
         raise ValueError(f"{args.csv} is a directory; pass a CSV file.")
     if args.id_column and not args.csv:
         raise ValueError("--id-column needs a CSV file of many series.")
-    if args.id_column and args.plot:
-        raise ValueError("--plot draws one series; with --id-column write the "
-                         "forecasts with --output and plot the series you need.")
+    if args.plot_series and not (args.id_column and args.plot):
+        raise ValueError("--plot-series chooses the series --plot draws from a CSV of "
+                         "many series: pass it with --id-column and --plot.")
     if args.output and not Path(args.output).resolve().parent.is_dir():
         raise ValueError(f"--output: the folder {Path(args.output).parent} does not exist.")
     if not args.plot:
@@ -227,11 +216,14 @@ def check_arguments(args):
 def run_forecast(args, out=None):
     out = out or sys.stdout
     plot = check_arguments(args)
-    y = (read_series(args.csv, args.time_column, args.target, args.date_format,
-                     args.dayfirst, args.sep, args.decimal, args.id_column) if args.csv
-         else load_daily_min_temperatures())
+    if args.csv:
+        y, form = read_series(args.csv, args.time_column, args.target, args.date_format,
+                              args.dayfirst, args.sep, args.decimal, args.id_column)
+    else:
+        y, form = load_daily_min_temperatures(), TimeFormat("date")
+        args.unit = args.unit or BUNDLED_UNIT
     if args.id_column:
-        return run_panel_forecast(args, y, out)
+        return run_panel_forecast(args, y, form, plot, out)
     if len(y) < args.window + args.horizon:
         raise ValueError(
             f"The series has {len(y)} observations, fewer than --window + --horizon = "
@@ -250,30 +242,22 @@ def run_forecast(args, out=None):
                           season=args.season, verbose=args.verbose)
         if args.verbose:
             print(f"Final fit on all {len(y)} observations", file=out, flush=True)
-        if args.coverage is not None:   # calibrated on the whole series' tail only
-            forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
-            interval = forecaster.fit(y).predict_interval(coverage=args.coverage)
-        else:
-            interval = forecaster.fit(y).predict().to_frame("forecast")
-        forecast = interval["forecast"].rename(y.name)
+        interval = fit_and_forecast(forecaster, y, args.coverage)
     print_backtest(result.metrics, out)
     _report_warnings(caught, out)
-    print("\nForecast:" if args.coverage is None else
-          f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
-    print(interval.to_string(), file=out)
-    write_output(interval, args.output, out)
+    print_forecast(interval, form, args.coverage, args.output, out)
     if plot:
-        model = "SimpleRNNRegressor" if args.model == "simple" else "Ridge"
-        title = f"{y.name}: {args.horizon}-step forecast ({model}, window {args.window})"
-        save_plot(y, interval, plot, title, args.unit)
+        title = f"{y.name}: {args.horizon}-step forecast ({model_name(args)}, window " \
+                f"{args.window})"
+        save_plot(y, interval, plot, title, args.unit, args.coverage)
         print(f"\nPlot saved to {plot}", file=out)
-    return result, forecast
+    return result, interval["forecast"].rename(y.name)
 
 
-def run_panel_forecast(args, y, out):
+def run_panel_forecast(args, y, form, plot, out):
     """Many series: judge one global model on the last ``--horizon`` values of
     every series against the baselines, then fit on everything and forecast."""
-    lengths = y.groupby(level=0, sort=False).size()
+    lengths = y.dropna().groupby(level=0, sort=False).size()
     short = lengths.index[lengths < 2 * args.horizon + args.window].tolist()
     if short:
         raise ValueError(
@@ -281,8 +265,9 @@ def run_panel_forecast(args, y, out):
             f"{args.window + 2 * args.horizon} observations: too few to hold out "
             "--horizon values and still fit a window. Drop them or use a smaller "
             "--window or --horizon.")
-    print(f"{y.name}: {len(lengths)} series ({args.id_column}), {len(y)} observations",
-          file=out)
+    shown = plotted_series(args.plot_series, lengths.index) if plot else []
+    print(f"{y.name}: {len(lengths)} series ({args.id_column}), {int(lengths.sum())} "
+          "observations", file=out)
     print(f"Holdout: the last {args.horizon} observations of every series, window "
           f"{args.window} ({args.strategy})", file=out)
     season = resolve_season(args.season, y.loc[lengths.index[0]].index)
@@ -292,18 +277,42 @@ def run_panel_forecast(args, y, out):
         warnings.simplefilter("always", MetricWarning)
         result = backtest(forecaster, y, n_splits=1, test_size=args.horizon,
                           season=season)
-        if args.coverage is not None:
-            forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
-            interval = forecaster.fit(y).predict_interval(coverage=args.coverage)
-        else:
-            interval = forecaster.fit(y).predict().to_frame("forecast")
+        interval = fit_and_forecast(forecaster, y, args.coverage)
     print_holdout(result.per_series, season or 1, out)
     _report_warnings(caught, out)
-    print("\nForecast:" if args.coverage is None else
-          f"\nForecast with its {args.coverage:g} conformal interval:", file=out)
-    print(interval.to_string(), file=out)
-    write_output(interval, args.output, out)
+    print_forecast(interval, form, args.coverage, args.output, out)
+    if plot:
+        title = f"{y.name}: {args.horizon}-step forecasts ({model_name(args)}, window " \
+                f"{args.window}), {len(shown)} of {len(lengths)} series"
+        save_panel_plot(y, interval, shown, plot, title, args.unit, args.coverage)
+        print(f"\nPlot of {len(shown)} series saved to {plot}", file=out)
     return result, interval["forecast"]
+
+
+def fit_and_forecast(forecaster, y, coverage):
+    """Fit on all of ``y``; the forecast (and interval) as a frame."""
+    if coverage is None:
+        return forecaster.fit(y).predict().to_frame("forecast")
+    # Calibrated on the whole series' tail only.
+    forecaster.set_params(calibration_fraction=CALIBRATION_FRACTION)
+    return forecaster.fit(y).predict_interval(coverage=coverage)
+
+
+def model_name(args):
+    return "Ridge" if args.model == "ridge" else CELLS[args.model].__name__
+
+
+def plotted_series(chosen, ids):
+    """The ids --plot draws: those chosen (refusing unknown ones), or the first few."""
+    if not chosen:
+        return list(ids[:PLOTTED_SERIES])
+    by_text = {str(key): key for key in ids}
+    unknown = [name for name in chosen if name not in by_text]
+    if unknown:
+        raise ValueError(f"--plot-series: no series {unknown[:3]} in the CSV; its series "
+                         f"are {[str(key) for key in ids[:10]]}"
+                         f"{' ...' if len(ids) > 10 else ''}.")
+    return [by_text[name] for name in chosen]
 
 
 def _report_warnings(caught, out):
@@ -328,10 +337,27 @@ def print_holdout(per_series, season, out):
     print(table.round(3).to_string(), file=out)
 
 
-def write_output(forecast, path, out):
+def print_forecast(interval, form, coverage, path, out):
+    """Print the forecast (and interval), times written as the input wrote
+    them, and write it to ``path`` when given."""
+    shown = with_input_times(interval, form)
+    print("\nForecast:" if coverage is None else
+          f"\nForecast with its {coverage:g} conformal interval:", file=out)
+    print(shown.to_string(), file=out)
     if path:
-        forecast.to_csv(path)
+        shown.to_csv(path)
         print(f"\nForecast written to {path}", file=out)
+
+
+def with_input_times(frame, form):
+    """``frame`` with its times (the last index level) in the input's form."""
+    index = frame.index
+    if isinstance(index, pd.MultiIndex):
+        times = form.format(index.levels[-1])
+        index = index.set_levels(times, level=-1, verify_integrity=False)
+    else:
+        index = form.format(index).rename(index.name)
+    return frame.set_axis(index)
 
 
 def print_backtest(metrics, out):
@@ -348,22 +374,66 @@ def print_backtest(metrics, out):
     print(table.round(3).to_string(), file=out)
 
 
-def save_plot(history, interval, path, title=None, unit=None):
+def save_plot(history, interval, path, title=None, unit=None, coverage=None):
     """Plot the forecast (and its interval, when ``interval`` has lower and
     upper columns) after the end of ``history``, into a PNG at ``path``."""
+    plt = _pyplot()
+
+    figure, ax = plt.subplots(figsize=(9, 4))
+    _display(history, interval, coverage).plot(ax, title=title, unit=unit)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def save_panel_plot(panel, interval, ids, path, title=None, unit=None, coverage=None):
+    """A grid of the series ``ids`` of a long panel, each with its forecast
+    (and interval), one legend for all, into a PNG at ``path``."""
+    plt = _pyplot()
+    columns = 1 if len(ids) == 1 else 2
+    rows = -(-len(ids) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 3 * rows + 0.8),
+                                squeeze=False)
+    for ax, key in zip(axes.flat, ids):
+        _display(panel.xs(key, level=0).dropna().rename(panel.name),
+                 interval.xs(key, level=0), coverage).plot(
+            ax, title=str(key), unit=unit, legend=False)
+    for ax in axes.flat[len(ids):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _display(history, interval, coverage):
+    from ..forecasting.plotting import ForecastDisplay
+
+    history, interval = _plottable(history), _plottable(interval)
+    return ForecastDisplay(history, interval["forecast"], interval.get("lower"),
+                           interval.get("upper"), coverage=coverage)
+
+
+def _plottable(data):
+    """Periods drawn at their start times, which matplotlib places on a date axis."""
+    if isinstance(data.index, pd.PeriodIndex):
+        return data.set_axis(data.index.to_timestamp())
+    return data
+
+
+def _pyplot():
     try:
         import matplotlib
     except ImportError:
         raise ValueError("--plot needs matplotlib: pip install matplotlib "
                          "(or pip install 'rnnforecast[plot]').") from None
-
     matplotlib.use("Agg")
-    from ..forecasting.plotting import ForecastDisplay
+    import matplotlib.pyplot as plt
 
-    display = ForecastDisplay(history, interval["forecast"], interval.get("lower"),
-                              interval.get("upper")).plot(title=title, unit=unit)
-    display.figure_.tight_layout()
-    display.figure_.savefig(path, dpi=100)
+    return plt
 
 
 def main(argv=None):
