@@ -20,6 +20,7 @@ sktime adapter is imported from its own module,
 from ._estimators.base import ConcurrentFitError
 from ._estimators.gru import GRUClassifier, GRURegressor
 from ._estimators.lstm import LSTMClassifier, LSTMRegressor
+from ._estimators.progress import config_context, get_config, set_config
 from ._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
 from .forecasting.backtest import BacktestResult, backtest
@@ -60,6 +61,8 @@ __all__ = [
     # metrics
     "mae", "rmse", "mape", "smape", "mase", "coverage", "interval_width", "pinball_loss",
     "crps", "MetricWarning",
+    # settings
+    "set_config", "get_config", "config_context",
     # data and persistence
     "load_daily_min_temperatures", "save_model", "load_model", "skops_trusted_types",
     "__version__",

@@ -545,14 +545,41 @@ def test_a_network_too_large_for_memory_is_refused_before_allocating(series_wind
 
 
 def test_a_fit_that_will_take_hours_warns_before_it_starts(series_windows, monkeypatch):
-    from rnnforecast._estimators.resources import LongFitWarning, fit_seconds
+    from rnnforecast._estimators import resources
 
+    monkeypatch.setattr(resources, "_WARNED", set())
     X, y = series_windows
-    model = SimpleRNNRegressor(units=512, max_iter=100_000, random_state=0)
+    # No stopping rule can end it before 100,000 epochs.
+    model = SimpleRNNRegressor(units=512, max_iter=100_000, n_iter_no_change=100_000,
+                               random_state=0)
     _interrupt_after(monkeypatch, 0, KeyboardInterrupt())   # the user's Ctrl-C
-    with pytest.warns(LongFitWarning, match="may take about .* hours"):
+    with pytest.warns(resources.LongFitWarning, match="will take about .* hours or more"):
         with pytest.raises(KeyboardInterrupt):
             model.fit(X, y)
     assert not hasattr(model, "params_")
     network = SimpleRNNRegressor(units=512)._make_network(1, (512,), 1)
-    assert fit_seconds(network, 8, 120, 100_000) > 3600
+    assert resources.fit_seconds(network, 8, 120, 100_000) > 3600
+
+
+def test_the_long_fit_warning_speaks_only_of_certain_work_and_once(series_windows,
+                                                                   monkeypatch):
+    # It came before every fit and every backtest fold ("0.2 hours or more
+    # (300 epochs)") of fits that early stopping ended within 16 s.
+    from rnnforecast._estimators import resources
+
+    monkeypatch.setattr(resources, "_WARNED", set())
+    X, y = series_windows
+    _interrupt_after(monkeypatch, 0, KeyboardInterrupt())
+    stoppable = SimpleRNNRegressor(units=512, max_iter=100_000, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", resources.LongFitWarning)   # none may come
+        with pytest.raises(KeyboardInterrupt):
+            stoppable.fit(X, y)
+    endless = stoppable.set_params(n_iter_no_change=100_000)
+    with pytest.warns(resources.LongFitWarning, match="or more"):
+        with pytest.raises(KeyboardInterrupt):
+            endless.fit(X, y)
+    with warnings.catch_warnings():   # the same kind of fit again: said once
+        warnings.simplefilter("error", resources.LongFitWarning)
+        with pytest.raises(KeyboardInterrupt):
+            endless.fit(X[:-10], y[:-10])

@@ -55,7 +55,8 @@ def test_the_core_imports_neither_scikit_learn_nor_pandas():
                 assert name.split(".")[0] not in ("sklearn", "pandas"), (path.name, name)
 
 
-PUBLIC_MODULES = ["preprocessing", "ensemble", "forecasting.backtest", "forecasting.calendar",
+PUBLIC_MODULES = ["preprocessing", "ensemble", "_estimators.progress", "forecasting.backtest",
+                  "forecasting.calendar",
                   "forecasting.forecaster", "forecasting.metrics", "forecasting.panel",
                   "forecasting.plotting", "forecasting.splitters", "forecasting.streaming",
                   "forecasting.windows", "io.datasets", "io.persistence"]

@@ -39,6 +39,7 @@ from .inputs import (
     zero_padded_rows,
 )
 from .pooling import average_pool, pool_size, pooled_length
+from .progress import Progress
 from .resources import check_fit_resources
 from .scaling import feature_statistics, standardize
 from .validation import check_dtype, check_sample_weight, check_units, refuse_booleans
@@ -345,7 +346,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         batch = min(limit, n_samples)
         check_fit_resources(type(self).__name__, network, n_timesteps, n_samples, batch,
                             shard_count(network, n_timesteps, batch), plan.dtype,
-                            self.max_iter)
+                            self.max_iter, min_epochs=self.n_iter_no_change + 1)
 
     def _plan_fit(self, X, y, sample_weight, incremental, classes, lengths, reset):
         """Check everything a fit needs before the network changes."""
@@ -721,30 +722,42 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         n_samples = data.X.shape[0]
         order = np.arange(n_samples)
         best_start = None
-        for epoch in range(n_epochs):
-            started = time.perf_counter()
-            if self.shuffle:
-                order = self._random_state.permutation(n_samples)
-            start = (self.params_.copy(), copy.deepcopy(self._optimizer))
-            loss = run_epoch(step, data.X, data.targets, data.weights, order,
-                             batch_size, data.starts)
-            if not (np.isfinite(loss) and np.isfinite(self.params_).all()):
-                self._recover_from_divergence(best_start or start)
-                return True
-            if loss < self.best_loss_:
-                best_start = start
-            score = self._score_validation(validation)
-            self._record_epoch(loss, score, n_samples)
-            if self.verbose:
-                self._report(loss, score, time.perf_counter() - started,
-                             epoch + 1, n_epochs)
-            if not incremental and self._no_improvement_count > self.n_iter_no_change:
-                if self._lower_learning_rate():
-                    continue
-                if self.verbose:
-                    print(self._stop_message())
-                return True
+        # On a terminal, a line with the time left; verbose prints its own.
+        with Progress(type(self).__name__, n_epochs, "epochs", at_most=not incremental,
+                      off=self.verbose) as display:
+            for epoch in range(n_epochs):
+                started = time.perf_counter()
+                if self.shuffle:
+                    order = self._random_state.permutation(n_samples)
+                start = (self.params_.copy(), copy.deepcopy(self._optimizer))
+                loss = run_epoch(step, data.X, data.targets, data.weights, order,
+                                 batch_size, data.starts)
+                if not (np.isfinite(loss) and np.isfinite(self.params_).all()):
+                    self._recover_from_divergence(best_start or start)
+                    return True
+                if loss < self.best_loss_:
+                    best_start = start
+                display.advance(f"loss {loss:.4g}")
+                if self._end_epoch(loss, validation, n_samples, incremental,
+                                   (epoch + 1, n_epochs, started)):
+                    return True
         return False
+
+    def _end_epoch(self, loss, validation, n_samples, incremental, timing):
+        """Score and record the epoch, report it with ``verbose``, and say
+        whether training stops (``timing``: epoch, of how many, its start)."""
+        score = self._score_validation(validation)
+        self._record_epoch(loss, score, n_samples)
+        if self.verbose:
+            epoch, n_epochs, started = timing
+            self._report(loss, score, time.perf_counter() - started, epoch, n_epochs)
+        if incremental or self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        if self._lower_learning_rate():
+            return False
+        if self.verbose:
+            print(self._stop_message())
+        return True
 
     def _lower_learning_rate(self):
         """With ``learning_rate="adaptive"``, divide the step size by 5 on a

@@ -21,6 +21,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
+from .._estimators.progress import Progress
 from .calendar import resolve_season, time_label
 from .metrics import (
     NEAR_ZERO_FRACTION,
@@ -205,16 +206,23 @@ def _run_serially(forecaster, panel, splits, blocks, season, stride, verbose, st
     """``_run_block`` for each block in turn; with ``verbose``, how long
     each fit and forecast took and about how long the rest will take."""
     pieces, started = [], time.perf_counter()
-    for done, block in enumerate(blocks, start=1):
-        pieces.append(_run_block(forecaster, panel, splits, block, season, stride, verbose,
-                                 static))
-        if verbose:
-            elapsed = time.perf_counter() - started
-            left = len(blocks) - done
-            rest = f", about {elapsed / done * left:.0f} s left for {left} more" if left else ""
-            print(f"  fit {done}/{len(blocks)} and its forecasts done: {elapsed:.1f} s "
-                  f"so far{rest}", flush=True)
+    # The display is for a terminal; verbose prints lines of its own instead.
+    with Progress("backtest", len(blocks), "fits", keep=True, off=verbose) as display:
+        for done, block in enumerate(blocks, start=1):
+            pieces.append(_run_block(forecaster, panel, splits, block, season, stride,
+                                     verbose, static))
+            display.advance()
+            if verbose:
+                _report_fit(done, len(blocks), started)
     return pieces
+
+
+def _report_fit(done, total, started):
+    elapsed = time.perf_counter() - started
+    left = total - done
+    rest = f", about {elapsed / done * left:.0f} s left for {left} more" if left else ""
+    print(f"  fit {done}/{total} and its forecasts done: {elapsed:.1f} s "
+          f"so far{rest}", flush=True)
 
 
 def _run_block(forecaster, panel, splits, folds, season, stride, verbose, static=None):
