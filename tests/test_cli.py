@@ -363,3 +363,16 @@ def test_gated_cells_are_offered(capsys, tmp_path, model, estimator, monkeypatch
     assert code == 0 and type(network).__name__ == estimator
     assert network.activation == "tanh" and network.learning_rate_init == 3e-4
     assert network.units == 4 and network.max_iter == 2
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    # `rnnforecast forecast ... | head` printed a BrokenPipeError traceback.
+    command = Path(sys.executable).parent / "rnnforecast"
+    process = subprocess.Popen(
+        [str(command), "forecast", _quarterly_panel_csv(tmp_path), "--id-column", "State",
+         "--model", "ridge", "--window", "8", "--horizon", "4"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("Takings: 3 series")
+    process.stdout.close()   # the reader goes away before the forecasts
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 0 and "Traceback" not in stderr, stderr

@@ -1,6 +1,7 @@
 """The documentation site builds with warnings as errors, renders every
 example of the gallery with its output, and its internal links resolve."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -106,8 +107,9 @@ def test_internal_links_resolve(site):
 GUIDE_PAGES = sorted((ROOT / "doc" / "user_guide").glob("*.rst")) + [ROOT / "doc" / "index.rst"]
 
 
-def _python_blocks(page):
-    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", page.read_text())
+def _python_blocks(page, language="python"):
+    blocks = re.findall(rf"\.\. code-block:: {language}\n\n((?:   .*\n|\n)+)",
+                        page.read_text())
     return ["\n".join(line[3:] for line in block.splitlines()) for block in blocks]
 
 
@@ -121,6 +123,16 @@ def test_user_guide_code_runs_as_written(page, tmp_path, monkeypatch, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # short fits in examples do not converge
         exec(compile("\n".join(_python_blocks(page)), str(page), "exec"), {})
+    # Then its shell commands, each on its own, in the same folder (they may
+    # read what the Python wrote), with this environment's rnnforecast
+    # command; installing is what this environment has already done.
+    path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
+    commands = [line for block in _python_blocks(page, "bash") for line in block.splitlines()
+                if line.strip() and not line.startswith("pip install")]
+    for command in commands:
+        done = subprocess.run(command, shell=True, capture_output=True, text=True,
+                              cwd=tmp_path, env={**os.environ, "PATH": path})
+        assert done.returncode == 0, command + "\n" + done.stderr[-3000:]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

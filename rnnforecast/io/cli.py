@@ -9,6 +9,7 @@ global model and judged on the last ``--horizon`` values of every series.
 """
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -476,6 +477,11 @@ def main(argv=None):
     except MemoryError as error:
         parser.exit(2, f"rnnforecast: error: out of memory ({error or 'no detail'}); "
                        "use fewer --units, a shorter --window or a smaller --horizon.\n")
+    except BrokenPipeError:
+        # The reader went away (``rnnforecast forecast ... | head``): stop
+        # quietly, as other command-line tools do, not with a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit, not by us
+        return 0
     return 0
 
 
