@@ -222,7 +222,7 @@ def run_forecast(args, out=None):
                               args.dayfirst, args.sep, args.decimal, args.id_column)
     else:
         y, form = load_daily_min_temperatures(), TimeFormat("date")
-        args.unit = args.unit or BUNDLED_UNIT
+    unit = args.unit or (None if args.csv else BUNDLED_UNIT)
     if args.id_column:
         return run_panel_forecast(args, y, form, plot, out)
     if len(y) < args.window + args.horizon:
@@ -250,7 +250,7 @@ def run_forecast(args, out=None):
     if plot:
         title = f"{y.name}: {args.horizon}-step forecast ({model_name(args)}, window " \
                 f"{args.window})"
-        save_plot(y, interval, plot, title, args.unit, args.coverage)
+        save_plot(y, interval, plot, title, unit, args.coverage)
         print(f"\nPlot saved to {plot}", file=out)
     return result, interval["forecast"].rename(y.name)
 

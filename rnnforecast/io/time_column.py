@@ -80,7 +80,7 @@ def parse_times(column, date_format=None, dayfirst=False):
     return pd.DatetimeIndex(_to_datetime(column, date_format, dayfirst)), form
 
 
-def _quarters(text, name):
+def _quarters(text, name=None):
     parts = text.str.extract(QUARTER)
     years, quarters = parts[0].astype(int), parts[2].astype(int)
     periods = pd.PeriodIndex.from_fields(year=years, quarter=quarters, freq="Q-DEC")
