@@ -19,7 +19,7 @@ PARAMETER_COPIES = 6
 # Multiply-adds per second assumed for the warning. Training ran at 7.8e9
 # to 1.5e10 on a 2-core AMD EPYC (SimpleRNN, LSTM and GRU of 32 to 128
 # units, 29 and 100 steps); this leaves room for a CPU 30-40% slower. At
-# 2e9 the estimates were 4-7.5 times too long.
+# 2e9 the estimates were 3.9-7.5 times too long (benchmarks/fit_estimate.py).
 ASSUMED_RATE = 6e9
 # A fit whose certain part (the epochs before the stopping rule can end it)
 # is estimated beyond this many seconds warns before it starts, once per
