@@ -235,6 +235,20 @@ def test_a_long_panel_may_have_nan_before_each_series_starts():
                                from_wide[["a", "b"]].to_numpy())
 
 
+@pytest.mark.parametrize("y,X,match", [
+    (pd.DataFrame({"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 4.0]},
+                  index=pd.date_range("2000", periods=4, freq="D")), None,
+     "Series 'a' has NaN after it starts"),
+    (pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}), pd.DataFrame({"x": [1, 2]}),
+     "pass y and X in the long layout"),
+    (pd.concat({"a": pd.Series(np.arange(9.0),
+                               index=pd.date_range("2000", periods=9, freq="D")),
+                "b": pd.Series(np.arange(9.0),
+                               index=pd.date_range("2000", periods=9, freq="MS"))}),
+     None, "spaced differently"),
+    (pd.concat({"a": pd.Series(np.arange(30.0)), "b": pd.Series(np.arange(3.0))}),
+     None, "Series 'b' has 3 observations"),
+])
 def test_malformed_panels_are_refused_with_what_to_do(y, X, match):
     with pytest.raises(ValueError, match=match):
         WindowForecaster(Ridge(), window_length=3).fit(y, X)
