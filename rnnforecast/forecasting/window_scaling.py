@@ -1,0 +1,75 @@
+"""Each window made relative to its own statistics, and forecasts put back.
+
+A global model sees windows of many series, and of one series at many
+levels: a trending series' recent windows sit beyond every level it was
+trained on. Making each window relative to itself (neuralforecast's
+temporal normalisation, N-BEATS's and NLinear's last value) lets the model
+learn shapes rather than levels. The statistics come from the window's
+target column alone (its input part: the future is unknown at forecast
+time); the window's targets are scaled by the same numbers, so the loss is
+computed in the window's own units, and forecasts are mapped back.
+
+- ``"last"``: minus the last value (N-BEATS, NLinear);
+- ``"mean"``: minus the mean;
+- ``"standard"``: minus the mean, divided by the standard deviation;
+- ``"robust"``: minus the median, divided by the mean absolute deviation
+  from it (neuralforecast's robust scaler, less moved by one outlier).
+
+Windows arrive in the forecaster's series-scaled units (each series
+standardised), so a scale below ``SCALE_FLOOR`` is a window that is
+nearly flat for its series: dividing by its spread would blow noise up
+into shapes, and it is divided by the floor instead.
+"""
+
+import numpy as np
+
+METHODS = ("last", "mean", "standard", "robust")
+# In units of the series' standard deviation.
+SCALE_FLOOR = 0.1
+
+
+def window_statistics(target, method):
+    """Location and scale of each window's target values.
+
+    Parameters
+    ----------
+    target : ndarray of shape (n_windows, window_length)
+    method : {"last", "mean", "standard", "robust"}
+
+    Returns
+    -------
+    location, scale : ndarray of shape (n_windows,)
+    """
+    n_windows = len(target)
+    if method == "last":
+        return target[:, -1].copy(), np.ones(n_windows)
+    if method == "mean":
+        return target.mean(axis=1), np.ones(n_windows)
+    if method == "standard":
+        location, spread = target.mean(axis=1), target.std(axis=1)
+    elif method == "robust":
+        location = np.median(target, axis=1)
+        spread = np.abs(target - location[:, np.newaxis]).mean(axis=1)
+    else:
+        raise ValueError(f"window_normalization must be one of {METHODS}, got {method!r}.")
+    return location, np.maximum(spread, SCALE_FLOOR)
+
+
+def scale_windows(windows, method):
+    """``windows`` of shape (n_windows, window_length, n_columns) with the
+    target column (the first) made relative to each window's statistics;
+    and those statistics, each of shape (n_windows,)."""
+    location, scale = window_statistics(windows[:, :, 0], method)
+    scaled = windows.copy()
+    scaled[:, :, 0] = (scaled[:, :, 0] - location[:, np.newaxis]) / scale[:, np.newaxis]
+    return scaled, location, scale
+
+
+def scale_targets(targets, location, scale):
+    """Targets of shape (n_windows, steps) in their windows' units."""
+    return (targets - location[:, np.newaxis]) / scale[:, np.newaxis]
+
+
+def unscale_forecasts(forecasts, location, scale):
+    """Forecasts of shape (n_windows, steps) back from their windows' units."""
+    return forecasts * scale[:, np.newaxis] + location[:, np.newaxis]
