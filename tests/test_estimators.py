@@ -222,11 +222,13 @@ def test_verbose_prints_one_line_per_epoch(series_windows, capsys):
     X, y = series_windows
     _silent_fit(SimpleRNNRegressor(**dict(FAST, max_iter=3, early_stopping=True),
                                    verbose=True), X, y)
-    lines = capsys.readouterr().out.strip().splitlines()
+    *lines, verdict = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
     assert [line.split(",")[0] for line in lines] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
     assert all("loss = " in line and "validation score = " in line for line in lines)
     assert "left)" in lines[0] and lines[-1].endswith(" s")
+    # Then whether training beat the ridge start it competed with.
+    assert verdict.startswith(("The trained network beat its start", "No epoch beat the start"))
 
 
 @pytest.mark.parametrize("solver", ["adam", "rmsprop", "sgd"])

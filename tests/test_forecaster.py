@@ -397,3 +397,30 @@ def test_a_failed_refit_leaves_the_previous_fit_whole():
         forecaster.set_params(target_transform="log").fit(shifted)
     assert forecaster.target_name_ == "sales" and forecaster.freq_ == y.index.freq
     pd.testing.assert_series_equal(forecaster.predict(), before)
+
+
+def test_the_forecaster_says_whether_the_network_beat_its_linear_start(capsys):
+    # A target that is a nonlinear function of the window: ridge regression
+    # cannot follow it, a trained network can; on a linear one it cannot
+    # do better than the ridge start it began from.
+    rng = np.random.default_rng(0)
+    values = np.zeros(1500)
+    for t in range(1, 1500):                      # y_t = sin(3 y_t-1) + noise
+        values[t] = np.sin(3 * values[t - 1]) + 0.2 * rng.normal()
+    nonlinear = pd.Series(values, index=pd.date_range("2000", periods=1500))
+    network = SimpleRNNRegressor(units=16, max_iter=40, early_stopping=True, random_state=0,
+                                 learning_rate_init=1e-2, verbose=True)
+    forecaster = WindowForecaster(network, window_length=4).fit(nonlinear)
+    fitted = forecaster.estimator_
+    assert forecaster.network_gain_ == pytest.approx(
+        fitted.best_validation_score_ - fitted.start_validation_score_)
+    assert fitted.start_validation_score_ < 0.3 and forecaster.network_gain_ > 0.4
+    assert "The trained network beat its start on validation" in capsys.readouterr().out
+    linear = WindowForecaster(Ridge(), window_length=4).fit(nonlinear)
+    assert linear.network_gain_ is None
+    # Training that cannot move the weights keeps the start, and says so.
+    frozen = SimpleRNNRegressor(units=4, max_iter=3, early_stopping=True,
+                                learning_rate_init=1e-12, random_state=0, verbose=True)
+    kept = WindowForecaster(frozen, window_length=4).fit(nonlinear)
+    assert kept.network_gain_ == 0.0
+    assert "No epoch beat the start on validation" in capsys.readouterr().out

@@ -326,6 +326,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             self._train(residual, None, n_epochs=1, incremental=True)
             return self
         train, validation = residual, None
+        self.start_validation_score_ = None
         if held_out is not None:
             if self.validation_scores_ is None:
                 self.validation_scores_, self.best_validation_score_ = [], -np.inf
@@ -570,6 +571,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.best_loss_ = np.inf
         self.validation_scores_ = None
         self.best_validation_score_ = None
+        self.start_validation_score_ = None
 
     def _validate_params(self):
         super()._validate_params()
@@ -716,6 +718,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 ConvergenceWarning)
         if validation is not None and self._best_params is not None:
             self.params_[...] = self._best_params
+        if self.verbose and validation is not None:
+            print(self._start_message())
 
     def _run_epochs(self, step, data, validation, n_epochs, batch_size, incremental):
         """The epoch loop; returns whether it stopped before ``n_epochs``."""
@@ -801,6 +805,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         classification samples by log-loss.
         """
         score = self._score_validation(validation)
+        self.start_validation_score_ = score
         if score > self.best_validation_score_:
             self.best_validation_score_ = score
             self._best_params = self.params_.copy()
@@ -838,6 +843,19 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         left = seconds * (n_epochs - epoch)
         print(f"{line}, {seconds:.2f} s" + (f" (at most {_duration(left)} left)"
                                             if epoch < n_epochs else ""), flush=True)
+
+    def _start_message(self):
+        """Whether training beat the weights it started from on validation:
+        a fit whose network adds nothing says so."""
+        start, best = self.start_validation_score_, self.best_validation_score_
+        if start is None:
+            return f"Best validation score {best:.6f}."
+        if best > start:
+            return (f"The trained network beat its start on validation: score {start:.6f} "
+                    f"-> {best:.6f} (+{best - start:.6f}).")
+        return (f"No epoch beat the start on validation (score {start:.6f}): the fitted "
+                "model is the weights it started from (for a new fit, the ridge skip path "
+                "alone).")
 
     def _stop_message(self):
         stopped_early = self.validation_scores_ is not None

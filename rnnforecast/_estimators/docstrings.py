@@ -337,6 +337,14 @@ best_validation_score_ : float or None
     Best of ``validation_scores_``, or the score of the weights the fit
     started from where no epoch beat them (those weights are then kept).
 
+start_validation_score_ : float or None
+    Validation score of the weights the fit started from, where they
+    competed with the epochs: the ridge skip path alone for a new
+    regressor with ``linear_skip``, the previous weights for a warm start;
+    None otherwise. ``best_validation_score_`` above it says by how much the
+    trained network improved on its start; equal, that no epoch did (the
+    start is kept).
+
 n_iter_ : int
     Epochs run.
 

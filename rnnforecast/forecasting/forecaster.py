@@ -155,6 +155,10 @@ default=None
         in its own units.
     residuals_ : ndarray of shape (n_calibration, horizon) or None
         Their absolute values.
+    network_gain_ : float or None
+        How much the trained network improved the validation score over its
+        ridge start; 0.0: not at all, the fitted model is the linear start
+        (see the property's own documentation).
 
     Examples
     --------
@@ -472,6 +476,21 @@ default=None
         n_columns) for one series."""
         check_is_fitted(self)
         return self._layout.arrange(self.histories_)
+
+    @property
+    def network_gain_(self):
+        """How much training raised the validation score of the default
+        network (or any rnnforecast regressor with its ridge skip path)
+        above its linear start: ``best_validation_score_ -
+        start_validation_score_`` of ``estimator_``. 0.0 means no epoch beat
+        the ridge start, so the fitted model is that linear model alone;
+        None where there was no such comparison (no validation, no skip
+        path, another regressor)."""
+        check_is_fitted(self)
+        start = getattr(self.estimator_, "start_validation_score_", None)
+        if start is None:
+            return None
+        return float(self.estimator_.best_validation_score_ - start)
 
     @property
     def last_time_(self):

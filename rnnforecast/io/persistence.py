@@ -57,7 +57,8 @@ ITEMS = "__items__"
 TUPLE = "__tuple__"
 # Fitted attributes saved as JSON values, when the model has them.
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
-           "best_validation_score_", "n_outputs_", "n_features_in_", "n_timesteps_in_",
+           "best_validation_score_", "start_validation_score_", "n_outputs_",
+           "n_features_in_", "n_timesteps_in_",
            "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count", "pool_size_")
 # Standardisation statistics, saved as arrays when the model has them.
 SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
