@@ -89,15 +89,21 @@ def forecasting_series():
     return series
 
 
-def forecast_models(window, horizon, seed):
-    """The forecasters compared, by row name; RNN rows depend on ``seed``."""
+def forecast_models(window, horizon, seed, normalizations=()):
+    """The forecasters compared, by row name; RNN rows depend on ``seed``.
+    Each of ``normalizations`` adds the default forecaster with that
+    ``window_normalization``, a candidate default."""
     shared = dict(window_length=window, horizon=horizon)
-    return {
+    models = {
         "rnn estimator": WindowForecaster(SimpleRNNRegressor(random_state=seed),
                                           scaler=None, **shared),
         "rnn forecaster": WindowForecaster(random_state=seed, **shared),
         "rnn tuned": WindowForecaster(tuned_forecasting_rnn(seed), **shared),
     }
+    for normalization in normalizations:
+        models[f"rnn forecaster, {normalization}"] = WindowForecaster(
+            random_state=seed, window_normalization=normalization, **shared)
+    return models
 
 
 def tuned_forecasting_rnn(seed):
@@ -115,7 +121,7 @@ def pooled_errors(forecaster, y, test):
     return pooled.set_index("model")[["RMSE", "MAPE", "MASE"]]
 
 
-def run_forecasting(seeds, only):
+def run_forecasting(seeds, only, normalizations=()):
     rows = []
     for name, (y, window, horizon, test) in forecasting_series().items():
         if only and name not in only:
@@ -129,7 +135,8 @@ def run_forecasting(seeds, only):
                  _row(name, "naive", linear.loc["last_value"]),
                  _row(name, "seasonal naive", linear.loc["seasonal_naive"])]
         for seed in range(seeds):
-            for model, forecaster in forecast_models(window, horizon, seed).items():
+            for model, forecaster in forecast_models(window, horizon, seed,
+                                                     normalizations).items():
                 errors = pooled_errors(forecaster, y, test).loc["forecast"]
                 rows.append(_row(name, model, errors, seed))
         print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
@@ -286,13 +293,16 @@ def main(argv=None):
                         default="all")
     parser.add_argument("--only", default="", help="comma-separated dataset names")
     parser.add_argument("--out", default="accuracy_results", help="folder for CSV files")
+    parser.add_argument("--window-normalizations", nargs="*", default=[],
+                        choices=["last", "mean", "standard", "robust"],
+                        help="also the default forecaster with each window_normalization")
     args = parser.parse_args(argv)
     only = [name for name in args.only.split(",") if name]
     os.makedirs(args.out, exist_ok=True)
     pd.set_option("display.width", 250)
     if args.part in ("forecasting", "all"):
         print("Forecasting (one split; pooled over steps):", flush=True)
-        results = run_forecasting(args.seeds, only)
+        results = run_forecasting(args.seeds, only, args.window_normalizations)
         results.to_csv(Path(args.out) / "forecasting.csv", index=False)
         for value in ("RMSE", "MASE", "MAPE"):
             print(f"\n{value}:\n{summary(results, value).to_string()}")
