@@ -45,6 +45,21 @@ def test_forecast_display_with_interval_and_actuals():
     assert len(display.history_line_.get_xdata()) == 60
 
 
+def test_forecast_display_draws_periods():
+    # Quarterly data on a PeriodIndex (sktime's layout) raised TypeError
+    # ("float() argument must be ... not 'Period'") in matplotlib.
+    y = pd.Series(np.sin(np.arange(40)) + 5, name="takings",
+                  index=pd.period_range("2000Q1", periods=40, freq="Q"))
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=4,
+                                  calibration_fraction=0.3).fit(y[:36])
+    display = ForecastDisplay.from_forecaster(forecaster, y[:36], coverage=0.8,
+                                              actual=y[36:])
+    display.figure_.canvas.draw()
+    drawn = pd.DatetimeIndex(display.forecast_line_.get_xdata())
+    assert list(drawn[1:]) == list(y.index[36:].to_timestamp())
+    assert display.forecast.index.equals(y.index[36:])   # what it was given, kept
+
+
 def test_forecast_display_title_unit_and_readable_hourly_ticks():
     import matplotlib.dates as mdates
 

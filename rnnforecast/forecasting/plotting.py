@@ -128,26 +128,28 @@ class ForecastDisplay:
         The legend (unless ``legend=False``) sits outside the axes, right of
         them, where it covers no data."""
         ax = _axes(ax)
-        n_history = n_history or max(60, 8 * len(self.forecast))
-        shown = self.history.iloc[-n_history:]
+        history, forecast, lower, upper, actual = (
+            _drawable(data) for data in (self.history, self.forecast, self.lower, self.upper,
+                                         self.actual))
+        n_history = n_history or max(60, 8 * len(forecast))
+        shown = history.iloc[-n_history:]
         (self.history_line_,) = ax.plot(shown.index, shown.to_numpy(), color="0.3",
                                         label="observed")
         # The forecast continues from the last observation.
         (self.forecast_line_,) = ax.plot(
-            [shown.index[-1], *self.forecast.index],
-            [shown.to_numpy()[-1], *self.forecast.to_numpy()], "-", color="C1",
+            [shown.index[-1], *forecast.index],
+            [shown.to_numpy()[-1], *forecast.to_numpy()], "-", color="C1",
             label="forecast")
-        ax.plot(self.forecast.index, self.forecast.to_numpy(), "o", color="C1")
+        ax.plot(forecast.index, forecast.to_numpy(), "o", color="C1")
         self.interval_ = None
-        if self.lower is not None:
-            self.interval_ = ax.fill_between(self.forecast.index, self.lower.to_numpy(),
-                                             self.upper.to_numpy(), color="C1", alpha=0.2,
+        if lower is not None:
+            self.interval_ = ax.fill_between(forecast.index, lower.to_numpy(),
+                                             upper.to_numpy(), color="C1", alpha=0.2,
                                              label=self._interval_label())
-        if self.actual is not None:
-            ax.plot(self.actual.index, self.actual.to_numpy(), "x", color="0.1",
-                    label="actual")
-        ax.axvline(self.history.index[-1], color="0.7", linestyle=":")
-        name = str(self.history.name or "")
+        if actual is not None:
+            ax.plot(actual.index, actual.to_numpy(), "x", color="0.1", label="actual")
+        ax.axvline(history.index[-1], color="0.7", linestyle=":")
+        name = str(history.name or "")
         ax.set_ylabel(f"{name} ({unit})" if unit else name)
         ax.set_xlabel("time")
         if title:
@@ -163,6 +165,16 @@ class ForecastDisplay:
         if self.coverage is None:
             return "interval"
         return f"{100 * self.coverage:g}% interval"
+
+
+def _drawable(data):
+    """``data`` (a Series or None) with periods drawn at their start times:
+    matplotlib places timestamps on a date axis, not periods."""
+    import pandas as pd
+
+    if data is not None and isinstance(data.index, pd.PeriodIndex):
+        return data.set_axis(data.index.to_timestamp())
+    return data
 
 
 def _readable_time_ticks(ax, index):

@@ -413,16 +413,8 @@ def save_panel_plot(panel, interval, ids, path, title=None, unit=None, coverage=
 def _display(history, interval, coverage):
     from ..forecasting.plotting import ForecastDisplay
 
-    history, interval = _plottable(history), _plottable(interval)
     return ForecastDisplay(history, interval["forecast"], interval.get("lower"),
                            interval.get("upper"), coverage=coverage)
-
-
-def _plottable(data):
-    """Periods drawn at their start times, which matplotlib places on a date axis."""
-    if isinstance(data.index, pd.PeriodIndex):
-        return data.set_axis(data.index.to_timestamp())
-    return data
 
 
 def _pyplot():
