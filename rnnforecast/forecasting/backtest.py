@@ -33,7 +33,7 @@ from .metrics import (
     rmse,
     smape,
 )
-from .panel import read_panel
+from .panel import read_panel, series_names
 from .windows import check_positive_int
 
 # What users call (the API reference documents these; the rest are helpers).
@@ -144,8 +144,8 @@ def backtest(forecaster, y, X=None, *, n_splits=5, test_size=None, season=None,
         pieces = Parallel(n_jobs=n_jobs, verbose=10 if verbose else 0)(jobs)
     forecasts = pd.concat([piece for block in pieces for piece in block],
                           ignore_index=True)
-    return BacktestResult(_metrics(forecasts, metrics), forecasts,
-                          _per_series(forecasts, metrics))
+    scored = _mark_mape_series(forecasts)
+    return BacktestResult(_metrics(scored, metrics), forecasts, _per_series(scored, metrics))
 
 
 def fold_splits(n_times, n_splits, test_size, window="expanding", train_size=None,
@@ -294,7 +294,6 @@ BASELINES = ("last_value", "seasonal_naive")
 
 def _metrics(forecasts, extra):
     models = _models(forecasts)
-    forecasts = _mark_mape_series(forecasts)
     rows = []
     folds = [(fold, part) for fold, part in forecasts.groupby("fold")]
     for fold, part in folds + [("all", forecasts)]:
@@ -307,33 +306,31 @@ def _metrics(forecasts, extra):
 
 
 def _per_series(forecasts, extra):
-    forecasts = _mark_mape_series(forecasts, warn=False)
     rows = [{"series": key, "model": model, **_errors(group, model, extra)}
             for key, group in forecasts.groupby("series", sort=False, dropna=False)
             for model in _models(forecasts)]
     return pd.DataFrame(rows)
 
 
-def _mark_mape_series(forecasts, warn=True):
+def _mark_mape_series(forecasts):
     """``forecasts`` with a ``mape_ok`` column: whether MAPE may read the
     row's series, decided per series on all of its actual values (a series
     of 19 beside a panel mean of 6,000 is no reason to drop the others).
     Warns, naming them, about the series left out."""
-    groups = forecasts.groupby("series", sort=False, dropna=False)["actual"]
-    ok = {key: not near_zero(actual) for key, actual in groups}
-    left_out = [key for key, keep in ok.items() if not keep]
-    if warn and left_out:
-        if len(ok) == 1:
+    kept = forecasts.groupby("series", sort=False, dropna=False)["actual"].transform(
+        lambda actual: not near_zero(actual)).astype(bool)
+    if not kept.all():
+        left_out = list(pd.unique(forecasts.loc[~kept, "series"]))
+        n_series = forecasts["series"].nunique(dropna=False)
+        if n_series == 1:
             message = near_zero_message(forecasts["actual"])
         else:
-            message = (f"MAPE leaves out {len(left_out)} of {len(ok)} series "
-                       f"({', '.join(map(repr, left_out[:5]))}"
-                       f"{', ...' if len(left_out) > 5 else ''}): each has an actual value "
+            message = (f"MAPE leaves out {len(left_out)} of {n_series} series "
+                       f"({series_names(left_out, at_most=5)}): each has an actual value "
                        f"within {NEAR_ZERO_FRACTION:.0%} of its own mean absolute actual "
                        "value of zero, where percentage errors explode; the others are "
                        "averaged. Compare with MASE or sMAPE instead.")
-        warnings.warn(message, MetricWarning, stacklevel=4)
-    kept = groups.transform(lambda actual: not near_zero(actual)).astype(bool)
+        warnings.warn(message, MetricWarning, stacklevel=3)
     return forecasts.assign(mape_ok=kept)
 
 

@@ -17,7 +17,7 @@ from .._estimators.simple_rnn import SimpleRNNRegressor
 from .._estimators.validation import refuse_booleans
 from .calendar import future_index, series_frequency
 from .metrics import naive_scale
-from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel
+from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
@@ -730,11 +730,11 @@ default=None
                  if key not in panel.frames and history.index[-1] >= start]
         if not unknown and not later:
             return
-        problem = (f"score got series {_names(unknown)} that the model was not fitted on"
+        problem = (f"score got series {series_names(unknown)} that the model was not fitted on"
                    if unknown else
                    f"score got {len(panel.frames)} of the {len(self.histories_)} series the "
                    f"model was fitted on, from {start}, but the model was trained on series "
-                   f"{_names(later)} up to {self.histories_[later[0]].index[-1]}, which "
+                   f"{series_names(later)} up to {self.histories_[later[0]].index[-1]}, which "
                    "the test would lean on")
         raise ValueError(
             f"{problem}. A row-wise split of a long panel (TimeSeriesSplit or KFold on "
@@ -1391,11 +1391,6 @@ def _common_frequency(panel):
         raise ValueError(f"The series are spaced differently ({examples}); one model "
                          "needs one spacing: resample them to a common frequency.")
     return distinct[0]
-
-
-def _names(keys, at_most=3):
-    """``'a', 'b', 'c', ...``: the first few series ids, for messages."""
-    return ", ".join(map(repr, keys[:at_most])) + (", ..." if len(keys) > at_most else "")
 
 
 def _check_continues(index, last_time, freq, key=None):

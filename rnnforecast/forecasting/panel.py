@@ -231,6 +231,11 @@ def _long_frames(series):
     return frames
 
 
+def series_names(keys, at_most=3):
+    """``'a', 'b', 'c', ...``: the first few series ids, for messages."""
+    return ", ".join(map(repr, keys[:at_most])) + (", ..." if len(keys) > at_most else "")
+
+
 def _first_value(values, index, key):
     """Position of a series' first value; refuses a series without one, or
     with NaN after it."""
