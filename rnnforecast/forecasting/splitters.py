@@ -91,9 +91,9 @@ class PanelSplitter:
         """
         ids, times = _row_ids_and_times(X)
         distinct = np.unique(times)
-        test_size, first = self._sizes(len(distinct))
+        n_splits, test_size, first = self._sizes(len(distinct))
         cut = np.searchsorted(distinct, times)       # each row's time as a position
-        for k in range(check_positive_int(self.n_splits, "n_splits")):
+        for k in range(n_splits):
             start = first + k * test_size
             begin = 0 if self.max_train_size is None else max(0, start - self.max_train_size)
             train = (cut >= begin) & (cut < start)
@@ -112,7 +112,7 @@ class PanelSplitter:
                 f"{n_splits} test parts of {test_size} times leave no training times "
                 f"among the {n_times} distinct times of the data; use fewer splits or a "
                 "smaller test_size.")
-        return test_size, first
+        return n_splits, test_size, first
 
     def __repr__(self):
         return (f"PanelSplitter(n_splits={self.n_splits!r}, test_size={self.test_size!r}, "
