@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from candidates import CANDIDATES, candidate_parameters
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.neighbors import KNeighborsClassifier
@@ -89,10 +90,10 @@ def forecasting_series():
     return series
 
 
-def forecast_models(window, horizon, seed, normalizations=()):
+def forecast_models(window, horizon, seed, candidates=()):
     """The forecasters compared, by row name; RNN rows depend on ``seed``.
-    Each of ``normalizations`` adds the default forecaster with that
-    ``window_normalization``, a candidate default."""
+    Each of ``candidates`` (names in ``candidates.CANDIDATES``) adds the
+    default forecaster with that candidate's parameters."""
     shared = dict(window_length=window, horizon=horizon)
     models = {
         "rnn estimator": WindowForecaster(SimpleRNNRegressor(random_state=seed),
@@ -100,9 +101,9 @@ def forecast_models(window, horizon, seed, normalizations=()):
         "rnn forecaster": WindowForecaster(random_state=seed, **shared),
         "rnn tuned": WindowForecaster(tuned_forecasting_rnn(seed), **shared),
     }
-    for normalization in normalizations:
-        models[f"rnn forecaster, {normalization}"] = WindowForecaster(
-            random_state=seed, window_normalization=normalization, **shared)
+    for name in candidates:
+        models[f"rnn forecaster, {name}"] = WindowForecaster(
+            random_state=seed, **candidate_parameters(name, seed), **shared)
     return models
 
 
@@ -121,7 +122,7 @@ def pooled_errors(forecaster, y, test):
     return pooled.set_index("model")[["RMSE", "MAPE", "MASE"]]
 
 
-def run_forecasting(seeds, only, normalizations=()):
+def run_forecasting(seeds, only, candidates=()):
     rows = []
     for name, (y, window, horizon, test) in forecasting_series().items():
         if only and name not in only:
@@ -136,7 +137,7 @@ def run_forecasting(seeds, only, normalizations=()):
                  _row(name, "seasonal naive", linear.loc["seasonal_naive"])]
         for seed in range(seeds):
             for model, forecaster in forecast_models(window, horizon, seed,
-                                                     normalizations).items():
+                                                     candidates).items():
                 errors = pooled_errors(forecaster, y, test).loc["forecast"]
                 rows.append(_row(name, model, errors, seed))
         print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
@@ -293,16 +294,16 @@ def main(argv=None):
                         default="all")
     parser.add_argument("--only", default="", help="comma-separated dataset names")
     parser.add_argument("--out", default="accuracy_results", help="folder for CSV files")
-    parser.add_argument("--window-normalizations", nargs="*", default=[],
-                        choices=["last", "mean", "standard", "robust"],
-                        help="also the default forecaster with each window_normalization")
+    parser.add_argument("--candidates", nargs="*", default=[], choices=list(CANDIDATES),
+                        help="also the default forecaster with each candidate's parameters "
+                             "(candidates.py)")
     args = parser.parse_args(argv)
     only = [name for name in args.only.split(",") if name]
     os.makedirs(args.out, exist_ok=True)
     pd.set_option("display.width", 250)
     if args.part in ("forecasting", "all"):
         print("Forecasting (one split; pooled over steps):", flush=True)
-        results = run_forecasting(args.seeds, only, args.window_normalizations)
+        results = run_forecasting(args.seeds, only, args.candidates)
         results.to_csv(Path(args.out) / "forecasting.csv", index=False)
         for value in ("RMSE", "MASE", "MAPE"):
             print(f"\n{value}:\n{summary(results, value).to_string()}")

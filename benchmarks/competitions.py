@@ -8,8 +8,8 @@ its training part:
 
 - ``WindowForecaster()`` with its default network, one global model per
   subset (windows of ``WINDOWS[subset]`` observations), mean over
-  ``--seeds``, and with each ``window_normalization`` of
-  ``--normalizations``; its "network gain" column is ``network_gain_``,
+  ``--seeds``, and with the parameters of each of ``--candidates``
+  (``candidates.py``); its "network gain" column is ``network_gain_``,
   how much training raised the validation R² above the ridge start (0:
   the fitted model is that linear start alone);
 - statsforecast's SeasonalNaive, AutoETS, Theta and AutoARIMA (``--peers``),
@@ -39,6 +39,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from candidates import CANDIDATES, candidate_parameters
 
 SUBSETS = ("yearly", "quarterly", "monthly", "other")
 # Observations per window of our global model: at most the shortest
@@ -87,13 +88,14 @@ def long_panel(series):
     return pd.concat({key: pd.Series(train) for key, train, _, _ in series}, names=["id", "t"])
 
 
-def ours(series, horizon, window, seed, normalization=None):
-    """Forecasts of the default WindowForecaster (with ``window_normalization``
-    when given), one global model."""
+def ours(series, horizon, window, seed, candidate=None):
+    """Forecasts of the default WindowForecaster (with the parameters of
+    ``candidate`` when given), one global model, and its network gain."""
     from rnnforecast import WindowForecaster
 
+    parameters = {} if candidate is None else candidate_parameters(candidate, seed)
     forecaster = WindowForecaster(window_length=window, horizon=horizon, random_state=seed,
-                                  window_normalization=normalization)
+                                  **parameters)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecaster.fit(long_panel(series))
@@ -150,14 +152,14 @@ def score_rows(name, series, forecasts_by_seed, seconds):
             "MASE": f"{np.mean(mases):.3f}", "seconds": f"{seconds:.0f}"}
 
 
-def run_subset(name, seeds, peers, normalizations):
+def run_subset(name, seeds, peers, candidates):
     series = load_subset(name)
     horizon = len(series[0][2])
     rows = []
-    for normalization in normalizations:
+    for candidate in candidates:
         started = time.perf_counter()
-        runs = [ours(series, horizon, WINDOWS[name], seed, normalization) for seed in seeds]
-        label = "" if normalization is None else f", window_normalization={normalization!r}"
+        runs = [ours(series, horizon, WINDOWS[name], seed, candidate) for seed in seeds]
+        label = "" if candidate is None else f", {candidate}"
         row = score_rows(
             f"WindowForecaster (window {WINDOWS[name]}{label}; {len(seeds)} seeds)", series,
             [forecasts for forecasts, _ in runs], (time.perf_counter() - started) / len(seeds))
@@ -192,14 +194,15 @@ def main():
     parser.add_argument("--subsets", nargs="+", choices=SUBSETS, default=list(SUBSETS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--peers", nargs="*", choices=PEERS, default=list(PEERS))
-    parser.add_argument("--normalizations", nargs="+", default=["none"],
-                        choices=["none", "last", "mean", "standard", "robust"],
-                        help="window_normalization of our rows (none: the default)")
+    parser.add_argument("--candidates", nargs="+", default=["default"],
+                        choices=["default", *CANDIDATES],
+                        help="our rows: the default forecaster, or it with a candidate's "
+                             "parameters (candidates.py)")
     args = parser.parse_args()
-    normalizations = [None if n == "none" else n for n in args.normalizations]
+    candidates = [None if name == "default" else name for name in args.candidates]
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     for name in args.subsets:
-        run_subset(name, args.seeds, args.peers, normalizations)
+        run_subset(name, args.seeds, args.peers, candidates)
 
 
 if __name__ == "__main__":

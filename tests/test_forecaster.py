@@ -276,7 +276,8 @@ def test_boxcox_round_trip_and_fitted_lambda():
 
 
 @pytest.mark.parametrize("strategy,scaling", [("direct", "last"), ("recursive", "last"),
-                                              ("direct", "standard"), ("direct", "robust")])
+                                              ("direct", "standard"), ("direct", "robust"),
+                                              ("direct", "mean_absolute")])
 def test_window_normalisation_lets_a_network_follow_a_trend(strategy, scaling):
     # The last 12 months lie above every level seen in training: a network
     # on levels (without the linear skip path, which alone would follow the
@@ -305,6 +306,36 @@ def test_window_normalisation_makes_forecasts_follow_the_level(normalization):
     forecasts = [WindowForecaster(Ridge(), 12, horizon=3, window_normalization=normalization)
                  .fit(y + shift).predict() for shift in (0.0, 1000.0)]
     np.testing.assert_allclose(forecasts[1] - forecasts[0], 1000.0, rtol=1e-9)
+
+
+class _WindowRecorder(Ridge):
+    """Ridge that keeps the windows it was fitted on."""
+
+    def fit(self, X, y):
+        self.windows_, self.targets_ = np.array(X), np.array(y)
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize("scaler", ["standard", None])
+def test_mean_absolute_windows_are_ratios_to_their_own_level(scaler):
+    # The estimator sees each raw window divided by its mean absolute value:
+    # the series is not centred first (a centred series has no level to take
+    # a ratio to), and the early windows of a series growing 200-fold, far
+    # below its mean, are ratios too (not cut at a floor).
+    y = pd.Series(1.15 ** np.arange(40) + 1, index=pd.date_range("2000", periods=40, freq="MS"))
+    forecaster = WindowForecaster(_WindowRecorder(), window_length=6, horizon=2,
+                                  scaler=scaler, window_normalization="mean_absolute").fit(y)
+    raw = np.lib.stride_tricks.sliding_window_view(y.to_numpy(), 6)[:-2]
+    targets = np.lib.stride_tricks.sliding_window_view(y.to_numpy()[6:], 2)
+    level = np.abs(raw).mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(forecaster.estimator_.windows_, raw / level, rtol=1e-12)
+    np.testing.assert_allclose(forecaster.estimator_.targets_, targets / level, rtol=1e-12)
+    # Forecasts come back in the series' units: a series ten times larger
+    # gets forecasts ten times larger.
+    forecast = forecaster.predict()
+    np.testing.assert_allclose(WindowForecaster(Ridge(), window_length=6, horizon=2,
+                                                scaler=scaler, window_normalization="mean_absolute"
+                                                ).fit(10 * y).predict(), 10 * forecast)
 
 
 def test_default_forecaster_on_a_short_series_does_not_warn_about_batches():

@@ -21,6 +21,7 @@ from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
+from .window_scaling import CENTRED as CENTRED_SCALINGS
 from .window_scaling import METHODS as WINDOW_SCALINGS
 from .window_scaling import scale_targets, scale_windows, unscale_forecasts
 from .windows import check_positive_int, lead_positions, window_arrays
@@ -85,13 +86,16 @@ class WindowForecaster(BaseEstimator):
         likelihood on the training series. Both need positive values. For
         series whose variation grows with their level (sales, passengers);
         forecasts come back as the back-transformed (median) forecast.
-    window_normalization : {"last", "mean", "standard", "robust"} or None, \
-default=None
+    window_normalization : {"last", "mean", "standard", "robust", \
+"mean_absolute"} or None, default=None
         Make each input window and its targets relative to the window's
         own (series-scaled, transformed) target values, and map forecasts
         back: minus its last value or its mean; or standardised by its mean
         and standard deviation; or by its median and mean absolute
-        deviation ("robust"). The model learns shapes rather than levels,
+        deviation ("robust"); or divided by its mean absolute value
+        ("mean_absolute", DeepAR's scaling: windows become ratios to their
+        level, the loss weighs relative errors, and the series is divided
+        by its mean absolute value but not centred). The model learns shapes rather than levels,
         so it can forecast levels beyond those of the training series
         (trends), which a bounded recurrent state cannot reach on its own
         (see :mod:`rnnforecast.forecasting.window_scaling`).
@@ -430,6 +434,9 @@ default=None
                 f"The series holds values up to {largest:.3g} in magnitude: too large "
                 "to standardise in float64 (their squares overflow). Rescale it, e.g. "
                 "divide by a power of ten, and scale the forecasts back.")
+        if self.window_normalization not in (None, *CENTRED_SCALINGS):
+            # A ratio to the level needs the series' own zero.
+            mean[0], scale[0] = 0.0, _mean_absolute(values[self._differencer.lost:, 0])
         return SeriesScaling(transform, mean, scale, error_scale)
 
     def _panel_windows(self, panel):
@@ -1367,6 +1374,12 @@ def _standard_statistics(values):
     scale = values.std(axis=0)
     tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale)
+
+
+def _mean_absolute(values):
+    """Mean absolute value of ``values`` (n_times,): 1 for a series of zeros."""
+    magnitude = np.abs(values).mean()
+    return magnitude if magnitude > np.finfo(float).tiny else 1.0
 
 
 def _as_levels(quantiles):

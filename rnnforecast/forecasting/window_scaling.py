@@ -13,19 +13,39 @@ computed in the window's own units, and forecasts are mapped back.
 - ``"mean"``: minus the mean;
 - ``"standard"``: minus the mean, divided by the standard deviation;
 - ``"robust"``: minus the median, divided by the mean absolute deviation
-  from it (neuralforecast's robust scaler, less moved by one outlier).
+  from it (neuralforecast's robust scaler, less moved by one outlier);
+- ``"mean_absolute"``: divided by the mean absolute value (DeepAR's and
+  GluonTS's mean scaler). Not shifted: each window becomes a ratio to its
+  own level, so the loss weighs relative errors, as sMAPE and MAPE do,
+  and a series of 10 and one of 10,000 count the same.
 
-Windows arrive in the forecaster's series-scaled units (each series
-standardised), so a scale below ``SCALE_FLOOR`` is a window that is
-nearly flat for its series: dividing by its spread would blow noise up
-into shapes, and it is divided by the floor instead.
+Windows arrive in the forecaster's series-scaled units: each series
+standardised, or, for ``"mean_absolute"``, which needs the series' own
+zero, divided by its mean absolute value and not centred (``CENTRED``
+lists the methods that take a location). A window's scale below its
+method's floor (``scale_floor``) is a window that is nearly flat for its
+series, or near zero: dividing by it would blow noise up into shapes, and
+it is divided by the floor instead. The ratio's floor is lower, 1% of the
+series' typical magnitude: a trending series' early windows can sit far
+below its mean, and must still be read as ratios.
 """
 
 import numpy as np
 
-METHODS = ("last", "mean", "standard", "robust")
+METHODS = ("last", "mean", "standard", "robust", "mean_absolute")
+# The methods that read windows relative to a location; the others need
+# the series' own zero, so the series must not be centred before them.
+CENTRED = ("last", "mean", "standard", "robust")
 # In units of the series' standard deviation.
 SCALE_FLOOR = 0.1
+# In units of the series' mean absolute value.
+RATIO_FLOOR = 0.01
+
+
+def scale_floor(method):
+    """The smallest scale a window of ``method`` is divided by, in the
+    forecaster's series units."""
+    return RATIO_FLOOR if method == "mean_absolute" else SCALE_FLOOR
 
 
 def window_statistics(target, method):
@@ -34,7 +54,7 @@ def window_statistics(target, method):
     Parameters
     ----------
     target : ndarray of shape (n_windows, window_length)
-    method : {"last", "mean", "standard", "robust"}
+    method : {"last", "mean", "standard", "robust", "mean_absolute"}
 
     Returns
     -------
@@ -45,6 +65,8 @@ def window_statistics(target, method):
         return target[:, -1].copy(), np.ones(n_windows)
     if method == "mean":
         return target.mean(axis=1), np.ones(n_windows)
+    if method == "mean_absolute":
+        return np.zeros(n_windows), np.maximum(np.abs(target).mean(axis=1), RATIO_FLOOR)
     if method == "standard":
         location, spread = target.mean(axis=1), target.std(axis=1)
     elif method == "robust":

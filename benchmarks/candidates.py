@@ -1,0 +1,39 @@
+"""Candidate defaults of the forecaster, measured beside today's default.
+
+``accuracy.py``, ``panel.py`` and ``competitions.py`` take ``--candidates``
+with names from ``CANDIDATES``; each is a set of ``WindowForecaster``
+parameters (its estimator built per seed) that would replace the default's.
+A candidate becomes a default only when it wins across those suites
+(``README.md`` keeps the measurements).
+"""
+
+from rnnforecast import default_rnn
+
+
+def _relative(normalization):
+    return lambda seed: {"window_normalization": normalization}
+
+
+def _ratio_with_mae(seed):
+    """DeepAR's mean-absolute window scaling, trained on the absolute error
+    (the loss of the M4 networks: relative errors, as sMAPE scores them)
+    at a larger step, ``learning_rate_init=1e-3``."""
+    return {"window_normalization": "mean_absolute",
+            "estimator": default_rnn(seed).set_params(loss="absolute_error",
+                                                      learning_rate_init=1e-3)}
+
+
+# Name -> function of the seed giving WindowForecaster parameters.
+CANDIDATES = {
+    "last": _relative("last"),
+    "mean": _relative("mean"),
+    "standard": _relative("standard"),
+    "robust": _relative("robust"),
+    "mean_absolute": _relative("mean_absolute"),
+    "mean_absolute+mae": _ratio_with_mae,
+}
+
+
+def candidate_parameters(name, seed):
+    """The ``WindowForecaster`` parameters of candidate ``name`` for ``seed``."""
+    return CANDIDATES[name](seed)
