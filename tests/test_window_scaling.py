@@ -6,8 +6,8 @@ import pytest
 from rnnforecast.forecasting.window_scaling import (
     RATIO_FLOOR,
     SCALE_FLOOR,
-    scale_targets,
     scale_floor,
+    scale_targets,
     scale_windows,
     unscale_forecasts,
     window_statistics,
