@@ -23,6 +23,13 @@ def _ratio_with_mae(seed):
                                                       learning_rate_init=1e-3)}
 
 
+def _mae(seed):
+    """The default network trained on the absolute error at
+    ``learning_rate_init=1e-3``, windows as today."""
+    return {"estimator": default_rnn(seed).set_params(loss="absolute_error",
+                                                      learning_rate_init=1e-3)}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -31,6 +38,7 @@ CANDIDATES = {
     "robust": _relative("robust"),
     "mean_absolute": _relative("mean_absolute"),
     "mean_absolute+mae": _ratio_with_mae,
+    "mae": _mae,
 }
 
 

@@ -26,6 +26,7 @@ from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
 from .forecasting.backtest import BacktestResult, backtest
 from .forecasting.calendar import infer_season
 from .forecasting.forecaster import WindowForecaster, default_rnn
+from .forecasting.holdout import BaselineWarning
 from .forecasting.metrics import (
     MetricWarning,
     coverage,
@@ -57,6 +58,7 @@ __all__ = [
     # forecasting
     "make_windows", "WindowForecaster", "default_rnn", "backtest", "BacktestResult",
     "infer_season", "read_panel", "Panel", "PartitionedPanel", "PanelSplitter",
+    "BaselineWarning",
     "ForecastDisplay", "LossCurveDisplay",
     # metrics
     "mae", "rmse", "mape", "smape", "mase", "coverage", "interval_width", "pinball_loss",

@@ -15,7 +15,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimators.simple_rnn import SimpleRNNRegressor
 from .._estimators.validation import refuse_booleans
-from .calendar import future_index, series_frequency
+from .calendar import future_index, resolve_season, series_frequency
+from .holdout import (
+    holdout_cut,
+    holdout_length,
+    mean_scaled_error,
+    seasonal_naive_errors,
+    warn_if_beaten,
+)
 from .metrics import naive_scale
 from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
 from .static import StaticCovariates, read_static
@@ -95,7 +102,17 @@ class WindowForecaster(BaseEstimator):
         deviation ("robust"); or divided by its mean absolute value
         ("mean_absolute", DeepAR's scaling: windows become ratios to their
         level, the loss weighs relative errors, and the series is divided
-        by its mean absolute value but not centred). The model learns shapes rather than levels,
+        by its mean absolute value but not centred).
+        "auto": choose between None and "mean_absolute" on validation: each
+        is fitted on all but the last ``horizon`` observations of every
+        series and forecasts them (:mod:`rnnforecast.forecasting.holdout`;
+        a single series holds out more origins), and the better one is
+        fitted on everything, so fitting takes about three times as long.
+        Its scores are kept in ``holdout_scores_``, and a
+        :class:`~rnnforecast.BaselineWarning` names them when seasonal
+        naive scored better than the choice. A panel read in chunks, or
+        one whose series are too short to spare their last ``horizon``,
+        keeps windows as they are (None). The model learns shapes rather than levels,
         so it can forecast levels beyond those of the training series
         (trends), which a bounded recurrent state cannot reach on its own
         (see :mod:`rnnforecast.forecasting.window_scaling`).
@@ -159,6 +176,14 @@ class WindowForecaster(BaseEstimator):
         in its own units.
     residuals_ : ndarray of shape (n_calibration, horizon) or None
         Their absolute values.
+    window_normalization_ : str or None
+        The window normalisation fitted: ``window_normalization``, or the
+        choice of "auto".
+    holdout_scores_ : dict or None
+        With "auto", the mean absolute scaled error (each series' errors
+        over its mean one-step change) of each candidate on the held-out
+        end of every series, and of seasonal naive (key
+        ``"seasonal_naive"``) on the same values; None otherwise.
     network_gain_ : float or None
         How much the trained network improved the validation score over its
         ridge start; 0.0: not at all, the fitted model is the linear start
@@ -197,7 +222,7 @@ class WindowForecaster(BaseEstimator):
         "random_state": ["random_state"],
         "known_future": [list, tuple],
         "target_transform": [StrOptions({"log", "boxcox"}), None],
-        "window_normalization": [StrOptions(set(WINDOW_SCALINGS)), None],
+        "window_normalization": [StrOptions({*WINDOW_SCALINGS, "auto"}), None],
         "differences": [None, Interval(Integral, 0, None, closed="left"), list, tuple],
         "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
         "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -277,12 +302,15 @@ class WindowForecaster(BaseEstimator):
         static = read_static(static, onehot=self.series_encoding == "onehot")
         before = dict(self.__dict__)
         try:
-            return self._fit_source(source, lags, static)
+            self._fit_source(source, lags, static)
         except BaseException:
             # A failed refit leaves the previous fit whole, not half replaced.
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
+        if self.holdout_scores_ is not None:
+            warn_if_beaten(self.holdout_scores_, self.window_normalization_)
+        return self
 
     def _fit_source(self, source, lags, static):
         """``fit`` on the partitions of ``source`` (one for an in-memory
@@ -290,6 +318,8 @@ class WindowForecaster(BaseEstimator):
         standardised by its own statistics, with ``static`` inputs
         (``read_static``'s result) if any."""
         self._differencer = Differencer(lags)
+        self.window_normalization_, self.holdout_scores_ = self._chosen_normalization(
+            source, lags, static)
         lengths = self._read_series(source, lags)
         self._attach_static(static)
         self.calibration_errors_ = self._calibration_errors(source, lengths, lags, static)
@@ -434,7 +464,7 @@ class WindowForecaster(BaseEstimator):
                 f"The series holds values up to {largest:.3g} in magnitude: too large "
                 "to standardise in float64 (their squares overflow). Rescale it, e.g. "
                 "divide by a power of ten, and scale the forecasts back.")
-        if self.window_normalization not in (None, *CENTRED_SCALINGS):
+        if self.window_normalization_ not in (None, *CENTRED_SCALINGS):
             # A ratio to the level needs the series' own zero.
             mean[0], scale[0] = 0.0, _mean_absolute(values[self._differencer.lost:, 0])
         return SeriesScaling(transform, mean, scale, error_scale)
@@ -1181,9 +1211,9 @@ class WindowForecaster(BaseEstimator):
         """Windows with their target column made relative to each window's
         own statistics (``window_scaling``), and those statistics: location
         and scale, each of shape (n_windows,)."""
-        if self.window_normalization is None:
+        if self.window_normalization_ is None:
             return windows, np.zeros(len(windows)), np.ones(len(windows))
-        return scale_windows(windows, self.window_normalization)
+        return scale_windows(windows, self.window_normalization_)
 
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
@@ -1201,7 +1231,8 @@ class WindowForecaster(BaseEstimator):
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
-        inner = clone(self).set_params(calibration_fraction=None)
+        inner = clone(self).set_params(calibration_fraction=None,
+                                       window_normalization=self.window_normalization_)
         inner._fit_source(TrimmedPartitions(source, cut), lags, static)
         errors, self._calibration_spans = [], {}
         start = 0
@@ -1211,6 +1242,45 @@ class WindowForecaster(BaseEstimator):
                 self._calibration_spans[key] = (start, start + len(series_errors))
                 start += len(series_errors)
         return np.concatenate(errors)
+
+    def _chosen_normalization(self, source, lags, static):
+        """The ``window_normalization`` to fit with, and the holdout scores
+        that chose it (None when nothing was chosen): with "auto", each of
+        ``AUTO_NORMALIZATIONS`` is fitted on all but the last horizon of
+        every series (``holdout``) and the one whose forecasts of it score
+        best is kept, its scores beside seasonal naive's."""
+        if self.window_normalization != "auto":
+            return self.window_normalization, None
+        if self.chunk_windows is not None or not source.in_memory:
+            # The holdout would read a panel in chunks twice more.
+            return AUTO_NORMALIZATIONS[0], None
+        frames = source.read(0).frames
+        cut = holdout_cut(holdout_length(len(frames), self.horizon),
+                          self.window_length + self._steps_learned() + sum(lags))
+        if all(cut(len(frame)) == len(frame) for frame in frames.values()):
+            return AUTO_NORMALIZATIONS[0], None   # no series can spare its end
+        scores = {}
+        for candidate in AUTO_NORMALIZATIONS:
+            inner = clone(self).set_params(calibration_fraction=None,
+                                           window_normalization=candidate)
+            inner._fit_source(TrimmedPartitions(source, cut), lags, static)
+            scores[candidate] = mean_scaled_error(
+                [errors for _, errors in inner._tail_errors(frames, cut)])
+        scores["seasonal_naive"] = inner._seasonal_naive_score(frames, cut)
+        return min(AUTO_NORMALIZATIONS, key=scores.get), scores
+
+    def _seasonal_naive_score(self, frames, cut):
+        """Mean scaled error of seasonal naive from the origins that
+        ``_tail_errors`` forecasts from, in the same units."""
+        errors = []
+        for key, frame in frames.items():
+            season = resolve_season(None, frame.index) or 1
+            origins = np.arange(max(cut(len(frame)), season), len(frame) - self.horizon + 1)
+            if origins.size:
+                values = frame.iloc[:, 0].to_numpy(dtype=float)
+                errors.append(seasonal_naive_errors(values, origins, self.horizon, season)
+                              / self._states[key].error_scale)
+        return mean_scaled_error(errors)
 
     def _tail_errors(self, frames, cut):
         """Scaled errors of forecasts from every origin after ``cut(n_times)``
@@ -1267,6 +1337,10 @@ class WindowForecaster(BaseEstimator):
             state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
             state["_static"] = _static_from(state.get("_static"))
+        if "histories_" in state and "window_normalization_" not in state:
+            # Fitted before "auto" existed: the parameter was what was used.
+            state["window_normalization_"] = state.get("window_normalization")
+            state["holdout_scores_"] = None
         super().__setstate__(state)
 
     def _base_estimator(self):
@@ -1464,6 +1538,9 @@ DEFAULT_BATCH = 64
 # chunk_windows: 65,536 windows of 24 steps are 12.6 MB in float64.
 DEFAULT_CHUNK_WINDOWS = 65_536
 MIN_WINDOWS_TO_STOP_EARLY = 20
+# What window_normalization="auto" chooses from (the first when it cannot
+# hold out the end of any series).
+AUTO_NORMALIZATIONS = (None, "mean_absolute")
 
 
 def default_rnn(random_state=None):

@@ -1,0 +1,97 @@
+"""Validation on the last horizon of every series, as the M4 entries did.
+
+A forecaster that chooses between settings (``window_normalization="auto"``)
+must judge them on forecasts it did not train on, made the way ``predict``
+makes them: from the end of each series, ``horizon`` steps ahead. So each
+series' last ``horizon`` observations are held out (more origins, one step
+apart, when the panel is too small to give ``MIN_HOLDOUT_VALUES`` forecast
+values from one), a model is fitted on the rest, and its forecasts of the
+held-out values are scored. A series too short to spare them is trained on
+whole and not scored, so the holdout never refuses a panel that ``fit``
+accepts.
+
+Errors are divided by each series' typical one-step change (its
+``error_scale``), so the score is a mean absolute scaled error (MASE with
+the naive scale) that weighs every series alike, whatever its units. The
+same holdout scores seasonal naive, the baseline a user has without any
+model: a fitted forecaster that loses to it is worth a warning.
+"""
+
+import warnings
+
+import numpy as np
+
+# What users call (the API reference documents these; the rest are helpers).
+__all__ = ["BaselineWarning"]
+
+# Forecast values (origins x steps, over every series) the holdout aims for:
+# one origin per series on a panel, several on one short-horizon series.
+MIN_HOLDOUT_VALUES = 100
+
+
+class BaselineWarning(UserWarning):
+    """The fitted forecaster scored worse than seasonal naive on its holdout."""
+
+
+def holdout_length(n_series, horizon):
+    """Observations held out at the end of each series: ``horizon`` for one
+    origin, plus one per further origin when ``n_series`` series would give
+    fewer than ``MIN_HOLDOUT_VALUES`` forecast values from one."""
+    origins = max(1, -(-MIN_HOLDOUT_VALUES // (n_series * horizon)))
+    return horizon + origins - 1
+
+
+def holdout_cut(held_out, n_needed):
+    """Rows of a series of ``n_times`` that the holdout fit trains on: all
+    but the last ``held_out``, unless that leaves fewer than ``n_needed``
+    (no window would fit); then all of them, and the series is not scored."""
+    def cut(n_times):
+        return n_times - held_out if n_times - held_out >= n_needed else n_times
+    return cut
+
+
+def seasonal_naive_errors(values, origins, horizon, season):
+    """Errors, actual minus forecast, of seasonal naive from each origin.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_times,)
+    origins : ndarray of int of shape (n_origins,)
+        Positions of the first forecast step; each at least ``season``.
+    horizon, season : int
+
+    Returns
+    -------
+    errors : ndarray of shape (n_origins, horizon)
+    """
+    steps = np.arange(horizon)
+    lagged = origins[:, np.newaxis] - season + steps % season
+    return values[origins[:, np.newaxis] + steps] - values[lagged]
+
+
+def mean_scaled_error(errors):
+    """Mean over series of each series' mean absolute scaled error.
+
+    Parameters
+    ----------
+    errors : list of ndarray of shape (n_origins, horizon)
+        One array per scored series, already divided by its error scale.
+        None scored: NaN.
+    """
+    if not errors:
+        return float("nan")
+    return float(np.mean([np.mean(np.abs(series)) for series in errors]))
+
+
+def warn_if_beaten(scores, chosen):
+    """Warn when seasonal naive scored below the ``chosen`` setting on the
+    holdout; ``scores`` maps settings (and ``"seasonal_naive"``) to their
+    mean scaled errors."""
+    naive, model = scores["seasonal_naive"], scores[chosen]
+    if model > naive:
+        warnings.warn(
+            f"On the last horizon of every series (held out, then forecast), the "
+            f"fitted forecaster's mean scaled error is {model:.3f} and seasonal "
+            f"naive's {naive:.3f}: repeating the last season forecast better. The "
+            "forecasts are the network's own; compare settings with backtest(), or "
+            "forecast with seasonal naive.", BaselineWarning, stacklevel=3)

@@ -1,0 +1,134 @@
+"""Validation on the last horizon of every series: the holdout, the choice
+of window_normalization="auto", and the warning when seasonal naive wins."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from rnnforecast import WindowForecaster
+from rnnforecast.forecasting.holdout import (
+    MIN_HOLDOUT_VALUES,
+    BaselineWarning,
+    holdout_cut,
+    holdout_length,
+    mean_scaled_error,
+    seasonal_naive_errors,
+)
+from rnnforecast.forecasting.metrics import naive_scale
+
+
+def test_one_origin_per_series_on_a_panel_more_on_one_series():
+    assert holdout_length(n_series=200, horizon=8) == 8
+    # One series, 7 steps: 15 origins give 105 >= 100 forecast values.
+    assert holdout_length(n_series=1, horizon=7) == 7 + 15 - 1
+    assert 15 * 7 >= MIN_HOLDOUT_VALUES > 14 * 7
+
+
+def test_a_series_too_short_to_spare_its_end_is_trained_on_whole():
+    cut = holdout_cut(held_out=6, n_needed=14)
+    assert cut(20) == 14 and cut(19) == 19
+
+
+def test_seasonal_naive_errors_by_hand():
+    values = np.arange(20.0) ** 2
+    errors = seasonal_naive_errors(values, np.array([10, 12]), horizon=3, season=4)
+    # From origin 10: forecasts values[6], values[7], values[8].
+    expected = [[100 - 36, 121 - 49, 144 - 64], [144 - 64, 169 - 81, 196 - 100]]
+    np.testing.assert_array_equal(errors, expected)
+    assert np.isnan(mean_scaled_error([]))
+
+
+def _growing_panel(n_series=6, n_times=60, seed=0):
+    # Series at very different levels growing 5% a step: as ratios to their
+    # own level every window looks alike, as standardised levels they leave
+    # the range the model was fitted on.
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_times)
+    return pd.DataFrame({f"s{i}": rng.uniform(1, 1000) * 1.05 ** t
+                         * (1 + 0.01 * rng.normal(size=n_times)) for i in range(n_series)},
+                        index=pd.date_range("2000-01", periods=n_times, freq="MS"))
+
+
+def _holdout_score(panel, normalization, window, horizon):
+    """The holdout score computed from public calls: fit on all but each
+    series' last ``horizon``, forecast it, mean of the series' MAE over
+    their naive scale."""
+    forecaster = WindowForecaster(Ridge(), window_length=window, horizon=horizon,
+                                  window_normalization=normalization).fit(panel.iloc[:-horizon])
+    forecast = forecaster.predict()
+    return np.mean([np.mean(np.abs(panel[key].iloc[-horizon:].to_numpy() - forecast[key]))
+                    / naive_scale(panel[key].iloc[:-horizon].to_numpy()) for key in panel])
+
+
+def test_auto_keeps_the_normalization_that_forecasts_the_holdout_best():
+    panel = _growing_panel(n_series=20)
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5,
+                                  window_normalization="auto").fit(panel)
+    scores = forecaster.holdout_scores_
+    assert forecaster.window_normalization_ == "mean_absolute"
+    assert scores["mean_absolute"] < scores[None]
+    for normalization in (None, "mean_absolute"):
+        assert scores[normalization] == pytest.approx(
+            _holdout_score(panel, normalization, 8, 5), rel=1e-9)
+    # The final model is fitted on every observation with the chosen setting.
+    chosen = WindowForecaster(Ridge(), window_length=8, horizon=5,
+                              window_normalization="mean_absolute").fit(panel)
+    pd.testing.assert_frame_equal(forecaster.predict(), chosen.predict())
+
+
+def test_a_fixed_normalization_is_used_as_given_without_a_holdout():
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5,
+                                  window_normalization="last").fit(_growing_panel())
+    assert forecaster.window_normalization_ == "last" and forecaster.holdout_scores_ is None
+
+
+def test_auto_survives_pickling_and_calibrates_with_its_choice():
+    panel = _growing_panel(n_series=20)
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5, calibration_fraction=0.3,
+                                  window_normalization="auto").fit(panel)
+    fixed = WindowForecaster(Ridge(), window_length=8, horizon=5, calibration_fraction=0.3,
+                             window_normalization=forecaster.window_normalization_).fit(panel)
+    np.testing.assert_array_equal(forecaster.calibration_errors_, fixed.calibration_errors_)
+    loaded = pickle.loads(pickle.dumps(forecaster))
+    assert loaded.window_normalization_ == forecaster.window_normalization_
+    pd.testing.assert_frame_equal(loaded.predict(), forecaster.predict())
+
+
+def _seasonal(n_times=120, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_times)
+    return pd.Series(50 + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(size=n_times),
+                     index=pd.date_range("2000-01", periods=n_times, freq="MS"))
+
+
+def test_losing_to_seasonal_naive_on_the_holdout_is_said_with_both_scores():
+    # Two observations cannot show a yearly season; seasonal naive repeats it.
+    forecaster = WindowForecaster(Ridge(), window_length=2, horizon=6,
+                                  window_normalization="auto")
+    with pytest.warns(BaselineWarning, match=r"mean scaled error is \d+\.\d{3} and seasonal "
+                                             r"naive's \d+\.\d{3}") as caught:
+        forecaster.fit(_seasonal())
+    scores = forecaster.holdout_scores_
+    assert scores["seasonal_naive"] < scores[forecaster.window_normalization_]
+    assert f"{scores['seasonal_naive']:.3f}" in str(caught[0].message)
+
+
+def test_a_model_that_beats_seasonal_naive_fits_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecaster = WindowForecaster(Ridge(), window_length=24, horizon=6,
+                                      window_normalization="auto").fit(_seasonal())
+    scores = forecaster.holdout_scores_
+    assert scores[forecaster.window_normalization_] < scores["seasonal_naive"]
+
+
+def test_auto_without_a_series_long_enough_to_hold_out_keeps_windows_as_they_are():
+    # One series of 20 would hold out 22 observations (17 origins of 6 steps).
+    short = _seasonal(n_times=20)
+    forecaster = WindowForecaster(Ridge(), window_length=12, horizon=6,
+                                  window_normalization="auto").fit(short)
+    assert forecaster.window_normalization_ is None and forecaster.holdout_scores_ is None
