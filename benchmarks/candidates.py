@@ -23,6 +23,18 @@ def _ratio_with_mae(seed):
                                                       learning_rate_init=1e-3)}
 
 
+def _auto_with_mae(seed):
+    """``window_normalization="auto"`` (None or mean-absolute, chosen on the
+    held-out last horizon of every series), trained on the absolute error."""
+    return {**_ratio_with_mae(seed), "window_normalization": "auto"}
+
+
+def _auto_deseasonalized(seed):
+    """``"auto+mae"`` on series divided by their seasonal factors where the
+    Theta method's test finds a season (``deseasonalize="auto"``)."""
+    return {**_auto_with_mae(seed), "deseasonalize": "auto"}
+
+
 def _mae(seed):
     """The default network trained on the absolute error at
     ``learning_rate_init=1e-3``, windows as today."""
@@ -39,6 +51,8 @@ CANDIDATES = {
     "mean_absolute": _relative("mean_absolute"),
     "mean_absolute+mae": _ratio_with_mae,
     "mae": _mae,
+    "auto+mae": _auto_with_mae,
+    "auto+mae+deseasonalize": _auto_deseasonalized,
 }
 
 

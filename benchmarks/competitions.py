@@ -94,8 +94,9 @@ def ours(series, horizon, window, seed, candidate=None):
     from rnnforecast import WindowForecaster
 
     parameters = {} if candidate is None else candidate_parameters(candidate, seed)
+    # Positions carry no frequency: the season is given (used by deseasonalize).
     forecaster = WindowForecaster(window_length=window, horizon=horizon, random_state=seed,
-                                  **parameters)
+                                  season=series[0][3], **parameters)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecaster.fit(long_panel(series))

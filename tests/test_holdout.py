@@ -11,6 +11,7 @@ from sklearn.linear_model import Ridge
 
 from rnnforecast import WindowForecaster
 from rnnforecast.forecasting.holdout import (
+    MAX_HOLDOUT_SHARE,
     MIN_HOLDOUT_VALUES,
     BaselineWarning,
     holdout_cut,
@@ -23,14 +24,21 @@ from rnnforecast.forecasting.metrics import naive_scale
 
 def test_one_origin_per_series_on_a_panel_more_on_one_series():
     assert holdout_length(n_series=200, horizon=8) == 8
-    # One series, 7 steps: 15 origins give 105 >= 100 forecast values.
-    assert holdout_length(n_series=1, horizon=7) == 7 + 15 - 1
-    assert 15 * 7 >= MIN_HOLDOUT_VALUES > 14 * 7
+    # One series, 7 steps: 143 origins give 1001 >= 1000 forecast values.
+    assert holdout_length(n_series=1, horizon=7) == 7 + 143 - 1
+    assert 143 * 7 >= MIN_HOLDOUT_VALUES > 142 * 7
 
 
 def test_a_series_too_short_to_spare_its_end_is_trained_on_whole():
-    cut = holdout_cut(held_out=6, n_needed=14)
+    cut = holdout_cut(held_out=6, horizon=6, n_needed=14)
     assert cut(20) == 14 and cut(19) == 19
+
+
+def test_more_origins_take_at_most_a_share_of_a_series_and_never_less_than_a_horizon():
+    cut = holdout_cut(held_out=149, horizon=7, n_needed=20)
+    assert cut(3000) == 3000 - 149
+    assert cut(200) == 200 - int(MAX_HOLDOUT_SHARE * 200)
+    assert MAX_HOLDOUT_SHARE * 30 < 7 and cut(30) == 30 - 7
 
 
 def test_seasonal_naive_errors_by_hand():
@@ -65,7 +73,7 @@ def _holdout_score(panel, normalization, window, horizon):
 
 
 def test_auto_keeps_the_normalization_that_forecasts_the_holdout_best():
-    panel = _growing_panel(n_series=20)
+    panel = _growing_panel(n_series=200)   # 200 x 5 values: one origin per series
     forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5,
                                   window_normalization="auto").fit(panel)
     scores = forecaster.holdout_scores_
@@ -127,7 +135,7 @@ def test_a_model_that_beats_seasonal_naive_fits_quietly():
 
 
 def test_auto_without_a_series_long_enough_to_hold_out_keeps_windows_as_they_are():
-    # One series of 20 would hold out 22 observations (17 origins of 6 steps).
+    # One series of 20 holds out 6 observations, leaving 14 of the 18 needed.
     short = _seasonal(n_times=20)
     forecaster = WindowForecaster(Ridge(), window_length=12, horizon=6,
                                   window_normalization="auto").fit(short)

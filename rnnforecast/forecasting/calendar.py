@@ -91,6 +91,40 @@ def future_index(last, freq, steps):
     return pd.date_range(last + freq, periods=steps, freq=freq)
 
 
+def time_value(time):
+    """An int that places ``time`` (Timestamp, or int position) on a line:
+    nanoseconds since 1970 (UTC) for a Timestamp, the position itself
+    otherwise. ``steps_between`` reads it back."""
+    return int(time.value) if isinstance(time, pd.Timestamp) else int(time)
+
+
+def steps_between(anchor, index, freq):
+    """Steps of ``freq`` from the time ``anchor`` (a ``time_value``) to
+    ``index[0]``, negative when it comes first.
+
+    Raises a ValueError when ``index[0]`` is off the grid of ``freq`` that
+    passes through ``anchor`` (a month-end series given month starts).
+    """
+    first = index[0]
+    if isinstance(freq, Integral):
+        steps, rest = divmod(int(first) - anchor, freq)
+    else:
+        start = pd.Timestamp(anchor, tz="UTC")
+        start = start.tz_convert(first.tz) if first.tz is not None else start.tz_localize(None)
+        if isinstance(freq, pd.offsets.Tick):
+            steps, rest = divmod(first.value - start.value, freq.nanos)
+        else:
+            low, high = sorted((start, first))
+            grid = pd.date_range(low, high, freq=freq)
+            rest = 0 if len(grid) and grid[0] == low and grid[-1] == high else 1
+            steps = (len(grid) - 1) * (1 if first >= start else -1)
+    if rest:
+        raise ValueError(f"The time {first} is not a whole number of steps of "
+                         f"{getattr(freq, 'freqstr', freq)!r} from the series' first "
+                         "training time; pass data at the spacing the model was fitted on.")
+    return int(steps)
+
+
 def infer_season(freq):
     """Observations per seasonal cycle for a spacing, or None if unknown.
 

@@ -15,7 +15,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimators.simple_rnn import SimpleRNNRegressor
 from .._estimators.validation import refuse_booleans
-from .calendar import future_index, resolve_season, series_frequency
+from .calendar import (
+    future_index,
+    infer_season,
+    resolve_season,
+    series_frequency,
+    steps_between,
+    time_value,
+)
 from .holdout import (
     holdout_cut,
     holdout_length,
@@ -25,6 +32,7 @@ from .holdout import (
 )
 from .metrics import naive_scale
 from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
+from .seasonality import SeasonalFactors, is_seasonal, seasonal_indices
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
@@ -125,6 +133,19 @@ class WindowForecaster(BaseEstimator):
         ``[12]`` seasonal for monthly data, ``[1, 12]`` both. Each lag
         costs that many observations at the start of the series. For
         trends and seasonal patterns whose level moves.
+    deseasonalize : {"auto", "multiplicative"} or None, default=None
+        Divide each series by multiplicative seasonal factors before
+        windowing, and multiply forecasts by them (the Theta method's
+        classical decomposition, see
+        :mod:`rnnforecast.forecasting.seasonality`): "auto" for the series
+        that pass the Theta method's 90% seasonality test (positive, at
+        least three seasons), "multiplicative" for every series (positive,
+        at least two seasons). The model then learns level and trend, not
+        the yearly shape of every phase.
+    season : int, default=None
+        Observations per seasonal cycle for ``deseasonalize``; None infers
+        it from the index's frequency (12 for monthly data,
+        :func:`~rnnforecast.infer_season`), which integer positions lack.
     known_future : sequence of str, default=()
         Exogenous columns known ahead (calendar, planned events): windows
         carry their values ``horizon`` steps later (see ``make_windows``),
@@ -227,13 +248,16 @@ class WindowForecaster(BaseEstimator):
         "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
         "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
         "series_encoding": [StrOptions({"onehot"}), None],
+        "deseasonalize": [StrOptions({"auto", "multiplicative"}), None],
+        "season": [None, Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, estimator=None, window_length=29, horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
                  random_state=None, known_future=(), target_transform=None,
                  window_normalization=None, differences=None, chunk_windows=None,
-                 chunk_epochs=1, series_encoding=None, calibration="pooled"):
+                 chunk_epochs=1, series_encoding=None, calibration="pooled",
+                 deseasonalize=None, season=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -249,6 +273,8 @@ class WindowForecaster(BaseEstimator):
         self.chunk_epochs = chunk_epochs
         self.series_encoding = series_encoding
         self.calibration = calibration
+        self.deseasonalize = deseasonalize
+        self.season = season
 
     def _validate_params(self):
         super()._validate_params()
@@ -446,16 +472,20 @@ class WindowForecaster(BaseEstimator):
             f"{n_needed}: no window fits.")
 
     def _fit_state(self, frame):
-        """How one series enters the model: its target transform and the
-        standardisation of its columns (after transform and differencing)."""
-        transform = fit_target_transform(self.target_transform, frame.iloc[:, 0])
-        error_scale = naive_scale(frame.iloc[:, 0].to_numpy(dtype=float))
+        """How one series enters the model: its seasonal factors, its target
+        transform and the standardisation of its columns (after transform
+        and differencing)."""
+        target = frame.iloc[:, 0].to_numpy(dtype=float)
+        seasonal = self._seasonal_factors(frame.index, target)
+        adjusted = target if seasonal is None else target / seasonal.at(np.arange(len(target)))
+        transform = fit_target_transform(self.target_transform, adjusted)
+        error_scale = naive_scale(target)
         error_scale = error_scale if error_scale > 0 else 1.0
-        state = SeriesScaling(transform, error_scale=error_scale)
+        state = SeriesScaling(transform, error_scale=error_scale, seasonal=seasonal)
         if self.scaler is None:
             return state
         values = frame.to_numpy(dtype=float)
-        values = self._model_values(values, transform.forward(values[:, 0]), state)
+        values = self._model_values(values, state.levels(values[:, 0]), state)
         with np.errstate(over="ignore", invalid="ignore"):
             mean, scale = _standard_statistics(values[self._differencer.lost:])
         if not (np.isfinite(mean).all() and np.isfinite(scale).all()):
@@ -467,7 +497,28 @@ class WindowForecaster(BaseEstimator):
         if self.window_normalization_ not in (None, *CENTRED_SCALINGS):
             # A ratio to the level needs the series' own zero.
             mean[0], scale[0] = 0.0, _mean_absolute(values[self._differencer.lost:, 0])
-        return SeriesScaling(transform, mean, scale, error_scale)
+        return SeriesScaling(transform, mean, scale, error_scale, seasonal=seasonal)
+
+    def _seasonal_factors(self, index, target):
+        """The seasonal factors of one series (times ``index``, ``target`` in
+        original units) that ``deseasonalize`` asks for, or None."""
+        if self.deseasonalize is None:
+            return None
+        season = self.season or infer_season(self.freq_)
+        if self.deseasonalize == "auto":
+            if (season is None or season == 1 or not (target > 0).all()
+                    or not is_seasonal(target, season)):
+                return None
+        else:
+            _check_multiplicative(target, season)
+        return SeasonalFactors(seasonal_indices(target, season), time_value(index[0]))
+
+    def _positioned(self, state, index):
+        """``state`` for values whose row 0 is at the first time of ``index``."""
+        if state.seasonal is None:
+            return state
+        return state.with_seasonal(state.seasonal.starting_at(
+            steps_between(state.seasonal.anchor, index, self.freq_)))
 
     def _panel_windows(self, panel):
         """The training windows of every series, (n_windows, window_length,
@@ -497,8 +548,9 @@ class WindowForecaster(BaseEstimator):
         """One series' training windows in model units: inputs (n_windows,
         window_length, n_columns) and targets (n_windows, steps) relative
         to any window normalisation."""
+        state = self._positioned(state, frame.index)
         values = frame.to_numpy(dtype=float)
-        values = self._model_values(values, state.transform.forward(values[:, 0]), state)
+        values = self._model_values(values, state.levels(values[:, 0]), state)
         lost = self._differencer.lost
         led = lead_positions(values[lost:], self._known_positions(), steps)
         X_windows, y_windows = window_arrays(led, self.window_length, steps)
@@ -751,7 +803,8 @@ class WindowForecaster(BaseEstimator):
                              f"horizon {self.horizon}.")
         values = np.vstack([history.to_numpy(dtype=float), frame.to_numpy(dtype=float)])
         origins = np.arange(len(history), len(values) - self.horizon + 1)
-        predicted = self._forecast_values(values, origins, self.horizon, self._states[key])
+        predicted = self._forecast_values(values, origins, self.horizon,
+                                          self._positioned(self._states[key], history.index))
         return values[origins[:, None] + np.arange(self.horizon), 0].ravel(), predicted.ravel()
 
     def _check_no_later_training_data(self, panel):
@@ -804,7 +857,7 @@ class WindowForecaster(BaseEstimator):
         """The fitted scaling of series ``key``, or for a series the model
         has not seen, one fitted on its observations ``frame``."""
         if key in self._states:
-            return self._states[key]
+            return self._positioned(self._states[key], frame.index)
         return self._new_state(frame, key, static)
 
     def _new_state(self, frame, key, static=None):
@@ -1086,7 +1139,7 @@ class WindowForecaster(BaseEstimator):
         function that turns its scaled forecasts into original units."""
         origins = np.asarray(origins, dtype=np.intp)
         self._check_origins(origins, len(values), steps)
-        levels = state.transform.forward(values[:, 0])
+        levels = state.levels(values[:, 0])
         model = self._model_values(values, levels, state)
         windows = self._windows_at(model, origins)
         future = None
@@ -1100,7 +1153,8 @@ class WindowForecaster(BaseEstimator):
 
         def finish(scaled):
             changes = state.unscale_target(scaled)
-            return state.transform.inverse(self._differencer.integrate(changes, before))
+            return state.original(self._differencer.integrate(changes, before),
+                                  origins[:, np.newaxis] + np.arange(steps))
 
         return windows, future, finish
 
@@ -1255,7 +1309,7 @@ class WindowForecaster(BaseEstimator):
             # The holdout would read a panel in chunks twice more.
             return AUTO_NORMALIZATIONS[0], None
         frames = source.read(0).frames
-        cut = holdout_cut(holdout_length(len(frames), self.horizon),
+        cut = holdout_cut(holdout_length(len(frames), self.horizon), self.horizon,
                           self.window_length + self._steps_learned() + sum(lags))
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
             return AUTO_NORMALIZATIONS[0], None   # no series can spare its end
@@ -1293,7 +1347,8 @@ class WindowForecaster(BaseEstimator):
             return []
         values = {key: frames[key].to_numpy(dtype=float) for key in keys}
         forecasts = self._forecast_many(
-            [(values[key], origins[key], self._states[key]) for key in keys], self.horizon)
+            [(values[key], origins[key], self._positioned(self._states[key], frames[key].index))
+             for key in keys], self.horizon)
         steps = np.arange(self.horizon)
         return [(key, (values[key][origins[key][:, None] + steps, 0] - forecast)
                  / self._states[key].error_scale) for key, forecast in zip(keys, forecasts)]
@@ -1448,6 +1503,24 @@ def _standard_statistics(values):
     scale = values.std(axis=0)
     tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale)
+
+
+def _check_multiplicative(target, season):
+    """Refuse a series that multiplicative seasonal factors cannot divide."""
+    if season is None or season < 2:
+        raise ValueError(
+            'deseasonalize="multiplicative" needs a season of at least 2 observations; '
+            f"the index gives {season!r}. Pass season=12 (say) for positions, or use "
+            'deseasonalize="auto", which leaves series without a season as they are.')
+    if len(target) < 2 * season:
+        raise ValueError(
+            f"A series of {len(target)} observations is too short for seasonal factors "
+            f"of a season of {season}: it needs two seasons ({2 * season}).")
+    if not (target > 0).all():
+        raise ValueError(
+            'deseasonalize="multiplicative" divides by seasonal factors of positive '
+            f"series; a series has values down to {target.min():.4g}. Use "
+            'deseasonalize="auto" (which leaves it as it is) or differences=[season].')
 
 
 def _mean_absolute(values):

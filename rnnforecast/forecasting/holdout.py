@@ -3,12 +3,14 @@
 A forecaster that chooses between settings (``window_normalization="auto"``)
 must judge them on forecasts it did not train on, made the way ``predict``
 makes them: from the end of each series, ``horizon`` steps ahead. So each
-series' last ``horizon`` observations are held out (more origins, one step
-apart, when the panel is too small to give ``MIN_HOLDOUT_VALUES`` forecast
-values from one), a model is fitted on the rest, and its forecasts of the
-held-out values are scored. A series too short to spare them is trained on
-whole and not scored, so the holdout never refuses a panel that ``fit``
-accepts.
+series' last ``horizon`` observations are held out, a model is fitted on
+the rest, and its forecasts of the held-out values are scored. A panel too
+small to give ``MIN_HOLDOUT_VALUES`` forecast values from one origin per
+series holds out more origins, one step apart, up to ``MAX_HOLDOUT_SHARE``
+of each series: on one daily series, three weeks of forecasts say more
+about those weeks than about the model. A series too short to spare its
+end is trained on whole and not scored, so the holdout never refuses a
+panel that ``fit`` accepts.
 
 Errors are divided by each series' typical one-step change (its
 ``error_scale``), so the score is a mean absolute scaled error (MASE with
@@ -25,8 +27,10 @@ import numpy as np
 __all__ = ["BaselineWarning"]
 
 # Forecast values (origins x steps, over every series) the holdout aims for:
-# one origin per series on a panel, several on one short-horizon series.
-MIN_HOLDOUT_VALUES = 100
+# one origin per series on a panel, many on one series.
+MIN_HOLDOUT_VALUES = 1000
+# The most of a series held out for more origins (never less than a horizon).
+MAX_HOLDOUT_SHARE = 0.2
 
 
 class BaselineWarning(UserWarning):
@@ -34,19 +38,22 @@ class BaselineWarning(UserWarning):
 
 
 def holdout_length(n_series, horizon):
-    """Observations held out at the end of each series: ``horizon`` for one
-    origin, plus one per further origin when ``n_series`` series would give
-    fewer than ``MIN_HOLDOUT_VALUES`` forecast values from one."""
+    """Observations to hold out at the end of each series: ``horizon`` for
+    one origin, plus one per further origin when ``n_series`` series would
+    give fewer than ``MIN_HOLDOUT_VALUES`` forecast values from one (before
+    ``holdout_cut`` caps it by each series' length)."""
     origins = max(1, -(-MIN_HOLDOUT_VALUES // (n_series * horizon)))
     return horizon + origins - 1
 
 
-def holdout_cut(held_out, n_needed):
+def holdout_cut(held_out, horizon, n_needed):
     """Rows of a series of ``n_times`` that the holdout fit trains on: all
-    but the last ``held_out``, unless that leaves fewer than ``n_needed``
-    (no window would fit); then all of them, and the series is not scored."""
+    but the last ``held_out``, or ``MAX_HOLDOUT_SHARE`` of them if fewer
+    (never less than ``horizon``); all of them when what is left is shorter
+    than ``n_needed`` (no window would fit), and the series is not scored."""
     def cut(n_times):
-        return n_times - held_out if n_times - held_out >= n_needed else n_times
+        kept = n_times - max(horizon, min(held_out, int(MAX_HOLDOUT_SHARE * n_times)))
+        return kept if kept >= n_needed else n_times
     return cut
 
 

@@ -154,8 +154,8 @@ def difference_lags(differences):
 
 
 class SeriesScaling:
-    """How one series enters a forecaster's model: its target transform,
-    then the standardisation of its columns.
+    """How one series enters a forecaster's model: its seasonal factors,
+    its target transform, then the standardisation of its columns.
 
     Parameters
     ----------
@@ -170,21 +170,49 @@ class SeriesScaling:
     static : ndarray of shape (n_static,) or None, default=None
         The series' constant model inputs (static covariates and id
         encoding, already in model units), appended to every row.
+    seasonal : SeasonalFactors or None, default=None
+        Factors the target is divided by before its transform (see
+        ``seasonality``), placed at row 0 of the values at hand.
     """
 
-    static = None  # scalings stored before static inputs existed have none
+    # Scalings stored before static inputs or seasonal factors existed have none.
+    static = None
+    seasonal = None
 
-    def __init__(self, transform, mean=None, scale=None, error_scale=1.0, static=None):
+    def __init__(self, transform, mean=None, scale=None, error_scale=1.0, static=None,
+                 seasonal=None):
         self.transform = transform
         self.mean = mean
         self.scale = scale
         self.error_scale = error_scale
         self.static = static
+        self.seasonal = seasonal
 
     def with_static(self, static):
         """This scaling with the constant model inputs ``static``."""
         return SeriesScaling(self.transform, self.mean, self.scale, self.error_scale,
-                             static)
+                             static, self.seasonal)
+
+    def with_seasonal(self, seasonal):
+        """This scaling with the seasonal factors ``seasonal``."""
+        return SeriesScaling(self.transform, self.mean, self.scale, self.error_scale,
+                             self.static, seasonal)
+
+    def levels(self, target):
+        """The target (n_times,) in original units, divided by its seasonal
+        factors and transformed: the values that are differenced."""
+        target = np.asarray(target, dtype=float)
+        if self.seasonal is not None:
+            target = target / self.seasonal.at(np.arange(len(target)))
+        return self.transform.forward(target)
+
+    def original(self, levels, positions):
+        """Levels back in original units: transform undone, then multiplied
+        by the seasonal factors of rows ``positions`` (levels' shape)."""
+        values = self.transform.inverse(levels)
+        if self.seasonal is not None:
+            values = values * self.seasonal.at(positions)
+        return values
 
     def model_columns(self, values):
         """``values`` (n_times, n_columns), target first, standardised, then

@@ -104,14 +104,16 @@ def skops_trusted_types():
     from .._core import parameters as _parameters
     from ..ensemble import SeedAveragingClassifier, SeedAveragingRegressor
     from ..forecasting.forecaster import WindowForecaster
+    from ..forecasting.seasonality import SeasonalFactors
     from ..forecasting.transforms import Differencer, SeriesScaling, TargetTransform
     from ..preprocessing import SequenceScaler
 
     types = [*ESTIMATORS.values(), WindowForecaster, SequenceScaler,
              SeedAveragingRegressor, SeedAveragingClassifier, TargetTransform,
-             Differencer, SeriesScaling, _network.RecurrentNetwork, _layers.RecurrentLayer,
-             _parameters.ParameterLayout, _cells.SimpleRNNCell, _cells.LSTMCell,
-             _cells.GRUCell, _optimizers.Adam, _optimizers.RMSprop, _optimizers.SGD]
+             Differencer, SeriesScaling, SeasonalFactors, _network.RecurrentNetwork,
+             _layers.RecurrentLayer, _parameters.ParameterLayout, _cells.SimpleRNNCell,
+             _cells.LSTMCell, _cells.GRUCell, _optimizers.Adam, _optimizers.RMSprop,
+             _optimizers.SGD]
     return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in types)
 
 
