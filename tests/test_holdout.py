@@ -61,12 +61,13 @@ def _growing_panel(n_series=6, n_times=60, seed=0):
                         index=pd.date_range("2000-01", periods=n_times, freq="MS"))
 
 
-def _holdout_score(panel, normalization, window, horizon):
+def _holdout_score(panel, normalization, window, horizon, deseasonalize=None):
     """The holdout score computed from public calls: fit on all but each
     series' last ``horizon``, forecast it, mean of the series' MAE over
     their naive scale."""
     forecaster = WindowForecaster(Ridge(), window_length=window, horizon=horizon,
-                                  window_normalization=normalization).fit(panel.iloc[:-horizon])
+                                  window_normalization=normalization,
+                                  deseasonalize=deseasonalize).fit(panel.iloc[:-horizon])
     forecast = forecaster.predict()
     return np.mean([np.mean(np.abs(panel[key].iloc[-horizon:].to_numpy() - forecast[key]))
                     / naive_scale(panel[key].iloc[:-horizon].to_numpy()) for key in panel])
@@ -140,3 +141,20 @@ def test_auto_without_a_series_long_enough_to_hold_out_keeps_windows_as_they_are
     forecaster = WindowForecaster(Ridge(), window_length=12, horizon=6,
                                   window_normalization="auto").fit(short)
     assert forecaster.window_normalization_ is None and forecaster.holdout_scores_ is None
+
+
+def test_auto_pairs_ratio_windows_with_deseasonalize_and_plain_windows_without():
+    # A yearly shape times growth: the ratio candidate on deseasonalised
+    # series wins, and the final model is fitted with both.
+    panel = _growing_panel(n_series=200)
+    shape = 1 + 0.3 * np.sign(np.sin(2 * np.pi * np.arange(len(panel)) / 12 + 0.3))
+    panel = panel.mul(shape, axis=0)
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5, window_normalization="auto",
+                                  deseasonalize="multiplicative").fit(panel)
+    assert (forecaster.window_normalization_, forecaster.deseasonalize_) == (
+        "mean_absolute", "multiplicative")
+    scores = forecaster.holdout_scores_
+    assert scores["mean_absolute"] == pytest.approx(
+        _holdout_score(panel, "mean_absolute", 8, 5, "multiplicative"), rel=1e-9)
+    assert scores[None] == pytest.approx(_holdout_score(panel, None, 8, 5), rel=1e-9)
+    assert all(state.seasonal is not None for state in forecaster._states.values())

@@ -131,3 +131,14 @@ def test_a_deseasonalised_forecaster_survives_pickle_and_skops(tmp_path):
     data = sio.dumps(forecaster)
     loaded = sio.loads(data, trusted=skops_trusted_types())
     pd.testing.assert_series_equal(loaded.predict(), expected)
+
+
+def test_indices_come_from_the_latest_seasons_placed_on_the_whole_series():
+    from rnnforecast.forecasting.seasonality import RECENT_SEASONS, recent_seasonal_indices
+
+    # Old seasons with another shape, then RECENT_SEASONS of SHAPE, starting
+    # 5 rows into a season: the indices are SHAPE's, at the whole series' rows.
+    old = 50 * SHAPE[::-1][np.arange(41) % 12]
+    recent = 50 * SHAPE[(41 + np.arange(RECENT_SEASONS * 12)) % 12]
+    indices = recent_seasonal_indices(np.r_[old, recent], 12)
+    np.testing.assert_allclose(indices, SHAPE / SHAPE.mean())

@@ -32,7 +32,7 @@ from .holdout import (
 )
 from .metrics import naive_scale
 from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
-from .seasonality import SeasonalFactors, is_seasonal, seasonal_indices
+from .seasonality import SeasonalFactors, is_seasonal, recent_seasonal_indices
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
@@ -102,7 +102,7 @@ class WindowForecaster(BaseEstimator):
         series whose variation grows with their level (sales, passengers);
         forecasts come back as the back-transformed (median) forecast.
     window_normalization : {"last", "mean", "standard", "robust", \
-"mean_absolute"} or None, default=None
+"mean_absolute", "auto"} or None, default=None
         Make each input window and its targets relative to the window's
         own (series-scaled, transformed) target values, and map forecasts
         back: minus its last value or its mean; or standardised by its mean
@@ -110,20 +110,24 @@ class WindowForecaster(BaseEstimator):
         deviation ("robust"); or divided by its mean absolute value
         ("mean_absolute", DeepAR's scaling: windows become ratios to their
         level, the loss weighs relative errors, and the series is divided
-        by its mean absolute value but not centred).
-        "auto": choose between None and "mean_absolute" on validation: each
-        is fitted on all but the last ``horizon`` observations of every
-        series and forecasts them (:mod:`rnnforecast.forecasting.holdout`;
-        a single series holds out more origins), and the better one is
-        fitted on everything, so fitting takes about three times as long.
-        Its scores are kept in ``holdout_scores_``, and a
+        by its mean absolute value but not centred). The model learns
+        shapes rather than levels, so it can forecast levels beyond those
+        of the training series (trends), which a bounded recurrent state
+        cannot reach on its own (see
+        :mod:`rnnforecast.forecasting.window_scaling`).
+
+        "auto" chooses on validation between windows and series as they
+        are (None, without ``deseasonalize``) and "mean_absolute" windows
+        of series deseasonalised as ``deseasonalize`` says: each is fitted
+        on all but the last ``horizon`` observations of every series and
+        forecasts them (:mod:`rnnforecast.forecasting.holdout`; a small
+        panel holds out more origins), and the better is fitted on
+        everything, so fitting takes about three times as long. The
+        scores are kept in ``holdout_scores_``, and a
         :class:`~rnnforecast.BaselineWarning` names them when seasonal
         naive scored better than the choice. A panel read in chunks, or
         one whose series are too short to spare their last ``horizon``,
-        keeps windows as they are (None). The model learns shapes rather than levels,
-        so it can forecast levels beyond those of the training series
-        (trends), which a bounded recurrent state cannot reach on its own
-        (see :mod:`rnnforecast.forecasting.window_scaling`).
+        keeps windows and series as they are.
     differences : int or sequence of int, default=None
         Difference the (transformed) target before scaling, and integrate
         forecasts back from the levels before each origin. An int ``k`` is
@@ -200,6 +204,9 @@ class WindowForecaster(BaseEstimator):
     window_normalization_ : str or None
         The window normalisation fitted: ``window_normalization``, or the
         choice of "auto".
+    deseasonalize_ : str or None
+        The seasonal adjustment fitted: ``deseasonalize``, or None when
+        "auto" chose windows as they are.
     holdout_scores_ : dict or None
         With "auto", the mean absolute scaled error (each series' errors
         over its mean one-step change) of each candidate on the held-out
@@ -344,8 +351,8 @@ class WindowForecaster(BaseEstimator):
         standardised by its own statistics, with ``static`` inputs
         (``read_static``'s result) if any."""
         self._differencer = Differencer(lags)
-        self.window_normalization_, self.holdout_scores_ = self._chosen_normalization(
-            source, lags, static)
+        (self.window_normalization_, self.deseasonalize_,
+         self.holdout_scores_) = self._chosen_normalization(source, lags, static)
         lengths = self._read_series(source, lags)
         self._attach_static(static)
         self.calibration_errors_ = self._calibration_errors(source, lengths, lags, static)
@@ -502,16 +509,16 @@ class WindowForecaster(BaseEstimator):
     def _seasonal_factors(self, index, target):
         """The seasonal factors of one series (times ``index``, ``target`` in
         original units) that ``deseasonalize`` asks for, or None."""
-        if self.deseasonalize is None:
+        if self.deseasonalize_ is None:
             return None
         season = self.season or infer_season(self.freq_)
-        if self.deseasonalize == "auto":
+        if self.deseasonalize_ == "auto":
             if (season is None or season == 1 or not (target > 0).all()
                     or not is_seasonal(target, season)):
                 return None
         else:
             _check_multiplicative(target, season)
-        return SeasonalFactors(seasonal_indices(target, season), time_value(index[0]))
+        return SeasonalFactors(recent_seasonal_indices(target, season), time_value(index[0]))
 
     def _positioned(self, state, index):
         """``state`` for values whose row 0 is at the first time of ``index``."""
@@ -1286,7 +1293,8 @@ class WindowForecaster(BaseEstimator):
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
         inner = clone(self).set_params(calibration_fraction=None,
-                                       window_normalization=self.window_normalization_)
+                                       window_normalization=self.window_normalization_,
+                                       deseasonalize=self.deseasonalize_)
         inner._fit_source(TrimmedPartitions(source, cut), lags, static)
         errors, self._calibration_spans = [], {}
         start = 0
@@ -1298,30 +1306,34 @@ class WindowForecaster(BaseEstimator):
         return np.concatenate(errors)
 
     def _chosen_normalization(self, source, lags, static):
-        """The ``window_normalization`` to fit with, and the holdout scores
-        that chose it (None when nothing was chosen): with "auto", each of
-        ``AUTO_NORMALIZATIONS`` is fitted on all but the last horizon of
-        every series (``holdout``) and the one whose forecasts of it score
-        best is kept, its scores beside seasonal naive's."""
+        """The ``window_normalization`` and ``deseasonalize`` to fit with,
+        and the holdout scores that chose them (None when nothing was
+        chosen). With "auto", windows and series as they are (None, None)
+        or ratio windows on series deseasonalised as ``deseasonalize``
+        says ("mean_absolute", deseasonalize): each is fitted on all but
+        the last horizon of every series (``holdout``), and the one whose
+        forecasts of it score best is kept, its scores beside seasonal
+        naive's."""
         if self.window_normalization != "auto":
-            return self.window_normalization, None
+            return self.window_normalization, self.deseasonalize, None
+        as_they_are = (None, None)
         if self.chunk_windows is not None or not source.in_memory:
-            # The holdout would read a panel in chunks twice more.
-            return AUTO_NORMALIZATIONS[0], None
+            return (*as_they_are, None)   # the holdout would read the chunks twice more
         frames = source.read(0).frames
         cut = holdout_cut(holdout_length(len(frames), self.horizon), self.horizon,
                           self.window_length + self._steps_learned() + sum(lags))
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
-            return AUTO_NORMALIZATIONS[0], None   # no series can spare its end
+            return (*as_they_are, None)   # no series can spare its end
+        candidates = {None: as_they_are, "mean_absolute": ("mean_absolute", self.deseasonalize)}
         scores = {}
-        for candidate in AUTO_NORMALIZATIONS:
-            inner = clone(self).set_params(calibration_fraction=None,
-                                           window_normalization=candidate)
+        for name, (normalization, deseasonalize) in candidates.items():
+            inner = clone(self).set_params(calibration_fraction=None, deseasonalize=deseasonalize,
+                                           window_normalization=normalization)
             inner._fit_source(TrimmedPartitions(source, cut), lags, static)
-            scores[candidate] = mean_scaled_error(
+            scores[name] = mean_scaled_error(
                 [errors for _, errors in inner._tail_errors(frames, cut)])
         scores["seasonal_naive"] = inner._seasonal_naive_score(frames, cut)
-        return min(AUTO_NORMALIZATIONS, key=scores.get), scores
+        return (*candidates[min(candidates, key=scores.get)], scores)
 
     def _seasonal_naive_score(self, frames, cut):
         """Mean scaled error of seasonal naive from the origins that
@@ -1392,10 +1404,11 @@ class WindowForecaster(BaseEstimator):
             state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
             state["_static"] = _static_from(state.get("_static"))
-        if "histories_" in state and "window_normalization_" not in state:
-            # Fitted before "auto" existed: the parameter was what was used.
-            state["window_normalization_"] = state.get("window_normalization")
-            state["holdout_scores_"] = None
+        if "histories_" in state:
+            # Fitted before "auto" existed: the parameters were what was used.
+            for name in ("window_normalization", "deseasonalize"):
+                state.setdefault(f"{name}_", state.get(name))
+            state.setdefault("holdout_scores_", None)
         super().__setstate__(state)
 
     def _base_estimator(self):
@@ -1611,9 +1624,6 @@ DEFAULT_BATCH = 64
 # chunk_windows: 65,536 windows of 24 steps are 12.6 MB in float64.
 DEFAULT_CHUNK_WINDOWS = 65_536
 MIN_WINDOWS_TO_STOP_EARLY = 20
-# What window_normalization="auto" chooses from (the first when it cannot
-# hold out the end of any series).
-AUTO_NORMALIZATIONS = (None, "mean_absolute")
 
 
 def default_rnn(random_state=None):
