@@ -24,6 +24,7 @@ from .calendar import (
     time_value,
 )
 from .holdout import (
+    choose,
     holdout_cut,
     holdout_length,
     mean_scaled_error,
@@ -121,8 +122,9 @@ class WindowForecaster(BaseEstimator):
         of series deseasonalised as ``deseasonalize`` says: each is fitted
         on all but the last ``horizon`` observations of every series and
         forecasts them (:mod:`rnnforecast.forecasting.holdout`; a small
-        panel holds out more origins), and the better is fitted on
-        everything, so fitting takes about three times as long. The
+        panel holds out more origins), and the ratio windows are fitted on
+        everything if they scored at least 2% lower, else windows as they
+        are; fitting takes about three times as long. The
         scores are kept in ``holdout_scores_``, and a
         :class:`~rnnforecast.BaselineWarning` names them when seasonal
         naive scored better than the choice. A panel read in chunks, or
@@ -1333,7 +1335,7 @@ class WindowForecaster(BaseEstimator):
             scores[name] = mean_scaled_error(
                 [errors for _, errors in inner._tail_errors(frames, cut)])
         scores["seasonal_naive"] = inner._seasonal_naive_score(frames, cut)
-        return (*candidates[min(candidates, key=scores.get)], scores)
+        return (*candidates[choose(scores, list(candidates))], scores)
 
     def _seasonal_naive_score(self, frames, cut):
         """Mean scaled error of seasonal naive from the origins that

@@ -1,0 +1,99 @@
+"""EnsembleForecaster: members over seeds and window lengths, combined."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+
+from rnnforecast import EnsembleForecaster, SimpleRNNRegressor, WindowForecaster
+
+
+def _series(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return pd.Series(20 + 0.1 * t + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(size=n),
+                     index=pd.date_range("2000-01", periods=n, freq="MS"), name="y")
+
+
+@pytest.mark.parametrize("aggregate,combine", [("median", np.median), ("mean", np.mean)])
+def test_the_forecast_combines_the_members_step_by_step(aggregate, combine):
+    y = _series()
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=4), window_lengths=[6, 12, 24],
+                                  n_seeds=1, aggregate=aggregate).fit(y)
+    alone = [WindowForecaster(Ridge(), window_length=w, horizon=4).fit(y).predict()
+             for w in (6, 12, 24)]
+    forecast = ensemble.predict()
+    pd.testing.assert_index_equal(forecast.index, alone[0].index)
+    np.testing.assert_allclose(forecast, combine(alone, axis=0))
+    np.testing.assert_allclose(ensemble.forecast_from(y, [60, 90]),
+                               combine([WindowForecaster(Ridge(), window_length=w, horizon=4)
+                                        .fit(y).forecast_from(y, [60, 90])
+                                        for w in (6, 12, 24)], axis=0))
+    assert ensemble.fit_seconds_.shape == (3,) and (ensemble.fit_seconds_ > 0).all()
+
+
+def _small_rnn():
+    return SimpleRNNRegressor(units=4, max_iter=3, early_stopping=False)
+
+
+def test_members_differ_by_seed_and_the_ensemble_is_reproducible():
+    y = _series()
+    make = lambda: EnsembleForecaster(WindowForecaster(_small_rnn(), window_length=12, horizon=2),  # noqa: E731
+                                      n_seeds=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first, second = make().fit(y), make().fit(y)
+    seeds = [m.estimator_.random_state for m in first.forecasters_]
+    assert len(set(seeds)) == 3 and seeds == list(first.seeds_)
+    members = [m.predict().to_numpy() for m in first.forecasters_]
+    assert not np.allclose(members[0], members[1])
+    pd.testing.assert_series_equal(first.predict(), second.predict())
+
+
+def test_auto_is_chosen_once_and_given_to_every_member():
+    y = _series()
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=3, window_normalization="auto",
+                                                   deseasonalize="auto"),
+                                  window_lengths=[12, 24], n_seeds=2).fit(y)
+    first, *others = ensemble.forecasters_
+    assert first.holdout_scores_ is not None and ensemble.holdout_scores_ == first.holdout_scores_
+    for member in others:
+        assert member.holdout_scores_ is None
+        assert member.window_normalization == first.window_normalization_
+        assert member.deseasonalize == first.deseasonalize_
+
+
+def test_a_failed_fit_or_update_changes_nothing():
+    y = _series()
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=2), window_lengths=[6, 12],
+                                  n_seeds=1).fit(y[:100])
+    members, forecast = ensemble.forecasters_, ensemble.predict()
+    with pytest.raises(ValueError):
+        ensemble.fit(y[:10])      # too short for the window of 12
+    assert ensemble.forecasters_ is members
+    with pytest.raises(ValueError):
+        ensemble.update(y[105:])  # does not continue the history
+    pd.testing.assert_series_equal(ensemble.predict(), forecast)
+    ensemble.update(y[100:])
+    pd.testing.assert_series_equal(ensemble.predict(), ensemble.predict(y=y))
+
+
+@pytest.mark.parametrize("window_lengths,message", [
+    ([], "non-empty list"), ([12, 0], "ints >= 1"), ([12, 12], "twice")])
+def test_bad_window_lengths_are_named(window_lengths, message):
+    with pytest.raises(ValueError, match=message):
+        EnsembleForecaster(WindowForecaster(Ridge()), window_lengths=window_lengths).fit(_series())
+
+
+def test_the_ensemble_clones_and_pickles():
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=2), window_lengths=[6, 12],
+                                  n_seeds=1)
+    assert clone(ensemble).get_params()["window_lengths"] == [6, 12]
+    ensemble.fit(_series())
+    loaded = pickle.loads(pickle.dumps(ensemble))
+    pd.testing.assert_series_equal(loaded.predict(), ensemble.predict())
