@@ -9,7 +9,9 @@ its training part:
 - ``WindowForecaster()`` with its default network, one global model per
   subset (windows of ``WINDOWS[subset]`` observations), mean over
   ``--seeds``, and with the parameters of each of ``--candidates``
-  (``candidates.py``); its "network gain" column is ``network_gain_``,
+  (``candidates.py``), and with ``--ensemble`` each also as an
+  ``EnsembleForecaster`` over ``ENSEMBLE_WINDOWS[subset]`` (one seed per
+  window length); its "network gain" column is ``network_gain_``,
   how much training raised the validation R² above the ridge start (0:
   the fitted model is that linear start alone);
 - statsforecast's SeasonalNaive, AutoETS, Theta and AutoARIMA (``--peers``),
@@ -46,6 +48,10 @@ SUBSETS = ("yearly", "quarterly", "monthly", "other")
 # training part less the horizon (yearly 14 - 6, quarterly 16 - 8), so that
 # every series gives at least one training window.
 WINDOWS = {"yearly": 8, "quarterly": 8, "monthly": 24, "other": 16}
+# Window lengths of the ensemble rows (--ensemble): the single model's and
+# two shorter ones, all fitting the shortest series.
+ENSEMBLE_WINDOWS = {"yearly": [4, 6, 8], "quarterly": [6, 7, 8], "monthly": [12, 18, 24],
+                    "other": [8, 12, 16]}
 PEERS = ("SeasonalNaive", "AutoETS", "Theta", "AutoARIMA")
 # Published M3 sMAPE: Hyndman's benchmark post (R forecast package) and
 # N-BEATS (Oreshkin et al. 2020, 180-model ensemble).
@@ -88,21 +94,27 @@ def long_panel(series):
     return pd.concat({key: pd.Series(train) for key, train, _, _ in series}, names=["id", "t"])
 
 
-def ours(series, horizon, window, seed, candidate=None):
+def ours(series, horizon, window, seed, candidate=None, ensemble_windows=None):
     """Forecasts of the default WindowForecaster (with the parameters of
-    ``candidate`` when given), one global model, and its network gain."""
-    from rnnforecast import WindowForecaster
+    ``candidate`` when given), one global model, and its network gain; or,
+    given ``ensemble_windows``, of an EnsembleForecaster of it over those
+    window lengths (one seed each) and its members' mean network gain."""
+    from rnnforecast import EnsembleForecaster, WindowForecaster
 
     parameters = {} if candidate is None else candidate_parameters(candidate, seed)
     # Positions carry no frequency: the season is given (used by deseasonalize).
     forecaster = WindowForecaster(window_length=window, horizon=horizon, random_state=seed,
                                   season=series[0][3], **parameters)
+    if ensemble_windows is not None:
+        forecaster = EnsembleForecaster(forecaster, window_lengths=ensemble_windows, n_seeds=1,
+                                        random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecaster.fit(long_panel(series))
         predicted = forecaster.predict()
+    members = getattr(forecaster, "forecasters_", [forecaster])
     return ([predicted.loc[key].to_numpy() for key, _, _, _ in series],
-            forecaster.network_gain_)
+            float(np.mean([member.network_gain_ for member in members])))
 
 
 def statsforecast_peers(series, horizon, names):
@@ -153,17 +165,21 @@ def score_rows(name, series, forecasts_by_seed, seconds):
             "MASE": f"{np.mean(mases):.3f}", "seconds": f"{seconds:.0f}"}
 
 
-def run_subset(name, seeds, peers, candidates):
+def run_subset(name, seeds, peers, candidates, ensemble=False):
     series = load_subset(name)
     horizon = len(series[0][2])
     rows = []
-    for candidate in candidates:
+    kinds = [None, ENSEMBLE_WINDOWS[name]] if ensemble else [None]
+    for candidate, windows in [(c, w) for c in candidates for w in kinds]:
         started = time.perf_counter()
-        runs = [ours(series, horizon, WINDOWS[name], seed, candidate) for seed in seeds]
+        runs = [ours(series, horizon, WINDOWS[name], seed, candidate, windows)
+                for seed in seeds]
         label = "" if candidate is None else f", {candidate}"
-        row = score_rows(
-            f"WindowForecaster (window {WINDOWS[name]}{label}; {len(seeds)} seeds)", series,
-            [forecasts for forecasts, _ in runs], (time.perf_counter() - started) / len(seeds))
+        what = (f"WindowForecaster (window {WINDOWS[name]}" if windows is None else
+                f"EnsembleForecaster (windows {windows}")
+        row = score_rows(f"{what}{label}; {len(seeds)} seeds)", series,
+                         [forecasts for forecasts, _ in runs],
+                         (time.perf_counter() - started) / len(seeds))
         # How much the network raised the validation R² above its ridge start.
         row["network gain"] = f"{np.mean([gain for _, gain in runs]):.4f}"
         rows.append(row)
@@ -199,11 +215,14 @@ def main():
                         choices=["default", *CANDIDATES],
                         help="our rows: the default forecaster, or it with a candidate's "
                              "parameters (candidates.py)")
+    parser.add_argument("--ensemble", action="store_true",
+                        help="also each of our rows as an EnsembleForecaster over "
+                             "ENSEMBLE_WINDOWS")
     args = parser.parse_args()
     candidates = [None if name == "default" else name for name in args.candidates]
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     for name in args.subsets:
-        run_subset(name, args.seeds, args.peers, candidates)
+        run_subset(name, args.seeds, args.peers, candidates, args.ensemble)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from candidates import CANDIDATES as DEFAULT_CANDIDATES
+from candidates import candidate_parameters
 from sklearn.exceptions import ConvergenceWarning
 
 from rnnforecast import GRURegressor, LSTMRegressor, SimpleRNNRegressor
@@ -80,9 +82,11 @@ def seasonal_naive(train):
     return forecasts
 
 
-def ours(train, estimator, window_length, seed):
-    forecaster = WindowForecaster(estimator, window_length=window_length, horizon=HORIZON,
-                                  random_state=seed)
+def ours(train, estimator, window_length, seed, candidate=None):
+    parameters = {} if candidate is None else candidate_parameters(candidate, seed)
+    parameters.setdefault("estimator", estimator)
+    forecaster = WindowForecaster(window_length=window_length, horizon=HORIZON,
+                                  random_state=seed, **parameters)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         forecast = forecaster.fit(train).predict()
@@ -191,7 +195,7 @@ def scores(forecasts, train, test):
     return pd.DataFrame(rows).set_index("series")
 
 
-def run(panels, seeds, window_length, calibration="pooled"):
+def run(panels, seeds, window_length, calibration="pooled", default_candidates=()):
     rows = []
     for name in panels:
         panel = load_panel(name)
@@ -218,6 +222,9 @@ def run(panels, seeds, window_length, calibration="pooled"):
                                       for seed in range(seeds)]
         models["ours default forecaster"] = [ours(train, None, window_length, seed)
                                              for seed in range(seeds)]
+        for candidate in default_candidates:
+            models[f"ours default forecaster, {candidate}"] = [
+                ours(train, None, window_length, seed, candidate) for seed in range(seeds)]
         for seed in range(seeds):
             covered, width = interval_coverage(train, test, seed, calibration=calibration)
             rows.append({"panel": name, "model": "ours GRU, 80% interval", "seed": seed,
@@ -364,6 +371,10 @@ def main(argv=None):
                         help="compare the global GRU's settings instead (optionally "
                              "only those whose label holds one of these comma-separated "
                              "strings)")
+    parser.add_argument("--default-candidates", nargs="*", default=[],
+                        choices=list(DEFAULT_CANDIDATES),
+                        help="also the default forecaster with each candidate's parameters "
+                             "(candidates.py)")
     parser.add_argument("--coverage-periods", action="store_true",
                         help="the 80%% interval's coverage over five holdout periods")
     parser.add_argument("--calibration", default="pooled", choices=["pooled", "per_series"],
@@ -382,7 +393,8 @@ def main(argv=None):
         run_candidates(args.panels.split(","), args.seeds,
                        args.candidates.split(",") if args.candidates else None)
     else:
-        report(run(args.panels.split(","), args.seeds, args.window, args.calibration))
+        report(run(args.panels.split(","), args.seeds, args.window, args.calibration,
+                   args.default_candidates))
 
 
 if __name__ == "__main__":

@@ -211,9 +211,10 @@ class WindowForecaster(BaseEstimator):
         "auto" chose windows as they are.
     holdout_scores_ : dict or None
         With "auto", the mean absolute scaled error (each series' errors
-        over its mean one-step change) of each candidate on the held-out
-        end of every series, and of seasonal naive (key
-        ``"seasonal_naive"``) on the same values; None otherwise.
+        over its mean one-step change) on the held-out end of every series
+        of each candidate (keys ``"none"``, windows as they are, and
+        ``"mean_absolute"``) and of seasonal naive (``"seasonal_naive"``)
+        on the same values; None otherwise.
     network_gain_ : float or None
         How much the trained network improved the validation score over its
         ridge start; 0.0: not at all, the fitted model is the linear start
@@ -344,7 +345,7 @@ class WindowForecaster(BaseEstimator):
             self.__dict__.update(before)
             raise
         if self.holdout_scores_ is not None:
-            warn_if_beaten(self.holdout_scores_, self.window_normalization_)
+            warn_if_beaten(self.holdout_scores_, self.window_normalization_ or "none")
         return self
 
     def _fit_source(self, source, lags, static):
@@ -1326,7 +1327,8 @@ class WindowForecaster(BaseEstimator):
                           self.window_length + self._steps_learned() + sum(lags))
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
             return (*as_they_are, None)   # no series can spare its end
-        candidates = {None: as_they_are, "mean_absolute": ("mean_absolute", self.deseasonalize)}
+        # String keys: skops and JSON store them, not None.
+        candidates = {"none": as_they_are, "mean_absolute": ("mean_absolute", self.deseasonalize)}
         scores = {}
         for name, (normalization, deseasonalize) in candidates.items():
             inner = clone(self).set_params(calibration_fraction=None, deseasonalize=deseasonalize,
