@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rnnforecast import default_rnn
 from rnnforecast.io.cli import main
 
 
@@ -201,11 +202,14 @@ def test_verbose_says_which_fit_is_running(capsys):
     code, out = _run(capsys, "forecast", "--folds", "2", "--max-iter", "2", "--verbose")
     lines = out.splitlines()
     assert code == 0 and lines[0] == "Temp: 3652 observations, 1981-01-01 to 1990-12-31"
-    marks = [line.split(":")[0] for line in lines
-             if line.startswith(("Backtest fold", "Final fit"))]
-    assert marks == ["Backtest fold 1/2", "Backtest fold 2/2",
-                     "Final fit on all 3652 observations"]
-    assert sum(line.startswith("Epoch 1/2,") for line in lines) == 3
+    marks = [" ".join(line.split()[:2 if line.startswith("Holdout chose") else 3])
+             for line in lines
+             if line.startswith(("Backtest fold", "Final fit", "Holdout"))]
+    # Each fit first tries both designs on the held-out end of the series.
+    holdout = ["Holdout fit (windows", "Holdout fit (mean_absolute", "Holdout chose"]
+    assert marks == ["Backtest fold 1/2:", *holdout, "Backtest fold 2/2:", *holdout,
+                     "Final fit on", *holdout]
+    assert sum(line.startswith("Epoch 1/2,") for line in lines) == 3 * 3
 
 
 def test_unparsable_dates_are_one_message_without_echoed_warnings(capsys, tmp_path):
@@ -361,7 +365,9 @@ def test_gated_cells_are_offered(capsys, tmp_path, model, estimator, monkeypatch
                      "--max-iter", "2", "--folds", "1", "--horizon", "2")
     network = made[0].estimator
     assert code == 0 and type(network).__name__ == estimator
-    assert network.activation == "tanh" and network.learning_rate_init == 3e-4
+    default = default_rnn()
+    assert network.activation == "tanh" and network.loss == default.loss
+    assert network.learning_rate_init == default.learning_rate_init
     assert network.units == 4 and network.max_iter == 2
 
 

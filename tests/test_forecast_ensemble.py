@@ -23,15 +23,17 @@ def _series(n=120, seed=0):
 @pytest.mark.parametrize("aggregate,combine", [("median", np.median), ("mean", np.mean)])
 def test_the_forecast_combines_the_members_step_by_step(aggregate, combine):
     y = _series()
-    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=4), window_lengths=[6, 12, 24],
-                                  n_seeds=1, aggregate=aggregate).fit(y)
-    alone = [WindowForecaster(Ridge(), window_length=w, horizon=4).fit(y).predict()
+    plain = dict(window_normalization=None, deseasonalize=None)
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), horizon=4, **plain),
+                                  window_lengths=[6, 12, 24], n_seeds=1, aggregate=aggregate).fit(y)
+    alone = [WindowForecaster(Ridge(), window_length=w, horizon=4, **plain).fit(y).predict()
              for w in (6, 12, 24)]
     forecast = ensemble.predict()
     pd.testing.assert_index_equal(forecast.index, alone[0].index)
     np.testing.assert_allclose(forecast, combine(alone, axis=0))
     np.testing.assert_allclose(ensemble.forecast_from(y, [60, 90]),
-                               combine([WindowForecaster(Ridge(), window_length=w, horizon=4)
+                               combine([WindowForecaster(Ridge(), window_length=w, horizon=4,
+                                                         **plain)
                                         .fit(y).forecast_from(y, [60, 90])
                                         for w in (6, 12, 24)], axis=0))
     assert ensemble.fit_seconds_.shape == (3,) and (ensemble.fit_seconds_ > 0).all()

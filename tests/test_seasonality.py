@@ -66,6 +66,7 @@ def test_a_window_shorter_than_the_season_forecasts_it_once_removed():
     errors = {}
     for deseasonalize in (None, "multiplicative", "auto"):
         forecaster = WindowForecaster(Ridge(alpha=1e-6), window_length=3, horizon=12,
+                                      window_normalization=None,
                                       deseasonalize=deseasonalize).fit(y[:-12])
         errors[deseasonalize] = np.mean(np.abs(forecaster.predict() - y[-12:]) / y[-12:])
     assert errors["multiplicative"] < 1e-3 < 0.05 < errors[None]
@@ -94,8 +95,10 @@ def test_integer_positions_need_the_season_given():
                  for series in (y, _monthly(96))]
     np.testing.assert_array_equal(forecasts[0].to_numpy(), forecasts[1].to_numpy())
     # "auto" without a season leaves the series as it is.
-    auto = WindowForecaster(Ridge(), window_length=3, deseasonalize="auto").fit(y)
-    plain = WindowForecaster(Ridge(), window_length=3).fit(y)
+    auto = WindowForecaster(Ridge(), window_length=3, window_normalization=None,
+                            deseasonalize="auto").fit(y)
+    plain = WindowForecaster(Ridge(), window_length=3, window_normalization=None,
+                             deseasonalize=None).fit(y)
     pd.testing.assert_series_equal(auto.predict(), plain.predict())
 
 
@@ -114,7 +117,8 @@ def test_auto_leaves_series_without_a_season_as_they_are():
     flat = pd.DataFrame({"noise": 100 + rng.normal(size=96), "negative": rng.normal(size=96),
                          "seasonal": _monthly(96).to_numpy()},
                         index=pd.date_range("2000", periods=96, freq="MS"))
-    forecaster = WindowForecaster(Ridge(), window_length=3, deseasonalize="auto").fit(flat)
+    forecaster = WindowForecaster(Ridge(), window_length=3, window_normalization=None,
+                                  deseasonalize="auto").fit(flat)
     adjusted = {key for key, state in forecaster._states.items() if state.seasonal is not None}
     assert adjusted == {"seasonal"}
 
@@ -125,6 +129,7 @@ def test_a_deseasonalised_forecaster_survives_pickle_and_skops(tmp_path):
     from rnnforecast import skops_trusted_types
 
     forecaster = WindowForecaster(Ridge(), window_length=6, horizon=3,
+                                  window_normalization="mean_absolute",
                                   deseasonalize="multiplicative").fit(_monthly(60))
     expected = forecaster.predict()
     pd.testing.assert_series_equal(pickle.loads(pickle.dumps(forecaster)).predict(), expected)

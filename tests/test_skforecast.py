@@ -27,6 +27,10 @@ def _series():
     return pd.Series(values, index=pd.date_range("2010-01", periods=120, freq="MS"))
 
 
+# Our forecaster as skforecast's: raw windows of the series as it is.
+AS_SKFORECAST = dict(scaler=None, window_normalization=None, deseasonalize=None)
+
+
 def _quiet(call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -41,7 +45,7 @@ def test_newest_first_lags_fit_the_model_our_forecaster_fits(cls):
     theirs = ForecasterRecursive(cls(window_order="newest_first", **PARAMS), lags=LAGS)
     _quiet(lambda: theirs.fit(y))
     ours = WindowForecaster(cls(**PARAMS), window_length=LAGS, strategy="recursive",
-                            scaler=None)
+                            **AS_SKFORECAST)
     _quiet(lambda: ours.fit(y))
     np.testing.assert_array_equal(theirs.estimator.params_, ours.estimator_.params_)
     np.testing.assert_allclose(theirs.predict(12).to_numpy(),
@@ -55,7 +59,7 @@ def test_without_it_the_network_reads_each_window_backwards():
     right = ForecasterRecursive(SimpleRNNRegressor(window_order="newest_first", **params),
                                 lags=LAGS)
     ours = WindowForecaster(SimpleRNNRegressor(**params), window_length=LAGS,
-                            strategy="recursive", scaler=None)
+                            strategy="recursive", **AS_SKFORECAST)
     forecasts = []
     for model in (backwards, right, ours):
         _quiet(lambda: model.fit(y))   # skforecast's fit returns None
