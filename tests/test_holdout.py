@@ -174,3 +174,14 @@ def test_a_challenger_must_lead_by_the_margin():
     clear = {"none": 1.0, "mean_absolute": 1 - 2 * CHALLENGER_MARGIN}
     assert choose(close, ["none", "mean_absolute"]) == "none"
     assert choose(clear, ["none", "mean_absolute"]) == "mean_absolute"
+
+
+def test_seasonal_naive_on_the_holdout_repeats_the_season_given_for_positions():
+    # The season passed for integer positions is the one seasonal naive
+    # repeats (it used the index's, none for positions: the last value).
+    dated = _seasonal()
+    positions = dated.reset_index(drop=True)
+    scores = [WindowForecaster(Ridge(), window_length=24, horizon=6, season=12,
+                               window_normalization="auto").fit(y).holdout_scores_
+              for y in (dated, positions)]
+    assert scores[1]["seasonal_naive"] == pytest.approx(scores[0]["seasonal_naive"], rel=1e-12)

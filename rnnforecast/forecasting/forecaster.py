@@ -18,7 +18,6 @@ from .._estimators.validation import refuse_booleans
 from .calendar import (
     future_index,
     infer_season,
-    resolve_season,
     series_frequency,
     steps_between,
     time_value,
@@ -514,7 +513,7 @@ class WindowForecaster(BaseEstimator):
         original units) that ``deseasonalize`` asks for, or None."""
         if self.deseasonalize_ is None:
             return None
-        season = self.season or infer_season(self.freq_)
+        season = self._season()
         if self.deseasonalize_ == "auto":
             if (season is None or season == 1 or not (target > 0).all()
                     or not is_seasonal(target, season)):
@@ -522,6 +521,11 @@ class WindowForecaster(BaseEstimator):
         else:
             _check_multiplicative(target, season)
         return SeasonalFactors(recent_seasonal_indices(target, season), time_value(index[0]))
+
+    def _season(self):
+        """Observations per cycle: ``season``, or inferred from ``freq_``
+        (None when neither gives one)."""
+        return self.season or infer_season(self.freq_)
 
     def _positioned(self, state, index):
         """``state`` for values whose row 0 is at the first time of ``index``."""
@@ -1350,9 +1354,8 @@ class WindowForecaster(BaseEstimator):
     def _seasonal_naive_score(self, frames, cut):
         """Mean scaled error of seasonal naive from the origins that
         ``_tail_errors`` forecasts from, in the same units."""
-        errors = []
+        errors, season = [], self._season() or 1
         for key, frame in frames.items():
-            season = resolve_season(None, frame.index) or 1
             origins = np.arange(max(cut(len(frame)), season), len(frame) - self.horizon + 1)
             if origins.size:
                 values = frame.iloc[:, 0].to_numpy(dtype=float)
