@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimators.validation import refuse_booleans
+from .forecaster import WindowForecaster
 
 # What users call (the API reference documents these; the rest are helpers).
 __all__ = ["EnsembleForecaster"]
@@ -118,10 +119,7 @@ class EnsembleForecaster(BaseEstimator):
         return self
 
     def _template(self):
-        if self.forecaster is not None:
-            return self.forecaster
-        from .forecaster import WindowForecaster
-        return WindowForecaster()
+        return WindowForecaster() if self.forecaster is None else self.forecaster
 
     def _window_lengths(self, template):
         if self.window_lengths is None:

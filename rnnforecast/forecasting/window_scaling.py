@@ -66,7 +66,7 @@ def window_statistics(target, method):
     if method == "mean":
         return target.mean(axis=1), np.ones(n_windows)
     if method == "mean_absolute":
-        return np.zeros(n_windows), np.maximum(np.abs(target).mean(axis=1), RATIO_FLOOR)
+        return np.zeros(n_windows), np.maximum(np.abs(target).mean(axis=1), scale_floor(method))
     if method == "standard":
         location, spread = target.mean(axis=1), target.std(axis=1)
     elif method == "robust":
@@ -74,7 +74,7 @@ def window_statistics(target, method):
         spread = np.abs(target - location[:, np.newaxis]).mean(axis=1)
     else:
         raise ValueError(f"window_normalization must be one of {METHODS}, got {method!r}.")
-    return location, np.maximum(spread, SCALE_FLOOR)
+    return location, np.maximum(spread, scale_floor(method))
 
 
 def scale_windows(windows, method):
