@@ -42,6 +42,23 @@ def _mae(seed):
                                                       learning_rate_init=1e-3)}
 
 
+def _equal_series(seed):
+    """The default with every series weighing the same in the loss
+    (``series_weights="equal"``), as N-BEATS and neuralforecast sample a
+    series uniformly before a window of it."""
+    return {"series_weights": "equal"}
+
+
+def _recent(max_samples_per_ts):
+    """The default on each series' last ``max_samples_per_ts`` windows."""
+    return lambda seed: {"max_samples_per_ts": max_samples_per_ts}
+
+
+def _equal_recent(max_samples_per_ts):
+    """``equal_series`` on each series' last ``max_samples_per_ts`` windows."""
+    return lambda seed: {"series_weights": "equal", "max_samples_per_ts": max_samples_per_ts}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -53,6 +70,10 @@ CANDIDATES = {
     "mae": _mae,
     "auto+mae": _auto_with_mae,
     "auto+mae+deseasonalize": _auto_deseasonalized,
+    "equal_series": _equal_series,
+    "recent12": _recent(12),
+    "recent24": _recent(24),
+    "equal_series+recent24": _equal_recent(24),
 }
 
 

@@ -55,6 +55,8 @@ WINDOWS = {"yearly": 8, "quarterly": 8, "monthly": 24, "other": 16}
 ENSEMBLE_WINDOWS = {"yearly": [4, 6, 8], "quarterly": [6, 7, 8], "monthly": [12, 18, 24],
                     "other": [8, 12, 16]}
 PEERS = ("SeasonalNaive", "AutoETS", "Theta", "AutoARIMA")
+# neuralforecast's model, run when named in --peers (the default) and installed.
+NEURAL_PEER = "LSTM"
 # Published M3 sMAPE: Hyndman's benchmark post (R forecast package) and
 # N-BEATS (Oreshkin et al. 2020, 180-model ensemble).
 PUBLISHED = {
@@ -189,11 +191,12 @@ def run_subset(name, seeds, peers, candidates, ensemble=False):
         # How much the network raised the validation R² above its ridge start.
         row["network gain"] = f"{np.mean([gain for _, gain in runs]):.4f}"
         rows.append(row)
-    for peer, (forecasts, seconds) in statsforecast_peers(series, horizon, peers).items():
+    statistical = [peer for peer in peers if peer in PEERS]
+    for peer, (forecasts, seconds) in statsforecast_peers(series, horizon, statistical).items():
         row = score_rows(peer, series, [forecasts], seconds)
         row["published sMAPE"] = PUBLISHED.get(peer, {}).get(name, "")
         rows.append(row)
-    lstm = neuralforecast_lstm(series, horizon)
+    lstm = neuralforecast_lstm(series, horizon) if NEURAL_PEER in peers else None
     if lstm is not None:
         rows.append(score_rows("neuralforecast LSTM", series, [lstm[0]], lstm[1]))
     for published in ("ETS+ARIMA+Theta", "N-BEATS ensemble"):
@@ -216,7 +219,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subsets", nargs="+", choices=SUBSETS, default=list(SUBSETS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--peers", nargs="*", choices=PEERS, default=list(PEERS))
+    parser.add_argument("--peers", nargs="*", choices=[*PEERS, NEURAL_PEER],
+                        default=[*PEERS, NEURAL_PEER],
+                        help="statsforecast models, and neuralforecast's LSTM")
     parser.add_argument("--candidates", nargs="+", default=["default"],
                         choices=["default", *CANDIDATES],
                         help="our rows: the default forecaster, or it with a candidate's "

@@ -9,6 +9,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
 
 from rnnforecast import EnsembleForecaster, SimpleRNNRegressor, WindowForecaster
 
@@ -99,3 +100,78 @@ def test_the_ensemble_clones_and_pickles():
     ensemble.fit(_series())
     loaded = pickle.loads(pickle.dumps(ensemble))
     pd.testing.assert_series_equal(loaded.predict(), ensemble.predict())
+
+
+def _calibrated_members(y, windows=(6, 12, 24), **params):
+    plain = dict(window_normalization=None, deseasonalize=None, calibration_fraction=0.3)
+    return [WindowForecaster(Ridge(), window_length=w, horizon=4, **plain, **params).fit(y)
+            for w in windows]
+
+
+def _calibrated_ensemble(y, windows=(6, 12, 24), aggregate="median", **params):
+    plain = dict(window_normalization=None, deseasonalize=None, calibration_fraction=0.3)
+    return EnsembleForecaster(WindowForecaster(Ridge(), horizon=4, **plain, **params),
+                              window_lengths=list(windows), n_seeds=1,
+                              aggregate=aggregate).fit(y)
+
+
+@pytest.mark.parametrize("aggregate,combine", [("median", np.median), ("mean", np.mean)])
+def test_calibration_errors_are_those_of_the_combined_forecast(aggregate, combine):
+    y = _series()
+    ensemble = _calibrated_ensemble(y, aggregate=aggregate)
+    members = _calibrated_members(y)
+    # Actual minus the combined forecast of members fitted before the
+    # calibration origins (the last ones with 4 steps inside y), in the
+    # error-scale units of that fit.
+    n = len(y)
+    origins = np.arange(n - len(members[0].calibration_errors_) - 4 + 1, n - 4 + 1)
+    inner = [clone(m).set_params(calibration_fraction=None).fit(y.iloc[:origins[0]])
+             for m in members]
+    combined = combine([m.forecast_from(y, origins) for m in inner], axis=0)
+    actual = y.to_numpy()[origins[:, None] + np.arange(4)]
+    expected = (actual - combined) / inner[0]._states[None].error_scale
+    np.testing.assert_allclose(ensemble.calibration_errors_, expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ensemble.residuals_, np.abs(ensemble.calibration_errors_))
+
+
+def test_intervals_and_quantiles_surround_the_combined_forecast():
+    y = _series()
+    ensemble = _calibrated_ensemble(y)
+    interval = ensemble.predict_interval(coverage=0.8)
+    np.testing.assert_allclose(interval["forecast"], ensemble.predict())
+    half = ensemble.interval_halfwidths(0.8)
+    np.testing.assert_allclose(interval["upper"] - interval["forecast"], half)
+    np.testing.assert_allclose(interval["forecast"] - interval["lower"], half)
+    # The halfwidth is the conformal quantile of the ensemble's own errors.
+    residuals = np.sort(ensemble.residuals_, axis=0)
+    rank = int(np.ceil((len(residuals) + 1) * 0.8))
+    scale = ensemble.forecasters_[0]._states[None].error_scale
+    np.testing.assert_allclose(half, residuals[rank - 1] * scale)
+    quantiles = ensemble.predict_quantiles(quantiles=[0.1, 0.5, 0.9])
+    np.testing.assert_allclose(quantiles.to_numpy() - ensemble.predict().to_numpy()[:, None],
+                               ensemble.quantile_offsets([0.1, 0.5, 0.9]).T)
+    assert (np.diff(quantiles.to_numpy(), axis=1) >= 0).all()
+
+
+def test_intervals_of_an_ensemble_without_calibration_are_refused():
+    y = _series()
+    ensemble = EnsembleForecaster(WindowForecaster(Ridge(), window_length=6, horizon=4,
+                                                   window_normalization=None,
+                                                   deseasonalize=None), n_seeds=1).fit(y)
+    assert ensemble.calibration_errors_ is None
+    with pytest.raises(ValueError, match="calibration_fraction"):
+        ensemble.predict_interval()
+    with pytest.raises(ValueError, match="calibration_fraction"):
+        ensemble.predict_quantiles()
+
+
+def test_score_is_the_r2_of_the_combined_forecasts():
+    y = _series(150)
+    train, test = y.iloc[:120], y.iloc[120:]
+    ensemble = _calibrated_ensemble(train)
+    origins = np.arange(len(test) - 4 + 1)
+    members = _calibrated_members(train)
+    full = pd.concat([train, test])
+    combined = np.median([m.forecast_from(full, origins + 120) for m in members], axis=0)
+    actual = test.to_numpy()[origins[:, None] + np.arange(4)]
+    assert ensemble.score(test) == pytest.approx(r2_score(actual.ravel(), combined.ravel()))

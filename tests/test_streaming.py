@@ -78,7 +78,7 @@ def test_chunk_plan_splits_evenly_within_the_limit(n_rows, limit, expected):
 def test_chunks_hold_every_window_once_per_epoch_and_never_more_than_asked():
     long = _long(_rows())
     whole = _forecaster(Ridge()).fit(long)
-    expected_X, expected_y = whole._panel_windows(read_panel(long))
+    expected_X, expected_y, _ = whole._panel_windows(read_panel(long))
     forecaster = _forecaster(RecordingRegressor(), chunk_windows=50, chunk_epochs=2).fit(long)
     chunks = forecaster.estimator_.chunks_
     assert max(len(X) for X, _ in chunks) <= 50

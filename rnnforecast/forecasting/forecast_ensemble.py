@@ -15,6 +15,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -59,6 +60,14 @@ class EnsembleForecaster(BaseEstimator):
         With ``window_normalization="auto"``, the first member's holdout
         scores; its choice is given to the others, so the holdout is fitted
         once, not once per member.
+    calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
+        With ``calibration_fraction`` set on the template, the ensemble's
+        own calibration errors: every member forecasts the same calibration
+        origins, so the median (or mean) of their errors is the error of
+        the combined forecast. The intervals and quantiles read these, as a
+        ``WindowForecaster`` reads its own; None without calibration.
+    residuals_ : ndarray of shape (n_calibration, horizon) or None
+        Their absolute values.
 
     Examples
     --------
@@ -116,7 +125,22 @@ class EnsembleForecaster(BaseEstimator):
         self.forecasters_, self.seeds_ = members, seeds
         self.fit_seconds_ = np.array(seconds)
         self.holdout_scores_ = None if chosen is None else chosen.holdout_scores_
+        self.calibration_errors_ = self._combined_errors(members)
+        self.residuals_ = (None if self.calibration_errors_ is None
+                           else np.abs(self.calibration_errors_))
         return self
+
+    def _combined_errors(self, members):
+        """The combined forecast's calibration errors (actual minus
+        forecast): the members' errors at the same origins, combined as
+        their forecasts are, since ``a - median(f) = median(a - f)``."""
+        errors = [member.calibration_errors_ for member in members]
+        if any(error is None for error in errors):
+            return None
+        if any(error.shape != errors[0].shape for error in errors):
+            raise ValueError("The members' calibration errors differ in shape: they did not "
+                             "forecast the same calibration origins.")
+        return self._combine(errors)
 
     def _template(self):
         return WindowForecaster() if self.forecaster is None else self.forecaster
@@ -169,6 +193,83 @@ class EnsembleForecaster(BaseEstimator):
         check_is_fitted(self)
         return self._combine([member.predict(steps, X=X, y=y, static=static)
                               for member in self.forecasters_])
+
+    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None, static=None):
+        """The combined forecast with split-conformal intervals from the
+        ensemble's own calibration errors, as
+        ``WindowForecaster.predict_interval`` (the template needs
+        ``calibration_fraction``).
+
+        Returns
+        -------
+        forecast : pandas.DataFrame
+            Columns ``forecast``, ``lower``, ``upper`` (per coverage for
+            several), as ``WindowForecaster.predict_interval``.
+        """
+        return self._calibrated()._interval_frames(
+            coverage, lambda: self._combined_forecasts(steps, X, y, static))
+
+    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None,
+                          static=None):
+        """Quantiles around the combined forecast from the ensemble's own
+        calibration errors, as ``WindowForecaster.predict_quantiles``.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            One column per level, as ``WindowForecaster.predict_quantiles``.
+        """
+        return self._calibrated()._quantile_frames(
+            quantiles, lambda: self._combined_forecasts(steps, X, y, static))
+
+    def interval_halfwidths(self, coverage=0.9, series_id=None):
+        """Half-width of the combined forecast's conformal interval of each
+        step, shape (horizon,), in the units of series ``series_id``."""
+        return self._calibrated().interval_halfwidths(coverage, series_id)
+
+    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
+        """What each quantile adds to the combined forecast, shape
+        (n_quantiles, horizon), in the units of series ``series_id``."""
+        return self._calibrated().quantile_offsets(quantiles, series_id)
+
+    def score(self, y, X=None):
+        """R² of the combined forecasts of ``y``, a continuation of the
+        training series, as ``WindowForecaster.score`` (the mean over series
+        of each series' R² on a panel).
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        first = self.forecasters_[0]
+        panel = first._read_observations(y, X)
+        first._check_no_later_training_data(panel)
+        scores = []
+        for key, frame in panel.frames.items():
+            pairs = [member._scored_forecasts(key, frame) for member in self.forecasters_]
+            scores.append(r2_score(pairs[0][0], self._combine([p for _, p in pairs])))
+        return float(np.mean(scores))
+
+    def _calibrated(self):
+        """The first member carrying the ensemble's calibration errors in
+        place of its own: it turns them into intervals around any forecast,
+        in each series' units (the error scale is the same for every member)."""
+        check_is_fitted(self)
+        calibrated = object.__new__(type(self.forecasters_[0]))
+        calibrated.__dict__.update(self.forecasters_[0].__dict__)
+        calibrated.calibration_errors_, calibrated.residuals_ = (self.calibration_errors_,
+                                                                 self.residuals_)
+        return calibrated
+
+    def _combined_forecasts(self, steps, X, y, static):
+        """``WindowForecaster._forecasts`` of every member, their forecasts
+        combined series by series."""
+        parts = [member._forecasts(steps, X, y, calibrated=True, static=static)
+                 for member in self.forecasters_]
+        layout, forecasts, states, positions = parts[0]
+        combined = {key: self._combine([part[1][key] for part in parts]) for key in forecasts}
+        return layout, combined, states, positions
 
     def forecast_from(self, y, origins, X=None, steps=None, series_id=None, static=None):
         """The combined forecasts of the members from each origin of ``y``,

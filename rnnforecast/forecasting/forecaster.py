@@ -1,5 +1,6 @@
 """Forecasting a pandas series with any scikit-learn regressor on windows."""
 
+import inspect
 from dataclasses import replace
 from functools import partial
 from numbers import Integral, Real
@@ -36,6 +37,7 @@ from .seasonality import SeasonalFactors, is_seasonal, recent_seasonal_indices
 from .static import StaticCovariates, read_static
 from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
+from .window_sampling import window_weights, windows_kept
 from .window_scaling import CENTRED as CENTRED_SCALINGS
 from .window_scaling import METHODS as WINDOW_SCALINGS
 from .window_scaling import scale_targets, scale_windows, unscale_forecasts
@@ -170,6 +172,19 @@ class WindowForecaster(BaseEstimator):
     chunk_epochs : int, default=1
         Passes over every series' windows when training in chunks, each in
         a new random order of partitions and of series within them.
+    max_samples_per_ts : int, default=None
+        At most this many training windows per series, its most recent
+        ones: cut points within the latest stretch of each series' history
+        (N-BEATS draws them within its last few horizons). None: every
+        window (:mod:`rnnforecast.forecasting.window_sampling`).
+    series_weights : {"equal"}, dict or None, default=None
+        How much each series weighs in the loss. None: every window counts
+        once, so long series weigh more. "equal": every series the same,
+        each of its windows weighted by one over its number of windows. A
+        dict (series id -> non-negative weight, 1 for series it omits):
+        those weights on every window of a series. Passed to the
+        estimator's ``fit`` (or ``partial_fit``) as ``sample_weight``, which
+        it must accept.
     series_encoding : {"onehot"} or None, default=None
         "onehot": one input column per fitted series, 1 in its own windows
         (see :mod:`rnnforecast.forecasting.static`). A recurrent layer's input weights
@@ -257,6 +272,8 @@ class WindowForecaster(BaseEstimator):
         "chunk_windows": [None, Interval(Integral, 1, None, closed="left")],
         "chunk_epochs": [Interval(Integral, 1, None, closed="left")],
         "series_encoding": [StrOptions({"onehot"}), None],
+        "max_samples_per_ts": [None, Interval(Integral, 1, None, closed="left")],
+        "series_weights": [StrOptions({"equal"}), dict, None],
         "deseasonalize": [StrOptions({"auto", "multiplicative"}), None],
         "season": [None, Interval(Integral, 1, None, closed="left")],
     }
@@ -266,7 +283,8 @@ class WindowForecaster(BaseEstimator):
                  random_state=None, known_future=(), target_transform=None,
                  window_normalization="auto", differences=None, chunk_windows=None,
                  chunk_epochs=1, series_encoding=None, calibration="pooled",
-                 deseasonalize="auto", season=None):
+                 deseasonalize="auto", season=None, max_samples_per_ts=None,
+                 series_weights=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -284,6 +302,8 @@ class WindowForecaster(BaseEstimator):
         self.calibration = calibration
         self.deseasonalize = deseasonalize
         self.season = season
+        self.max_samples_per_ts = max_samples_per_ts
+        self.series_weights = series_weights
 
     def _validate_params(self):
         super()._validate_params()
@@ -334,6 +354,7 @@ class WindowForecaster(BaseEstimator):
                 "estimator on make_windows output directly.")
         lags = difference_lags(self.differences)
         source = _source(y, X)
+        self._check_weights_accepted(source)
         static = read_static(static, onehot=self.series_encoding == "onehot")
         before = dict(self.__dict__)
         try:
@@ -346,6 +367,23 @@ class WindowForecaster(BaseEstimator):
         if self.holdout_scores_ is not None:
             warn_if_beaten(self.holdout_scores_, self.window_normalization_ or "none")
         return self
+
+    def _check_weights_accepted(self, source):
+        """Refuse ``series_weights`` for an estimator whose ``fit`` (and
+        ``partial_fit``, when training in chunks) takes no ``sample_weight``."""
+        if self.series_weights is None:
+            return
+        estimator = self._base_estimator()
+        streamed = self.chunk_windows is not None or not source.in_memory
+        methods = ["partial_fit"] if streamed else ["fit"]
+        for method in methods:
+            if (hasattr(estimator, method) and "sample_weight" not in
+                    inspect.signature(getattr(estimator, method)).parameters):
+                raise ValueError(
+                    f"series_weights reaches the estimator as sample_weight, which "
+                    f"{type(estimator).__name__}.{method} does not accept. Use an "
+                    "estimator that takes sample_weight (the rnnforecast regressors, "
+                    "Ridge, most scikit-learn regressors), or series_weights=None.")
 
     def _fit_source(self, source, lags, static):
         """``fit`` on the partitions of ``source`` (one for an in-memory
@@ -361,15 +399,18 @@ class WindowForecaster(BaseEstimator):
         self.residuals_ = (None if self.calibration_errors_ is None
                            else np.abs(self.calibration_errors_))
         steps = self._steps_learned()
-        n_windows = sum(length - self._history_length() - steps + 1
-                        for length in lengths.values())
+        counts = {key: windows_kept(length - self._history_length() - steps + 1,
+                                    self.max_samples_per_ts)
+                  for key, length in lengths.items()}
+        self._window_weights = window_weights(counts, self.series_weights)
+        n_windows = sum(counts.values())
         if self.chunk_windows is not None or not source.in_memory:
             self.estimator_ = self._fit_streaming(source, n_windows)
             return self
-        X_windows, y_windows = self._panel_windows(source.read(0))
+        X_windows, y_windows, weights = self._panel_windows(source.read(0))
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps, n_windows).fit(
-            self._inputs(X_windows), y_windows)
+            self._inputs(X_windows), y_windows, **_weighted(weights))
         return self
 
     def _read_series(self, source, lags):
@@ -445,20 +486,30 @@ class WindowForecaster(BaseEstimator):
                 "MLPRegressor.")
         random_state = check_random_state(self.random_state)
         for _ in range(self.chunk_epochs):
-            for X, y in chunked(self._shuffled_windows(source, random_state), size):
-                estimator.partial_fit(self._inputs(X), y[:, 0] if steps == 1 else y)
+            for X, y, weights in chunked(self._shuffled_windows(source, random_state), size):
+                estimator.partial_fit(self._inputs(X), y[:, 0] if steps == 1 else y,
+                                      **_weighted(weights))
         return estimator
 
     def _shuffled_windows(self, source, random_state):
         """Each series' training windows, ``(X, y)`` as ``_series_windows``
-        gives them, partitions and series within them in a random order."""
+        gives them, and their weights (None when unweighted), partitions and
+        series within them in a random order."""
         steps = self._steps_learned()
         for number in random_state.permutation(len(source)):
             frames = source.read(number).frames
             keys = list(frames)
             for position in random_state.permutation(len(keys)):
                 key = keys[position]
-                yield self._series_windows(frames[key], self._states[key], steps)
+                X, y = self._series_windows(frames[key], self._states[key], steps)
+                yield X, y, self._weights_of(key, len(X))
+
+    def _weights_of(self, key, n_windows):
+        """The weights of series ``key``'s ``n_windows`` windows (None when
+        every window weighs one)."""
+        if self._window_weights is None:
+            return None
+        return np.full(n_windows, self._window_weights[key])
 
     def _history_length(self):
         """Observations a forecast reads before its origin: the window, plus
@@ -536,30 +587,37 @@ class WindowForecaster(BaseEstimator):
 
     def _panel_windows(self, panel):
         """The training windows of every series, (n_windows, window_length,
-        n_columns), and their targets (n_windows, steps), in time order
-        across series (stable within a time), so a chronological validation
-        tail holds every series' latest windows. Each series' windows are
-        written once, straight into place: memory holds the result and one
-        series at a time, not copies of the whole."""
+        n_columns), their targets (n_windows, steps) and their weights
+        (n_windows,) or None, in time order across series (stable within a
+        time), so a chronological validation tail holds every series'
+        latest windows. Each series' windows are written once, straight
+        into place: memory holds the result and one series at a time, not
+        copies of the whole."""
         steps, first = self._steps_learned(), self.window_length + self._differencer.lost
-        times = [np.asarray(frame.index[first:len(frame) - steps + 1])
-                 for frame in panel.frames.values()]
+        times = [np.asarray(frame.index[first:len(frame) - steps + 1]) for frame in
+                 panel.frames.values()]
+        times = [time[len(time) - windows_kept(len(time), self.max_samples_per_ts):]
+                 for time in times]
         order = np.argsort(np.concatenate(times), kind="stable")
         place = np.empty_like(order)
         place[order] = np.arange(len(order))
         n_columns = len(self.exog_names_) + 1 + self._n_static()
         X_all = np.empty((len(order), self.window_length, n_columns))
         y_all = np.empty((len(order), steps))
+        weights = None if self._window_weights is None else np.empty(len(order))
         start = 0
         for key, frame in panel.frames.items():
             X, y = self._series_windows(frame, self._states[key], steps)
             rows = place[start:start + len(X)]
             X_all[rows], y_all[rows] = X, y
+            if weights is not None:
+                weights[rows] = self._window_weights[key]
             start += len(X)
-        return X_all, y_all
+        return X_all, y_all, weights
 
     def _series_windows(self, frame, state, steps):
-        """One series' training windows in model units: inputs (n_windows,
+        """One series' training windows in model units, its last
+        ``max_samples_per_ts`` (all when None): inputs (n_windows,
         window_length, n_columns) and targets (n_windows, steps) relative
         to any window normalisation."""
         state = self._positioned(state, frame.index)
@@ -567,7 +625,9 @@ class WindowForecaster(BaseEstimator):
         values = self._model_values(values, state.levels(values[:, 0]), state)
         lost = self._differencer.lost
         led = lead_positions(values[lost:], self._known_positions(), steps)
-        X_windows, y_windows = window_arrays(led, self.window_length, steps)
+        n_windows = len(led) - self.window_length - steps + 1
+        extra = n_windows - windows_kept(n_windows, self.max_samples_per_ts)
+        X_windows, y_windows = window_arrays(led[extra:], self.window_length, steps)
         X_windows, location, scale = self._normalize_windows(X_windows)
         return X_windows, scale_targets(y_windows, location, scale)
 
@@ -934,12 +994,18 @@ class WindowForecaster(BaseEstimator):
             panel); a wide panel gets a column level per series above them.
             The errors of every series are pooled per step.
         """
+        return self._interval_frames(coverage, lambda: self._forecasts(
+            steps, X, y, calibrated=True, static=static))
+
+    def _interval_frames(self, coverage, forecast):
+        """``predict_interval``'s result around the forecasts that
+        ``forecast()`` returns (as ``_forecasts`` does), with this fit's
+        calibration errors; impossible coverages refused before forecasting."""
         several = not isinstance(coverage, Real)
         coverages = _as_levels(coverage)
         halves = self._per_series(lambda key: [self._scaled_halfwidths(c, key)
                                                for c in coverages])
-        layout, forecasts, states, positions = self._forecasts(
-            steps, X, y, calibrated=True, static=static)
+        layout, forecasts, states, positions = forecast()
         frames = {}
         for key, forecast in forecasts.items():
             columns = {"forecast": forecast}
@@ -1036,10 +1102,15 @@ class WindowForecaster(BaseEstimator):
             wide one. Each row is non-decreasing across the levels (see
             ``quantile_offsets``).
         """
+        return self._quantile_frames(quantiles, lambda: self._forecasts(
+            steps, X, y, calibrated=True, static=static))
+
+    def _quantile_frames(self, quantiles, forecast):
+        """``predict_quantiles``'s result around the forecasts that
+        ``forecast()`` returns, as ``_interval_frames``."""
         levels = _as_levels(quantiles)
         offsets = self._per_series(lambda key: self._scaled_offsets(levels, key))
-        layout, forecasts, states, positions = self._forecasts(
-            steps, X, y, calibrated=True, static=static)
+        layout, forecasts, states, positions = forecast()
         frames = {}
         for key, forecast in forecasts.items():
             scale = states[key].error_scale
@@ -1404,6 +1475,7 @@ class WindowForecaster(BaseEstimator):
                 "period_freq", "frame_output")}
             state["freq_"] = _plain_freq(state["freq_"])
             state["_static"] = _plain_static(state.get("_static"))
+        state.pop("_window_weights", None)   # used while fitting only
         return state
 
     def __setstate__(self, state):
@@ -1419,6 +1491,9 @@ class WindowForecaster(BaseEstimator):
             state["_layout"] = Panel({}, **state.pop("_layout_fields"))
             state["freq_"] = _freq_from(state["freq_"])
             state["_static"] = _static_from(state.get("_static"))
+        # Saved before these parameters existed: what was fitted had none of them.
+        for name in ("deseasonalize", "season", "max_samples_per_ts", "series_weights"):
+            state.setdefault(name, None)
         if "histories_" in state:
             # Fitted before "auto" existed: the parameters were what was used.
             for name in ("window_normalization", "deseasonalize"):
@@ -1452,6 +1527,11 @@ class WindowForecaster(BaseEstimator):
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
+
+def _weighted(weights):
+    """``fit`` keywords for window ``weights`` (none when None)."""
+    return {} if weights is None else {"sample_weight": weights}
+
 
 def _source(y, X):
     """What ``fit`` reads: a ``PartitionedPanel`` as it is, anything else

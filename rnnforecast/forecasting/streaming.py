@@ -172,27 +172,30 @@ def chunk_plan(n_rows, chunk_rows):
 
 
 def chunked(pieces, size):
-    """The rows of ``pieces``, pairs ``(X, y)`` of arrays with matching
-    first dimensions, regrouped into chunks of ``size`` rows (the last may
-    be shorter): yields ``(X, y)`` views of one buffer that is overwritten
-    after each yield, so memory holds one chunk and one piece."""
-    X_buffer = y_buffer = None
+    """The rows of ``pieces``, tuples of arrays with matching first
+    dimensions (or None, passed on as None), regrouped into chunks of
+    ``size`` rows (the last may be shorter): yields tuples of views of
+    buffers that are overwritten after each yield, so memory holds one
+    chunk and one piece."""
+    buffers = None
     filled = 0
-    for X, y in pieces:
-        if X_buffer is None:
-            X_buffer = np.empty((size,) + X.shape[1:], dtype=X.dtype)
-            y_buffer = np.empty((size,) + y.shape[1:], dtype=y.dtype)
-        start = 0
-        while start < len(X):
-            taken = min(size - filled, len(X) - start)
-            X_buffer[filled:filled + taken] = X[start:start + taken]
-            y_buffer[filled:filled + taken] = y[start:start + taken]
+    for piece in pieces:
+        if buffers is None:
+            buffers = [None if array is None else np.empty((size,) + array.shape[1:],
+                                                          dtype=array.dtype)
+                       for array in piece]
+        n_rows, start = len(piece[0]), 0
+        while start < n_rows:
+            taken = min(size - filled, n_rows - start)
+            for buffer, array in zip(buffers, piece):
+                if buffer is not None:
+                    buffer[filled:filled + taken] = array[start:start + taken]
             filled, start = filled + taken, start + taken
             if filled == size:
-                yield X_buffer, y_buffer
+                yield tuple(buffers)
                 filled = 0
     if filled:
-        yield X_buffer[:filled], y_buffer[:filled]
+        yield tuple(None if buffer is None else buffer[:filled] for buffer in buffers)
 
 
 def _given(frame):
