@@ -59,6 +59,13 @@ def _equal_recent(max_samples_per_ts):
     return lambda seed: {"series_weights": "equal", "max_samples_per_ts": max_samples_per_ts}
 
 
+def _differenced(seed):
+    """First differences of series deseasonalised where seasonal (the
+    default's ``deseasonalize="auto"``), windows as they are: the design
+    that lifted a panel of trending employment series by hand."""
+    return {"window_normalization": None, "differences": 1}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -74,6 +81,7 @@ CANDIDATES = {
     "recent12": _recent(12),
     "recent24": _recent(24),
     "equal_series+recent24": _equal_recent(24),
+    "difference": _differenced,
 }
 
 

@@ -195,7 +195,7 @@ def scores(forecasts, train, test):
     return pd.DataFrame(rows).set_index("series")
 
 
-def run(panels, seeds, window_length, calibration="pooled", default_candidates=()):
+def run(panels, seeds, window_length, calibration="pooled", default_candidates=(), skip=()):
     rows = []
     for name in panels:
         panel = load_panel(name)
@@ -208,18 +208,21 @@ def run(panels, seeds, window_length, calibration="pooled", default_candidates=(
         except ImportError:
             print("  statsforecast not installed: skipped")
         try:
-            for label, forecasts in mlforecast_models(train).items():
-                models[f"mlforecast {label}"] = [forecasts]
+            if "mlforecast" not in skip:
+                for label, forecasts in mlforecast_models(train).items():
+                    models[f"mlforecast {label}"] = [forecasts]
         except ImportError:
             print("  mlforecast or lightgbm not installed: skipped")
         try:
-            models["neuralforecast LSTM"] = [neuralforecast_lstm(train, seed)
-                                             for seed in range(seeds)]
+            if "neuralforecast" not in skip:
+                models["neuralforecast LSTM"] = [neuralforecast_lstm(train, seed)
+                                                 for seed in range(seeds)]
         except ImportError:
             print("  neuralforecast not installed: skipped")
         for cell, cls in CELLS.items():
-            models[f"ours {cell}"] = [ours(train, cls(random_state=seed), window_length, seed)
-                                      for seed in range(seeds)]
+            if "cells" not in skip:
+                models[f"ours {cell}"] = [ours(train, cls(random_state=seed), window_length,
+                                               seed) for seed in range(seeds)]
         models["ours default forecaster"] = [ours(train, None, window_length, seed)
                                              for seed in range(seeds)]
         for candidate in default_candidates:
@@ -347,6 +350,8 @@ def report(results):
     print("\nTargets of issue 12 (means over seeds):")
     for panel, table in results.groupby("panel", sort=False):
         means = table.groupby("model")["MASE"].mean()
+        if "ours GRU" not in means:
+            continue   # --skip cells
         gru, naive = means["ours GRU"], means["seasonal naive"]
         peers = means.drop([m for m in means.index if m.startswith("ours")])
         best = peers.min()
@@ -375,6 +380,9 @@ def main(argv=None):
                         choices=list(DEFAULT_CANDIDATES),
                         help="also the default forecaster with each candidate's parameters "
                              "(candidates.py)")
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["mlforecast", "neuralforecast", "cells"],
+                        help="leave out these rows (cells: ours with each cell's defaults)")
     parser.add_argument("--coverage-periods", action="store_true",
                         help="the 80%% interval's coverage over five holdout periods")
     parser.add_argument("--calibration", default="pooled", choices=["pooled", "per_series"],
@@ -394,7 +402,7 @@ def main(argv=None):
                        args.candidates.split(",") if args.candidates else None)
     else:
         report(run(args.panels.split(","), args.seeds, args.window, args.calibration,
-                   args.default_candidates))
+                   args.default_candidates, args.skip))
 
 
 if __name__ == "__main__":

@@ -208,3 +208,42 @@ def test_global_norm_clipping_matches_torch():
     torch_norm = torch.nn.utils.clip_grad_norm_([tensor], 1.5)
     assert norm == pytest.approx(torch_norm.item(), rel=1e-12)
     np.testing.assert_allclose(grads, tensor.grad.numpy(), rtol=1e-12)
+
+
+def test_exponential_smoothing_gradient_matches_torch_autograd():
+    from rnnforecast._core.exponential_smoothing import (
+        smooth_level_and_season,
+        smoothing_gradient,
+    )
+
+    rng = np.random.default_rng(3)
+    n, season = 30, 4
+    y = (40 + np.arange(n)) * (1 + 0.2 * np.sin(np.arange(n) * np.pi / 2)) \
+        * np.exp(0.05 * rng.normal(size=n))
+    initial, alpha, gamma = rng.uniform(0.8, 1.2, season), 0.3, 0.25
+    w_l, w_s = rng.normal(size=n), rng.normal(size=n + season)
+
+    a = torch.tensor(alpha, dtype=torch.float64, requires_grad=True)
+    g = torch.tensor(gamma, dtype=torch.float64, requires_grad=True)
+    s0 = torch.tensor(initial, requires_grad=True)
+    values = torch.tensor(y)
+    seasons, levels = list(s0), []
+    for t in range(n):
+        previous = values[t] / seasons[0] if t == 0 else (
+            a * values[t] / seasons[t] + (1 - a) * levels[t - 1])
+        levels.append(previous)
+        seasons.append(g * values[t] / levels[t] + (1 - g) * seasons[t])
+    levels, seasons = torch.stack(levels), torch.stack(seasons)
+    loss = (torch.tensor(w_l) * torch.log(levels)).sum() + (torch.tensor(w_s) * seasons**2).sum()
+    loss.backward()
+
+    ours_levels, ours_seasons = np.empty(n), np.empty(n + season)
+    smooth_level_and_season(y, alpha, gamma, initial, ours_levels, ours_seasons)
+    np.testing.assert_allclose(ours_levels, levels.detach().numpy(), rtol=1e-12)
+    d_levels, d_seasons = w_l / ours_levels, 2 * w_s * ours_seasons
+    d_initial = np.empty(season)
+    d_alpha, d_gamma = smoothing_gradient(y, alpha, gamma, ours_levels, ours_seasons,
+                                          d_levels, d_seasons, d_initial)
+    assert d_alpha == pytest.approx(a.grad.item(), rel=1e-10)
+    assert d_gamma == pytest.approx(g.grad.item(), rel=1e-10)
+    np.testing.assert_allclose(d_initial, s0.grad.numpy(), rtol=1e-10)
