@@ -1,10 +1,13 @@
-"""The ES-RNN smoothing kernel: levels and seasonal factors against a NumPy
-twin, and its gradient against central finite differences."""
+"""The ES-RNN smoothing kernels: levels and seasonal factors against a NumPy
+twin, the relative windows, and their gradients against central finite
+differences (torch: ``test_torch_crosscheck.py``)."""
 
 import numpy as np
 import pytest
 
 from rnnforecast._core.exponential_smoothing import (
+    relative_windows,
+    relative_windows_gradient,
     smooth_level_and_season,
     smoothing_gradient,
 )
@@ -107,3 +110,57 @@ def test_gradient_reaches_every_level_through_the_recursion():
     smoothing_gradient(y, 0.5, 0.0, levels, seasons, d_levels, d_seasons, np.empty(3))
     # With gamma 0 the factors stay 1: l_11 = ... + 0.5 ** 11 l_0.
     assert d_levels[0] == pytest.approx(0.5**11)
+
+
+def _relative(y, levels, seasons, ends, window_length, horizon):
+    X = np.empty((len(ends), window_length))
+    targets = np.empty((len(ends), horizon))
+    relative_windows(y, levels, seasons, ends, X, targets)
+    return X, targets
+
+
+def test_relative_windows_are_log_ratios_to_the_level_at_their_end():
+    y = _series(30, 4)
+    levels, seasons = _smoothed(y, 0.3, 0.2, np.linspace(0.9, 1.1, 4))
+    ends = np.array([5, 17, 24])
+    X, targets = _relative(y, levels, seasons, ends, window_length=6, horizon=5)
+    for row, end in enumerate(ends):
+        inputs = np.arange(end - 5, end + 1)
+        ahead = np.arange(end + 1, end + 6)
+        np.testing.assert_allclose(X[row], np.log(y[inputs] / (levels[end] * seasons[inputs])))
+        np.testing.assert_allclose(targets[row],
+                                   np.log(y[ahead] / (levels[end] * seasons[ahead])))
+
+
+def test_windows_and_smoothing_gradient_end_to_end():
+    """A loss of the windows and targets, differentiated back to alpha,
+    gamma and the initial factors, against central finite differences."""
+    y = _series(40, 4, seed=5)
+    rng = np.random.default_rng(1)
+    ends = np.array([7, 15, 22, 30])
+    w_X, w_t = rng.normal(size=(4, 8)), rng.normal(size=(4, 3))
+    alpha, gamma, initial = 0.4, 0.3, rng.uniform(0.8, 1.2, 4)
+
+    def loss(alpha, gamma, initial):
+        levels, seasons = _smoothed(y, alpha, gamma, initial)
+        X, targets = _relative(y, levels, seasons, ends, 8, 3)
+        return np.sum(w_X * X**2) + np.sum(w_t * targets), levels, seasons, X
+
+    _, levels, seasons, X = loss(alpha, gamma, initial)
+    d_levels, d_seasons = np.zeros(40), np.zeros(44)
+    relative_windows_gradient(levels, seasons, ends, 2 * w_X * X, w_t, d_levels, d_seasons)
+    d_initial = np.empty(4)
+    d_alpha, d_gamma = smoothing_gradient(y, alpha, gamma, levels, seasons, d_levels,
+                                          d_seasons, d_initial)
+
+    def central(shift):
+        return (loss(*shift(EPS))[0] - loss(*shift(-EPS))[0]) / (2 * EPS)
+
+    assert d_alpha == pytest.approx(central(lambda e: (alpha + e, gamma, initial)), rel=1e-6)
+    assert d_gamma == pytest.approx(central(lambda e: (alpha, gamma + e, initial)), rel=1e-6)
+    for k in range(4):
+        def shifted(e, k=k):
+            moved = initial.copy()
+            moved[k] += e
+            return alpha, gamma, moved
+        assert d_initial[k] == pytest.approx(central(shifted), rel=1e-6, abs=1e-9)

@@ -26,9 +26,14 @@ smoothing.
 
 The gradient runs the recursion backwards, ``t = n - 1 .. 0``; at step
 ``t`` every later use of ``l_t`` and ``s_t`` has been accounted for, so
-their adjoints are final when they are passed on. Pure functions over
-float64 arrays; nothing is allocated.
+their adjoints are final when they are passed on. ``relative_windows``
+turns a smoothed series into the network's windows (log ratios to the
+level and the factors) and ``relative_windows_gradient`` passes the
+network's input and target gradients back to the levels and factors. Pure
+functions over float64 arrays; nothing is allocated.
 """
+
+import numpy as np
 
 from .jit import kernel
 
@@ -105,3 +110,74 @@ def smoothing_gradient(y, alpha, gamma, levels, seasons, d_levels, d_seasons,
     for t in range(season):
         d_initial_seasons[t] = d_seasons[t]
     return d_alpha, d_gamma
+
+
+@kernel
+def relative_windows(y, levels, seasons, ends, X, targets):
+    """Windows of one series as log ratios to its level and seasonal factors.
+
+    The network of an ES-RNN hybrid reads each window divided by the level
+    at the window's last input step and by each step's seasonal factor, in
+    logs, and forecasts the targets in the same units: a series of 10 and
+    one of 10,000, at any season, look alike to it.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,)
+        The series, positive.
+    levels : ndarray of shape (n_times,)
+    seasons : ndarray of shape (n_times + season,)
+        ``smooth_level_and_season``'s output.
+    ends : ndarray of int of shape (n_windows,)
+        The position ``T`` of each window's last input step.
+    X : ndarray of shape (n_windows, window_length)
+        Written: ``log(y[t] / (levels[T] * seasons[t]))`` for the
+        ``window_length`` steps ``t`` up to ``T``.
+    targets : ndarray of shape (n_windows, horizon)
+        Written: the same ratio for the ``horizon`` steps after ``T``, all
+        inside ``y``; pass shape (n_windows, 0) to forecast.
+    """
+    window_length = X.shape[1]
+    horizon = targets.shape[1]
+    for i in range(ends.shape[0]):
+        end = ends[i]
+        level = levels[end]
+        for k in range(window_length):
+            t = end - window_length + 1 + k
+            X[i, k] = np.log(y[t] / (level * seasons[t]))
+        for j in range(horizon):
+            t = end + 1 + j
+            targets[i, j] = np.log(y[t] / (level * seasons[t]))
+
+
+@kernel
+def relative_windows_gradient(levels, seasons, ends, d_X, d_targets, d_levels, d_seasons):
+    """Add what the loss owes, through ``relative_windows``, to every level
+    and seasonal factor: each log ratio falls by ``1 / level`` per unit of
+    its window's level and by ``1 / s_t`` per unit of its own factor.
+
+    Parameters
+    ----------
+    levels, seasons, ends : as ``relative_windows`` took them.
+    d_X : ndarray of shape (n_windows, window_length)
+        The loss's derivative with respect to each input ratio.
+    d_targets : ndarray of shape (n_windows, horizon)
+        ... and to each target ratio.
+    d_levels : ndarray of shape (n_times,)
+    d_seasons : ndarray of shape (n_times + season,)
+        Accumulated into (not overwritten), ready for ``smoothing_gradient``.
+    """
+    window_length = d_X.shape[1]
+    horizon = d_targets.shape[1]
+    for i in range(ends.shape[0]):
+        end = ends[i]
+        total = 0.0
+        for k in range(window_length):
+            t = end - window_length + 1 + k
+            total += d_X[i, k]
+            d_seasons[t] -= d_X[i, k] / seasons[t]
+        for j in range(horizon):
+            t = end + 1 + j
+            total += d_targets[i, j]
+            d_seasons[t] -= d_targets[i, j] / seasons[t]
+        d_levels[end] -= total / levels[end]
