@@ -175,3 +175,14 @@ def test_score_is_the_r2_of_the_combined_forecasts():
     combined = np.median([m.forecast_from(full, origins + 120) for m in members], axis=0)
     actual = test.to_numpy()[origins[:, None] + np.arange(4)]
     assert ensemble.score(test) == pytest.approx(r2_score(actual.ravel(), combined.ravel()))
+
+
+def test_intervals_follow_an_update_and_a_pickle_round_trip():
+    y = _series(130)
+    ensemble = _calibrated_ensemble(y.iloc[:120])
+    ensemble.update(y.iloc[120:])
+    interval = ensemble.predict_interval(coverage=0.8)
+    np.testing.assert_allclose(interval["forecast"], ensemble.predict())
+    assert interval.index[0] == y.index[-1] + y.index.freq
+    loaded = pickle.loads(pickle.dumps(ensemble))
+    pd.testing.assert_frame_equal(loaded.predict_interval(coverage=0.8), interval)
