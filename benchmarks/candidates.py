@@ -66,6 +66,13 @@ def _differenced(seed):
     return {"window_normalization": None, "differences": 1}
 
 
+def _decayed(seed):
+    """The default network with its step size divided by 5 at each plateau
+    of the validation score (``learning_rate="adaptive"``) instead of
+    stopping there, as neuralforecast and N-BEATS decay theirs."""
+    return {"estimator": default_rnn(seed).set_params(learning_rate="adaptive")}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -82,6 +89,7 @@ CANDIDATES = {
     "recent24": _recent(24),
     "equal_series+recent24": _equal_recent(24),
     "difference": _differenced,
+    "adaptive_lr": _decayed,
 }
 
 

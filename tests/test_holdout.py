@@ -11,11 +11,13 @@ from sklearn.linear_model import Ridge
 
 from rnnforecast import WindowForecaster
 from rnnforecast.forecasting.holdout import (
+    MAX_HOLDOUT_FOLDS,
     MAX_HOLDOUT_SHARE,
     MIN_HOLDOUT_VALUES,
     BaselineWarning,
     choose,
     holdout_cut,
+    holdout_folds,
     holdout_length,
     mean_scaled_error,
     seasonal_naive_errors,
@@ -72,6 +74,72 @@ def _holdout_score(panel, normalization, window, horizon, deseasonalize=None):
     forecast = forecaster.predict()
     return np.mean([np.mean(np.abs(panel[key].iloc[-horizon:].to_numpy() - forecast[key]))
                     / naive_scale(panel[key].iloc[:-horizon].to_numpy()) for key in panel])
+
+
+def test_a_large_panel_has_one_fold():
+    cut = holdout_cut(held_out=8, horizon=8, n_needed=20)
+    assert len(holdout_folds(cut, [60] * 200, horizon=8)) == 1
+
+
+def test_a_small_panel_gets_folds_each_before_the_last():
+    cut = holdout_cut(held_out=14, horizon=8, n_needed=20)
+    folds = holdout_folds(cut, [100, 90, 80], horizon=8)
+    assert len(folds) == MAX_HOLDOUT_FOLDS
+    for n in (100, 90, 80):
+        trained = [fit(n) for fit, _ in folds]
+        scored = [end(n) for _, end in folds]
+        # Fold k is scored within what fold k - 1 trained on, and trains on
+        # its first rows as the holdout cut says.
+        assert scored == [n] + trained[:-1]
+        assert trained == [cut(end) for end in scored]
+        assert all(a > b for a, b in zip(trained, trained[1:]))
+
+
+def test_one_series_has_one_fold_of_many_origins():
+    # One origin each: far from MIN_HOLDOUT_VALUES, yet one series keeps
+    # its one fold, where two series get every fold there is room for.
+    cut = holdout_cut(held_out=12, horizon=12, n_needed=36)
+    assert len(holdout_folds(cut, [438], horizon=12)) == 1
+    assert len(holdout_folds(cut, [438, 438], horizon=12)) == MAX_HOLDOUT_FOLDS
+
+
+def test_folds_stop_where_a_scored_series_has_no_room():
+    cut = holdout_cut(held_out=14, horizon=8, n_needed=20)
+    # Folds train on 48, 39, 31 rows of a series of 60 and on 36, 28, 20 of
+    # one of 45, which a fourth fold would leave at 20 (no 8 rows to spare
+    # above the 20 a window needs): three folds, not four.
+    lengths = [60, 45]
+    folds = holdout_folds(cut, lengths, horizon=8)
+    assert [fit(45) for fit, _ in folds] == [36, 28, 20]
+    assert len(folds) == 3 < MAX_HOLDOUT_FOLDS
+    for fit, end in folds:
+        assert all(fit(n) < end(n) for n in lengths)
+    # A series too short to be scored at all does not limit the folds.
+    assert len(holdout_folds(cut, [60, 45, 21], horizon=8)) == len(folds)
+
+
+def test_auto_on_a_small_panel_scores_every_fold():
+    panel = _growing_panel(n_series=3, n_times=60)
+    forecaster = WindowForecaster(Ridge(), window_length=8, horizon=5,
+                                  window_normalization="auto").fit(panel)
+    cut = holdout_cut(holdout_length(3, 5), 5, 8 + 5)
+    folds = holdout_folds(cut, [60] * 3, horizon=5)
+    assert len(folds) > 1
+    # The score of windows as they are, from public calls: each fold's fit
+    # on its training rows forecasts every origin of its scored stretch.
+    errors = []
+    for fit, end in folds:
+        model = WindowForecaster(Ridge(), window_length=8, horizon=5, window_normalization=None,
+                                 deseasonalize=None).fit(panel.iloc[:fit(60)])
+        for key in panel:
+            values = panel[key].iloc[:end(60)]
+            origins = np.arange(fit(60), end(60) - 5 + 1)
+            forecasts = model.forecast_from(values, origins, series_id=key)
+            actual = values.to_numpy()[origins[:, None] + np.arange(5)]
+            errors.append((actual - forecasts)
+                          / naive_scale(panel[key].iloc[:fit(60)].to_numpy()))
+    assert forecaster.holdout_scores_["none"] == pytest.approx(mean_scaled_error(errors),
+                                                               rel=1e-9)
 
 
 def test_auto_scores_each_candidate_on_the_holdout():

@@ -26,6 +26,7 @@ from .calendar import (
 from .holdout import (
     choose,
     holdout_cut,
+    holdout_folds,
     holdout_length,
     mean_scaled_error,
     seasonal_naive_errors,
@@ -1389,8 +1390,9 @@ class WindowForecaster(BaseEstimator):
         chosen). With "auto", windows and series as they are (None, None)
         or ratio windows on series deseasonalised as ``deseasonalize``
         says ("mean_absolute", deseasonalize): each is fitted on all but
-        the last horizon of every series (``holdout``), and the one whose
-        forecasts of it score best is kept, its scores beside seasonal
+        the last horizon of every series (``holdout``; on a small panel,
+        in further folds before it too), and the one whose forecasts of
+        the held-out ends score best is kept, its scores beside seasonal
         naive's."""
         if self.window_normalization != "auto":
             return self.window_normalization, self.deseasonalize, None
@@ -1402,29 +1404,35 @@ class WindowForecaster(BaseEstimator):
                           self.window_length + self._steps_learned() + sum(lags))
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
             return (*as_they_are, None)   # no series can spare its end
+        folds = holdout_folds(cut, [len(frame) for frame in frames.values()], self.horizon)
         # String keys: skops and JSON store them, not None.
         candidates = {"none": as_they_are, "mean_absolute": ("mean_absolute", self.deseasonalize)}
-        scores = {}
+        errors = {name: [] for name in [*candidates, "seasonal_naive"]}
         verbose = getattr(self._base_estimator(), "verbose", 0)
-        for name, (normalization, deseasonalize) in candidates.items():
-            if verbose:
-                print(f"Holdout fit ({_design_label(normalization, deseasonalize)}) on all "
-                      "but the end of each series", flush=True)
-            inner = clone(self).set_params(calibration_fraction=None, deseasonalize=deseasonalize,
-                                           window_normalization=normalization)
-            inner._fit_source(TrimmedPartitions(source, cut), lags, static)
-            scores[name] = mean_scaled_error(
-                [errors for _, errors in inner._tail_errors(frames, cut)])
-        scores["seasonal_naive"] = inner._seasonal_naive_score(frames, cut)
+        for number, (fit_cut, scored_end) in enumerate(folds):
+            scored = {key: frame.iloc[:scored_end(len(frame))] for key, frame in frames.items()}
+            for name, (normalization, deseasonalize) in candidates.items():
+                if verbose:
+                    print(f"Holdout fit ({_design_label(normalization, deseasonalize)}), fold "
+                          f"{number + 1} of {len(folds)}, on all but the end of each series",
+                          flush=True)
+                inner = clone(self).set_params(calibration_fraction=None,
+                                               deseasonalize=deseasonalize,
+                                               window_normalization=normalization)
+                inner._fit_source(TrimmedPartitions(source, fit_cut), lags, static)
+                errors[name] += [error for _, error in inner._tail_errors(scored, cut)]
+            errors["seasonal_naive"] += inner._seasonal_naive_errors(scored, cut)
+        scores = {name: mean_scaled_error(fold_errors) for name, fold_errors in errors.items()}
         chosen = candidates[choose(scores, list(candidates))]
         if verbose:
             print(f"Holdout chose {_design_label(*chosen)}; mean scaled errors "
                   + ", ".join(f"{key} {value:.3f}" for key, value in scores.items()), flush=True)
         return (*chosen, scores)
 
-    def _seasonal_naive_score(self, frames, cut):
-        """Mean scaled error of seasonal naive from the origins that
-        ``_tail_errors`` forecasts from, in the same units."""
+    def _seasonal_naive_errors(self, frames, cut):
+        """Scaled errors of seasonal naive from the origins that
+        ``_tail_errors`` forecasts from, in the same units: one array
+        (n_origins, horizon) per series with such an origin."""
         errors, season = [], self._season() or 1
         for key, frame in frames.items():
             origins = np.arange(max(cut(len(frame)), season), len(frame) - self.horizon + 1)
@@ -1432,7 +1440,7 @@ class WindowForecaster(BaseEstimator):
                 values = frame.iloc[:, 0].to_numpy(dtype=float)
                 errors.append(seasonal_naive_errors(values, origins, self.horizon, season)
                               / self._states[key].error_scale)
-        return mean_scaled_error(errors)
+        return errors
 
     def _tail_errors(self, frames, cut):
         """Scaled errors of forecasts from every origin after ``cut(n_times)``

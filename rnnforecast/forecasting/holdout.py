@@ -12,6 +12,16 @@ about those weeks than about the model. A series too short to spare its
 end is trained on whole and not scored, so the holdout never refuses a
 panel that ``fit`` accepts.
 
+One holdout period is still one period. A single series' origins, one
+step apart, come from distinct times (a fifth of a long series is years);
+a small panel's series share the same few quarters, and a shock in them
+decides the choice (on fpp2 visnights and fpp3 aus_accommodation the last
+eight quarters preferred the design that lost the next eight by 16-37%).
+So a panel whose holdout still falls short of ``MIN_HOLDOUT_VALUES`` gets
+further folds, each holding out the end of what the previous one trained
+on (rolling origin, refitted), up to ``MAX_HOLDOUT_FOLDS`` and only as deep
+as every series scored in the first fold can still be scored.
+
 Errors are divided by each series' typical one-step change (its
 ``error_scale``), so the score is a mean absolute scaled error (MASE with
 the naive scale) that weighs every series alike, whatever its units. The
@@ -31,6 +41,8 @@ __all__ = ["BaselineWarning"]
 MIN_HOLDOUT_VALUES = 1000
 # The most of a series held out for more origins (never less than a horizon).
 MAX_HOLDOUT_SHARE = 0.2
+# Holdout periods at most, each a refit on less of every series.
+MAX_HOLDOUT_FOLDS = 4
 # How much lower a challenger's holdout score must be to replace the first
 # candidate: a holdout score is an estimate (on fpp2 elecdaily a 1.5% lead
 # on the holdout was a 5% loss on the test year), and the first candidate
@@ -60,6 +72,43 @@ def holdout_cut(held_out, horizon, n_needed):
         kept = n_times - max(horizon, min(held_out, int(MAX_HOLDOUT_SHARE * n_times)))
         return kept if kept >= n_needed else n_times
     return cut
+
+
+def holdout_folds(cut, lengths, horizon):
+    """The holdout's folds, latest first, for series of ``lengths``.
+
+    Parameters
+    ----------
+    cut : callable
+        ``holdout_cut``'s result: rows of a series of ``n_times`` that the
+        first fold trains on.
+    lengths : list of int
+        Every series' number of observations.
+    horizon : int
+
+    Returns
+    -------
+    folds : list of (callable, callable)
+        Per fold, the rows of a series of ``n_times`` that its fit trains
+        on, and the rows it is scored within (the training rows of the fold
+        before; all of them for the first). Fold ``k`` trains on
+        ``cut`` applied ``k + 1`` times. One series has one fold.
+    """
+    folds = [(cut, lambda n_times: n_times)]
+    if len(lengths) == 1:
+        return folds   # its origins already come from distinct times
+    scored = [n for n in lengths if cut(n) < n]
+    values = sum(n - horizon + 1 - cut(n) for n in scored) * horizon
+    if not values:
+        return folds
+    wanted = min(MAX_HOLDOUT_FOLDS, -(-MIN_HOLDOUT_VALUES // values))
+    while len(folds) < wanted:
+        previous = folds[-1][0]
+        deeper = lambda n_times, previous=previous: cut(previous(n_times))  # noqa: E731
+        if any(deeper(n) >= previous(n) for n in scored):
+            break   # a series scored in the first fold has no room for this one
+        folds.append((deeper, previous))
+    return folds
 
 
 def seasonal_naive_errors(values, origins, horizon, season):
