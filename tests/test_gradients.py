@@ -297,3 +297,44 @@ def test_mean_readout_is_the_mean_of_per_step_outputs(cell):
     expected = (steps * real[:, :, None]).sum(axis=1) / real.sum(axis=1)[:, None]
     logits = predict_logits(pooled.step.network, params, X, starts)
     np.testing.assert_allclose(logits, expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("units", [(3,), (3, 4)])
+def test_input_gradient_matches_finite_differences(cell, units):
+    """``WorkspaceOptions(input_gradient=True)``: ``backward`` writes the
+    loss's gradient with respect to every input value, what a model that
+    makes the inputs (an ES-RNN's smoothing) learns from."""
+    from rnnforecast._core.network import RecurrentNetwork, Workspace, WorkspaceOptions
+    from rnnforecast._core.training import load_batch, make_loss
+
+    rng = np.random.RandomState(0)
+    network = RecurrentNetwork(2, units, 3, "tanh", False, cell)
+    params = rng.normal(scale=0.5, size=network.layout.size)
+    X = rng.normal(size=(5, 4, 2))
+    targets, weights = rng.normal(size=(5, 3)), np.ones(5)
+    loss = make_loss({"loss": "squared_error"})
+    options = WorkspaceOptions(training=True, target_width=3, input_gradient=True)
+    workspace = Workspace(network, 4, 5, np.float64, options)
+    views, grads = network.split(params), network.split(np.zeros_like(params))
+    masks = [(None, None)] * len(network.layers)
+    rows = np.arange(5)
+
+    def value(X):
+        buffers = workspace.for_batch(5)
+        load_batch(network, buffers, X, targets, weights, rows)
+        logits = network.forward(views, buffers, masks)
+        return loss(logits, buffers["targets"], buffers["weights"], 5.0,
+                    buffers["dlogits"]), buffers
+
+    _, buffers = value(X)
+    network.backward(views, grads, buffers, masks, buffers["dlogits"])
+    analytic = buffers["dX"].transpose(1, 0, 2).copy()   # time-major -> samples first
+    numeric = np.empty_like(X)
+    for index in np.ndindex(X.shape):
+        shifted = X.copy()
+        shifted[index] += EPS
+        plus = value(shifted)[0]
+        shifted[index] -= 2 * EPS
+        numeric[index] = (plus - value(shifted)[0]) / (2 * EPS)
+    assert _relative_error(analytic, numeric) < 1e-7

@@ -247,3 +247,37 @@ def test_exponential_smoothing_gradient_matches_torch_autograd():
     assert d_alpha == pytest.approx(a.grad.item(), rel=1e-10)
     assert d_gamma == pytest.approx(g.grad.item(), rel=1e-10)
     np.testing.assert_allclose(d_initial, s0.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["simple", "lstm", "gru"])
+def test_input_gradient_matches_torch(kind):
+    """The gradient with respect to the inputs (``input_gradient=True``),
+    which an ES-RNN's smoothing learns from, is torch's ``X.grad``."""
+    from rnnforecast._core.network import Workspace, WorkspaceOptions
+    from rnnforecast._core.training import load_batch, make_loss
+
+    problem = make_problem("tanh", (3, 4), False, "squared_error", cell=kind)
+    step, X, targets, weights, _, _ = problem
+    network, rows = step.network, np.arange(X.shape[0])
+    options = WorkspaceOptions(training=True, target_width=targets.shape[-1],
+                               input_gradient=True)
+    buffers = Workspace(network, X.shape[1], X.shape[0], np.float64, options).for_batch(
+        X.shape[0])
+    masks = [(None, None)] * len(network.layers)
+    views = network.split(step.params)
+    load_batch(network, buffers, X, targets, weights, rows)
+    logits = network.forward(views, buffers, masks)
+    make_loss({"loss": "squared_error"})(logits, buffers["targets"], buffers["weights"],
+                                         float(weights.sum()), buffers["dlogits"])
+    network.backward(views, network.split(np.zeros_like(step.params)), buffers, masks,
+                     buffers["dlogits"])
+
+    rnns, linear = _torch_model(step, "tanh", kind)
+    sequence = torch.from_numpy(X.copy()).requires_grad_(True)
+    hidden = sequence
+    for rnn in rnns:
+        hidden, final_state = rnn(hidden)
+    _torch_loss(linear(_last_states(final_state, False)), targets, weights,
+                "squared_error").backward()
+    np.testing.assert_allclose(buffers["dX"].transpose(1, 0, 2), sequence.grad.numpy(),
+                               rtol=1e-9, atol=1e-12)

@@ -184,7 +184,7 @@ class RecurrentNetwork:
         a list of dicts (the layer's own, then one per cell, see
         ``RecurrentLayer.buffer_shapes``); and a dict of integer shapes.
         """
-        learns_input = self.n_tokens is not None
+        learns_input = self.n_tokens is not None or options.input_gradient
         layers = [layer.buffer_shapes(n_timesteps, batch, options,
                                       options.training and (index > 0 or learns_input))
                   for index, layer in enumerate(self.layers)]
@@ -200,8 +200,9 @@ class RecurrentNetwork:
                           dlogits=rows, targets=(rows[0], width),
                           weights=(rows[0],),
                           dsteps=(n_timesteps, batch, top_width) if mean else (0, 0, 0))
-            if self.n_tokens is not None:
-                # The embedding learns from the first layer's input gradient.
+            if learns_input:
+                # The embedding (or what made the inputs) learns from the
+                # first layer's input gradient.
                 shared["dX"] = shared["X"]
         tokens = (n_timesteps, batch, 1) if self.n_tokens is not None else (0, 0, 0)
         indices = {"starts": (batch,) if options.variable_length else (0,),
@@ -335,11 +336,17 @@ class WorkspaceOptions:
         softmax); ``n_outputs`` when None.
     variable_length : bool
         Whether batches carry each sequence's first real step (``starts``).
+    input_gradient : bool
+        Whether ``backward`` also writes the loss's gradient with respect to
+        the network's input into ``buffers["dX"]``, (n_timesteps, batch,
+        n_features): what a model that makes the inputs (the smoothing of
+        an ES-RNN hybrid) learns from.
     """
 
     def __init__(self, training=False, dropout=False, recurrent_dropout=False,
-                 target_width=None, variable_length=False):
+                 target_width=None, variable_length=False, input_gradient=False):
         self.training = training
+        self.input_gradient = input_gradient
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.target_width = target_width
