@@ -159,7 +159,7 @@ def warn_if_beaten(scores, chosen):
     naive, model = scores["seasonal_naive"], scores[chosen]
     if model > naive:
         warnings.warn(
-            f"On the last horizon of every series (held out, then forecast), the "
+            f"On the held-out end of every series (fitted without it, then forecast), the "
             f"fitted forecaster's mean scaled error is {model:.3f} and seasonal "
             f"naive's {naive:.3f}: repeating the last season forecast better. The "
             "forecasts are the network's own; compare settings with backtest(), or "
