@@ -186,3 +186,20 @@ def test_intervals_follow_an_update_and_a_pickle_round_trip():
     assert interval.index[0] == y.index[-1] + y.index.freq
     loaded = pickle.loads(pickle.dumps(ensemble))
     pd.testing.assert_frame_equal(loaded.predict_interval(coverage=0.8), interval)
+
+
+def test_network_gains_are_the_members_own():
+    y = _series()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ensemble = EnsembleForecaster(
+            WindowForecaster(SimpleRNNRegressor(units=4, max_iter=3, early_stopping=True),
+                             horizon=2, window_normalization=None, deseasonalize=None),
+            window_lengths=[6, 12], n_seeds=1).fit(y)
+    gains = ensemble.network_gains_
+    assert gains == [member.network_gain_ for member in ensemble.forecasters_]
+    assert all(isinstance(gain, float) and gain >= 0.0 for gain in gains)
+    ridge = EnsembleForecaster(WindowForecaster(Ridge(), window_length=6, horizon=2,
+                                                window_normalization=None,
+                                                deseasonalize=None), n_seeds=1).fit(y)
+    assert ridge.network_gains_ == [None]

@@ -68,6 +68,9 @@ class EnsembleForecaster(BaseEstimator):
         ``WindowForecaster`` reads its own; None without calibration.
     residuals_ : ndarray of shape (n_calibration, horizon) or None
         Their absolute values.
+    network_gains_ : list of float or None
+        Each member's ``network_gain_`` (see the property's own
+        documentation).
 
     Examples
     --------
@@ -129,6 +132,15 @@ class EnsembleForecaster(BaseEstimator):
         self.residuals_ = (None if self.calibration_errors_ is None
                            else np.abs(self.calibration_errors_))
         return self
+
+    @property
+    def network_gains_(self):
+        """Each member's ``network_gain_``, window length by window length:
+        how much training raised its validation score above its ridge
+        start (0.0: the member is that linear start; None where there was
+        no such comparison)."""
+        check_is_fitted(self)
+        return [member.network_gain_ for member in self.forecasters_]
 
     def _combined_errors(self, members):
         """The combined forecast's calibration errors (actual minus
