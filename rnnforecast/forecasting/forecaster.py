@@ -370,21 +370,20 @@ class WindowForecaster(BaseEstimator):
         return self
 
     def _check_weights_accepted(self, source):
-        """Refuse ``series_weights`` for an estimator whose ``fit`` (and
+        """Refuse ``series_weights`` for an estimator whose ``fit`` (or
         ``partial_fit``, when training in chunks) takes no ``sample_weight``."""
         if self.series_weights is None:
             return
         estimator = self._base_estimator()
         streamed = self.chunk_windows is not None or not source.in_memory
-        methods = ["partial_fit"] if streamed else ["fit"]
-        for method in methods:
-            if (hasattr(estimator, method) and "sample_weight" not in
-                    inspect.signature(getattr(estimator, method)).parameters):
-                raise ValueError(
-                    f"series_weights reaches the estimator as sample_weight, which "
-                    f"{type(estimator).__name__}.{method} does not accept. Use an "
-                    "estimator that takes sample_weight (the rnnforecast regressors, "
-                    "Ridge, most scikit-learn regressors), or series_weights=None.")
+        method = "partial_fit" if streamed else "fit"
+        if (hasattr(estimator, method) and "sample_weight" not in
+                inspect.signature(getattr(estimator, method)).parameters):
+            raise ValueError(
+                f"series_weights reaches the estimator as sample_weight, which "
+                f"{type(estimator).__name__}.{method} does not accept. Use an "
+                "estimator that takes sample_weight (the rnnforecast regressors, "
+                "Ridge, most scikit-learn regressors), or series_weights=None.")
 
     def _fit_source(self, source, lags, static):
         """``fit`` on the partitions of ``source`` (one for an in-memory
@@ -403,12 +402,12 @@ class WindowForecaster(BaseEstimator):
         counts = {key: windows_kept(length - self._history_length() - steps + 1,
                                     self.max_samples_per_ts)
                   for key, length in lengths.items()}
-        self._window_weights = window_weights(counts, self.series_weights)
+        weights = window_weights(counts, self.series_weights)
         n_windows = sum(counts.values())
         if self.chunk_windows is not None or not source.in_memory:
-            self.estimator_ = self._fit_streaming(source, n_windows)
+            self.estimator_ = self._fit_streaming(source, n_windows, weights)
             return self
-        X_windows, y_windows, weights = self._panel_windows(source.read(0))
+        X_windows, y_windows, weights = self._panel_windows(source.read(0), weights)
         y_windows = y_windows[:, 0] if steps == 1 else y_windows
         self.estimator_ = self._regressor(steps, n_windows).fit(
             self._inputs(X_windows), y_windows, **_weighted(weights))
@@ -472,7 +471,7 @@ class WindowForecaster(BaseEstimator):
                     "each series must lie whole in one partition. Repartition by "
                     "series id, e.g. dask_frame.shuffle(on=id_column).")
 
-    def _fit_streaming(self, source, n_windows):
+    def _fit_streaming(self, source, n_windows, weights=None):
         """Train a clone of the estimator through ``partial_fit`` on chunks of
         at most ``chunk_windows`` windows, cut lazily, ``chunk_epochs``
         passes over every series in a shuffled order."""
@@ -487,15 +486,17 @@ class WindowForecaster(BaseEstimator):
                 "MLPRegressor.")
         random_state = check_random_state(self.random_state)
         for _ in range(self.chunk_epochs):
-            for X, y, weights in chunked(self._shuffled_windows(source, random_state), size):
+            pieces = self._shuffled_windows(source, random_state, weights)
+            for X, y, chunk_weights in chunked(pieces, size):
                 estimator.partial_fit(self._inputs(X), y[:, 0] if steps == 1 else y,
-                                      **_weighted(weights))
+                                      **_weighted(chunk_weights))
         return estimator
 
-    def _shuffled_windows(self, source, random_state):
+    def _shuffled_windows(self, source, random_state, weights=None):
         """Each series' training windows, ``(X, y)`` as ``_series_windows``
-        gives them, and their weights (None when unweighted), partitions and
-        series within them in a random order."""
+        gives them, and their weights (from ``weights``, series id -> the
+        weight of each of its windows; None when unweighted), partitions
+        and series within them in a random order."""
         steps = self._steps_learned()
         for number in random_state.permutation(len(source)):
             frames = source.read(number).frames
@@ -503,14 +504,7 @@ class WindowForecaster(BaseEstimator):
             for position in random_state.permutation(len(keys)):
                 key = keys[position]
                 X, y = self._series_windows(frames[key], self._states[key], steps)
-                yield X, y, self._weights_of(key, len(X))
-
-    def _weights_of(self, key, n_windows):
-        """The weights of series ``key``'s ``n_windows`` windows (None when
-        every window weighs one)."""
-        if self._window_weights is None:
-            return None
-        return np.full(n_windows, self._window_weights[key])
+                yield X, y, None if weights is None else np.full(len(X), weights[key])
 
     def _history_length(self):
         """Observations a forecast reads before its origin: the window, plus
@@ -586,10 +580,11 @@ class WindowForecaster(BaseEstimator):
         return state.with_seasonal(state.seasonal.starting_at(
             steps_between(state.seasonal.anchor, index, self.freq_)))
 
-    def _panel_windows(self, panel):
+    def _panel_windows(self, panel, weights=None):
         """The training windows of every series, (n_windows, window_length,
         n_columns), their targets (n_windows, steps) and their weights
-        (n_windows,) or None, in time order across series (stable within a
+        (n_windows,) from ``weights`` (series id -> the weight of each of its
+        windows) or None, in time order across series (stable within a
         time), so a chronological validation tail holds every series'
         latest windows. Each series' windows are written once, straight
         into place: memory holds the result and one series at a time, not
@@ -605,16 +600,16 @@ class WindowForecaster(BaseEstimator):
         n_columns = len(self.exog_names_) + 1 + self._n_static()
         X_all = np.empty((len(order), self.window_length, n_columns))
         y_all = np.empty((len(order), steps))
-        weights = None if self._window_weights is None else np.empty(len(order))
+        w_all = None if weights is None else np.empty(len(order))
         start = 0
         for key, frame in panel.frames.items():
             X, y = self._series_windows(frame, self._states[key], steps)
             rows = place[start:start + len(X)]
             X_all[rows], y_all[rows] = X, y
             if weights is not None:
-                weights[rows] = self._window_weights[key]
+                w_all[rows] = weights[key]
             start += len(X)
-        return X_all, y_all, weights
+        return X_all, y_all, w_all
 
     def _series_windows(self, frame, state, steps):
         """One series' training windows in model units, its last
@@ -1483,7 +1478,6 @@ class WindowForecaster(BaseEstimator):
                 "period_freq", "frame_output")}
             state["freq_"] = _plain_freq(state["freq_"])
             state["_static"] = _plain_static(state.get("_static"))
-        state.pop("_window_weights", None)   # used while fitting only
         return state
 
     def __setstate__(self, state):
@@ -1535,6 +1529,7 @@ class WindowForecaster(BaseEstimator):
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
+
 
 def _weighted(weights):
     """``fit`` keywords for window ``weights`` (none when None)."""
