@@ -14,6 +14,11 @@ its training part:
   window length); its "network gain" column is ``network_gain_``,
   how much training raised the validation R² above the ridge start (0:
   the fitted model is that linear start alone);
+- with ``--es-rnn``, ``ESRNNForecaster`` (Smyl's hybrid: per-series
+  smoothing learned with one shared network) with its defaults, mean over
+  ``--seeds``, and the median of those seeds' forecasts (an ensemble); its
+  "network gain" is ``network_gain_``, the held-out mean scaled error of
+  the smoothing alone minus the hybrid's;
 - statsforecast's SeasonalNaive, AutoETS, Theta and AutoARIMA (``--peers``),
   one model per series, on both cores;
 - neuralforecast's LSTM with its defaults (and ``start_padding_enabled``:
@@ -121,6 +126,35 @@ def ours(series, horizon, window, seed, candidate=None, ensemble_windows=None):
             float(np.mean([member.network_gain_ for member in members])))
 
 
+def es_rnn(series, horizon, seed, parameters=None):
+    """Forecasts of ESRNNForecaster with its defaults (or ``parameters``),
+    and its network gain."""
+    from rnnforecast import ESRNNForecaster
+
+    forecaster = ESRNNForecaster(horizon=horizon, season=series[0][3], random_state=seed,
+                                 **(parameters or {}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted = forecaster.fit(long_panel(series)).predict()
+    return [predicted.loc[key].to_numpy() for key, _, _, _ in series], forecaster.network_gain_
+
+
+def es_rnn_rows(series, horizon, seeds, parameters=None):
+    """The ES-RNN's row (mean over seeds) and its seed ensemble's (the
+    median of the seeds' forecasts)."""
+    started = time.perf_counter()
+    runs = [es_rnn(series, horizon, seed, parameters) for seed in seeds]
+    seconds = time.perf_counter() - started
+    label = "" if not parameters else f", {parameters}"
+    row = score_rows(f"ESRNNForecaster ({len(seeds)} seeds{label})", series,
+                     [forecasts for forecasts, _ in runs], seconds / len(seeds))
+    row["network gain"] = f"{np.mean([gain for _, gain in runs]):.4f}"
+    median = [np.median(np.stack(member), axis=0) for member in zip(*[f for f, _ in runs])]
+    ensemble = score_rows(f"ESRNN median of {len(seeds)} seeds{label}", series, [median],
+                          seconds)
+    return [row, ensemble]
+
+
 def statsforecast_peers(series, horizon, names):
     """Forecasts of each statsforecast model, and the seconds each took."""
     from statsforecast import StatsForecast
@@ -173,10 +207,12 @@ def score_rows(name, series, forecasts_by_seed, seconds):
             "MASE": f"{np.mean(mases):.3f}", "seconds": f"{seconds:.0f}"}
 
 
-def run_subset(name, seeds, peers, candidates, ensemble=False):
+def run_subset(name, seeds, peers, candidates, ensemble=False, es_settings=()):
     series = load_subset(name)
     horizon = len(series[0][2])
     rows = []
+    for parameters in es_settings:
+        rows += es_rnn_rows(series, horizon, seeds, parameters)
     kinds = [None, ENSEMBLE_WINDOWS[name]] if ensemble else [None]
     for candidate, windows in [(c, w) for c in candidates for w in kinds]:
         started = time.perf_counter()
@@ -222,7 +258,11 @@ def main():
     parser.add_argument("--peers", nargs="*", choices=[*PEERS, NEURAL_PEER],
                         default=[*PEERS, NEURAL_PEER],
                         help="statsforecast models, and neuralforecast's LSTM")
-    parser.add_argument("--candidates", nargs="+", default=["default"],
+    parser.add_argument("--es-rnn", nargs="*", metavar="NAME=VALUE",
+                        help="also ESRNNForecaster rows: with no value its defaults; "
+                             "each value a comma-separated list of parameters, e.g. "
+                             "units=64,max_steps=3000")
+    parser.add_argument("--candidates", nargs="*", default=["default"],
                         choices=["default", *CANDIDATES],
                         help="our rows: the default forecaster, or it with a candidate's "
                              "parameters (candidates.py)")
@@ -232,8 +272,29 @@ def main():
     args = parser.parse_args()
     candidates = [None if name == "default" else name for name in args.candidates]
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    es_settings = _es_settings(args.es_rnn)
     for name in args.subsets:
-        run_subset(name, args.seeds, args.peers, candidates, args.ensemble)
+        run_subset(name, args.seeds, args.peers, candidates, args.ensemble, es_settings)
+
+
+def _es_settings(values):
+    """``--es-rnn`` read as a list of parameter dicts ({} for the defaults)."""
+    if values is None:
+        return []
+    settings = []
+    for value in values or [""]:
+        pairs = [item.split("=") for item in value.split(",") if item]
+        settings.append({key: _number(text) for key, text in pairs})
+    return settings
+
+
+def _number(text):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 if __name__ == "__main__":

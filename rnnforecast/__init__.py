@@ -25,6 +25,7 @@ from ._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
 from .forecasting.backtest import BacktestResult, backtest
 from .forecasting.calendar import infer_season
+from .forecasting.es_hybrid import ESRNNForecaster
 from .forecasting.forecast_ensemble import EnsembleForecaster
 from .forecasting.forecaster import WindowForecaster, default_rnn
 from .forecasting.holdout import BaselineWarning
@@ -57,8 +58,8 @@ __all__ = [
     "SimpleRNNClassifier", "SimpleRNNRegressor", "ConcurrentFitError",
     "SequenceScaler", "SeedAveragingClassifier", "SeedAveragingRegressor",
     # forecasting
-    "make_windows", "WindowForecaster", "EnsembleForecaster", "default_rnn", "backtest",
-    "BacktestResult",
+    "make_windows", "WindowForecaster", "EnsembleForecaster", "ESRNNForecaster",
+    "default_rnn", "backtest", "BacktestResult",
     "infer_season", "read_panel", "Panel", "PartitionedPanel", "PanelSplitter",
     "BaselineWarning",
     "ForecastDisplay", "LossCurveDisplay",

@@ -127,23 +127,42 @@ def test_relative_windows_are_log_ratios_to_the_level_at_their_end():
     for row, end in enumerate(ends):
         inputs = np.arange(end - 5, end + 1)
         ahead = np.arange(end + 1, end + 6)
+        # Beyond a season ahead, the factors known at the end repeat.
+        known = end + 1 + np.arange(5) % 4
         np.testing.assert_allclose(X[row], np.log(y[inputs] / (levels[end] * seasons[inputs])))
         np.testing.assert_allclose(targets[row],
-                                   np.log(y[ahead] / (levels[end] * seasons[ahead])))
+                                   np.log(y[ahead] / (levels[end] * seasons[known])))
 
 
-def test_windows_and_smoothing_gradient_end_to_end():
+def test_targets_do_not_read_values_after_the_window():
+    """Every target of a window is divided by level and factors that the
+    values up to its end decide: changing later values moves the targets'
+    numerators only."""
+    y = _series(30, 4)
+    ends = np.array([12])
+    levels, seasons = _smoothed(y, 0.3, 0.4, np.linspace(0.9, 1.1, 4))
+    _, targets = _relative(y, levels, seasons, ends, window_length=6, horizon=9)
+    later = y.copy()
+    later[13:] *= 1.7
+    levels, seasons = _smoothed(later, 0.3, 0.4, np.linspace(0.9, 1.1, 4))
+    _, moved = _relative(later, levels, seasons, ends, window_length=6, horizon=9)
+    np.testing.assert_allclose(moved - targets, np.log(1.7))
+
+
+@pytest.mark.parametrize("horizon", [3, 6])
+def test_windows_and_smoothing_gradient_end_to_end(horizon):
     """A loss of the windows and targets, differentiated back to alpha,
-    gamma and the initial factors, against central finite differences."""
+    gamma and the initial factors, against central finite differences
+    (a horizon within one season, and beyond it)."""
     y = _series(40, 4, seed=5)
     rng = np.random.default_rng(1)
     ends = np.array([7, 15, 22, 30])
-    w_X, w_t = rng.normal(size=(4, 8)), rng.normal(size=(4, 3))
+    w_X, w_t = rng.normal(size=(4, 8)), rng.normal(size=(4, horizon))
     alpha, gamma, initial = 0.4, 0.3, rng.uniform(0.8, 1.2, 4)
 
     def loss(alpha, gamma, initial):
         levels, seasons = _smoothed(y, alpha, gamma, initial)
-        X, targets = _relative(y, levels, seasons, ends, 8, 3)
+        X, targets = _relative(y, levels, seasons, ends, 8, horizon)
         return np.sum(w_X * X**2) + np.sum(w_t * targets), levels, seasons, X
 
     _, levels, seasons, X = loss(alpha, gamma, initial)

@@ -135,10 +135,15 @@ def relative_windows(y, levels, seasons, ends, X, targets):
         ``window_length`` steps ``t`` up to ``T``.
     targets : ndarray of shape (n_windows, horizon)
         Written: the same ratio for the ``horizon`` steps after ``T``, all
-        inside ``y``; pass shape (n_windows, 0) to forecast.
+        inside ``y``; pass shape (n_windows, 0) to forecast. Step
+        ``T + 1 + j`` is divided by the factor ``seasons[T + 1 + j % m]``:
+        the factors known at ``T``, repeated each season, as a forecast
+        from ``T`` must use them (a later factor would read values after
+        ``T``).
     """
     window_length = X.shape[1]
     horizon = targets.shape[1]
+    season = seasons.shape[0] - levels.shape[0]
     for i in range(ends.shape[0]):
         end = ends[i]
         level = levels[end]
@@ -146,8 +151,8 @@ def relative_windows(y, levels, seasons, ends, X, targets):
             t = end - window_length + 1 + k
             X[i, k] = np.log(y[t] / (level * seasons[t]))
         for j in range(horizon):
-            t = end + 1 + j
-            targets[i, j] = np.log(y[t] / (level * seasons[t]))
+            factor = seasons[end + 1 + j % season]
+            targets[i, j] = np.log(y[end + 1 + j] / (level * factor))
 
 
 @kernel
@@ -169,6 +174,7 @@ def relative_windows_gradient(levels, seasons, ends, d_X, d_targets, d_levels, d
     """
     window_length = d_X.shape[1]
     horizon = d_targets.shape[1]
+    season = seasons.shape[0] - levels.shape[0]
     for i in range(ends.shape[0]):
         end = ends[i]
         total = 0.0
@@ -177,7 +183,7 @@ def relative_windows_gradient(levels, seasons, ends, d_X, d_targets, d_levels, d
             total += d_X[i, k]
             d_seasons[t] -= d_X[i, k] / seasons[t]
         for j in range(horizon):
-            t = end + 1 + j
+            t = end + 1 + j % season
             total += d_targets[i, j]
             d_seasons[t] -= d_targets[i, j] / seasons[t]
         d_levels[end] -= total / levels[end]

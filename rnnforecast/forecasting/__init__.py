@@ -8,6 +8,7 @@ backtests, metrics and plots.
 - :mod:`~rnnforecast.forecasting.transforms`, :mod:`~rnnforecast.forecasting.calendar`:
   log, Box-Cox and differences; the frequency and season of an index;
 - :mod:`~rnnforecast.forecasting.forecaster`: ``WindowForecaster``;
+- :mod:`~rnnforecast.forecasting.es_hybrid`: ``ESRNNForecaster``, Smyl's ES-RNN hybrid;
 - :mod:`~rnnforecast.forecasting.backtest`, :mod:`~rnnforecast.forecasting.metrics`,
   :mod:`~rnnforecast.forecasting.plotting`: historical forecasts, their
   errors, and plots;

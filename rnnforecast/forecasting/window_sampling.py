@@ -84,3 +84,34 @@ def _check_weights(series_weights, counts):
     if all(series_weights.get(key, 1.0) == 0 for key in counts):
         raise ValueError("series_weights gives every series weight 0: nothing to learn "
                          "from.")
+
+
+def draw_series_windows(rng, lengths, n_series, per_series, window_length, horizon):
+    """Draw a training step's windows as N-BEATS does: series uniformly
+    (without repeats), then cut points uniformly within each.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    lengths : ndarray of int of shape (n_total,)
+        Observations of every series; each at least ``window_length +
+        horizon``.
+    n_series, per_series : int
+        Series drawn (at most all of them) and windows drawn from each
+        (with repeats).
+    window_length, horizon : int
+
+    Returns
+    -------
+    chosen : ndarray of int of shape (k,)
+        The drawn series.
+    ends : ndarray of int of shape (k, per_series)
+        Each window's last input position, so that its ``horizon`` targets
+        lie inside the series.
+    """
+    chosen = rng.choice(lengths.shape[0], size=min(n_series, lengths.shape[0]),
+                        replace=False)
+    n_ends = lengths[chosen] - window_length - horizon + 1
+    offsets = (rng.random_sample((chosen.shape[0], per_series))
+               * n_ends[:, np.newaxis]).astype(np.intp)
+    return chosen, window_length - 1 + offsets
