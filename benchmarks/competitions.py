@@ -19,6 +19,9 @@ its training part:
   ``--seeds``, and the median of those seeds' forecasts (an ensemble); its
   "network gain" is ``network_gain_``, the held-out mean scaled error of
   the smoothing alone minus the hybrid's;
+- with ``--combined``, ``CombinedForecaster``: the median of the default
+  ``WindowForecaster`` and ``ESRNNForecaster`` at every seed, with each
+  family's rows read from the same fitted members;
 - statsforecast's SeasonalNaive, AutoETS, Theta and AutoARIMA (``--peers``),
   one model per series, on both cores;
 - neuralforecast's LSTM with its defaults (and ``start_padding_enabled``:
@@ -155,6 +158,44 @@ def es_rnn_rows(series, horizon, seeds, parameters=None):
     return [row, ensemble]
 
 
+def combined_rows(series, horizon, window, seeds):
+    """``--combined``: one CombinedForecaster, the median of the default
+    WindowForecaster and ESRNNForecaster at every seed; rows for it, and for
+    each family's members (mean over seeds, and their median), read from
+    the same fitted members."""
+    from rnnforecast import CombinedForecaster, ESRNNForecaster, WindowForecaster
+
+    period = series[0][3]
+    members = [(f"window_{seed}", WindowForecaster(window_length=window, horizon=horizon,
+                                                   random_state=seed, season=period))
+               for seed in seeds]
+    members += [(f"es_rnn_{seed}", ESRNNForecaster(horizon=horizon, season=period,
+                                                   random_state=seed)) for seed in seeds]
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        combined = CombinedForecaster(members).fit(long_panel(series))
+        forecast = combined.predict()
+    seconds = time.perf_counter() - started
+
+    def by_series(predicted):
+        return [predicted.loc[key].to_numpy() for key, _, _, _ in series]
+
+    rows = []
+    for family, label in (("window", "WindowForecaster"), ("es_rnn", "ESRNNForecaster")):
+        names = [name for name, _ in members if name.startswith(family)]
+        forecasts = [by_series(combined.forecasters_[name].predict()) for name in names]
+        family_seconds = sum(combined.fit_seconds_[name] for name in names)
+        rows.append(score_rows(f"{label} ({len(names)} seeds)", series, forecasts,
+                               family_seconds / len(names)))
+        median = [np.median(np.stack(member), axis=0) for member in zip(*forecasts)]
+        rows.append(score_rows(f"{label}, median of {len(names)} seeds", series, [median],
+                               family_seconds))
+    rows.append(score_rows(f"CombinedForecaster (median of both, {len(members)} members)",
+                           series, [by_series(forecast)], seconds))
+    return rows
+
+
 def statsforecast_peers(series, horizon, names):
     """Forecasts of each statsforecast model, and the seconds each took."""
     from statsforecast import StatsForecast
@@ -207,10 +248,11 @@ def score_rows(name, series, forecasts_by_seed, seconds):
             "MASE": f"{np.mean(mases):.3f}", "seconds": f"{seconds:.0f}"}
 
 
-def run_subset(name, seeds, peers, candidates, ensemble=False, es_settings=()):
+def run_subset(name, seeds, peers, candidates, ensemble=False, es_settings=(),
+               combined=False):
     series = load_subset(name)
     horizon = len(series[0][2])
-    rows = []
+    rows = combined_rows(series, horizon, WINDOWS[name], seeds) if combined else []
     for parameters in es_settings:
         rows += es_rnn_rows(series, horizon, seeds, parameters)
     kinds = [None, ENSEMBLE_WINDOWS[name]] if ensemble else [None]
@@ -262,6 +304,9 @@ def main():
                         help="also ESRNNForecaster rows: with no value its defaults; "
                              "each value a comma-separated list of parameters, e.g. "
                              "units=64,max_steps=3000")
+    parser.add_argument("--combined", action="store_true",
+                        help="also the median of the default WindowForecaster and "
+                             "ESRNNForecaster at every seed (CombinedForecaster)")
     parser.add_argument("--candidates", nargs="*", default=["default"],
                         choices=["default", *CANDIDATES],
                         help="our rows: the default forecaster, or it with a candidate's "
@@ -274,7 +319,8 @@ def main():
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     es_settings = _es_settings(args.es_rnn)
     for name in args.subsets:
-        run_subset(name, args.seeds, args.peers, candidates, args.ensemble, es_settings)
+        run_subset(name, args.seeds, args.peers, candidates, args.ensemble, es_settings,
+                   args.combined)
 
 
 def _es_settings(values):

@@ -25,6 +25,7 @@ from ._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
 from .forecasting.backtest import BacktestResult, backtest
 from .forecasting.calendar import infer_season
+from .forecasting.combination import CombinedForecaster
 from .forecasting.es_hybrid import ESRNNForecaster
 from .forecasting.forecast_ensemble import EnsembleForecaster
 from .forecasting.forecaster import WindowForecaster, default_rnn
@@ -59,6 +60,7 @@ __all__ = [
     "SequenceScaler", "SeedAveragingClassifier", "SeedAveragingRegressor",
     # forecasting
     "make_windows", "WindowForecaster", "EnsembleForecaster", "ESRNNForecaster",
+    "CombinedForecaster",
     "default_rnn", "backtest", "BacktestResult",
     "infer_season", "read_panel", "Panel", "PartitionedPanel", "PanelSplitter",
     "BaselineWarning",

@@ -9,6 +9,8 @@ backtests, metrics and plots.
   log, Box-Cox and differences; the frequency and season of an index;
 - :mod:`~rnnforecast.forecasting.forecaster`: ``WindowForecaster``;
 - :mod:`~rnnforecast.forecasting.es_hybrid`: ``ESRNNForecaster``, Smyl's ES-RNN hybrid;
+- :mod:`~rnnforecast.forecasting.forecast_ensemble`, :mod:`~rnnforecast.forecasting.combination`:
+  one forecaster over seeds and window lengths, and different forecasters combined;
 - :mod:`~rnnforecast.forecasting.backtest`, :mod:`~rnnforecast.forecasting.metrics`,
   :mod:`~rnnforecast.forecasting.plotting`: historical forecasts, their
   errors, and plots;
