@@ -18,7 +18,9 @@ Models:
 - ours: ``WindowForecaster(<cell>Regressor(random_state=seed), window_length,
   horizon=8)`` on the whole panel at once (one global model), for the three
   cells, and the default forecaster (``WindowForecaster(random_state=seed)``
-  with the window and horizon set).
+  with the window and horizon set); ``ESRNNForecaster(horizon=8)`` with its
+  defaults, and ``CombinedForecaster`` of it and the default forecaster at
+  each seed (``--skip es_rnn`` leaves these two out).
 
 Printed per panel: mean MASE, mean sMAPE and the share of series where the
 model's MASE is below seasonal naive's, then the targets of issue 12.
@@ -90,6 +92,36 @@ def ours(train, estimator, window_length, seed, candidate=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         forecast = forecaster.fit(train).predict()
+    return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
+
+
+def ours_es_rnn(train, seed):
+    """ESRNNForecaster with its defaults."""
+    from rnnforecast import ESRNNForecaster
+
+    return _by_series(_quietly_forecast(ESRNNForecaster(horizon=HORIZON, random_state=seed),
+                                        train))
+
+
+def ours_combined(train, window_length, seed):
+    """CombinedForecaster: the median (here the mean) of the default
+    WindowForecaster and ESRNNForecaster at one seed."""
+    from rnnforecast import CombinedForecaster, ESRNNForecaster
+
+    combined = CombinedForecaster([
+        ("window", WindowForecaster(window_length=window_length, horizon=HORIZON,
+                                    random_state=seed)),
+        ("es_rnn", ESRNNForecaster(horizon=HORIZON, random_state=seed))])
+    return _by_series(_quietly_forecast(combined, train))
+
+
+def _quietly_forecast(forecaster, train):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecaster.fit(train).predict()
+
+
+def _by_series(forecast):
     return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
 
 
@@ -225,6 +257,10 @@ def run(panels, seeds, window_length, calibration="pooled", default_candidates=(
                                                seed) for seed in range(seeds)]
         models["ours default forecaster"] = [ours(train, None, window_length, seed)
                                              for seed in range(seeds)]
+        if "es_rnn" not in skip:
+            models["ours ESRNNForecaster"] = [ours_es_rnn(train, seed) for seed in range(seeds)]
+            models["ours CombinedForecaster (default + ES-RNN)"] = [
+                ours_combined(train, window_length, seed) for seed in range(seeds)]
         for candidate in default_candidates:
             models[f"ours default forecaster, {candidate}"] = [
                 ours(train, None, window_length, seed, candidate) for seed in range(seeds)]
@@ -381,8 +417,10 @@ def main(argv=None):
                         help="also the default forecaster with each candidate's parameters "
                              "(candidates.py)")
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["mlforecast", "neuralforecast", "cells"],
-                        help="leave out these rows (cells: ours with each cell's defaults)")
+                        choices=["mlforecast", "neuralforecast", "cells", "es_rnn"],
+                        help="leave out these rows (cells: ours with each cell's defaults; "
+                             "es_rnn: ESRNNForecaster and its combination with the "
+                             "default)")
     parser.add_argument("--coverage-periods", action="store_true",
                         help="the 80%% interval's coverage over five holdout periods")
     parser.add_argument("--calibration", default="pooled", choices=["pooled", "per_series"],
