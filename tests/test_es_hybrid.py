@@ -150,3 +150,18 @@ def test_a_hybrid_beaten_by_seasonal_naive_says_so():
                   index=pd.date_range("2000-01", periods=48, freq="QS"))
     with pytest.warns(BaselineWarning, match="seasonal naive's 0.000"):
         ESRNNForecaster(horizon=4, random_state=0, **SMALL).fit(y)
+
+
+def test_blas_threads_do_not_change_the_model():
+    """Training holds BLAS to one thread: OpenBLAS picks other kernels for
+    other thread counts, so a fit in a joblib worker (one thread) and one
+    in the main process (every core) would differ in their last bits."""
+    from threadpoolctl import threadpool_limits
+
+    wide = _monthly_panel(n_series=6, n=80)
+    forecasts = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            forecasts.append(_fit(wide, units=64, max_steps=30, series_per_step=6,
+                                  windows_per_series=16, early_stopping=False).predict())
+    pd.testing.assert_frame_equal(forecasts[0], forecasts[1], check_exact=True)

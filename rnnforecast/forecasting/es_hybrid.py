@@ -33,6 +33,7 @@ from .._core.hybrid_training import (
     last_windows,
 )
 from .._core.network import RecurrentNetwork
+from .._core.threads import ShardPool
 from .._core.training import predict_logits
 from .._estimators.validation import refuse_booleans
 from .calendar import future_index, infer_season
@@ -403,12 +404,17 @@ def _train(values, season, window, settings, seed, checkpoint=None):
     lengths = np.array([len(y) for y in values])
     model = (network, params, smoothing)
     n_steps = settings["n_steps"]
-    for number in range(1, n_steps + 1):
-        chosen, ends = draw_series_windows(rng, lengths, n_series,
-                                           settings["windows_per_series"], window, horizon)
-        step.run(chosen, ends)
-        if checkpoint is not None and (number % checkpoint[0] == 0 or number == n_steps):
-            checkpoint[1](number, model, data, season, window)
+    # BLAS on one thread, as every fit of the core runs: its kernels differ
+    # with the thread count (so would the model's bits), and threads only
+    # slow products this small.
+    with ShardPool(n_threads=1):
+        for number in range(1, n_steps + 1):
+            chosen, ends = draw_series_windows(rng, lengths, n_series,
+                                               settings["windows_per_series"], window,
+                                               horizon)
+            step.run(chosen, ends)
+            if checkpoint is not None and (number % checkpoint[0] == 0 or number == n_steps):
+                checkpoint[1](number, model, data, season, window)
     if not (np.isfinite(params).all() and np.isfinite(smoothing).all()):
         raise ValueError("The ES-RNN's training diverged (non-finite weights); lower "
                          "learning_rate or smoothing_learning_rate.")
