@@ -165,3 +165,17 @@ def test_blas_threads_do_not_change_the_model():
             forecasts.append(_fit(wide, units=64, max_steps=30, series_per_step=6,
                                   windows_per_series=16, early_stopping=False).predict())
     pd.testing.assert_frame_equal(forecasts[0], forecasts[1], check_exact=True)
+
+
+def test_a_training_whose_steps_mostly_fail_is_refused(monkeypatch):
+    """A step with a non-finite loss changes nothing; a fit whose steps all
+    failed would have kept its random start without a word."""
+    from rnnforecast._core.hybrid_training import HybridStep
+
+    wide = _monthly_panel()
+    forecaster = _fit(wide)
+    before = forecaster.predict()
+    monkeypatch.setattr(HybridStep, "run", lambda self, chosen, ends: np.nan)
+    with pytest.raises(ValueError, match="60 of 60 training steps gave a non-finite"):
+        forecaster.fit(wide)
+    pd.testing.assert_frame_equal(forecaster.predict(), before)

@@ -45,6 +45,10 @@ from .window_sampling import draw_series_windows
 
 __all__ = ["ESRNNForecaster"]
 
+# Training refuses its result when more of its steps than this were skipped
+# for a non-finite loss or gradient.
+MAX_SKIPPED_SHARE = 0.1
+
 
 class ESRNNForecaster(BaseEstimator):
     """Smyl's ES-RNN: per-series level and seasonality smoothed exponentially,
@@ -403,7 +407,7 @@ def _train(values, season, window, settings, seed, checkpoint=None):
                       n_series * settings["windows_per_series"])
     lengths = np.array([len(y) for y in values])
     model = (network, params, smoothing)
-    n_steps = settings["n_steps"]
+    n_steps, skipped = settings["n_steps"], 0
     # BLAS on one thread, as every fit of the core runs: its kernels differ
     # with the thread count (so would the model's bits), and threads only
     # slow products this small.
@@ -412,12 +416,16 @@ def _train(values, season, window, settings, seed, checkpoint=None):
             chosen, ends = draw_series_windows(rng, lengths, n_series,
                                                settings["windows_per_series"], window,
                                                horizon)
-            step.run(chosen, ends)
+            skipped += not np.isfinite(step.run(chosen, ends))
             if checkpoint is not None and (number % checkpoint[0] == 0 or number == n_steps):
                 checkpoint[1](number, model, data, season, window)
-    if not (np.isfinite(params).all() and np.isfinite(smoothing).all()):
-        raise ValueError("The ES-RNN's training diverged (non-finite weights); lower "
-                         "learning_rate or smoothing_learning_rate.")
+    if skipped > MAX_SKIPPED_SHARE * n_steps:
+        # A step with a non-finite loss changes nothing: so many of them
+        # would leave a model that barely trained, silently.
+        raise ValueError(
+            f"{skipped} of {n_steps} training steps gave a non-finite loss or gradient "
+            "and were skipped; lower learning_rate or smoothing_learning_rate, or check "
+            "the series for extreme values.")
     return model
 
 
