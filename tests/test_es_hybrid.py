@@ -179,3 +179,32 @@ def test_a_training_whose_steps_mostly_fail_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="60 of 60 training steps gave a non-finite"):
         forecaster.fit(wide)
     pd.testing.assert_frame_equal(forecaster.predict(), before)
+
+
+def test_held_out_periods_of_a_small_panel_and_of_a_large_one():
+    from rnnforecast.forecasting.es_validation import fold_count
+
+    # 4 series x 6 values a period: far below 1,000, so four periods where
+    # the shortest series has room for a window before the deepest.
+    assert fold_count([60] * 4, 24, 6) == 4
+    assert fold_count([60, 60, 43], 24, 6) == 2   # 43 >= 24 + 3 * 6, < 24 + 4 * 6
+    assert fold_count([200] * 200, 24, 6) == 1    # 1,200 values in one period
+    assert fold_count([30] * 4, 24, 6) == 0       # none can spare a horizon
+    forecaster = _fit(_monthly_panel(n=60), max_steps=40)
+    assert forecaster.validation_periods_ == 4
+    assert _fit(_monthly_panel(n=60), early_stopping=False).validation_periods_ == 0
+
+
+def test_a_held_out_period_is_forecast_from_what_comes_before_it():
+    from rnnforecast.forecasting.es_validation import HeldOutPeriod
+
+    values = [np.arange(1.0, 41.0), np.arange(1.0, 19.0)]
+    period = HeldOutPeriod(values, fold=2, window_length=4, horizon=5, season=4)
+    # The second series (18 < 4 + 5 + 10) is too short for this period.
+    assert len(period.training) == 1
+    np.testing.assert_array_equal(period.training[0], np.arange(1.0, 31.0))
+    np.testing.assert_array_equal(period.actual, [np.arange(31.0, 36.0)])
+    # Seasonal naive repeats the last season of the training part: 27..30, 27.
+    naive = np.array([[27.0, 28.0, 29.0, 30.0, 27.0]])
+    assert period.naive_score == pytest.approx(period.error(naive))
+    assert period.error(period.actual) == 0.0

@@ -37,9 +37,9 @@ from .._core.threads import ShardPool
 from .._core.training import predict_logits
 from .._estimators.validation import refuse_booleans
 from .calendar import future_index, infer_season
+from .es_validation import HeldOutPeriod, Validation, fold_count
 from .forecaster import _common_frequency
 from .holdout import BaselineWarning
-from .metrics import naive_scale
 from .panel import read_panel
 from .window_sampling import draw_series_windows
 
@@ -69,7 +69,8 @@ class ESRNNForecaster(BaseEstimator):
     With early stopping, a first fit holds out the last ``horizon`` values
     of every series long enough to spare them, scores its forecast of them
     every ``validation_interval`` steps, and the model is then fitted on
-    all the data for the number of steps that scored best.
+    all the data for the number of steps that scored best. A small panel
+    is judged over up to four such periods, one before the other.
 
     Parameters
     ----------
@@ -121,9 +122,15 @@ class ESRNNForecaster(BaseEstimator):
     smoothing_ : pandas.DataFrame
         Per series: ``alpha``, ``gamma`` (0 without a season) and the
         initial seasonal factors.
+    validation_periods_ : int
+        Held-out periods the steps were chosen on: one on a large panel; a
+        small one (fewer than 1,000 held-out values a period) gets up to
+        four, each ending where the next starts and fitted without it
+        (``es_validation``); 0 without early stopping.
     validation_scores_ : list of float or None
         Mean absolute scaled error of the held-out horizon at every
-        ``validation_interval`` steps (None without early stopping).
+        ``validation_interval`` steps, averaged over the periods (None
+        without early stopping).
     network_gain_ : float or None
         On the held-out horizon, the mean scaled error of the smoothing
         alone (the last level times the seasonal factors) minus that of the
@@ -265,14 +272,14 @@ class ESRNNForecaster(BaseEstimator):
                 "windows_per_series": self.windows_per_series, "horizon": self.horizon}
 
     def _validation_run(self, values, season, window, seed):
-        """Fit without the last horizon of every long enough series, scoring
-        its forecast every ``validation_interval`` steps; None when early
+        """Fit without each held-out period (``es_validation``), scoring the
+        forecast of it every ``validation_interval`` steps; None when early
         stopping is off (or "auto" and no series is long enough)."""
         if self.early_stopping is False:
             return None
         horizon = self.horizon
-        long_enough = [y for y in values if len(y) >= window + 2 * horizon]
-        if not long_enough:
+        n_folds = fold_count([len(y) for y in values], window, horizon)
+        if n_folds == 0:
             if self.early_stopping == "auto":
                 return None
             raise ValueError(
@@ -280,17 +287,27 @@ class ESRNNForecaster(BaseEstimator):
                 f"long enough to keep a window (window_length + 2 * horizon = "
                 f"{window + 2 * horizon} values); none is. Set early_stopping=False or "
                 "pass longer series.")
-        held_out = _HeldOut(long_enough, horizon, season)
-        _train([y[:-horizon] for y in long_enough], season, window,
-               self._settings(self.max_steps), seed,
-               checkpoint=(self.validation_interval, held_out.score))
-        held_out.report(self.verbose)
-        return held_out
+        folds = []
+        for fold in range(1, n_folds + 1):
+            period = HeldOutPeriod(values, fold, window, horizon, season)
+
+            def score(step, model, data, season, window, period=period):
+                period.record(step, *_forecast_from(model, data, season, window, horizon))
+
+            _train(period.training, season, window, self._settings(self.max_steps), seed,
+                   checkpoint=(self.validation_interval, score))
+            folds.append(period)
+        validation = Validation(folds)
+        if self.verbose:
+            validation.report()
+        return validation
 
     def _record_validation(self, validation):
         if validation is None:
             self.validation_scores_ = self.network_gain_ = self.baseline_score_ = None
+            self.validation_periods_ = 0
             return
+        self.validation_periods_ = len(validation.folds)
         self.validation_scores_ = validation.scores
         self.network_gain_ = validation.gain
         self.baseline_score_ = validation.naive_score
@@ -340,54 +357,6 @@ class ESRNNForecaster(BaseEstimator):
                                   name=self._layout.target_name)
                    for key, last, row in zip(self._ids, self._last_times, forecasts)}
         return self._layout.arrange(results)
-
-
-class _HeldOut:
-    """The last horizon of the series a validation fit leaves out, and the
-    scores of every checkpoint on it."""
-
-    def __init__(self, series, horizon, season):
-        self.actual = np.array([y[-horizon:] for y in series])
-        trained = [y[:-horizon] for y in series]
-        scales = np.array([naive_scale(y, season if len(y) > season else 1) for y in trained])
-        self.scales = np.where(scales > 0, scales, 1.0)[:, np.newaxis]
-        lag = season if all(len(y) >= season for y in trained) else 1
-        naive = np.array([y[len(y) - lag + np.arange(horizon) % lag] for y in trained])
-        self.naive_score = self._error(naive)
-        self.steps, self.scores, self.without_network = [], [], []
-
-    def _error(self, forecasts):
-        return float(np.mean(np.abs(self.actual - forecasts) / self.scales))
-
-    def score(self, step, model, data, season, window):
-        forecasts, smoothing_alone = _forecast_from(model, data, season, window,
-                                                    self.actual.shape[1])
-        self.scores.append(self._error(forecasts))
-        self.without_network.append(self._error(smoothing_alone))
-        self.steps.append(step)
-
-    @property
-    def best(self):
-        return int(np.argmin(self.scores))
-
-    @property
-    def best_steps(self):
-        return self.steps[self.best]
-
-    @property
-    def best_score(self):
-        return self.scores[self.best]
-
-    @property
-    def gain(self):
-        return self.without_network[self.best] - self.best_score
-
-    def report(self, verbose):
-        if verbose:
-            for step, score in zip(self.steps, self.scores):
-                print(f"Step {step}: held-out mean scaled error {score:.4f}")
-            print(f"Chosen: {self.best_steps} steps (seasonal naive "
-                  f"{self.naive_score:.4f}).")
 
 
 def _train(values, season, window, settings, seed, checkpoint=None):
