@@ -313,7 +313,8 @@ class ESRNNForecaster(BaseEstimator):
         self.baseline_score_ = validation.naive_score
         if validation.best_score > validation.naive_score:
             warnings.warn(
-                f"On the held-out end of every series, the ES-RNN's mean scaled error is "
+                f"On the held-out end of every series ({len(validation.folds)} period(s), "
+                f"each fitted without it), the ES-RNN's mean scaled error is "
                 f"{validation.best_score:.3f} and seasonal naive's "
                 f"{validation.naive_score:.3f}: repeating the last season forecast better. "
                 "The forecasts are the ES-RNN's own.", BaselineWarning, stacklevel=3)
