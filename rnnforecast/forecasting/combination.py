@@ -47,6 +47,14 @@ class CombinedForecaster(BaseEstimator):
     --------
     EnsembleForecaster : One forecaster over seeds and window lengths.
 
+    Notes
+    -----
+    The combination runs no held-out check of its own: each member checks
+    itself, and its :class:`~rnnforecast.BaselineWarning` reaches the
+    caller of ``fit``. A mean of members that each beat seasonal naive on
+    the same held-out values beats it there too (the absolute error is
+    convex: the error of a mean is at most the mean of the errors).
+
     Examples
     --------
     >>> from sklearn.linear_model import Ridge
