@@ -72,3 +72,17 @@ def test_bad_members_are_refused_before_anything_is_fitted(forecasters, error, m
     with pytest.raises(error, match=message):
         combined.fit(_panel())
     assert combined.forecasters_ is fitted
+
+
+def test_a_member_beaten_by_seasonal_naive_warns_through_the_combination():
+    from rnnforecast import BaselineWarning
+
+    y = pd.Series(np.tile([1.0, 9.0, 2.0, 30.0], 12),
+                  index=pd.date_range("2000-01", periods=48, freq="QS"))
+    combined = CombinedForecaster([
+        ("es_rnn", ESRNNForecaster(horizon=4, max_steps=60, validation_interval=20,
+                                   units=8, random_state=0)),
+        ("window", _window(Ridge())),
+    ])
+    with pytest.warns(BaselineWarning, match="seasonal naive's 0.000"):
+        combined.fit(y)
