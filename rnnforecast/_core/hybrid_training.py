@@ -26,7 +26,7 @@ from .exponential_smoothing import (
 from .jit import kernel
 from .losses import make_loss
 from .network import Workspace, WorkspaceOptions
-from .optimizers import _adam_step
+from .optimizers import Adam, _adam_step
 
 # Where a fit starts: alpha 0.5 and gamma 0.27, Smyl's starting region.
 INITIAL_LEVEL_LOGIT = 0.0
@@ -72,6 +72,16 @@ def smoothing_values(row, initial_seasons):
     for k in range(season):
         initial_seasons[k] = np.exp(row[2 + k])
     return _sigmoid(row[0]), _sigmoid(row[1])
+
+
+def smoothing_parameters(smoothing, season):
+    """Every row's ``alpha``, ``gamma`` and initial factors, as
+    ``smoothing_values`` reads one: arrays of shape (n_series,),
+    (n_series,) and (n_series, season)."""
+    alpha = 1.0 / (1.0 + np.exp(-smoothing[:, 0]))
+    if season == 1:
+        return alpha, np.zeros_like(alpha), np.ones((smoothing.shape[0], 1))
+    return alpha, 1.0 / (1.0 + np.exp(-smoothing[:, 1])), np.exp(smoothing[:, 2:])
 
 
 @kernel
@@ -169,8 +179,6 @@ class HybridStep:
         Window sizes, and the most windows a step takes.
     """
 
-    BETAS = (0.9, 0.999, 1e-8)
-
     def __init__(self, network, params, smoothing, data, settings, window_length,
                  horizon, max_batch):
         self.network = network
@@ -189,9 +197,8 @@ class HybridStep:
         self.targets = np.empty((max_batch, horizon))
         self.d_X = np.empty((max_batch, window_length))
         self.d_rows = np.zeros_like(smoothing)
-        self.moments = (np.zeros_like(params), np.zeros_like(params))
+        self.optimizer = Adam(params.shape[0], params.dtype, settings["learning_rate"])
         self.row_moments = (np.zeros_like(smoothing), np.zeros_like(smoothing))
-        self.t = 0
 
     def run(self, chosen, ends):
         """Update on the windows of series ``chosen`` (shape (k,), no
@@ -213,16 +220,12 @@ class HybridStep:
         with respect to the weights into ``grads`` and to each drawn
         series' smoothing row into ``d_rows``."""
         per_series = ends.shape[1]
-        alphas_gammas = [self._windows(i, ends[j], j * per_series)
-                         for j, i in enumerate(chosen)]
+        for j, i in enumerate(chosen):
+            rows = slice(j * per_series, (j + 1) * per_series)
+            self.data.smooth(i, self.smoothing[i])
+            self.data.windows(i, ends[j], self.X[rows], self.targets[rows])
         loss = self._network_gradient(chosen.shape[0] * per_series)
-        return loss + self._smoothing_gradient(chosen, ends, alphas_gammas)
-
-    def _windows(self, i, ends, first):
-        alpha_gamma = self.data.smooth(i, self.smoothing[i])
-        rows = slice(first, first + ends.shape[0])
-        self.data.windows(i, ends, self.X[rows], self.targets[rows])
-        return alpha_gamma
+        return loss + self._smoothing_gradient(chosen, ends)
 
     def _network_gradient(self, batch):
         """Forward and backward on the first ``batch`` windows: the weights'
@@ -243,7 +246,7 @@ class HybridStep:
         self.d_targets = -buffers["dlogits"].astype(np.float64)
         return float(loss)
 
-    def _smoothing_gradient(self, chosen, ends, alphas_gammas):
+    def _smoothing_gradient(self, chosen, ends):
         """Every drawn series' smoothing-row gradient, into ``d_rows``;
         returns the level penalty, averaged over the drawn series."""
         data, per_series = self.data, ends.shape[1]
@@ -258,8 +261,9 @@ class HybridStep:
                                       self.d_X[rows], self.d_targets[rows],
                                       d_levels, d_seasons)
             penalty += level_variability(data.levels[i], weight, d_levels)
-            alpha, gamma = alphas_gammas[j]
-            smoothing_values(self.smoothing[i], data.initial)
+            # The shared initial-factor buffer holds the last series
+            # smoothed: read this one's again.
+            alpha, gamma = smoothing_values(self.smoothing[i], data.initial)
             d_alpha, d_gamma = smoothing_gradient(
                 data.series[i], alpha, gamma, data.levels[i], data.seasons[i],
                 d_levels, d_seasons, data.d_initial)
@@ -269,17 +273,15 @@ class HybridStep:
 
     def _update(self, chosen, d_rows):
         """Adam on the weights, and on the drawn rows only: a series not
-        drawn keeps its parameters and its moments."""
-        self.t += 1
-        beta_1, beta_2, epsilon = self.BETAS
-        _adam_step(self.params, self.grads, *self.moments,
-                   self.settings["learning_rate"], beta_1, beta_2, epsilon, self.t)
+        drawn keeps its parameters and its moments (bias-corrected at the
+        weights' step count, with the weights' betas)."""
+        adam = self.optimizer
+        adam.update(self.params, self.grads)
         rows = self.smoothing[chosen]
         first, second = (moment[chosen] for moment in self.row_moments)
-        flat = rows.reshape(-1)
-        _adam_step(flat, d_rows.reshape(-1), first.reshape(-1), second.reshape(-1),
-                   self.settings["smoothing_learning_rate"], beta_1, beta_2, epsilon,
-                   self.t)
+        _adam_step(rows.reshape(-1), d_rows.reshape(-1), first.reshape(-1),
+                   second.reshape(-1), self.settings["smoothing_learning_rate"],
+                   adam.beta_1, adam.beta_2, adam.epsilon, adam.t)
         self.smoothing[chosen] = rows
         self.row_moments[0][chosen] = first
         self.row_moments[1][chosen] = second

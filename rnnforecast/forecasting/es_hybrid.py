@@ -31,6 +31,7 @@ from .._core.hybrid_training import (
     SmoothedSeries,
     initial_smoothing,
     last_windows,
+    smoothing_parameters,
 )
 from .._core.network import RecurrentNetwork
 from .._core.threads import ShardPool
@@ -292,7 +293,7 @@ class ESRNNForecaster(BaseEstimator):
             period = HeldOutPeriod(values, fold, window, horizon, season)
 
             def score(step, model, data, season, window, period=period):
-                period.record(step, *_forecast_from(model, data, season, window, horizon))
+                period.record(step, *_forecast_from(model, data, season, window))
 
             _train(period.training, season, window, self._settings(self.max_steps), seed,
                    checkpoint=(self.validation_interval, score))
@@ -322,12 +323,8 @@ class ESRNNForecaster(BaseEstimator):
     @property
     def smoothing_(self):
         check_is_fitted(self, "n_steps_")
-        network, params, smoothing = self._model
-        alpha = 1.0 / (1.0 + np.exp(-smoothing[:, 0]))
-        seasonal = self.season_ > 1
-        gamma = 1.0 / (1.0 + np.exp(-smoothing[:, 1])) if seasonal else np.zeros(len(alpha))
+        alpha, gamma, factors = smoothing_parameters(self._model[2], self.season_)
         frame = pd.DataFrame({"alpha": alpha, "gamma": gamma}, index=self._ids)
-        factors = np.exp(smoothing[:, 2:]) if seasonal else np.ones((len(alpha), 1))
         for k in range(factors.shape[1]):
             frame[f"s0_{k}"] = factors[:, k]
         return frame
@@ -399,19 +396,18 @@ def _train(values, season, window, settings, seed, checkpoint=None):
     return model
 
 
-def _forecast_from(model, data, season, window, horizon):
+def _forecast_from(model, data, season, window):
     """Forecasts of every series of ``data`` (shape (n_series, horizon)),
     and those of the smoothing alone."""
     network, params, smoothing = model
     X, scales = last_windows(data, smoothing, window)
     ratios = predict_logits(network, params, X[:, :, np.newaxis].astype(params.dtype))
-    factors = scales[:, np.arange(horizon) % season]
+    factors = scales[:, np.arange(network.n_outputs) % season]
     return factors * np.exp(ratios.astype(np.float64)), factors
 
 
 def _forecast(model, values, season, window):
-    return _forecast_from(model, SmoothedSeries(values, season), season, window,
-                          model[0].n_outputs)[0]
+    return _forecast_from(model, SmoothedSeries(values, season), season, window)[0]
 
 
 def _positive_values(target, key):

@@ -19,7 +19,7 @@ alike; the same periods score seasonal naive.
 
 import numpy as np
 
-from .holdout import MAX_HOLDOUT_FOLDS, MIN_HOLDOUT_VALUES
+from .holdout import MAX_HOLDOUT_FOLDS, MIN_HOLDOUT_VALUES, seasonal_naive_errors
 from .metrics import naive_scale
 
 
@@ -69,9 +69,9 @@ class HeldOutPeriod:
                            for y in self.training])
         self.scales = np.where(scales > 0, scales, 1.0)[:, np.newaxis]
         lag = season if all(len(y) >= season for y in self.training) else 1
-        steps = np.arange(horizon) % lag
-        self.naive_score = self.error(np.array([y[len(y) - lag + steps]
-                                                for y in self.training]))
+        naive = [seasonal_naive_errors(y, np.array([len(y) - horizon]), horizon, lag)
+                 for y in series]
+        self.naive_score = float(np.mean(np.abs(np.concatenate(naive)) / self.scales))
         self.steps, self.scores, self.without_network = [], [], []
 
     def error(self, forecasts):
