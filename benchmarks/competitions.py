@@ -106,6 +106,16 @@ def long_panel(series):
     return pd.concat({key: pd.Series(train) for key, train, _, _ in series}, names=["id", "t"])
 
 
+def by_series(predicted, series):
+    """A long forecast as a list of each series' values, in ``series`` order."""
+    return [predicted.loc[key].to_numpy() for key, _, _, _ in series]
+
+
+def median_of_runs(runs):
+    """Each series' median forecast over runs (each a ``by_series`` list)."""
+    return [np.median(np.stack(member), axis=0) for member in zip(*runs)]
+
+
 def ours(series, horizon, window, seed, candidate=None, ensemble_windows=None):
     """Forecasts of the default WindowForecaster (with the parameters of
     ``candidate`` when given), one global model, and its network gain; or,
@@ -125,7 +135,7 @@ def ours(series, horizon, window, seed, candidate=None, ensemble_windows=None):
         forecaster.fit(long_panel(series))
         predicted = forecaster.predict()
     members = getattr(forecaster, "forecasters_", [forecaster])
-    return ([predicted.loc[key].to_numpy() for key, _, _, _ in series],
+    return (by_series(predicted, series),
             float(np.mean([member.network_gain_ for member in members])))
 
 
@@ -139,7 +149,7 @@ def es_rnn(series, horizon, seed, parameters=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         predicted = forecaster.fit(long_panel(series)).predict()
-    return [predicted.loc[key].to_numpy() for key, _, _, _ in series], forecaster.network_gain_
+    return by_series(predicted, series), forecaster.network_gain_
 
 
 def es_rnn_rows(series, horizon, seeds, parameters=None):
@@ -152,7 +162,7 @@ def es_rnn_rows(series, horizon, seeds, parameters=None):
     row = score_rows(f"ESRNNForecaster ({len(seeds)} seeds{label})", series,
                      [forecasts for forecasts, _ in runs], seconds / len(seeds))
     row["network gain"] = f"{np.mean([gain for _, gain in runs]):.4f}"
-    median = [np.median(np.stack(member), axis=0) for member in zip(*[f for f, _ in runs])]
+    median = median_of_runs([forecasts for forecasts, _ in runs])
     ensemble = score_rows(f"ESRNN median of {len(seeds)} seeds{label}", series, [median],
                           seconds)
     return [row, ensemble]
@@ -178,21 +188,18 @@ def combined_rows(series, horizon, window, seeds):
         forecast = combined.predict()
     seconds = time.perf_counter() - started
 
-    def by_series(predicted):
-        return [predicted.loc[key].to_numpy() for key, _, _, _ in series]
-
     rows = []
     for family, label in (("window", "WindowForecaster"), ("es_rnn", "ESRNNForecaster")):
         names = [name for name, _ in members if name.startswith(family)]
-        forecasts = [by_series(combined.forecasters_[name].predict()) for name in names]
+        forecasts = [by_series(combined.forecasters_[name].predict(), series) for name in names]
         family_seconds = sum(combined.fit_seconds_[name] for name in names)
         rows.append(score_rows(f"{label} ({len(names)} seeds)", series, forecasts,
                                family_seconds / len(names)))
-        median = [np.median(np.stack(member), axis=0) for member in zip(*forecasts)]
+        median = median_of_runs(forecasts)
         rows.append(score_rows(f"{label}, median of {len(names)} seeds", series, [median],
                                family_seconds))
     rows.append(score_rows(f"CombinedForecaster (median of both, {len(members)} members)",
-                           series, [by_series(forecast)], seconds))
+                           series, [by_series(forecast, series)], seconds))
     return rows
 
 

@@ -92,7 +92,7 @@ def ours(train, estimator, window_length, seed, candidate=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         forecast = forecaster.fit(train).predict()
-    return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
+    return _by_series(forecast)
 
 
 def ours_es_rnn(train, seed):
@@ -122,6 +122,7 @@ def _quietly_forecast(forecaster, train):
 
 
 def _by_series(forecast):
+    """A long forecast as {series id: its values}."""
     return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
 
 
@@ -329,9 +330,7 @@ def run_candidates(panels, seeds, only=None):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     forecast = forecaster.fit(train).predict()
-                forecasts = {key: values.to_numpy()
-                             for key, values in forecast.groupby(level=0)}
-                value = scores(forecasts, train, test)["MASE"].mean()
+                value = scores(_by_series(forecast), train, test)["MASE"].mean()
                 rows.append({"panel": name, "candidate": label, "seed": seed,
                              "MASE": value, "/ seasonal naive": value / naive,
                              "epochs": forecaster.estimator_.n_iter_})
