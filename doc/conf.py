@@ -31,7 +31,9 @@ autodoc_mock_imports = [] if importlib.util.find_spec("sktime") else ["sktime"]
 # scikit-learn's own documentation.
 autodoc_default_options = {
     "members": True,
-    "inherited-members": False,
+    # Inherited members are documented where rnnforecast defines them (a
+    # forecaster's intervals come from a mixin), never scikit-learn's own.
+    "inherited-members": True,
     "exclude-members": ",".join(f"set_{method}_request" for method in (
         "fit", "partial_fit", "predict", "predict_proba", "predict_log_proba", "score",
         "transform",
@@ -66,3 +68,14 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 html_show_sourcelink = False
+
+
+def _skip_scikit_learn_members(app, what, name, obj, skip, options):
+    """Leave out members a class inherits from scikit-learn (get_params,
+    score...): scikit-learn documents them."""
+    module = getattr(obj, "__module__", None) or ""
+    return True if module.startswith("sklearn") else None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_scikit_learn_members)

@@ -2,7 +2,6 @@
 
 import inspect
 from dataclasses import replace
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,20 +22,17 @@ from .calendar import (
     steps_between,
     time_value,
 )
+from .conformal_intervals import ConformalIntervalsMixin
 from .holdout import (
-    choose,
-    holdout_cut,
-    holdout_folds,
-    holdout_length,
-    mean_scaled_error,
-    seasonal_naive_errors,
     warn_if_beaten,
 )
 from .metrics import naive_scale
-from .panel import SINGLE, WIDE, Panel, as_timestamps, read_panel, series_names
+from .normalization_choice import NormalizationChoiceMixin
+from .panel import SINGLE, WIDE, as_timestamps, read_panel, series_names
+from .plain_state import PlainStateMixin
 from .seasonality import SeasonalFactors, is_seasonal, recent_seasonal_indices
-from .static import StaticCovariates, read_static
-from .streaming import InMemoryPanel, PartitionedPanel, TrimmedPartitions, chunk_plan, chunked
+from .static import read_static
+from .streaming import InMemoryPanel, PartitionedPanel, chunk_plan, chunked
 from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_transform
 from .window_sampling import window_weights, windows_kept
 from .window_scaling import CENTRED as CENTRED_SCALINGS
@@ -48,7 +44,8 @@ from .windows import check_positive_int, lead_positions, window_arrays
 __all__ = ["WindowForecaster", "default_rnn"]
 
 
-class WindowForecaster(BaseEstimator):
+class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainStateMixin,
+                       BaseEstimator):
     """Forecast one series or many from their last ``window_length`` observations.
 
     Each series (and any exogenous columns) is cut into windows with
@@ -957,213 +954,6 @@ class WindowForecaster(BaseEstimator):
         static = getattr(self, "_static", None)
         return 0 if static is None else static.n_columns
 
-    def predict_interval(self, steps=None, X=None, coverage=0.9, y=None, static=None):
-        """Forecast with split-conformal prediction intervals.
-
-        Each step's interval is the forecast plus or minus the
-        ``ceil((n + 1) * coverage) / n`` quantile of that step's absolute
-        errors on the calibration tail, which covers a new value with
-        probability at least ``coverage`` when errors are exchangeable.
-
-        Parameters
-        ----------
-        steps : int or sequence of int, default=None
-            How many steps, or which steps ahead (``[1, 3]``), at most
-            ``horizon``; ``horizon`` when None.
-        X : pandas.DataFrame, default=None
-            Future exogenous values, as for ``predict``.
-        coverage : float in (0, 1) or sequence of float, default=0.9
-            Several coverages give several intervals, as sktime's
-            ``predict_interval(coverage=[0.8, 0.95])``.
-        y : pandas.Series or pandas.DataFrame, default=None
-            Recent observations to forecast from, as for ``predict``.
-        static : pandas.DataFrame, default=None
-            Static covariates of new series in ``y``, as for ``predict``.
-
-        Returns
-        -------
-        forecast : pandas.DataFrame
-            Columns ``forecast``, ``lower``, ``upper`` for one coverage;
-            ``forecast`` then ``lower_<c>`` and ``upper_<c>`` for each
-            coverage ``c`` of a sequence (``lower_0.8``...). Rows indexed by
-            future times (a ``(series id, time)`` MultiIndex for a long
-            panel); a wide panel gets a column level per series above them.
-            The errors of every series are pooled per step.
-        """
-        return self._interval_frames(coverage, lambda: self._forecasts(
-            steps, X, y, calibrated=True, static=static))
-
-    def _interval_frames(self, coverage, forecast):
-        """``predict_interval``'s result around the forecasts that
-        ``forecast()`` returns (as ``_forecasts`` does), with this fit's
-        calibration errors; impossible coverages refused before forecasting."""
-        several = not isinstance(coverage, Real)
-        coverages = _as_levels(coverage)
-        halves = self._per_series(lambda key: [self._scaled_halfwidths(c, key)
-                                               for c in coverages])
-        layout, forecasts, states, positions = forecast()
-        frames = {}
-        for key, forecast in forecasts.items():
-            columns = {"forecast": forecast}
-            for c, scaled in zip(coverages, halves(key)):
-                half = scaled[positions] * states[key].error_scale
-                suffix = f"_{c:g}" if several else ""
-                columns[f"lower{suffix}"] = forecast - half
-                columns[f"upper{suffix}"] = forecast + half
-            frames[key] = pd.DataFrame(columns)
-        return layout.arrange(frames)
-
-    def interval_halfwidths(self, coverage=0.9, series_id=None):
-        """Half-width of the conformal interval of each step, shape (horizon,),
-        in the units of series ``series_id`` (None for a single series).
-
-        Raises ``ValueError`` when the calibration errors are too few for
-        ``coverage``: ``n`` errors per step support coverage up to
-        ``n / (n + 1)``; beyond, the interval would be infinite.
-        """
-        return (self._scaled_halfwidths(coverage, series_id)
-                * self._error_scale(series_id))
-
-    def _scaled_halfwidths(self, coverage, series_id=None):
-        _check_level(coverage, "coverage")
-        residuals = self._errors_of(series_id, absolute=True)
-        n = len(residuals)
-        rank = int(np.ceil((n + 1) * coverage))
-        if rank > n:
-            needed = int(np.ceil(coverage / (1 - coverage)))
-            raise ValueError(
-                f"coverage={coverage:g} needs at least {needed} calibration errors per "
-                f"step; this fit has {n}, enough for coverage up to {n}/{n + 1} = "
-                f"{n / (n + 1):.3f}. Raise calibration_fraction or lower coverage"
-                f"{self._or_pool()}.")
-        return np.sort(residuals, axis=0)[rank - 1]
-
-    def quantile_offsets(self, quantiles=(0.1, 0.5, 0.9), series_id=None):
-        """What each quantile adds to the forecast, shape (n_quantiles, horizon),
-        in the units of series ``series_id`` (None for a single series).
-
-        The split-conformal quantile of the signed calibration errors
-        (actual minus forecast) of each step: for level ``q`` the ``k``-th
-        smallest of ``n`` errors, ``k = ceil((n + 1) q)`` from the median up
-        and ``floor((n + 1) q)`` below it, so that ``[q_lo, q_hi]`` covers a
-        new value with probability at least ``q_hi - q_lo`` when errors are
-        exchangeable. Offsets never decrease with ``q``: quantiles do not
-        cross.
-
-        Raises ``ValueError`` when the errors are too few for a level:
-        ``n`` errors reach levels from ``1 / (n + 1)`` to ``n / (n + 1)``.
-        """
-        return self._scaled_offsets(quantiles, series_id) * self._error_scale(series_id)
-
-    def _scaled_offsets(self, quantiles, series_id=None):
-        levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
-        errors = self._errors_of(series_id)
-        n = len(errors)
-        ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
-                 for q in levels]
-        for q, rank in zip(levels, ranks):
-            if not 1 <= rank <= n:
-                needed = int(np.ceil(max(q, 1 - q) / min(q, 1 - q)))
-                raise ValueError(
-                    f"quantile {q:g} needs at least {needed} calibration errors per "
-                    f"step; this fit has {n}, enough for levels {1 / (n + 1):.3f} to "
-                    f"{n / (n + 1):.3f}. Raise calibration_fraction or choose levels "
-                    f"closer to 0.5{self._or_pool()}.")
-        return np.sort(errors, axis=0)[np.array(ranks) - 1]
-
-    def predict_quantiles(self, steps=None, X=None, quantiles=(0.1, 0.5, 0.9), y=None,
-                          static=None):
-        """Forecast quantiles from split-conformal calibration errors.
-
-        Parameters
-        ----------
-        steps : int or sequence of int, default=None
-            How many steps, or which steps ahead (``[1, 3]``), at most
-            ``horizon``; ``horizon`` when None.
-        X : pandas.DataFrame, default=None
-            Future exogenous values, as for ``predict``.
-        quantiles : float or sequence of float in (0, 1), default=(0.1, 0.5, 0.9)
-            Levels, as sktime's ``predict_quantiles(alpha=...)``.
-        y : pandas.Series or pandas.DataFrame, default=None
-            Recent observations to forecast from, as for ``predict``.
-        static : pandas.DataFrame, default=None
-            Static covariates of new series in ``y``, as for ``predict``.
-
-        Returns
-        -------
-        quantiles : pandas.DataFrame
-            One column per level (named by the level), rows as ``predict``'s
-            forecast: future times, a ``(series id, time)`` MultiIndex for a
-            long panel, or a column level per series above the levels for a
-            wide one. Each row is non-decreasing across the levels (see
-            ``quantile_offsets``).
-        """
-        return self._quantile_frames(quantiles, lambda: self._forecasts(
-            steps, X, y, calibrated=True, static=static))
-
-    def _quantile_frames(self, quantiles, forecast):
-        """``predict_quantiles``'s result around the forecasts that
-        ``forecast()`` returns, as ``_interval_frames``."""
-        levels = _as_levels(quantiles)
-        offsets = self._per_series(lambda key: self._scaled_offsets(levels, key))
-        layout, forecasts, states, positions = forecast()
-        frames = {}
-        for key, forecast in forecasts.items():
-            scale = states[key].error_scale
-            frames[key] = pd.DataFrame({q: forecast + scale * offset[positions]
-                                        for q, offset in zip(levels, offsets(key))})
-        return layout.arrange(frames)
-
-    def _error_scale(self, series_id):
-        check_is_fitted(self)
-        if series_id not in self._states:
-            raise ValueError(f"series_id {series_id!r} is not a fitted series; they are "
-                             f"{list(self._states)[:5]}.")
-        return self._states[series_id].error_scale
-
-    def _n_calibration_errors(self):
-        check_is_fitted(self)
-        if self.calibration_errors_ is None:
-            raise ValueError("Intervals and quantiles need calibration errors: fit "
-                             "with calibration_fraction set, e.g. 0.2.")
-        return len(self.calibration_errors_)
-
-    def _errors_of(self, series_id, absolute=False):
-        """The scaled calibration errors (n, horizon) series ``series_id``'s
-        intervals read (``residuals_``, their absolute values, with
-        ``absolute``): all of them, or its own with
-        ``calibration="per_series"``."""
-        self._n_calibration_errors()
-        errors = self.residuals_ if absolute else self.calibration_errors_
-        if self.calibration == "pooled":
-            return errors
-        span = self._calibration_spans.get(series_id)
-        if span is None:
-            raise ValueError(
-                f"calibration='per_series' has no calibration errors of series "
-                f"{series_id!r} (not fitted, or too short for a calibration origin); "
-                "use calibration='pooled' for it.")
-        return errors[span[0]:span[1]]
-
-    def _per_series(self, compute):
-        """``compute(series_id)``, once for pooled errors (every series reads
-        the same), else once per series, remembered."""
-        results = {}
-
-        def of(key):
-            key = key if self.calibration == "per_series" else None
-            if key not in results:
-                results[key] = compute(key)
-            return results[key]
-
-        if self.calibration == "pooled":
-            of(None)  # refuse impossible levels before forecasting
-        return of
-
-    def _or_pool(self):
-        return (", or pool the errors of every series (calibration='pooled')"
-                if self.calibration == "per_series" else "")
-
     def _forecast_steps(self, steps, calibrated=False):
         """``steps`` read as a number of steps or a list of them (sktime's
         ``fh=[1, 3, 12]``): how many steps to forecast, and the 0-based
@@ -1353,90 +1143,6 @@ class WindowForecaster(BaseEstimator):
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
 
-    def _calibration_errors(self, source, lengths, lags, static):
-        """Errors, actual minus forecast, (n_calibration_origins, horizon) of a
-        clone fitted on all but the chronological tail of each series,
-        forecasting from every origin of each tail with ``horizon`` steps
-        inside it; the errors of all series pooled."""
-        self._calibration_spans = {}
-        if self.calibration_fraction is None:
-            return None
-        cut = partial(_calibration_cut, fraction=self.calibration_fraction)
-        if not any(length - self.horizon + 1 > cut(length) for length in lengths.values()):
-            raise ValueError(
-                f"calibration_fraction={self.calibration_fraction} leaves no "
-                f"calibration origin with {self.horizon} steps; raise it.")
-        inner = clone(self).set_params(calibration_fraction=None,
-                                       window_normalization=self.window_normalization_,
-                                       deseasonalize=self.deseasonalize_)
-        inner._fit_source(TrimmedPartitions(source, cut), lags, static)
-        errors, self._calibration_spans = [], {}
-        start = 0
-        for number in range(len(source)):
-            for key, series_errors in inner._tail_errors(source.read(number).frames, cut):
-                errors.append(series_errors)
-                self._calibration_spans[key] = (start, start + len(series_errors))
-                start += len(series_errors)
-        return np.concatenate(errors)
-
-    def _chosen_normalization(self, source, lags, static):
-        """The ``window_normalization`` and ``deseasonalize`` to fit with,
-        and the holdout scores that chose them (None when nothing was
-        chosen). With "auto", windows and series as they are (None, None)
-        or ratio windows on series deseasonalised as ``deseasonalize``
-        says ("mean_absolute", deseasonalize): each is fitted on all but
-        the last horizon of every series (``holdout``; on a small panel,
-        in further folds before it too), and the one whose forecasts of
-        the held-out ends score best is kept, its scores beside seasonal
-        naive's."""
-        if self.window_normalization != "auto":
-            return self.window_normalization, self.deseasonalize, None
-        as_they_are = (None, None)
-        if self.chunk_windows is not None or not source.in_memory:
-            return (*as_they_are, None)   # the holdout would read the chunks twice more
-        frames = source.read(0).frames
-        cut = holdout_cut(holdout_length(len(frames), self.horizon), self.horizon,
-                          self.window_length + self._steps_learned() + sum(lags))
-        if all(cut(len(frame)) == len(frame) for frame in frames.values()):
-            return (*as_they_are, None)   # no series can spare its end
-        folds = holdout_folds(cut, [len(frame) for frame in frames.values()], self.horizon)
-        # String keys: skops and JSON store them, not None.
-        candidates = {"none": as_they_are, "mean_absolute": ("mean_absolute", self.deseasonalize)}
-        errors = {name: [] for name in [*candidates, "seasonal_naive"]}
-        verbose = getattr(self._base_estimator(), "verbose", 0)
-        for number, (fit_cut, scored_end) in enumerate(folds):
-            scored = {key: frame.iloc[:scored_end(len(frame))] for key, frame in frames.items()}
-            for name, (normalization, deseasonalize) in candidates.items():
-                if verbose:
-                    print(f"Holdout fit ({_design_label(normalization, deseasonalize)}), fold "
-                          f"{number + 1} of {len(folds)}, on all but the end of each series",
-                          flush=True)
-                inner = clone(self).set_params(calibration_fraction=None,
-                                               deseasonalize=deseasonalize,
-                                               window_normalization=normalization)
-                inner._fit_source(TrimmedPartitions(source, fit_cut), lags, static)
-                errors[name] += [error for _, error in inner._tail_errors(scored, cut)]
-            errors["seasonal_naive"] += inner._seasonal_naive_errors(scored, cut)
-        scores = {name: mean_scaled_error(fold_errors) for name, fold_errors in errors.items()}
-        chosen = candidates[choose(scores, list(candidates))]
-        if verbose:
-            print(f"Holdout chose {_design_label(*chosen)}; mean scaled errors "
-                  + ", ".join(f"{key} {value:.3f}" for key, value in scores.items()), flush=True)
-        return (*chosen, scores)
-
-    def _seasonal_naive_errors(self, frames, cut):
-        """Scaled errors of seasonal naive from the origins that
-        ``_tail_errors`` forecasts from, in the same units: one array
-        (n_origins, horizon) per series with such an origin."""
-        errors, season = [], self._season() or 1
-        for key, frame in frames.items():
-            origins = np.arange(max(cut(len(frame)), season), len(frame) - self.horizon + 1)
-            if origins.size:
-                values = frame.iloc[:, 0].to_numpy(dtype=float)
-                errors.append(seasonal_naive_errors(values, origins, self.horizon, season)
-                              / self._states[key].error_scale)
-        return errors
-
     def _tail_errors(self, frames, cut):
         """Scaled errors of forecasts from every origin after ``cut(n_times)``
         of each series in ``frames``: ``(series id, errors (n_origins,
@@ -1453,55 +1159,6 @@ class WindowForecaster(BaseEstimator):
         steps = np.arange(self.horizon)
         return [(key, (values[key][origins[key][:, None] + steps, 0] - forecast)
                  / self._states[key].error_scale) for key, forecast in zip(keys, forecasts)]
-
-    # Persistence ---------------------------------------------------------------
-
-    def __getstate__(self):
-        """State with the pandas objects of a fit as plain arrays, lists and
-        strings, so ``skops.io`` (which refuses pandas internals) and pickle
-        both store it; ``__setstate__`` rebuilds them."""
-        # A copy: object.__getstate__ may hand back the instance's own dict.
-        state = dict(super().__getstate__())
-        if "histories_" in state:
-            histories = state.pop("histories_")
-            states = state.pop("_states")
-            ids = list(histories)
-            spans = state.pop("_calibration_spans", None) or {}
-            state["_series"] = {
-                "ids": ids,
-                "histories": [_plain_frame(histories[key]) for key in ids],
-                "scalings": [states[key] for key in ids],
-                "calibration_spans": [list(spans.get(key, ())) for key in ids]}
-            layout = state.pop("_layout")
-            state["_layout_fields"] = {name: getattr(layout, name) for name in (
-                "layout", "target_name", "exog_names", "id_name", "time_name",
-                "period_freq", "frame_output")}
-            state["freq_"] = _plain_freq(state["freq_"])
-            state["_static"] = _plain_static(state.get("_static"))
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        if "_series" in state:
-            stored = state.pop("_series")
-            state["histories_"] = {key: _frame_from(plain) for key, plain in
-                                   zip(stored["ids"], stored["histories"])}
-            state["_states"] = dict(zip(stored["ids"], stored["scalings"]))
-            state["_calibration_spans"] = {
-                key: tuple(span) for key, span in
-                zip(stored["ids"], stored.get("calibration_spans", [])) if span}
-            state["_layout"] = Panel({}, **state.pop("_layout_fields"))
-            state["freq_"] = _freq_from(state["freq_"])
-            state["_static"] = _static_from(state.get("_static"))
-        # Saved before these parameters existed: what was fitted had none of them.
-        for name in ("deseasonalize", "season", "max_samples_per_ts", "series_weights"):
-            state.setdefault(name, None)
-        if "histories_" in state:
-            # Fitted before "auto" existed: the parameters were what was used.
-            for name in ("window_normalization", "deseasonalize"):
-                state.setdefault(f"{name}_", state.get(name))
-            state.setdefault("holdout_scores_", None)
-        super().__setstate__(state)
 
     def _base_estimator(self):
         if self.estimator is None:
@@ -1547,63 +1204,13 @@ def _source(y, X):
     return InMemoryPanel(read_panel(y, X))
 
 
-def _calibration_cut(n_times, fraction):
-    """Observations of a series of ``n_times`` that a calibration fit trains on."""
-    return n_times - int(round(fraction * n_times))
 
 
-def _plain_static(static):
-    """``StaticCovariates`` as lists and arrays (skops stores no dict keyed
-    by arbitrary series ids)."""
-    if static is None:
-        return None
-    return {"names": static.names, "mean": static.mean, "scale": static.scale,
-            "row_ids": list(static.rows), "rows": np.array(list(static.rows.values())),
-            "encoded_ids": None if static.positions is None else list(static.positions)}
 
 
-def _static_from(plain):
-    if plain is None:
-        return None
-    positions = (None if plain["encoded_ids"] is None else
-                 {key: number for number, key in enumerate(plain["encoded_ids"])})
-    rows = dict(zip(plain["row_ids"], plain["rows"]))
-    return StaticCovariates(plain["names"], plain["mean"], plain["scale"], rows, positions)
 
 
-def _plain_frame(frame):
-    return {"values": frame.to_numpy(dtype=float), "columns": list(frame.columns),
-            "index": _plain_index(frame.index)}
 
-
-def _frame_from(plain):
-    return pd.DataFrame(plain["values"], columns=plain["columns"],
-                        index=_index_from(plain["index"]))
-
-
-def _plain_index(index):
-    """A time index as plain values: int64 counts of its unit since 1970 (its
-    unit and frequency kept as strings), or int64 positions."""
-    if isinstance(index, pd.DatetimeIndex):
-        return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit,
-                "freq": index.freqstr}
-    return {"kind": "integer", "values": np.asarray(index, dtype=np.int64)}
-
-
-def _index_from(plain):
-    if plain["kind"] == "datetime":
-        values = plain["values"].astype(f"datetime64[{plain['unit']}]")
-        return pd.DatetimeIndex(values, freq=plain["freq"])
-    return pd.Index(plain["values"])
-
-
-def _plain_freq(freq):
-    return freq if isinstance(freq, int) else {"offset": freq.freqstr}
-
-
-def _freq_from(plain):
-    return plain if isinstance(plain, int) else pd.tseries.frequencies.to_offset(
-        plain["offset"])
 
 
 def _standard_statistics(values):
@@ -1615,14 +1222,6 @@ def _standard_statistics(values):
     tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale)
 
-
-def _design_label(normalization, deseasonalize):
-    """How ``window_normalization`` and ``deseasonalize`` read in messages."""
-    if normalization is None:
-        label = "windows as they are"
-    else:
-        label = f"{normalization} windows"
-    return label + ("" if deseasonalize is None else f", deseasonalize={deseasonalize!r}")
 
 
 def _check_multiplicative(target, season):
@@ -1649,15 +1248,6 @@ def _mean_absolute(values):
     return magnitude if magnitude > np.finfo(float).tiny else 1.0
 
 
-def _as_levels(quantiles):
-    return [quantiles] if isinstance(quantiles, Real) else list(quantiles)
-
-
-def _check_level(level, name):
-    """``level`` if it is a number in (0, 1), else a ValueError naming it."""
-    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
-        raise ValueError(f"{name} must be a number in (0, 1), got {level!r}.")
-    return float(level)
 
 
 def _common_frequency(panel):
