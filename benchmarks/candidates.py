@@ -73,6 +73,12 @@ def _decayed(seed):
     return {"estimator": default_rnn(seed).set_params(learning_rate="adaptive")}
 
 
+def _fourier(n_terms):
+    """The default with ``n_terms`` Fourier terms of each step's calendar
+    position in the season as inputs (``fourier_terms``)."""
+    return lambda seed: {"fourier_terms": n_terms}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -90,6 +96,8 @@ CANDIDATES = {
     "equal_series+recent24": _equal_recent(24),
     "difference": _differenced,
     "adaptive_lr": _decayed,
+    "fourier1": _fourier(1),
+    "fourier2": _fourier(2),
 }
 
 

@@ -58,6 +58,7 @@ class PlainStateMixin:
         # Saved before these parameters existed: what was fitted had none of them.
         for name in ("deseasonalize", "season", "max_samples_per_ts", "series_weights"):
             state.setdefault(name, None)
+        state.setdefault("fourier_terms", 0)
         if "histories_" in state:
             # Fitted before "auto" existed: the parameters were what was used.
             for name in ("window_normalization", "deseasonalize"):

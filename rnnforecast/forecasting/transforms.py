@@ -173,30 +173,44 @@ class SeriesScaling:
     seasonal : SeasonalFactors or None, default=None
         Factors the target is divided by before its transform (see
         ``seasonality``), placed at row 0 of the values at hand.
+    position : SeasonPosition or None, default=None
+        Fourier terms of each row's position in the season, appended as
+        inputs (see ``season_position``), placed at row 0 of the values at
+        hand.
     """
 
-    # Scalings stored before static inputs or seasonal factors existed have none.
+    # Scalings stored before these inputs existed have none of them.
     static = None
     seasonal = None
+    position = None
 
     def __init__(self, transform, mean=None, scale=None, error_scale=1.0, static=None,
-                 seasonal=None):
+                 seasonal=None, position=None):
         self.transform = transform
         self.mean = mean
         self.scale = scale
         self.error_scale = error_scale
         self.static = static
         self.seasonal = seasonal
+        self.position = position
+
+    def _with(self, **changes):
+        fields = dict(transform=self.transform, mean=self.mean, scale=self.scale,
+                      error_scale=self.error_scale, static=self.static,
+                      seasonal=self.seasonal, position=self.position)
+        return SeriesScaling(**{**fields, **changes})
 
     def with_static(self, static):
         """This scaling with the constant model inputs ``static``."""
-        return SeriesScaling(self.transform, self.mean, self.scale, self.error_scale,
-                             static, self.seasonal)
+        return self._with(static=static)
 
     def with_seasonal(self, seasonal):
         """This scaling with the seasonal factors ``seasonal``."""
-        return SeriesScaling(self.transform, self.mean, self.scale, self.error_scale,
-                             self.static, seasonal)
+        return self._with(seasonal=seasonal)
+
+    def with_position(self, position):
+        """This scaling with the season-position inputs ``position``."""
+        return self._with(position=position)
 
     def levels(self, target):
         """The target (n_times,) in original units, divided by its seasonal
@@ -216,13 +230,16 @@ class SeriesScaling:
 
     def model_columns(self, values):
         """``values`` (n_times, n_columns), target first, standardised, then
-        the static inputs as constant columns: (n_times, n_columns + n_static)."""
+        the season-position terms and the static inputs as constant columns:
+        (n_times, n_columns + n_position + n_static)."""
         if self.mean is not None:
             values = (values - self.mean) / self.scale
-        if self.static is None or not len(self.static):
-            return values
-        constant = np.broadcast_to(self.static, (len(values), len(self.static)))
-        return np.hstack([values, constant])
+        columns = [values]
+        if self.position is not None:
+            columns.append(self.position.columns(len(values)))
+        if self.static is not None and len(self.static):
+            columns.append(np.broadcast_to(self.static, (len(values), len(self.static))))
+        return np.hstack(columns) if len(columns) > 1 else values
 
     def unscale_target(self, values):
         """Target values (any shape) from standardised units back."""

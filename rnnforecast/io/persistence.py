@@ -104,13 +104,15 @@ def skops_trusted_types():
     from .._core import parameters as _parameters
     from ..ensemble import SeedAveragingClassifier, SeedAveragingRegressor
     from ..forecasting.forecaster import WindowForecaster
+    from ..forecasting.season_position import SeasonPosition
     from ..forecasting.seasonality import SeasonalFactors
     from ..forecasting.transforms import Differencer, SeriesScaling, TargetTransform
     from ..preprocessing import SequenceScaler
 
     types = [*ESTIMATORS.values(), WindowForecaster, SequenceScaler,
              SeedAveragingRegressor, SeedAveragingClassifier, TargetTransform,
-             Differencer, SeriesScaling, SeasonalFactors, _network.RecurrentNetwork,
+             Differencer, SeriesScaling, SeasonalFactors, SeasonPosition,
+             _network.RecurrentNetwork,
              _layers.RecurrentLayer, _parameters.ParameterLayout, _cells.SimpleRNNCell,
              _cells.LSTMCell, _cells.GRUCell, _optimizers.Adam, _optimizers.RMSprop,
              _optimizers.SGD]
