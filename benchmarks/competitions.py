@@ -7,7 +7,9 @@ uses), every method forecasts the ``h`` held-out values of every series from
 its training part:
 
 - ``WindowForecaster()`` with its default network, one global model per
-  subset (windows of ``WINDOWS[subset]`` observations), mean over
+  subset (its window "auto": 8 observations yearly, 8 quarterly, 24
+  monthly, 12 other; the shortest training parts, yearly 14 and quarterly
+  16, bound the first two), mean over
   ``--seeds``, and with the parameters of each of ``--candidates``
   (``candidates.py``), and with ``--ensemble`` each also as an
   ``EnsembleForecaster`` over ``ENSEMBLE_WINDOWS[subset]`` (one seed per
@@ -54,10 +56,8 @@ import pandas as pd
 from candidates import CANDIDATES, candidate_parameters
 
 SUBSETS = ("yearly", "quarterly", "monthly", "other")
-# Observations per window of our global model: at most the shortest
-# training part less the horizon (yearly 14 - 6, quarterly 16 - 8), so that
-# every series gives at least one training window.
-WINDOWS = {"yearly": 8, "quarterly": 8, "monthly": 24, "other": 16}
+# The default forecaster's window; "auto" fits every series' training part.
+WINDOW = "auto"
 # Window lengths of the ensemble rows (--ensemble): the single model's and
 # two shorter ones, all fitting the shortest series.
 ENSEMBLE_WINDOWS = {"yearly": [4, 6, 8], "quarterly": [6, 7, 8], "monthly": [12, 18, 24],
@@ -259,16 +259,16 @@ def run_subset(name, seeds, peers, candidates, ensemble=False, es_settings=(),
                combined=False):
     series = load_subset(name)
     horizon = len(series[0][2])
-    rows = combined_rows(series, horizon, WINDOWS[name], seeds) if combined else []
+    rows = combined_rows(series, horizon, WINDOW, seeds) if combined else []
     for parameters in es_settings:
         rows += es_rnn_rows(series, horizon, seeds, parameters)
     kinds = [None, ENSEMBLE_WINDOWS[name]] if ensemble else [None]
     for candidate, windows in [(c, w) for c in candidates for w in kinds]:
         started = time.perf_counter()
-        runs = [ours(series, horizon, WINDOWS[name], seed, candidate, windows)
+        runs = [ours(series, horizon, WINDOW, seed, candidate, windows)
                 for seed in seeds]
         label = "" if candidate is None else f", {candidate}"
-        what = (f"WindowForecaster (window {WINDOWS[name]}" if windows is None else
+        what = (f"WindowForecaster (window {WINDOW}" if windows is None else
                 f"EnsembleForecaster (windows {windows}")
         row = score_rows(f"{what}{label}; {len(seeds)} seeds)", series,
                          [forecasts for forecasts, _ in runs],

@@ -17,13 +17,14 @@ Models:
   (``pip install neuralforecast``; about 50 s a fit on 2 cores);
 - ours: ``WindowForecaster(<cell>Regressor(random_state=seed), window_length,
   horizon=8)`` on the whole panel at once (one global model), for the three
-  cells, and the default forecaster (``WindowForecaster(random_state=seed)``
-  with the window and horizon set); ``ESRNNForecaster(horizon=8)`` with its
+  cells, and the default forecaster (``WindowForecaster(horizon=8,
+  random_state=seed)``, its window "auto"); ``ESRNNForecaster(horizon=8)`` with its
   defaults, and ``CombinedForecaster`` of it and the default forecaster at
   each seed (``--skip es_rnn`` leaves these two out).
 
-Printed per panel: mean MASE, mean sMAPE and the share of series where the
-model's MASE is below seasonal naive's, then the targets of issue 12.
+Printed per panel: mean MASE, mean sMAPE, the share of series where the
+model's MASE is below seasonal naive's and the share of seeds whose fit
+raised a ``BaselineWarning`` (our forecasters), then the targets of issue 12.
 
     pip install -e ".[benchmark]" statsforecast mlforecast lightgbm neuralforecast
     python benchmarks/panel.py --seeds 3
@@ -42,7 +43,7 @@ from candidates import CANDIDATES as DEFAULT_CANDIDATES
 from candidates import candidate_parameters
 from sklearn.exceptions import ConvergenceWarning
 
-from rnnforecast import GRURegressor, LSTMRegressor, SimpleRNNRegressor
+from rnnforecast import BaselineWarning, GRURegressor, LSTMRegressor, SimpleRNNRegressor
 from rnnforecast.forecasting.forecaster import WindowForecaster
 from rnnforecast.forecasting.metrics import mase, smape
 
@@ -89,18 +90,14 @@ def ours(train, estimator, window_length, seed, candidate=None):
     parameters.setdefault("estimator", estimator)
     forecaster = WindowForecaster(window_length=window_length, horizon=HORIZON,
                                   random_state=seed, **parameters)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        forecast = forecaster.fit(train).predict()
-    return _by_series(forecast)
+    return _quietly_forecast(forecaster, train)
 
 
 def ours_es_rnn(train, seed):
     """ESRNNForecaster with its defaults."""
     from rnnforecast import ESRNNForecaster
 
-    return _by_series(_quietly_forecast(ESRNNForecaster(horizon=HORIZON, random_state=seed),
-                                        train))
+    return _quietly_forecast(ESRNNForecaster(horizon=HORIZON, random_state=seed), train)
 
 
 def ours_combined(train, window_length, seed):
@@ -112,18 +109,29 @@ def ours_combined(train, window_length, seed):
         ("window", WindowForecaster(window_length=window_length, horizon=HORIZON,
                                     random_state=seed)),
         ("es_rnn", ESRNNForecaster(horizon=HORIZON, random_state=seed))])
-    return _by_series(_quietly_forecast(combined, train))
+    return _quietly_forecast(combined, train)
 
 
 def _quietly_forecast(forecaster, train):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return forecaster.fit(train).predict()
+    """``forecaster``'s forecasts of ``train`` as ``_by_series`` gives them,
+    warnings silenced, ``warned`` set when the fit raised a BaselineWarning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        forecast = forecaster.fit(train).predict()
+    result = _by_series(forecast)
+    result.warned = any(issubclass(warning.category, BaselineWarning) for warning in caught)
+    return result
+
+
+class _Forecasts(dict):
+    """{series id: its values}, and whether the fit was warned."""
+
+    warned = False
 
 
 def _by_series(forecast):
     """A long forecast as {series id: its values}."""
-    return {key: values.to_numpy() for key, values in forecast.groupby(level=0)}
+    return _Forecasts((key, values.to_numpy()) for key, values in forecast.groupby(level=0))
 
 
 def interval_coverage(train, test, seed, calibration_fraction=0.25, calibration="pooled"):
@@ -256,15 +264,15 @@ def run(panels, seeds, window_length, calibration="pooled", default_candidates=(
             if "cells" not in skip:
                 models[f"ours {cell}"] = [ours(train, cls(random_state=seed), window_length,
                                                seed) for seed in range(seeds)]
-        models["ours default forecaster"] = [ours(train, None, window_length, seed)
+        models["ours default forecaster"] = [ours(train, None, "auto", seed)
                                              for seed in range(seeds)]
         if "es_rnn" not in skip:
             models["ours ESRNNForecaster"] = [ours_es_rnn(train, seed) for seed in range(seeds)]
             models["ours CombinedForecaster (default + ES-RNN)"] = [
-                ours_combined(train, window_length, seed) for seed in range(seeds)]
+                ours_combined(train, "auto", seed) for seed in range(seeds)]
         for candidate in default_candidates:
             models[f"ours default forecaster, {candidate}"] = [
-                ours(train, None, window_length, seed, candidate) for seed in range(seeds)]
+                ours(train, None, "auto", seed, candidate) for seed in range(seeds)]
         for seed in range(seeds):
             covered, width = interval_coverage(train, test, seed, calibration=calibration)
             rows.append({"panel": name, "model": "ours GRU, 80% interval", "seed": seed,
@@ -275,7 +283,8 @@ def run(panels, seeds, window_length, calibration="pooled", default_candidates=(
                 table = scores(forecasts, train, test)
                 rows.append({"panel": name, "model": model, "seed": seed,
                              "MASE": table["MASE"].mean(), "sMAPE": table["sMAPE"].mean(),
-                             "beats seasonal naive": (table["MASE"] < naive["MASE"]).mean()})
+                             "beats seasonal naive": (table["MASE"] < naive["MASE"]).mean(),
+                             "warned": float(getattr(forecasts, "warned", False))})
         print(f"  {name}: {panel.index.get_level_values(0).nunique()} series, "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     return pd.DataFrame(rows)
@@ -377,7 +386,7 @@ def report(results):
     intervals = results[results["model"] == "ours GRU, 80% interval"]
     results = results.drop(intervals.index)
     summary = results.groupby(["panel", "model"], sort=False)[
-        ["MASE", "sMAPE", "beats seasonal naive"]].mean().round(3)
+        ["MASE", "sMAPE", "beats seasonal naive", "warned"]].mean().round(3)
     print(summary.to_string())
     coverage = intervals.groupby("panel", sort=False)[["coverage", "relative width"]]
     print("\nConformal 80% intervals of the global GRU (calibration_fraction=0.25):")

@@ -243,12 +243,13 @@ class ConformalIntervalsMixin:
         self._calibration_spans = {}
         if self.calibration_fraction is None:
             return None
-        cut = partial(_calibration_cut, fraction=self.calibration_fraction)
+        cut = partial(calibration_cut, fraction=self.calibration_fraction)
         if not any(length - self.horizon + 1 > cut(length) for length in lengths.values()):
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} leaves no "
                 f"calibration origin with {self.horizon} steps; raise it.")
         inner = clone(self).set_params(calibration_fraction=None,
+                                       window_length=self.window_length_,
                                        window_normalization=self.window_normalization_,
                                        deseasonalize=self.deseasonalize_)
         inner._fit_source(TrimmedPartitions(source, cut), lags, static)
@@ -262,7 +263,7 @@ class ConformalIntervalsMixin:
         return np.concatenate(errors)
 
 
-def _calibration_cut(n_times, fraction):
+def calibration_cut(n_times, fraction):
     """Observations of a series of ``n_times`` that a calibration fit trains on."""
     return n_times - int(round(fraction * n_times))
 

@@ -22,7 +22,7 @@ from .calendar import (
     steps_between,
     time_value,
 )
-from .conformal_intervals import ConformalIntervalsMixin
+from .conformal_intervals import ConformalIntervalsMixin, calibration_cut
 from .holdout import (
     warn_if_beaten,
 )
@@ -39,7 +39,7 @@ from .window_sampling import window_weights, windows_kept
 from .window_scaling import CENTRED as CENTRED_SCALINGS
 from .window_scaling import METHODS as WINDOW_SCALINGS
 from .window_scaling import scale_targets, scale_windows, unscale_forecasts
-from .windows import check_positive_int, lead_positions, window_arrays
+from .windows import auto_window_length, check_positive_int, lead_positions, window_arrays
 
 # What users call (the API reference documents these; the rest are helpers).
 __all__ = ["WindowForecaster", "default_rnn"]
@@ -69,8 +69,14 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         window_length, n_columns); others get them flattened to (n_windows,
         window_length * n_columns). Regressors without multi-output support
         are wrapped in ``MultiOutputRegressor`` for the direct strategy.
-    window_length : int, default=29
-        Observations per input window.
+    window_length : int or "auto", default="auto"
+        Observations per input window. "auto": two seasons or two
+        horizons, whichever is longer (``max(2 * season, 2 * horizon)``,
+        the season 1 when none is known), shortened to what the shortest
+        series allows, so that each series gives at least one window;
+        ``window_length_`` is the length fitted. Measured on the M3
+        competition, the accuracy suite and the fpp panels
+        (``benchmarks/README.md``).
     horizon : int, default=1
         Steps the direct strategy learns at once, and the default number of
         steps ``predict`` returns.
@@ -210,9 +216,12 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         Name of the target series.
     exog_names_ : list
         Names of the exogenous columns seen in ``fit``.
+    window_length_ : int
+        Observations per input window: ``window_length``, or the length
+        "auto" chose.
     histories_ : dict
         Series id (None for a single series) -> DataFrame of shape
-        (window_length + sum(lags), n_columns): the end of each series in
+        (window_length_ + sum(lags), n_columns): the end of each series in
         original units (target first, then exogenous columns), the history
         ``predict`` starts from; ``update`` extends it. ``history_`` gives
         them in the layout of ``fit``, ``last_time_`` the latest time.
@@ -268,7 +277,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
 
     _parameter_constraints: dict = {
         "estimator": [None, HasMethods(["fit", "predict"])],
-        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "scaler": [StrOptions({"standard"}), None],
@@ -289,7 +298,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         "fourier_terms": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, estimator=None, window_length=29, horizon=1,
+    def __init__(self, estimator=None, window_length="auto", horizon=1,
                  strategy="direct", scaler="standard", calibration_fraction=None,
                  random_state=None, known_future=(), target_transform=None,
                  window_normalization="auto", differences=None, chunk_windows=None,
@@ -402,6 +411,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         standardised by its own statistics, with ``static`` inputs
         (``read_static``'s result) if any."""
         self._differencer = Differencer(lags)
+        self.window_length_ = self._chosen_window_length(source, lags)
         (self.window_normalization_, self.deseasonalize_,
          self.holdout_scores_) = self._chosen_normalization(source, lags, static)
         lengths = self._read_series(source, lags)
@@ -423,6 +433,21 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self.estimator_ = self._regressor(steps, n_windows).fit(
             self._inputs(X_windows), y_windows, **_weighted(weights))
         return self
+
+    def _chosen_window_length(self, source, lags):
+        """``window_length``, or for "auto" the length ``auto_window_length``
+        gives for the season of the data, bounded by its shortest series (a
+        panel in partitions is read once more to find it), as much of it as
+        the calibration fit trains on."""
+        if self.window_length != "auto":
+            return self.window_length
+        season = self.season or infer_season(_common_frequency(source.read(0)))
+        shortest = min(len(frame) for number in range(len(source))
+                       for frame in source.read(number).frames.values())
+        if self.calibration_fraction is not None:
+            shortest = calibration_cut(shortest, self.calibration_fraction)
+        longest = shortest - self._steps_learned() - sum(lags)
+        return auto_window_length(season, self.horizon, longest)
 
     def _read_series(self, source, lags):
         """Learn each series' scaling and keep its end (``histories_``), a
@@ -520,10 +545,10 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
     def _history_length(self):
         """Observations a forecast reads before its origin: the window, plus
         one per lag of ``differences``."""
-        return self.window_length + self._differencer.lost
+        return self.window_length_ + self._differencer.lost
 
     def _check_lengths(self, panel, lags):
-        n_needed = self.window_length + self._steps_learned() + sum(lags)
+        n_needed = self.window_length_ + self._steps_learned() + sum(lags)
         short = {key: len(frame) for key, frame in panel.frames.items()
                  if len(frame) < n_needed}
         if not short:
@@ -533,7 +558,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
                 f"Series {key!r} has {n_times} observations (and {len(short) - 1} "
                 "other series too few)")
         raise ValueError(
-            f"{what}; window_length={self.window_length}, {self._steps_learned()} "
+            f"{what}; window_length={self.window_length_}, {self._steps_learned()} "
             f"target step(s) and differences={self.differences!r} need at least "
             f"{n_needed}: no window fits.")
 
@@ -610,7 +635,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         latest windows. Each series' windows are written once, straight
         into place: memory holds the result and one series at a time, not
         copies of the whole."""
-        steps, first = self._steps_learned(), self.window_length + self._differencer.lost
+        steps, first = self._steps_learned(), self.window_length_ + self._differencer.lost
         times = [np.asarray(frame.index[first:len(frame) - steps + 1]) for frame in
                  panel.frames.values()]
         times = [time[len(time) - windows_kept(len(time), self.max_samples_per_ts):]
@@ -619,7 +644,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         place = np.empty_like(order)
         place[order] = np.arange(len(order))
         n_columns = len(self.exog_names_) + 1 + self._n_position() + self._n_static()
-        X_all = np.empty((len(order), self.window_length, n_columns))
+        X_all = np.empty((len(order), self.window_length_, n_columns))
         y_all = np.empty((len(order), steps))
         w_all = None if weights is None else np.empty(len(order))
         start = 0
@@ -642,9 +667,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         values = self._model_values(values, state.levels(values[:, 0]), state)
         lost = self._differencer.lost
         led = lead_positions(values[lost:], self._known_positions(), steps)
-        n_windows = len(led) - self.window_length - steps + 1
+        n_windows = len(led) - self.window_length_ - steps + 1
         extra = n_windows - windows_kept(n_windows, self.max_samples_per_ts)
-        X_windows, y_windows = window_arrays(led[extra:], self.window_length, steps)
+        X_windows, y_windows = window_arrays(led[extra:], self.window_length_, steps)
         X_windows, location, scale = self._normalize_windows(X_windows)
         return X_windows, scale_targets(y_windows, location, scale)
 
@@ -957,7 +982,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             name = "y" if key is None else f"Series {key!r}"
             raise ValueError(
                 f"{name} has {len(frame)} observations; a series the model has not "
-                f"seen needs at least {needed} (window_length={self.window_length} "
+                f"seen needs at least {needed} (window_length={self.window_length_} "
                 f"and differences={self.differences!r}) to forecast from and to be "
                 "scaled by its own statistics.")
         state = self._fit_state(frame)
@@ -1058,7 +1083,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         return windows, future, finish
 
     def _check_origins(self, origins, n_times, steps):
-        first = self.window_length + self._differencer.lost
+        first = self.window_length_ + self._differencer.lost
         # Rows an origin reads after itself: led known-future values, or the
         # recursive strategy's future exogenous values.
         ahead = self.horizon if self.known_future else 0
@@ -1069,7 +1094,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         if origins.min() < first or origins.max() > n_times - ahead:
             raise ValueError(
                 f"Origins must lie in [{first}, {n_times - ahead}] for {n_times} "
-                f"observations: window_length={self.window_length} and "
+                f"observations: window_length={self.window_length_} and "
                 f"differences={self.differences!r} need {first} observations before "
                 f"an origin, and {ahead} exogenous rows from it on; got "
                 f"{origins.min()}..{origins.max()}.")
@@ -1087,7 +1112,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         """Input windows ending before each origin, (n_origins, window_length,
         n_columns), from model-unit values; known-future columns led."""
         led = lead_positions(model, self._known_positions(), self.horizon)
-        windows = np.stack([led[o - self.window_length:o] for o in origins])
+        windows = np.stack([led[o - self.window_length_:o] for o in origins])
         if not np.isfinite(windows).all():
             raise ValueError(
                 f"The known-future values of {list(self.known_future)} must be "

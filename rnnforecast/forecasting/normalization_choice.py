@@ -45,7 +45,7 @@ class NormalizationChoiceMixin:
             return (*as_they_are, None)   # the holdout would read the chunks twice more
         frames = source.read(0).frames
         cut = holdout_cut(holdout_length(len(frames), self.horizon), self.horizon,
-                          self.window_length + self._steps_learned() + sum(lags))
+                          self.window_length_ + self._steps_learned() + sum(lags))
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
             return (*as_they_are, None)   # no series can spare its end
         folds = holdout_folds(cut, [len(frame) for frame in frames.values()], self.horizon)
@@ -61,6 +61,7 @@ class NormalizationChoiceMixin:
                           f"{number + 1} of {len(folds)}, on all but the end of each series",
                           flush=True)
                 inner = clone(self).set_params(calibration_fraction=None,
+                                               window_length=self.window_length_,
                                                deseasonalize=deseasonalize,
                                                window_normalization=normalization)
                 inner._fit_source(TrimmedPartitions(source, fit_cut), lags, static)

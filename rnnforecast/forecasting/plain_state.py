@@ -64,6 +64,8 @@ class PlainStateMixin:
             for name in ("window_normalization", "deseasonalize"):
                 state.setdefault(f"{name}_", state.get(name))
             state.setdefault("holdout_scores_", None)
+            # Fitted before "auto" window lengths: the parameter was the length.
+            state.setdefault("window_length_", state.get("window_length"))
         super().__setstate__(state)
 
 

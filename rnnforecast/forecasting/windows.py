@@ -34,6 +34,26 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def auto_window_length(season, horizon, longest_allowed=None):
+    """``window_length="auto"``: two seasons, and at least the horizon, for
+    seasonal data; one and a half horizons (rounded up) without a season
+    (``season`` None or 1). At most ``longest_allowed`` (the most that the
+    shortest series can spare, None for no bound), at least 1.
+
+    Two seasons let a window compare each phase with the one a year before;
+    without a season the horizon sets the scale (N-BEATS looks back 2 to 7
+    horizons). Chosen on M3, the accuracy suite and the fpp panels
+    (``benchmarks/window_lengths.py``, figures in its README).
+    """
+    if season is not None and season > 1:
+        window = max(2 * season, horizon)
+    else:
+        window = -(-3 * horizon // 2)
+    if longest_allowed is not None:
+        window = min(window, longest_allowed)
+    return max(1, window)
+
+
 def as_frame(data, target=None):
     """Read ``data`` as a DataFrame whose first column is the target.
 
