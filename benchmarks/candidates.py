@@ -97,6 +97,7 @@ CANDIDATES = {
     "difference": _differenced,
     "adaptive_lr": _decayed,
     "fourier1": _fourier(1),
+    "statistics_input": lambda seed: {"window_statistics_input": True},
     "fourier2": _fourier(2),
 }
 

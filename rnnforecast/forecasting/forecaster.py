@@ -38,7 +38,13 @@ from .transforms import Differencer, SeriesScaling, difference_lags, fit_target_
 from .window_sampling import window_weights, windows_kept
 from .window_scaling import CENTRED as CENTRED_SCALINGS
 from .window_scaling import METHODS as WINDOW_SCALINGS
-from .window_scaling import scale_targets, scale_windows, unscale_forecasts
+from .window_scaling import (
+    n_statistics,
+    scale_targets,
+    scale_windows,
+    statistics_columns,
+    unscale_forecasts,
+)
 from .windows import auto_window_length, check_positive_int, lead_positions, window_arrays
 
 # What users call (the API reference documents these; the rest are helpers).
@@ -136,6 +142,14 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         naive scored better than the choice. A panel read in chunks, or
         one whose series are too short to spare their last ``horizon``,
         keeps windows and series as they are.
+    window_statistics_input : bool, default=False
+        With a ``window_normalization`` (fitted, for "auto"), give the
+        model each window's statistics, in the units of its series
+        (transformed, before standardisation), as constant input columns:
+        its location (the centred methods) and the log of its scale (the
+        methods that divide; DeepAR feeds log(scale) to its network), so a
+        model of shapes still knows the size of what it forecasts.
+        Measured in ``benchmarks/README.md``.
     differences : int or sequence of int, default=None
         Difference the (transformed) target before scaling, and integrate
         forecasts back from the levels before each origin. An int ``k`` is
@@ -296,6 +310,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         "deseasonalize": [StrOptions({"auto", "multiplicative"}), None],
         "season": [None, Interval(Integral, 1, None, closed="left")],
         "fourier_terms": [Interval(Integral, 0, None, closed="left")],
+        "window_statistics_input": ["boolean"],
     }
 
     def __init__(self, estimator=None, window_length="auto", horizon=1,
@@ -304,7 +319,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
                  window_normalization="auto", differences=None, chunk_windows=None,
                  chunk_epochs=1, series_encoding=None, calibration="pooled",
                  deseasonalize="auto", season=None, max_samples_per_ts=None,
-                 series_weights=None, fourier_terms=0):
+                 series_weights=None, fourier_terms=0, window_statistics_input=False):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -325,6 +340,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self.max_samples_per_ts = max_samples_per_ts
         self.series_weights = series_weights
         self.fourier_terms = fourier_terms
+        self.window_statistics_input = window_statistics_input
 
     def _validate_params(self):
         super()._validate_params()
@@ -643,7 +659,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         order = np.argsort(np.concatenate(times), kind="stable")
         place = np.empty_like(order)
         place[order] = np.arange(len(order))
-        n_columns = len(self.exog_names_) + 1 + self._n_position() + self._n_static()
+        n_columns = (len(self.exog_names_) + 1 + self._n_position() + self._n_static()
+                     + self._n_statistics())
         X_all = np.empty((len(order), self.window_length_, n_columns))
         y_all = np.empty((len(order), steps))
         w_all = None if weights is None else np.empty(len(order))
@@ -670,7 +687,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         n_windows = len(led) - self.window_length_ - steps + 1
         extra = n_windows - windows_kept(n_windows, self.max_samples_per_ts)
         X_windows, y_windows = window_arrays(led[extra:], self.window_length_, steps)
-        X_windows, location, scale = self._normalize_windows(X_windows)
+        X_windows, location, scale = self._normalize_windows(
+            X_windows, _target_units(state, len(X_windows)))
         return X_windows, scale_targets(y_windows, location, scale)
 
     @property
@@ -1048,11 +1066,13 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         prepared = [self._prepared(values, origins, steps, state)
                     for values, origins, state in series]
         windows = np.concatenate([windows for windows, _, _ in prepared])
+        units = np.concatenate([_target_units(state, len(origins))
+                                for _, origins, state in series])
         if self.strategy == "direct":
-            scaled = self._predict_scaled(windows)[:, :steps]
+            scaled = self._predict_scaled(windows, units)[:, :steps]
         else:
             future = np.concatenate([future for _, future, _ in prepared])
-            scaled = self._recursive(windows, steps, future)
+            scaled = self._recursive(windows, steps, future, units)
         ends = np.cumsum([len(windows) for windows, _, _ in prepared])
         return [finish(part) for part, (_, _, finish)
                 in zip(np.split(scaled, ends[:-1]), prepared)]
@@ -1167,31 +1187,48 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             raise ValueError(f"X must hold {steps} finite rows of {self.exog_names_}.")
         return exog[:steps]
 
-    def _recursive(self, windows, steps, future_exog):
+    def _recursive(self, windows, steps, future_exog, units):
         windows = windows.copy()
         out = np.empty((len(windows), steps))
         for step in range(steps):
-            out[:, step] = self._predict_scaled(windows)[:, 0]
+            out[:, step] = self._predict_scaled(windows, units)[:, 0]
             windows = np.roll(windows, -1, axis=1)
             windows[:, -1, 0] = out[:, step]
             if windows.shape[2] > 1:
                 windows[:, -1, 1:] = future_exog[:, step]
         return out
 
-    def _predict_scaled(self, windows):
+    def _predict_scaled(self, windows, units):
         """The estimator's forecasts from scaled windows, (n_windows, k),
-        in scaled units (window normalisation undone)."""
-        normalized, location, scale = self._normalize_windows(windows)
+        in scaled units (window normalisation undone); ``units`` as
+        ``_normalize_windows`` takes them."""
+        normalized, location, scale = self._normalize_windows(windows, units)
         predicted = self.estimator_.predict(self._inputs(normalized))
         return unscale_forecasts(predicted.reshape(len(windows), -1), location, scale)
 
-    def _normalize_windows(self, windows):
+    def _normalize_windows(self, windows, units):
         """Windows with their target column made relative to each window's
         own statistics (``window_scaling``), and those statistics: location
-        and scale, each of shape (n_windows,)."""
+        and scale, each of shape (n_windows,). With
+        ``window_statistics_input`` the statistics are appended as columns,
+        in the units of each window's series (``units``, (n_windows, 2):
+        the mean and scale its target was standardised by), as DeepAR feeds
+        the log of its scale in the series' units."""
         if self.window_normalization_ is None:
             return windows, np.zeros(len(windows)), np.ones(len(windows))
-        return scale_windows(windows, self.window_normalization_)
+        scaled, location, scale = scale_windows(windows, self.window_normalization_)
+        if self.window_statistics_input:
+            statistics = statistics_columns(
+                self.window_normalization_, location * units[:, 1] + units[:, 0],
+                scale * units[:, 1], windows.shape[1])
+            scaled = np.concatenate([scaled, statistics], axis=2)
+        return scaled, location, scale
+
+    def _n_statistics(self):
+        """Columns ``_normalize_windows`` appends to every window."""
+        if not self.window_statistics_input or self.window_normalization_ is None:
+            return 0
+        return n_statistics(self.window_normalization_)
 
     def _known_positions(self):
         return [1 + self.exog_names_.index(c) for c in self.known_future]
@@ -1239,6 +1276,13 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         if get_tags(self._base_estimator()).input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
+
+
+def _target_units(state, n_windows):
+    """The mean and scale the target of a series was standardised by, once
+    per window of it: (n_windows, 2); 0 and 1 when it was not."""
+    mean, scale = (0.0, 1.0) if state.mean is None else (state.mean[0], state.scale[0])
+    return np.tile([mean, scale], (n_windows, 1))
 
 
 def _weighted(weights):

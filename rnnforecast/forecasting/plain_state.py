@@ -59,6 +59,7 @@ class PlainStateMixin:
         for name in ("deseasonalize", "season", "max_samples_per_ts", "series_weights"):
             state.setdefault(name, None)
         state.setdefault("fourier_terms", 0)
+        state.setdefault("window_statistics_input", False)
         if "histories_" in state:
             # Fitted before "auto" existed: the parameters were what was used.
             for name in ("window_normalization", "deseasonalize"):

@@ -36,6 +36,8 @@ METHODS = ("last", "mean", "standard", "robust", "mean_absolute")
 # The methods that read windows relative to a location; the others need
 # the series' own zero, so the series must not be centred before them.
 CENTRED = ("last", "mean", "standard", "robust")
+# The methods that divide by a scale of the window.
+SCALED = ("standard", "robust", "mean_absolute")
 # In units of the series' standard deviation.
 SCALE_FLOOR = 0.1
 # In units of the series' mean absolute value.
@@ -85,6 +87,26 @@ def scale_windows(windows, method):
     scaled = windows.copy()
     scaled[:, :, 0] = (scaled[:, :, 0] - location[:, np.newaxis]) / scale[:, np.newaxis]
     return scaled, location, scale
+
+
+def statistics_columns(method, location, scale, window_length):
+    """Each window's statistics as constant input columns, (n_windows,
+    window_length, n_statistics): its location for the centred methods,
+    the log of its scale for those that divide (DeepAR feeds log(scale)
+    back to its network), so a model of shapes still knows where a window
+    sits relative to its series' level and spread."""
+    columns = []
+    if method in CENTRED:
+        columns.append(location)
+    if method in SCALED:
+        columns.append(np.log(scale))
+    stacked = np.stack(columns, axis=1)[:, np.newaxis, :]
+    return np.broadcast_to(stacked, (len(stacked), window_length, len(columns)))
+
+
+def n_statistics(method):
+    """How many columns ``statistics_columns`` gives for ``method``."""
+    return (method in CENTRED) + (method in SCALED)
 
 
 def scale_targets(targets, location, scale):
