@@ -98,6 +98,8 @@ CANDIDATES = {
     "adaptive_lr": _decayed,
     "fourier1": _fourier(1),
     "statistics_input": lambda seed: {"window_statistics_input": True},
+    "lags1": lambda seed: {"seasonal_lags": 1},
+    "lags2": lambda seed: {"seasonal_lags": 2},
     "fourier2": _fourier(2),
 }
 

@@ -79,36 +79,14 @@ def test_statistics_columns_repeat_each_windows_location_and_log_scale(method, n
         np.testing.assert_array_equal(columns[:, step, :], np.stack(expected, axis=1))
 
 
-class _Recording:
-    """A regressor that keeps the windows ``fit`` got; predicts zeros."""
-
-    def fit(self, X, y):
-        self.X_ = X
-        return self
-
-    def predict(self, X):
-        return np.zeros((len(X), 2))
-
-    def get_params(self, deep=True):
-        return {}
-
-    def set_params(self, **params):
-        return self
-
-    def __sklearn_tags__(self):
-        from sklearn.utils import Tags, TargetTags
-        tags = Tags(estimator_type="regressor", target_tags=TargetTags(required=True))
-        tags.target_tags.multi_output = True
-        return tags
-
-
 def test_a_forecaster_feeds_each_window_its_level_in_the_series_units():
     import pandas as pd
+    from _recording import WindowRecorder
 
     from rnnforecast import WindowForecaster
 
     y = pd.Series(np.arange(1.0, 41.0))
-    forecaster = WindowForecaster(_Recording(), window_length=5, horizon=2,
+    forecaster = WindowForecaster(WindowRecorder(), window_length=5, horizon=2,
                                   window_normalization="mean_absolute",
                                   window_statistics_input=True).fit(y)
     X = forecaster.estimator_.X_.reshape(-1, 5, 2)

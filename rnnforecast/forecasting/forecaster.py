@@ -183,6 +183,15 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         the index's frequency, or ``season``). 0: none. Measured in
         ``benchmarks/README.md``: a 1-2% gain on the quarterly fpp3 panels,
         up to 14% worse on single series, so not the default.
+    seasonal_lags : int, default=0
+        Give every step of a window the target's values 1 to
+        ``seasonal_lags`` seasons before it as further inputs (DeepAR's
+        seasonal lags; mlforecast's ``lags=[12, 24]``), scaled as the
+        target is, so a step sees the same phase of earlier years however
+        short the window. Each season of lags costs a season of history
+        before the first window. Needs a season (from the index's frequency,
+        or ``season``) and the direct strategy. Measured in
+        ``benchmarks/README.md``.
     known_future : sequence of str, default=()
         Exogenous columns known ahead (calendar, planned events): windows
         carry their values ``horizon`` steps later (see ``make_windows``),
@@ -311,6 +320,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         "season": [None, Interval(Integral, 1, None, closed="left")],
         "fourier_terms": [Interval(Integral, 0, None, closed="left")],
         "window_statistics_input": ["boolean"],
+        "seasonal_lags": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(self, estimator=None, window_length="auto", horizon=1,
@@ -319,7 +329,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
                  window_normalization="auto", differences=None, chunk_windows=None,
                  chunk_epochs=1, series_encoding=None, calibration="pooled",
                  deseasonalize="auto", season=None, max_samples_per_ts=None,
-                 series_weights=None, fourier_terms=0, window_statistics_input=False):
+                 series_weights=None, fourier_terms=0, window_statistics_input=False,
+                 seasonal_lags=0):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -341,6 +352,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self.series_weights = series_weights
         self.fourier_terms = fourier_terms
         self.window_statistics_input = window_statistics_input
+        self.seasonal_lags = seasonal_lags
 
     def _validate_params(self):
         super()._validate_params()
@@ -377,6 +389,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self : WindowForecaster
         """
         self._validate_params()
+        if self.seasonal_lags and self.strategy != "direct":
+            raise ValueError("seasonal_lags needs strategy='direct': the recursive "
+                             "strategy would read lags of its own forecasts.")
         if self.known_future and self.strategy != "direct":
             raise ValueError("known_future needs strategy='direct'; the recursive "
                              "strategy reads future exogenous values from predict(X=...).")
@@ -427,7 +442,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         standardised by its own statistics, with ``static`` inputs
         (``read_static``'s result) if any."""
         self._differencer = Differencer(lags)
-        self.window_length_ = self._chosen_window_length(source, lags)
+        self.window_length_, self._seasonal_lag_steps = self._chosen_window(source, lags)
         (self.window_normalization_, self.deseasonalize_,
          self.holdout_scores_) = self._chosen_normalization(source, lags, static)
         lengths = self._read_series(source, lags)
@@ -450,20 +465,22 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             self._inputs(X_windows), y_windows, **_weighted(weights))
         return self
 
-    def _chosen_window_length(self, source, lags):
-        """``window_length``, or for "auto" the length ``auto_window_length``
-        gives for the season of the data, bounded by its shortest series (a
-        panel in partitions is read once more to find it), as much of it as
-        the calibration fit trains on."""
-        if self.window_length != "auto":
-            return self.window_length
+    def _chosen_window(self, source, lags):
+        """The window's length and its seasonal lag steps: ``window_length``,
+        or for "auto" the length ``auto_window_length`` gives for the season
+        of the data, bounded by its shortest series (a panel in partitions
+        is read once more to find it), as much of it as the calibration fit
+        trains on."""
         season = self.season or infer_season(_common_frequency(source.read(0)))
+        lag_steps = self._checked_lag_steps(season)
+        if self.window_length != "auto":
+            return self.window_length, lag_steps
         shortest = min(len(frame) for number in range(len(source))
                        for frame in source.read(number).frames.values())
         if self.calibration_fraction is not None:
             shortest = calibration_cut(shortest, self.calibration_fraction)
-        longest = shortest - self._steps_learned() - sum(lags)
-        return auto_window_length(season, self.horizon, longest)
+        longest = shortest - self._steps_learned() - sum(lags) - max(lag_steps, default=0)
+        return auto_window_length(season, self.horizon, longest), lag_steps
 
     def _read_series(self, source, lags):
         """Learn each series' scaling and keep its end (``histories_``), a
@@ -560,11 +577,40 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
 
     def _history_length(self):
         """Observations a forecast reads before its origin: the window, plus
-        one per lag of ``differences``."""
-        return self.window_length_ + self._differencer.lost
+        one per lag of ``differences`` and the seasons of ``seasonal_lags``."""
+        return self.window_length_ + self._rows_before_window()
+
+    def _rows_before_window(self):
+        """Observations a window's first row needs before it: one per lag of
+        ``differences``, then as far as its seasonal lags reach back."""
+        return self._differencer.lost + max(self._seasonal_lag_steps, default=0)
+
+    def _checked_lag_steps(self, season):
+        """The steps back of ``seasonal_lags`` for data of ``season``: one,
+        two... seasons (empty without them); a ValueError when the data has
+        no season."""
+        if not self.seasonal_lags:
+            return ()
+        if season is None or season < 2:
+            raise ValueError(
+                f"seasonal_lags={self.seasonal_lags} reads values whole seasons back, but "
+                f"the index gives a season of {season!r}. Pass season= (12 for monthly "
+                "data, say), or seasonal_lags=0.")
+        return tuple(number * season for number in range(1, self.seasonal_lags + 1))
+
+    def _with_seasonal_lags(self, model):
+        """Model values (n_times, n_columns) with the target at each of the
+        fitted seasonal lag steps back appended: (n_times, n_columns +
+        n_lags), NaN where a lag reaches before the first row."""
+        if not self._seasonal_lag_steps:
+            return model
+        lagged = np.full((len(model), len(self._seasonal_lag_steps)), np.nan)
+        for column, lag in enumerate(self._seasonal_lag_steps):
+            lagged[lag:, column] = model[:len(model) - lag, 0]
+        return np.hstack([model, lagged])
 
     def _check_lengths(self, panel, lags):
-        n_needed = self.window_length_ + self._steps_learned() + sum(lags)
+        n_needed = self.window_length_ + self._steps_learned() + self._rows_before_window()
         short = {key: len(frame) for key, frame in panel.frames.items()
                  if len(frame) < n_needed}
         if not short:
@@ -575,8 +621,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
                 "other series too few)")
         raise ValueError(
             f"{what}; window_length={self.window_length_}, {self._steps_learned()} "
-            f"target step(s) and differences={self.differences!r} need at least "
-            f"{n_needed}: no window fits.")
+            f"target step(s), differences={self.differences!r} and "
+            f"seasonal_lags={self.seasonal_lags} need at least {n_needed}: no window fits.")
 
     def _fit_state(self, frame):
         """How one series enters the model: its seasonal factors, its target
@@ -651,7 +697,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         latest windows. Each series' windows are written once, straight
         into place: memory holds the result and one series at a time, not
         copies of the whole."""
-        steps, first = self._steps_learned(), self.window_length_ + self._differencer.lost
+        steps, first = self._steps_learned(), self.window_length_ + self._rows_before_window()
         times = [np.asarray(frame.index[first:len(frame) - steps + 1]) for frame in
                  panel.frames.values()]
         times = [time[len(time) - windows_kept(len(time), self.max_samples_per_ts):]
@@ -660,7 +706,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         place = np.empty_like(order)
         place[order] = np.arange(len(order))
         n_columns = (len(self.exog_names_) + 1 + self._n_position() + self._n_static()
-                     + self._n_statistics())
+                     + len(self._seasonal_lag_steps) + self._n_statistics())
         X_all = np.empty((len(order), self.window_length_, n_columns))
         y_all = np.empty((len(order), steps))
         w_all = None if weights is None else np.empty(len(order))
@@ -681,9 +727,10 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         to any window normalisation."""
         state = self._positioned(state, frame.index)
         values = frame.to_numpy(dtype=float)
-        values = self._model_values(values, state.levels(values[:, 0]), state)
-        lost = self._differencer.lost
-        led = lead_positions(values[lost:], self._known_positions(), steps)
+        values = self._with_seasonal_lags(
+            self._model_values(values, state.levels(values[:, 0]), state))
+        led = lead_positions(values[self._rows_before_window():], self._known_positions(),
+                             steps)
         n_windows = len(led) - self.window_length_ - steps + 1
         extra = n_windows - windows_kept(n_windows, self.max_samples_per_ts)
         X_windows, y_windows = window_arrays(led[extra:], self.window_length_, steps)
@@ -1085,7 +1132,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self._check_origins(origins, len(values), steps)
         levels = state.levels(values[:, 0])
         model = self._model_values(values, levels, state)
-        windows = self._windows_at(model, origins)
+        windows = self._windows_at(self._with_seasonal_lags(model), origins)
         future = None
         if self.strategy == "recursive":
             future = np.stack([model[o:o + steps, 1:] for o in origins])
@@ -1103,7 +1150,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         return windows, future, finish
 
     def _check_origins(self, origins, n_times, steps):
-        first = self.window_length_ + self._differencer.lost
+        first = self.window_length_ + self._rows_before_window()
         # Rows an origin reads after itself: led known-future values, or the
         # recursive strategy's future exogenous values.
         ahead = self.horizon if self.known_future else 0
@@ -1114,8 +1161,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         if origins.min() < first or origins.max() > n_times - ahead:
             raise ValueError(
                 f"Origins must lie in [{first}, {n_times - ahead}] for {n_times} "
-                f"observations: window_length={self.window_length_} and "
-                f"differences={self.differences!r} need {first} observations before "
+                f"observations: window_length={self.window_length_}, "
+                f"differences={self.differences!r} and seasonal_lags="
+                f"{self.seasonal_lags} need {first} observations before "
                 f"an origin, and {ahead} exogenous rows from it on; got "
                 f"{origins.min()}..{origins.max()}.")
 
@@ -1216,7 +1264,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         the log of its scale in the series' units."""
         if self.window_normalization_ is None:
             return windows, np.zeros(len(windows)), np.ones(len(windows))
-        scaled, location, scale = scale_windows(windows, self.window_normalization_)
+        lags = range(windows.shape[2] - len(self._seasonal_lag_steps), windows.shape[2])
+        scaled, location, scale = scale_windows(windows, self.window_normalization_, lags)
         if self.window_statistics_input:
             statistics = statistics_columns(
                 self.window_normalization_, location * units[:, 1] + units[:, 0],

@@ -45,7 +45,7 @@ class NormalizationChoiceMixin:
             return (*as_they_are, None)   # the holdout would read the chunks twice more
         frames = source.read(0).frames
         cut = holdout_cut(holdout_length(len(frames), self.horizon), self.horizon,
-                          self.window_length_ + self._steps_learned() + sum(lags))
+                          self.window_length_ + self._steps_learned() + self._rows_before_window())
         if all(cut(len(frame)) == len(frame) for frame in frames.values()):
             return (*as_they_are, None)   # no series can spare its end
         folds = holdout_folds(cut, [len(frame) for frame in frames.values()], self.horizon)

@@ -60,6 +60,7 @@ class PlainStateMixin:
             state.setdefault(name, None)
         state.setdefault("fourier_terms", 0)
         state.setdefault("window_statistics_input", False)
+        state.setdefault("seasonal_lags", 0)
         if "histories_" in state:
             # Fitted before "auto" existed: the parameters were what was used.
             for name in ("window_normalization", "deseasonalize"):
@@ -67,6 +68,7 @@ class PlainStateMixin:
             state.setdefault("holdout_scores_", None)
             # Fitted before "auto" window lengths: the parameter was the length.
             state.setdefault("window_length_", state.get("window_length"))
+            state.setdefault("_seasonal_lag_steps", ())
         super().__setstate__(state)
 
 

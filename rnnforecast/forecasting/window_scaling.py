@@ -79,13 +79,16 @@ def window_statistics(target, method):
     return location, np.maximum(spread, scale_floor(method))
 
 
-def scale_windows(windows, method):
+def scale_windows(windows, method, also=()):
     """``windows`` of shape (n_windows, window_length, n_columns) with the
-    target column (the first) made relative to each window's statistics;
-    and those statistics, each of shape (n_windows,)."""
+    target column (the first), and the columns ``also`` (the target's lags),
+    made relative to the statistics of each window's target; and those
+    statistics, each of shape (n_windows,)."""
     location, scale = window_statistics(windows[:, :, 0], method)
     scaled = windows.copy()
-    scaled[:, :, 0] = (scaled[:, :, 0] - location[:, np.newaxis]) / scale[:, np.newaxis]
+    for column in (0, *also):
+        scaled[:, :, column] = ((scaled[:, :, column] - location[:, np.newaxis])
+                                / scale[:, np.newaxis])
     return scaled, location, scale
 
 
