@@ -244,7 +244,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         "auto" chose.
     histories_ : dict
         Series id (None for a single series) -> DataFrame of shape
-        (window_length_ + sum(lags), n_columns): the end of each series in
+        (``window_length_`` + sum(lags), n_columns): the end of each series in
         original units (target first, then exogenous columns), the history
         ``predict`` starts from; ``update`` extends it. ``history_`` gives
         them in the layout of ``fit``, ``last_time_`` the latest time.
