@@ -867,7 +867,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         -------
         self : WindowForecaster
         """
-        panel = self._read_observations(y, X)
+        panel = self._continuing(self._read_observations(y, X), y)
         static = self._checked_static(static)
         if (panel.layout == SINGLE) != (self._layout.layout == SINGLE):
             raise ValueError(
@@ -1023,6 +1023,25 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             raise ValueError("forecast_from reads one series at a time; pass each "
                              "series of a panel with its series_id.")
         return panel.frames[None]
+
+    def _continuing(self, panel, y):
+        """``panel`` of observations that continue the fitted series: its
+        target and exogenous columns named as the fit's (an unnamed series
+        takes the target's name), else a ValueError before anything is
+        appended."""
+        if panel.exog_names != self.exog_names_:
+            raise ValueError(f"The new observations have exogenous columns "
+                             f"{panel.exog_names}; the model was fitted on "
+                             f"{self.exog_names_}. Pass X with those columns.")
+        if panel.target_name == self.target_name_:
+            return panel
+        if isinstance(y, pd.Series) and y.name is None:
+            frames = {key: frame.rename(columns={panel.target_name: self.target_name_})
+                      for key, frame in panel.frames.items()}
+            return replace(panel, frames=frames, target_name=self.target_name_)
+        raise ValueError(f"The new observations are of {panel.target_name!r}; the model "
+                         f"was fitted on {self.target_name_!r}. Rename them "
+                         f"(y.rename({self.target_name_!r})) if they continue it.")
 
     def _read_observations(self, y, X):
         """New observations as a ``Panel``, with as many exogenous columns

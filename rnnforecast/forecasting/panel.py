@@ -155,8 +155,7 @@ def _read_long(y, X, period_freq):
                               and isinstance(X.index, pd.MultiIndex)):
         raise ValueError("With a long y, X must be a DataFrame on the same "
                          "(series id, time) MultiIndex.")
-    if series.index.has_duplicates:
-        raise ValueError("y's (series id, time) index has duplicated entries.")
+    _check_long_index(series.index)
     id_name, time_name = series.index.names
     target_name = series.name if series.name is not None else "y"
     if X is None:
@@ -180,7 +179,29 @@ def _read_long(y, X, period_freq):
                  period_freq, frame_output)
 
 
+def _check_long_index(index):
+    """Refuse a long index that would be read wrong: rows without a series
+    id (they would vanish), a (time, id) order (each time would become a
+    series), duplicated entries."""
+    missing = int(index.get_level_values(0).isna().sum())
+    if missing:
+        raise ValueError(
+            f"{missing} rows of y have no series id (NaN or None in the first level "
+            "of its MultiIndex); give every row an id, or drop those rows.")
+    times = (pd.DatetimeIndex, pd.PeriodIndex)
+    if isinstance(index.levels[0], times) and not isinstance(index.levels[1], times):
+        raise ValueError(
+            "y's MultiIndex is in (time, series id) order: its first level holds "
+            "times. Put the series id first: y.swaplevel().sort_index().")
+    if index.has_duplicates:
+        raise ValueError("y's (series id, time) index has duplicated entries.")
+
+
 def _read_wide(y, X, period_freq):
+    if y.columns.has_duplicates:
+        repeated = series_names(y.columns[y.columns.duplicated()].unique())
+        raise ValueError(f"The wide y names series {repeated} more than once; give each "
+                         "column its own name.")
     if X is not None:
         raise ValueError(
             "With y in the wide layout (one column per series), exogenous columns "

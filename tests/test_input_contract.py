@@ -1,0 +1,76 @@
+"""Panels that cannot be read right are refused, never read wrong (issue
+25): missing series ids, a (time, id) MultiIndex, duplicated wide columns,
+and new observations under other names."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from rnnforecast import WindowForecaster
+
+
+def _daily(n=40, level=10.0, name="temp"):
+    index = pd.date_range("2000-01-01", periods=n, freq="D")
+    return pd.Series(level + np.sin(np.arange(n) / 3), index=index, name=name)
+
+
+def _forecaster():
+    return WindowForecaster(Ridge(), window_length=5, horizon=2, window_normalization=None)
+
+
+def _long(**series):
+    return pd.concat(series, names=["id", "t"])
+
+
+@pytest.mark.parametrize("missing", [np.nan, None])
+def test_a_series_without_an_id_is_refused_not_dropped(missing):
+    y = _long(a=_daily(), b=_daily(level=100.0))
+    ids = y.index.get_level_values(0).to_numpy(dtype=object)
+    ids[ids == "b"] = missing
+    y.index = pd.MultiIndex.from_arrays([ids, y.index.get_level_values(1)], names=["id", "t"])
+    with pytest.raises(ValueError, match="40 rows of y have no series id"):
+        _forecaster().fit(y)
+
+
+def test_a_multiindex_in_time_id_order_is_refused():
+    y = _long(**{str(number): _daily(60, level=number) for number in range(3)})
+    swapped = y.copy()
+    swapped.index = pd.MultiIndex.from_arrays(
+        [y.index.get_level_values(1), y.index.get_level_values(0).astype(int)],
+        names=["t", "store"])
+    with pytest.raises(ValueError, match=r"\(time, series id\) order.*swaplevel"):
+        _forecaster().fit(swapped.sort_index())
+
+
+def test_a_wide_frame_with_duplicated_series_names_is_refused():
+    wide = pd.DataFrame({"a": _daily(), "b": _daily(level=100.0)})
+    wide.columns = ["a", "a"]
+    with pytest.raises(ValueError, match=r"'a'.*more than once"):
+        _forecaster().fit(wide)
+
+
+def test_update_under_another_target_name_is_refused_and_changes_nothing():
+    forecaster = _forecaster().fit(_daily())
+    before = forecaster.predict()
+    new = pd.Series([10.0, 11.0], index=pd.date_range("2000-02-10", periods=2, freq="D"),
+                    name="other")
+    with pytest.raises(ValueError, match="'other'.*fitted on 'temp'"):
+        forecaster.update(new)
+    assert list(forecaster.histories_[None].columns) == ["temp"]
+    pd.testing.assert_series_equal(forecaster.predict(), before)
+    # Unnamed new values continue the target.
+    forecaster.update(new.rename(None))
+    assert list(forecaster.histories_[None].columns) == ["temp"]
+    assert forecaster.histories_[None]["temp"].iloc[-1] == 11.0
+
+
+def test_update_with_other_exogenous_names_is_refused():
+    y = _daily()
+    X = pd.DataFrame({"price": np.arange(40.0)}, index=y.index)
+    forecaster = _forecaster().fit(y, X)
+    index = pd.date_range("2000-02-10", periods=2, freq="D")
+    with pytest.raises(ValueError, match=r"\['cost'\].*\['price'\]"):
+        forecaster.update(pd.Series([1.0, 2.0], index=index, name="temp"),
+                          pd.DataFrame({"cost": [1.0, 2.0]}, index=index))
+    assert list(forecaster.histories_[None].columns) == ["temp", "price"]
