@@ -2,6 +2,8 @@
 25): missing series ids, a (time, id) MultiIndex, duplicated wide columns,
 and new observations under other names."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,3 +76,26 @@ def test_update_with_other_exogenous_names_is_refused():
         forecaster.update(pd.Series([1.0, 2.0], index=index, name="temp"),
                           pd.DataFrame({"cost": [1.0, 2.0]}, index=index))
     assert list(forecaster.histories_[None].columns) == ["temp", "price"]
+
+
+def _round_trip(model, how):
+    if how == "pickle":
+        return pickle.loads(pickle.dumps(model))
+    skops_io = pytest.importorskip("skops.io")
+    from rnnforecast import skops_trusted_types
+
+    return skops_io.loads(skops_io.dumps(model), trusted=skops_trusted_types())
+
+
+@pytest.mark.parametrize("how", ["pickle", "skops"])
+def test_a_saved_model_keeps_its_time_zone(how):
+    y = _daily()
+    y.index = y.index.tz_localize("Australia/Melbourne")
+    forecaster = _forecaster().fit(y)
+    loaded = _round_trip(forecaster, how)
+    pd.testing.assert_series_equal(loaded.predict(), forecaster.predict())
+    assert str(loaded.predict().index.tz) == "Australia/Melbourne"
+    new = pd.Series([10.0, 11.0], name="temp", index=pd.date_range(
+        y.index[-1] + pd.Timedelta(days=1), periods=2, freq="D"))
+    pd.testing.assert_series_equal(loaded.update(new).predict(),
+                                   forecaster.update(new).predict())

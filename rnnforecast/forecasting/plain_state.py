@@ -102,18 +102,22 @@ def _frame_from(plain):
 
 
 def _plain_index(index):
-    """A time index as plain values: int64 counts of its unit since 1970 (its
-    unit and frequency kept as strings), or int64 positions."""
+    """A time index as plain values: int64 counts of its unit since 1970
+    (UTC for a time zone), its unit, frequency and time zone kept as strings;
+    or int64 positions."""
     if isinstance(index, pd.DatetimeIndex):
         return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit,
-                "freq": index.freqstr}
+                "freq": index.freqstr, "tz": None if index.tz is None else str(index.tz)}
     return {"kind": "integer", "values": np.asarray(index, dtype=np.int64)}
 
 
 def _index_from(plain):
     if plain["kind"] == "datetime":
-        values = plain["values"].astype(f"datetime64[{plain['unit']}]")
-        return pd.DatetimeIndex(values, freq=plain["freq"])
+        index = pd.DatetimeIndex(plain["values"].astype(f"datetime64[{plain['unit']}]"))
+        tz = plain.get("tz")   # saved before time zones were kept: none
+        if tz is not None:
+            index = index.tz_localize("UTC").tz_convert(tz)
+        return pd.DatetimeIndex(index, freq=plain["freq"])
     return pd.Index(plain["values"])
 
 
