@@ -99,3 +99,36 @@ def test_a_saved_model_keeps_its_time_zone(how):
         y.index[-1] + pd.Timedelta(days=1), periods=2, freq="D"))
     pd.testing.assert_series_equal(loaded.update(new).predict(),
                                    forecaster.update(new).predict())
+
+
+def test_new_data_at_another_spacing_is_refused_by_every_door():
+    forecaster = _forecaster().fit(_daily())
+    after = _daily().index[-1] + pd.Timedelta(days=1)
+    hourly = pd.Series(np.arange(30.0), name="temp",
+                       index=pd.date_range(after, periods=30, freq="h"))
+    gappy = _daily(20).drop(_daily(20).index[[5, 6]])
+    for door in (forecaster.update, lambda y: forecaster.predict(y=y)):
+        with pytest.raises(ValueError, match="spaced"):
+            door(hourly)
+    with pytest.raises(ValueError, match="spaced"):
+        forecaster.predict(y=gappy)
+
+
+def test_a_month_end_model_refuses_monthly_periods_it_would_label_a_period_early():
+    index = pd.date_range("2000-01-31", periods=40, freq="ME")
+    y = pd.Series(10 + np.sin(np.arange(40.0)), index=index, name="sales")
+    forecaster = _forecaster().fit(y)
+    periods = y.copy()
+    periods.index = index.to_period("M")
+    with pytest.raises(ValueError, match="spaced"):
+        forecaster.predict(y=periods)
+
+
+def test_a_bare_array_continues_the_training_positions():
+    values = 10 + np.sin(np.arange(60) / 3)
+    forecaster = _forecaster().fit(values[:50])
+    forecaster.update(values[50:53])
+    assert list(forecaster.histories_[None].index) == list(range(48, 53))
+    assert list(forecaster.predict().index) == [53, 54]
+    np.testing.assert_allclose(forecaster.predict(), _forecaster().fit(values[:50]).predict(
+        y=pd.Series(values[:53])))

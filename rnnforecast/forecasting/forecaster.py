@@ -878,7 +878,10 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         histories, states = dict(self.histories_), dict(self._states)
         for key, frame in panel.frames.items():
             if key in histories:
-                _check_continues(frame.index, histories[key].index[-1], self.freq_, key)
+                last = histories[key].index[-1]
+                if _bare_positions(frame.index, self.freq_):
+                    frame = frame.set_axis(future_index(last, self.freq_, len(frame)))
+                _check_continues(frame.index, last, self.freq_, key)
                 frame = pd.concat([histories[key], frame])
             else:
                 states[key] = self._new_state(frame, key, static)
@@ -1051,6 +1054,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         if len(panel.exog_names) != len(self.exog_names_):
             raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
                              f"{panel.exog_names}.")
+        for key, frame in panel.frames.items():
+            _check_spacing(frame.index, self.freq_, key)
         return panel
 
     def _state_for(self, key, frame, static=None):
@@ -1428,10 +1433,33 @@ def _common_frequency(panel):
     return distinct[0]
 
 
+def _bare_positions(index, freq):
+    """Whether ``index`` is the positions a bare array gets (0, 1, 2...) for
+    a model of integer times: they say nothing of where the data lies."""
+    return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            and isinstance(freq, int))
+
+
+def _check_spacing(index, freq, key=None):
+    """Raise unless ``index`` lies on the grid of ``freq`` with no time missing
+    (a bare array's positions pass: they carry no spacing)."""
+    if len(index) < 2 or _bare_positions(index, freq):
+        return
+    if isinstance(freq, int):
+        expected = pd.RangeIndex(index[0], index[0] + freq * len(index), freq)
+    else:
+        expected = pd.date_range(index[0], periods=len(index), freq=freq)
+    if not expected.equals(pd.Index(index)):
+        which = "y" if key is None else f"Series {key!r}"
+        raise ValueError(
+            f"{which} is not spaced as the training data ({getattr(freq, 'freqstr', freq)!r} "
+            f"from {index[0]}): it has {index[:3].tolist()}... Resample it to that "
+            "spacing and fill any gaps.")
+
+
 def _check_continues(index, last_time, freq, key=None):
     """Raise unless ``index`` starts one step after ``last_time``."""
-    plain_array = isinstance(index, pd.RangeIndex) and index.start == 0
-    if plain_array and isinstance(freq, int):
+    if _bare_positions(index, freq):
         return  # positions of a bare array say nothing about continuity
     expected = future_index(last_time, freq, 1)[0]
     if index[0] != expected:
