@@ -132,3 +132,57 @@ def test_a_bare_array_continues_the_training_positions():
     assert list(forecaster.predict().index) == [53, 54]
     np.testing.assert_allclose(forecaster.predict(), _forecaster().fit(values[:50]).predict(
         y=pd.Series(values[:53])))
+
+
+def test_empty_partitions_are_skipped_and_no_partitions_are_refused():
+    from sklearn.linear_model import SGDRegressor
+
+    from rnnforecast import PartitionedPanel
+
+    frame = _daily(name="y").rename_axis("t").reset_index().assign(id="a")
+    empty = frame.iloc[:0]
+
+    def fit(frames):
+        forecaster = WindowForecaster(SGDRegressor(random_state=0), window_length=5,
+                                      horizon=2, random_state=0)
+        return forecaster.fit(PartitionedPanel.from_frames(frames, "id", "t", "y"))
+
+    pd.testing.assert_series_equal(fit([empty, frame, empty]).predict(),
+                                   fit([frame]).predict())
+    for frames in ([], [empty, empty]):
+        with pytest.raises(ValueError, match="no observations"):
+            fit(frames)
+
+
+@pytest.fixture(scope="module")
+def calibrated():
+    return WindowForecaster(Ridge(), window_length=5, horizon=2, window_normalization=None,
+                            calibration_fraction=0.3).fit(_daily())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda f: f.predict_quantiles(quantiles=[]), "quantiles is empty"),
+    (lambda f: f.predict_quantiles(quantiles="0.5"), "a number in"),
+    (lambda f: f.predict_quantiles(quantiles=[0.5, 0.5]), "twice"),
+    (lambda f: f.predict_interval(coverage=[]), "coverage is empty"),
+    (lambda f: f.predict_interval(coverage=[0.8, 0.8]), "twice"),
+    (lambda f: f.predict(steps=2.0), "an int or a sequence"),
+    (lambda f: f.update(_daily().iloc[:0]), "no observations"),
+])
+def test_the_small_ones_are_clear_value_errors(calibrated, call, message):
+    before = calibrated.predict()
+    with pytest.raises(ValueError, match=message):
+        call(calibrated)
+    pd.testing.assert_series_equal(calibrated.predict(), before)
+
+
+def test_a_panel_mixing_kinds_of_time_is_refused_naming_them():
+    naive = _daily()
+    aware = naive.copy()
+    aware.index = aware.index.tz_localize("UTC")
+    with pytest.raises(ValueError, match="mix time zones"):
+        _forecaster().fit(_long(a=naive, b=aware))
+    periods = naive.copy()
+    periods.index = periods.index.to_period("D")
+    with pytest.raises(ValueError, match="mix periods with timestamps"):
+        _forecaster().fit(_long(a=naive, b=periods))

@@ -69,7 +69,7 @@ class ConformalIntervalsMixin:
         ``forecast()`` returns (as ``_forecasts`` does), with this fit's
         calibration errors; impossible coverages refused before forecasting."""
         several = not isinstance(coverage, Real)
-        coverages = _as_levels(coverage)
+        coverages = _as_levels(coverage, "coverage")
         halves = self._per_series(lambda key: [self._scaled_halfwidths(c, key)
                                                for c in coverages])
         layout, forecasts, states, positions = forecast()
@@ -127,7 +127,7 @@ class ConformalIntervalsMixin:
         return self._scaled_offsets(quantiles, series_id) * self._error_scale(series_id)
 
     def _scaled_offsets(self, quantiles, series_id=None):
-        levels = [_check_level(q, "quantile") for q in _as_levels(quantiles)]
+        levels = [_check_level(q, "quantile") for q in _as_levels(quantiles, "quantiles")]
         errors = self._errors_of(series_id)
         n = len(errors)
         ranks = [int(np.ceil((n + 1) * q)) if q >= 0.5 else int(np.floor((n + 1) * q))
@@ -175,7 +175,7 @@ class ConformalIntervalsMixin:
     def _quantile_frames(self, quantiles, forecast):
         """``predict_quantiles``'s result around the forecasts that
         ``forecast()`` returns, as ``_interval_frames``."""
-        levels = _as_levels(quantiles)
+        levels = _as_levels(quantiles, "quantiles")
         offsets = self._per_series(lambda key: self._scaled_offsets(levels, key))
         layout, forecasts, states, positions = forecast()
         frames = {}
@@ -268,8 +268,21 @@ def calibration_cut(n_times, fraction):
     return n_times - int(round(fraction * n_times))
 
 
-def _as_levels(quantiles):
-    return [quantiles] if isinstance(quantiles, Real) else list(quantiles)
+def _as_levels(levels, name):
+    """``levels`` (one number or a sequence of them) as a list: a
+    ValueError for a string, an empty sequence or a level given twice (its
+    columns would merge into one)."""
+    if isinstance(levels, Real) and not isinstance(levels, bool):
+        return [levels]
+    if isinstance(levels, (str, bytes)) or not np.iterable(levels):
+        raise ValueError(f"{name} must be a number in (0, 1) or a sequence of them, "
+                         f"got {levels!r}.")
+    levels = list(levels)
+    if not levels:
+        raise ValueError(f"{name} is empty; give at least one level, such as 0.9.")
+    if len(set(levels)) < len(levels):
+        raise ValueError(f"{name} lists a level twice: {levels!r}.")
+    return levels
 
 
 def _check_level(level, name):

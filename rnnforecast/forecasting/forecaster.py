@@ -471,12 +471,11 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         of the data, bounded by its shortest series (a panel in partitions
         is read once more to find it), as much of it as the calibration fit
         trains on."""
-        season = self.season or infer_season(_common_frequency(source.read(0)))
+        freq, shortest = _frequency_and_shortest(source)
+        season = self.season or infer_season(freq)
         lag_steps = self._checked_lag_steps(season)
         if self.window_length != "auto":
             return self.window_length, lag_steps
-        shortest = min(len(frame) for number in range(len(source))
-                       for frame in source.read(number).frames.values())
         if self.calibration_fraction is not None:
             shortest = calibration_cut(shortest, self.calibration_fraction)
         longest = shortest - self._steps_learned() - sum(lags) - max(lag_steps, default=0)
@@ -486,15 +485,19 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         """Learn each series' scaling and keep its end (``histories_``), a
         partition at a time; returns each series' number of observations."""
         states, histories, lengths, partition_of = {}, {}, {}, {}
+        first = None
         for number in range(len(source)):
             panel = source.read(number)
+            if not panel.frames:
+                continue   # an empty partition (a filter may leave one) holds no series
             self._check_lengths(panel, lags)
-            if number == 0:
+            if first is None:
+                first = number
                 self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
                 self.freq_ = _common_frequency(panel)
                 self._layout = replace(panel, frames={})
             else:
-                self._check_partition(panel, number, partition_of)
+                self._check_partition(panel, number, partition_of, first)
             for key, frame in panel.frames.items():
                 partition_of[key] = number
                 states[key] = self._fit_state(frame)
@@ -522,17 +525,17 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         self._states = {key: state.with_static(static.encoded(key))
                         for key, state in self._states.items()}
 
-    def _check_partition(self, panel, number, partition_of):
-        """Refuse a partition that does not match the first, or that holds
-        part of a series already read."""
+    def _check_partition(self, panel, number, partition_of, first):
+        """Refuse a partition that does not match the first with series
+        (number ``first``), or that holds part of a series already read."""
         if (panel.target_name, panel.exog_names) != (self.target_name_, self.exog_names_):
             raise ValueError(
                 f"Partition {number} has target {panel.target_name!r} and exogenous "
-                f"columns {panel.exog_names}; partition 0 has {self.target_name_!r} and "
-                f"{self.exog_names_}.")
+                f"columns {panel.exog_names}; partition {first} has {self.target_name_!r} "
+                f"and {self.exog_names_}.")
         if _common_frequency(panel) != self.freq_:
             raise ValueError(f"Partition {number} is spaced differently from partition "
-                             "0; one model needs one spacing.")
+                             f"{first}; one model needs one spacing.")
         for key in panel.frames:
             if key in partition_of:
                 raise ValueError(
@@ -1051,6 +1054,8 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         as the fit saw."""
         check_is_fitted(self)
         panel = read_panel(y, X)
+        if not panel.frames or any(frame.empty for frame in panel.frames.values()):
+            raise ValueError("y holds no observations; pass at least one.")
         if len(panel.exog_names) != len(self.exog_names_):
             raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
                              f"{panel.exog_names}.")
@@ -1103,6 +1108,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         if steps is None or isinstance(steps, Integral):
             last = self.horizon if steps is None else check_positive_int(steps, "steps")
             wanted = np.arange(1, last + 1)
+        elif isinstance(steps, (str, Real)) or not np.iterable(steps):
+            raise ValueError(f"steps must be an int or a sequence of ints, such as "
+                             f"[1, 3, 12]; got {steps!r}.")
         else:
             wanted = np.asarray([check_positive_int(step, "each of steps")
                                  for step in steps], dtype=int)
@@ -1431,6 +1439,26 @@ def _common_frequency(panel):
         raise ValueError(f"The series are spaced differently ({examples}); one model "
                          "needs one spacing: resample them to a common frequency.")
     return distinct[0]
+
+
+def _frequency_and_shortest(source):
+    """The spacing of the first series of ``source`` and the length of its
+    shortest series, a partition in memory at a time; a ValueError when it
+    holds no series (no partitions, or only empty ones)."""
+    freq, shortest = None, None
+    for number in range(len(source)):
+        frames = source.read(number).frames
+        if not frames:
+            continue
+        if freq is None:
+            freq = series_frequency(next(iter(frames.values())).index)
+        least = min(len(frame) for frame in frames.values())
+        shortest = least if shortest is None else min(shortest, least)
+    if shortest is None:
+        raise ValueError("y holds no observations: a PartitionedPanel with no "
+                         "partitions, or only empty ones. Check the filter or path that "
+                         "made it.")
+    return freq, shortest
 
 
 def _bare_positions(index, freq):

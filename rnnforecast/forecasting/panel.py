@@ -193,8 +193,25 @@ def _check_long_index(index):
         raise ValueError(
             "y's MultiIndex is in (time, series id) order: its first level holds "
             "times. Put the series id first: y.swaplevel().sort_index().")
+    _check_one_kind_of_time(index.levels[1])
     if index.has_duplicates:
         raise ValueError("y's (series id, time) index has duplicated entries.")
+
+
+def _check_one_kind_of_time(times):
+    """Refuse a time level that mixes periods with timestamps, or time zones
+    (naive with aware, or two zones): pandas keeps such a level as objects."""
+    if times.dtype != object:
+        return
+    kinds = {type(time) for time in times}
+    if pd.Period in kinds and kinds - {pd.Period}:
+        raise ValueError("y's times mix periods with timestamps across series; convert "
+                         "them to one kind (periods with .to_timestamp()).")
+    zones = {str(time.tz) for time in times if isinstance(time, pd.Timestamp)}
+    if len(zones) > 1:
+        raise ValueError(f"y's times mix time zones across series ({sorted(zones)}, 'None' "
+                         "for naive times); convert them to one zone (tz_localize or "
+                         "tz_convert).")
 
 
 def _read_wide(y, X, period_freq):
