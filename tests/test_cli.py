@@ -382,3 +382,33 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     process.stdout.close()   # the reader goes away before the forecasts
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0 and "Traceback" not in stderr, stderr
+
+
+def test_an_output_that_is_a_folder_is_refused_before_training(capsys, tmp_path,
+                                                                monkeypatch):
+    import rnnforecast.io.cli as cli
+
+    monkeypatch.setattr(cli, "backtest", lambda *a, **k: pytest.fail("trained"))
+    with pytest.raises(SystemExit) as stop:
+        main(["forecast", "--model", "ridge", "--output", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "rnnforecast: error: --output" in capsys.readouterr().err
+
+
+def test_a_csv_with_a_header_and_no_rows_is_a_message(capsys, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("date,sales\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["forecast", str(path), "--model", "ridge"])
+    assert stop.value.code == 2
+    assert "no rows of data" in capsys.readouterr().err
+
+
+def test_series_ids_are_read_as_text(tmp_path):
+    from rnnforecast.io.cli import read_series
+
+    times = pd.date_range("2022-01-01", periods=3, freq="D").strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"date": list(times) * 3, "store": ["007"] * 3 + ["7.0"] * 3
+                          + ["7"] * 3, "sales": np.arange(9.0)})
+    y, _ = read_series(_csv(tmp_path, frame), "date", "sales", id_column="store")
+    assert sorted(y.index.get_level_values(0).unique()) == ["007", "7", "7.0"]

@@ -142,10 +142,14 @@ def read_series(path, time_column, target, date_format=None, dayfirst=False,
     """The target as a Series indexed by parsed times, from a CSV file; with
     ``id_column``, a long Series on a (series id, time) MultiIndex. Returns
     the series and the form its times were written in (a ``TimeFormat``)."""
+    # Series ids are names: "007" and "7.0" are two series, not the number 7.
+    text = {} if id_column is None else {id_column: str}
     try:
-        frame = pd.read_csv(path, sep=sep, decimal=decimal)
+        frame = pd.read_csv(path, sep=sep, decimal=decimal, dtype=text)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise ValueError(f"Could not read {path} as a CSV file: {error}") from None
+    if frame.empty:
+        raise ValueError(f"{path} has a header but no rows of data.")
     time_column = time_column or frame.columns[0]
     for name, role in ((time_column, "time column"), (target, "target"),
                        (id_column, "--id-column")):
@@ -204,6 +208,8 @@ def check_arguments(args):
                          "many series: pass it with --id-column and --plot.")
     if args.output and not Path(args.output).resolve().parent.is_dir():
         raise ValueError(f"--output: the folder {Path(args.output).parent} does not exist.")
+    if args.output and Path(args.output).is_dir():
+        raise ValueError(f"--output: {args.output} is a directory; name a CSV file in it.")
     if not args.plot:
         return None
     plot = Path(args.plot)
