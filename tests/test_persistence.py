@@ -344,3 +344,53 @@ class Halver(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         return np.asarray(X) / 2
+
+
+def _with_document(path, document):
+    """Rewrite the metadata as ``document`` (a string), with its digest."""
+    def edit(files):
+        files.pop("digest"), files.pop("metadata")
+        files["digest"] = np.array(_digest(document, files))
+        files["metadata"] = np.array(document)
+    _rewrite(path, edit)
+
+
+@pytest.mark.parametrize("change,match", [
+    # The file decided which attributes a loaded model got.
+    (lambda meta, arrays: meta["fitted"].__setitem__("predict", 1), "unknown fitted"),
+    (lambda meta, arrays: meta["fitted"].__setitem__("params_", [0.0]), "unknown fitted"),
+    (lambda meta, arrays: meta["params"].__setitem__("bogus", 1), "unknown parameter"),
+    (lambda meta, arrays: meta.__setitem__("params", [1, 2]), "not an rnnforecast"),
+    (lambda meta, arrays: meta.__setitem__("fitted", "text"), "not an rnnforecast"),
+])
+def test_the_loader_restores_only_what_it_knows(tmp_path, change, match):
+    model, _ = _fit("simple-regressor")
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    _rewrite_consistently(path, change)
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+    CASES_TRIED["altered or foreign model files refused"] += 1
+
+
+@pytest.mark.parametrize("document", ["[1, 2]", "[" * 100_000 + "]" * 100_000, "{",
+                                      '"text"'])
+def test_metadata_that_is_not_an_object_is_a_value_error(tmp_path, document):
+    model, _ = _fit("simple-regressor")
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    _with_document(path, document)
+    with pytest.raises(ValueError, match="not an rnnforecast model file"):
+        load_model(path)
+    CASES_TRIED["altered or foreign model files refused"] += 1
+
+
+def test_classes_must_fit_the_networks_outputs(tmp_path):
+    model, _ = _fit("simple-classifier-object-labels")
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    _rewrite_consistently(path, lambda meta, arrays: arrays.__setitem__(
+        "classes", np.arange(len(arrays["classes"]) + 3)))
+    with pytest.raises(ValueError, match="classes"):
+        load_model(path)
+    CASES_TRIED["altered or foreign model files refused"] += 1

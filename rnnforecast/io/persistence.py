@@ -202,9 +202,18 @@ def load_model(path):
         raise ValueError(
             f"{path} does not match its SHA-256 digest: the file was altered or "
             "corrupted after it was saved.")
-    metadata = json.loads(document)
+    try:
+        metadata = json.loads(document)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"{path} is not an rnnforecast model file: its metadata is not "
+                         f"JSON ({type(error).__name__}).") from None
     _check_header(metadata, path)
     params = {key: _from_json(value) for key, value in metadata["params"].items()}
+    known = ESTIMATORS[metadata["estimator"]]().get_params()
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ValueError(f"{path} sets unknown parameter(s) {unknown[:5]}: the file does "
+                         "not match.")
     if metadata["format_version"] == 1:
         params["scale_inputs"] = False
         if "Regressor" in metadata["estimator"]:
@@ -251,8 +260,17 @@ def _check_array_headers(content, path):
 
 
 def _check_header(metadata, path):
-    if metadata.get("format") != FORMAT:
+    """Refuse metadata that is not the document ``save_model`` writes: an
+    object with the format, a readable version, a known estimator, its
+    parameters and only known fitted attributes."""
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT or not (
+            isinstance(metadata.get("params"), dict)
+            and isinstance(metadata.get("fitted"), dict)):
         raise ValueError(f"{path} is not an rnnforecast model file.")
+    unknown = sorted(set(metadata["fitted"]) - set(HISTORY))
+    if unknown:
+        raise ValueError(f"{path} sets unknown fitted attribute(s) {unknown[:5]}: the "
+                         "file does not match.")
     if metadata.get("format_version") not in READABLE_VERSIONS:
         raise ValueError(
             f"{path} has format version {metadata.get('format_version')}; this "
@@ -294,6 +312,7 @@ def _restore(model, fitted, files, path):
     for key, value in fitted.items():
         setattr(model, key, value)
     if "classes" in files:
+        _check_classes(files["classes"], fitted["n_outputs_"], path)
         model.classes_ = files["classes"]
     if "feature_names" in files:
         model.feature_names_in_ = files["feature_names"].astype(object)
@@ -303,6 +322,15 @@ def _restore(model, fitted, files, path):
     model._best_params = files.get("best_params")
     _restore_scaling(model, files, n_features, path)
     _restore_skip(model, files, path)
+
+
+def _check_classes(classes, n_outputs, path):
+    """Refuse class labels that the network's outputs cannot stand for: one
+    output for two classes, one per class beyond."""
+    expected = 1 if len(classes) == 2 else len(classes)
+    if classes.ndim != 1 or len(classes) < 2 or expected != n_outputs:
+        raise ValueError(f"{path} holds {len(classes)} classes for a network of "
+                         f"{n_outputs} outputs: the file does not match.")
 
 
 def _restore_skip(model, files, path):
