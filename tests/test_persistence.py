@@ -394,3 +394,50 @@ def test_classes_must_fit_the_networks_outputs(tmp_path):
     with pytest.raises(ValueError, match="classes"):
         load_model(path)
     CASES_TRIED["altered or foreign model files refused"] += 1
+
+
+def _bomb(tmp_path, member, n_bytes):
+    """A saved model whose ``member`` is replaced by ``n_bytes`` of zeros,
+    deflated into a small file (its header says what it holds)."""
+    model, _ = _fit("simple-regressor")
+    save_model(model, tmp_path / "model.npz")
+    with np.load(tmp_path / "model.npz") as content:
+        files = {key: content[key] for key in content.files}
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, array in files.items():
+            if key == member:
+                continue
+            buffer = io.BytesIO()
+            np.save(buffer, array)
+            archive.writestr(f"{key}.npy", buffer.getvalue())
+        header = io.BytesIO()
+        dtype = "<U1" if member == "metadata" else "<f4"
+        itemsize = 4
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": dtype, "fortran_order": False,
+                     "shape": () if member == "metadata" else (n_bytes // itemsize,)})
+        with archive.open(f"{member}.npy", "w", force_zip64=True) as entry:
+            entry.write(header.getvalue())
+            chunk = bytes(1 << 20)
+            for _ in range(n_bytes // len(chunk)):
+                entry.write(chunk)
+    return path
+
+
+@pytest.mark.parametrize("member, n_bytes", [("params", 256 << 20), ("metadata", 64 << 20)])
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, member, n_bytes):
+    """A small file whose deflated member expands far beyond what the model
+    it describes can hold is refused without inflating it (the 1.5 MB file
+    of a 1.5 GiB array used to be inflated first)."""
+    import tracemalloc
+
+    path = _bomb(tmp_path, member, n_bytes)
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="bytes"):
+        load_model(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 << 20, peak
+    CASES_TRIED["altered or foreign model files refused"] += 1

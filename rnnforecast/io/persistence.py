@@ -54,6 +54,12 @@ ESTIMATORS = {cls.__name__: cls for cls in (
     SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
     GRURegressor, GRUClassifier)}
 ITEMS = "__items__"
+# What a model file's metadata and digest can take: the parameters and the
+# training history of 10,000 epochs fit in a small part of it.
+MAX_METADATA_BYTES = 4 << 20
+# Room beyond the arrays' values in each member: its header, and text such
+# as feature names.
+MEMBER_SLACK_BYTES = 1 << 20
 TUPLE = "__tuple__"
 # Fitted attributes saved as JSON values, when the model has them.
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
@@ -187,27 +193,59 @@ def load_model(path):
     path = _existing_path(path)
     try:
         with np.load(path, allow_pickle=False) as content:
+            # Nothing is inflated before its size is known to be in budget:
+            # first the members' headers, then the metadata (capped), then the
+            # arrays, each within what the network it describes can hold.
             _check_array_headers(content, path)
-            files = {key: content[key] for key in content.files}
+            document, digest = _read_metadata(content, path)
+            metadata = _parsed(document, path)
+            model = _built(metadata, path)
+            _check_array_budget(content, model, metadata["fitted"], path)
+            files = {key: content[key] for key in content.files
+                     if key not in ("metadata", "digest")}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        if isinstance(error, FileNotFoundError):
+        if isinstance(error, FileNotFoundError) or str(path) in str(error):
             raise
         raise ValueError(f"{path} is not an rnnforecast model file "
                          f"({type(error).__name__}: {error}).") from None
-    if "metadata" not in files or "digest" not in files:
-        raise ValueError(f"{path} is not an rnnforecast model file (no metadata).")
-    document = str(files.pop("metadata"))
-    digest = str(files.pop("digest"))
     if _digest(document, files) != digest:
         raise ValueError(
             f"{path} does not match its SHA-256 digest: the file was altered or "
             "corrupted after it was saved.")
+    try:
+        _restore(model, metadata["fitted"], files, path)
+    except KeyError as error:
+        raise ValueError(f"{path} lacks {error.args[0]!r}: the file does not match.") \
+            from None
+    return model
+
+
+def _read_metadata(content, path):
+    """The metadata document and digest of an open file, the document read
+    only if it is at most ``MAX_METADATA_BYTES``."""
+    members = {info.filename: info for info in content.zip.infolist()}
+    if "metadata.npy" not in members or "digest.npy" not in members:
+        raise ValueError(f"{path} is not an rnnforecast model file (no metadata).")
+    for name in ("metadata.npy", "digest.npy"):
+        if members[name].file_size > MAX_METADATA_BYTES:
+            raise ValueError(f"{path} holds {members[name].file_size} bytes of {name}, "
+                             f"more than the {MAX_METADATA_BYTES} a model file writes.")
+    return str(content["metadata"]), str(content["digest"])
+
+
+def _parsed(document, path):
+    """The metadata as a checked dict."""
     try:
         metadata = json.loads(document)
     except (ValueError, RecursionError) as error:
         raise ValueError(f"{path} is not an rnnforecast model file: its metadata is not "
                          f"JSON ({type(error).__name__}).") from None
     _check_header(metadata, path)
+    return metadata
+
+
+def _built(metadata, path):
+    """A fresh estimator with the file's parameters, validated."""
     params = {key: _from_json(value) for key, value in metadata["params"].items()}
     known = ESTIMATORS[metadata["estimator"]]().get_params()
     unknown = sorted(set(params) - set(known))
@@ -221,12 +259,25 @@ def load_model(path):
             params["linear_skip"] = False
     model = ESTIMATORS[metadata["estimator"]](**params)
     model._validate_params()
-    try:
-        _restore(model, metadata["fitted"], files, path)
-    except KeyError as error:
-        raise ValueError(f"{path} lacks {error.args[0]!r}: the file does not match.") \
-            from None
     return model
+
+
+def _check_array_budget(content, model, fitted, path):
+    """Refuse, before inflating it, any array larger than the network the
+    metadata describes can use: its weights, and inputs and outputs of the
+    sizes it records (so a small compressed file cannot expand into
+    gigabytes)."""
+    network = _network_of(model, fitted, path)
+    n_steps = fitted.get("n_timesteps_in_") or 1
+    n_steps = n_steps if isinstance(n_steps, int) and n_steps > 0 else 1
+    n_values = (network.layout.size + n_steps * network.n_features * fitted["n_outputs_"]
+                + network.n_features + fitted["n_outputs_"] + 2)
+    budget = 8 * n_values + MEMBER_SLACK_BYTES
+    for info in content.zip.infolist():
+        if info.file_size > budget:
+            raise ValueError(
+                f"{path} holds {info.file_size} bytes in {info.filename!r}, more than "
+                f"the {budget} its network can use: the file does not match.")
 
 
 def _existing_path(path):
@@ -240,6 +291,30 @@ def _existing_path(path):
     if path.is_dir():
         raise ValueError(f"{path} is a directory, not an rnnforecast model file.")
     return path
+
+
+def _network_of(model, fitted, path):
+    """The network ``fitted`` (the file's counts) describes for ``model``,
+    its size known before any weight is read; the counts checked first."""
+    for key in ("n_outputs_", "n_features_in_"):
+        if key not in fitted:
+            raise ValueError(f"{path} lacks {key!r}: the file does not match.")
+    for key in ("n_outputs_", "n_features_in_", "n_tokens_"):
+        value = fitted.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{path} records {key}={value!r}, not a positive "
+                             "count: the file does not match.")
+    if "n_tokens_" in fitted:
+        model.n_tokens_ = fitted["n_tokens_"]
+    if model.embedding_dim is not None:
+        n_features = model.embedding_dim
+    elif fitted.get("_input_ndim") == 2:
+        n_features = 1
+    else:
+        n_features = fitted["n_features_in_"]
+    # From its description, before allocating it: a file claiming 10**9
+    # features must not cost gigabytes to refuse.
+    return model._make_network(n_features, check_units(model.units), fitted["n_outputs_"])
 
 
 def _check_array_headers(content, path):
@@ -287,23 +362,8 @@ def _restore(model, fitted, files, path):
         raise ValueError(
             f"{path} holds weights of dtype {params.dtype} and shape {params.shape}; "
             f"the estimator's dtype is {model.dtype}: the file does not match.")
-    for key in ("n_outputs_", "n_features_in_", "n_tokens_"):
-        value = fitted.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{path} records {key}={value!r}, not a positive "
-                             "count: the file does not match.")
-    if "n_tokens_" in fitted:
-        model.n_tokens_ = fitted["n_tokens_"]
-    if model.embedding_dim is not None:
-        n_features = model.embedding_dim
-    elif fitted.get("_input_ndim") == 2:
-        n_features = 1
-    else:
-        n_features = fitted["n_features_in_"]
-    # The network's size from its description, before allocating it: a file
-    # claiming 10**9 features must not cost gigabytes to refuse.
-    network = model._make_network(n_features, check_units(model.units),
-                                  fitted["n_outputs_"])
+    network = _network_of(model, fitted, path)
+    n_features = network.n_features
     if network.layout.size != params.size:
         raise ValueError(
             f"{path} holds {params.size} weights, but the network its parameters "
