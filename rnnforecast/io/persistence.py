@@ -31,7 +31,10 @@ True
 import hashlib
 import json
 import math
+import struct
+import tokenize
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +57,12 @@ ESTIMATORS = {cls.__name__: cls for cls in (
     SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
     GRURegressor, GRUClassifier)}
 ITEMS = "__items__"
+# What parsing a damaged file can raise, in NumPy's array headers (a header
+# is Python literal syntax), the zip reader and the inflater: each becomes
+# the ValueError of a file that is not a model.
+CORRUPT_FILE_ERRORS = (ValueError, EOFError, zipfile.BadZipFile, tokenize.TokenError,
+                       SyntaxError, KeyError, TypeError, zlib.error, struct.error,
+                       OverflowError, NotImplementedError, UnicodeDecodeError)
 # What a model file's metadata and digest can take: the parameters and the
 # training history of 10,000 epochs fit in a small part of it.
 MAX_METADATA_BYTES = 4 << 20
@@ -203,9 +212,10 @@ def load_model(path):
             _check_array_budget(content, model, metadata["fitted"], path)
             files = {key: content[key] for key in content.files
                      if key not in ("metadata", "digest")}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        if isinstance(error, FileNotFoundError) or str(path) in str(error):
-            raise
+    except (*CORRUPT_FILE_ERRORS, OSError) as error:
+        if isinstance(error, FileNotFoundError) or (
+                isinstance(error, ValueError) and str(path) in str(error)):
+            raise   # missing, or refused by a check here that names the file
         raise ValueError(f"{path} is not an rnnforecast model file "
                          f"({type(error).__name__}: {error}).") from None
     if _digest(document, files) != digest:
