@@ -181,3 +181,20 @@ def test_a_damaged_array_header_is_a_value_error(saved_model, tmp_path):
     path.write_bytes(bytes(content))
     with pytest.raises(ValueError, match="not an rnnforecast model file"):
         load_model(path)
+
+
+def test_an_array_header_with_an_invalid_escape_is_a_value_error(saved_model, tmp_path):
+    """Found by the long mutation run: a header holding "\\c" made Python warn
+    (DeprecationWarning) while NumPy parsed it, before any error."""
+    from rnnforecast import load_model
+
+    content = bytes(saved_model[0])
+    start = content.index(b"'descr': '") + len(b"'descr': '")
+    damaged = content[:start] + b"\\c" + content[start + 2:]
+    path = tmp_path / "model.npz"
+    path.write_bytes(damaged)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="not an rnnforecast model file"):
+            load_model(path)
+    assert not caught, [str(warning.message) for warning in caught]

@@ -33,6 +33,7 @@ import json
 import math
 import struct
 import tokenize
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -62,7 +63,8 @@ ITEMS = "__items__"
 # the ValueError of a file that is not a model.
 CORRUPT_FILE_ERRORS = (ValueError, EOFError, zipfile.BadZipFile, tokenize.TokenError,
                        SyntaxError, KeyError, TypeError, zlib.error, struct.error,
-                       OverflowError, NotImplementedError, UnicodeDecodeError)
+                       OverflowError, NotImplementedError, UnicodeDecodeError,
+                       DeprecationWarning, SyntaxWarning)
 # What a model file's metadata and digest can take: the parameters and the
 # training history of 10,000 epochs fit in a small part of it.
 MAX_METADATA_BYTES = 4 << 20
@@ -201,7 +203,10 @@ def load_model(path):
     """
     path = _existing_path(path)
     try:
-        with np.load(path, allow_pickle=False) as content:
+        with np.load(path, allow_pickle=False) as content, warnings.catch_warnings():
+            # A header NumPy never writes (one with an invalid escape) is damage.
+            for category in (DeprecationWarning, SyntaxWarning):
+                warnings.filterwarnings("error", "invalid escape sequence", category)
             # Nothing is inflated before its size is known to be in budget:
             # first the members' headers, then the metadata (capped), then the
             # arrays, each within what the network it describes can hold.
