@@ -32,7 +32,7 @@ autodoc_mock_imports = [] if importlib.util.find_spec("sktime") else ["sktime"]
 autodoc_default_options = {
     "members": True,
     # Inherited members are documented where rnnforecast defines them (a
-    # forecaster's intervals come from a mixin), never scikit-learn's own.
+    # forecaster's intervals come from a mixin), never other libraries'.
     "inherited-members": True,
     "exclude-members": ",".join(f"set_{method}_request" for method in (
         "fit", "partial_fit", "predict", "predict_proba", "predict_log_proba", "score",
@@ -70,12 +70,20 @@ html_theme_options = {
 html_show_sourcelink = False
 
 
-def _skip_scikit_learn_members(app, what, name, obj, skip, options):
-    """Leave out members a class inherits from scikit-learn (get_params,
-    score...): scikit-learn documents them."""
-    module = getattr(obj, "__module__", None) or ""
-    return True if module.startswith("sklearn") else None
+def _defined_in(obj):
+    """The module that defines a member (a property's getter, a
+    classmethod's function), or "" when it cannot say."""
+    target = getattr(obj, "fget", obj)
+    target = getattr(target, "__func__", target)
+    return getattr(target, "__module__", None) or ""
+
+
+def _skip_inherited_from_others(app, what, name, obj, skip, options):
+    """Leave out members a class inherits from other libraries (scikit-learn's
+    get_params, sktime's fit and tags...): those libraries document them."""
+    module = _defined_in(obj)
+    return True if module and not module.startswith("rnnforecast") else None
 
 
 def setup(app):
-    app.connect("autodoc-skip-member", _skip_scikit_learn_members)
+    app.connect("autodoc-skip-member", _skip_inherited_from_others)
