@@ -76,10 +76,11 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         window_length * n_columns). Regressors without multi-output support
         are wrapped in ``MultiOutputRegressor`` for the direct strategy.
     window_length : int or "auto", default="auto"
-        Observations per input window. "auto": two seasons or two
-        horizons, whichever is longer (``max(2 * season, 2 * horizon)``,
-        the season 1 when none is known), shortened to what the shortest
-        series allows, so that each series gives at least one window;
+        Observations per input window. "auto": two seasons, and at least
+        the horizon, for seasonal data; one and a half horizons (rounded
+        up) without a season; shortened to what the shortest series allows
+        (as much of it as a calibration fit trains on), so that each series
+        gives at least one window (``windows.auto_window_length``);
         ``window_length_`` is the length fitted. Measured on the M3
         competition, the accuracy suite and the fpp panels
         (``benchmarks/README.md``).
