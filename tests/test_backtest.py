@@ -134,3 +134,16 @@ def test_verbose_reports_each_fit_and_the_time_left(capsys):
         "Backtest fold 1/3", "  fit 1/2 and its forecasts done",
         "Backtest fold 3/3", "  fit 2/2 and its forecasts done"]
     assert "s left for 1 more" in lines[1] and "left" not in lines[3]
+
+
+def test_a_season_longer_than_the_history_is_named_as_the_reason_for_no_origin():
+    """Found by the contract's door property: 20 hourly observations (a
+    season of 24) were refused as "use fewer splits or a larger test_size",
+    though it is the seasonal-naive baseline's season that leaves no origin."""
+    y = pd.Series(np.sin(np.arange(20.0)), index=pd.date_range("2001", periods=20, freq="h"))
+    forecaster = WindowForecaster(Ridge(), window_length=4, horizon=2,
+                                  window_normalization=None)
+    with pytest.raises(ValueError, match=r"season of 24 observations.*season=1"):
+        backtest(forecaster, y, n_splits=2, test_size=2)
+    result = backtest(forecaster, y, n_splits=2, test_size=2, season=1)
+    assert len(result.forecasts) == 2 * 2

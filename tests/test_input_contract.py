@@ -186,3 +186,24 @@ def test_a_panel_mixing_kinds_of_time_is_refused_naming_them():
     periods.index = periods.index.to_period("D")
     with pytest.raises(ValueError, match="mix periods with timestamps"):
         _forecaster().fit(_long(a=naive, b=periods))
+
+
+def test_partitions_mixing_kinds_of_time_are_refused_as_one_panel_is():
+    """Found by the door property: each partition of one kind, the second
+    of another, fitted a model whose forecasts mixed time zones (or labelled
+    periods as timestamps), where the same panel in memory is refused."""
+    from sklearn.linear_model import SGDRegressor
+
+    from rnnforecast import PartitionedPanel
+
+    naive = _daily(name="y").rename_axis("t")
+    aware, periods = naive.copy(), naive.copy()
+    aware.index = aware.index.tz_localize("UTC")
+    periods.index = periods.index.to_period("D")
+    first = naive.reset_index().assign(id="a")
+    for other, message in ((aware, "time zone"), (periods, "periods")):
+        frames = [first, other.reset_index().assign(id="b")]
+        forecaster = WindowForecaster(SGDRegressor(random_state=0), window_length=5,
+                                      horizon=2, random_state=0)
+        with pytest.raises(ValueError, match=f"Partition 1 .*{message}"):
+            forecaster.fit(PartitionedPanel.from_frames(frames, "id", "t", "y"))

@@ -23,6 +23,7 @@ from sklearn.base import clone
 
 from .._estimators.progress import Progress
 from .calendar import resolve_season, time_label
+from .input_contract import series_names
 from .metrics import (
     NEAR_ZERO_FRACTION,
     MetricWarning,
@@ -33,7 +34,7 @@ from .metrics import (
     rmse,
     smape,
 )
-from .panel import read_panel, series_names
+from .panel import read_panel
 from .windows import check_positive_int
 
 # What users call (the API reference documents these; the rest are helpers).
@@ -246,11 +247,24 @@ def _run_block(forecaster, panel, splits, folds, season, stride, verbose, static
                  for key, frame in panel.frames.items()]
         parts = [part for part in parts if not part.empty]
         if not parts:
-            raise ValueError(
-                f"Fold {fold + 1} has no origin with {forecaster.horizon} steps inside "
-                "its test part; use fewer splits or a larger test_size.")
+            raise ValueError(_no_origin_message(fold, forecaster.horizon, season, panel,
+                                                splits))
         pieces.append(pd.concat(parts, ignore_index=True).assign(fold=fold + 1))
     return pieces
+
+
+def _no_origin_message(fold, horizon, season, panel, splits):
+    """Why fold ``fold`` has no origin: its test parts are shorter than the
+    horizon, or they end before the seasonal-naive baseline has a season of
+    observations to repeat."""
+    ends = [splits[key][fold][1][-1] for key in panel.frames]
+    if season and season > 1 and max(ends) - horizon + 1 < season:
+        return (f"Fold {fold + 1} has no origin: the seasonal-naive baseline needs a "
+                f"season of {season} observations before each origin, and its test parts "
+                f"end at most {max(ends) + 1} observations in. Pass season=1 (the last "
+                "value as the baseline) or a shorter season, or give longer series.")
+    return (f"Fold {fold + 1} has no origin with {horizon} steps inside its test part; "
+            "use fewer splits or a larger test_size.")
 
 
 def _fold_forecasts(model, key, frame, split, season, stride):

@@ -39,8 +39,8 @@ from .._core.training import predict_logits
 from .._estimators.validation import refuse_booleans
 from .calendar import future_index, infer_season
 from .es_validation import HeldOutPeriod, Validation, fold_count
-from .forecaster import _common_frequency
 from .holdout import BaselineWarning
+from .input_contract import common_frequency
 from .panel import read_panel
 from .window_sampling import draw_series_windows
 
@@ -234,7 +234,7 @@ class ESRNNForecaster(BaseEstimator):
             raise ValueError("ESRNNForecaster takes no exogenous inputs; X must be None. "
                              "WindowForecaster forecasts with exogenous columns.")
         panel = read_panel(y)
-        freq = _common_frequency(panel)
+        freq = common_frequency(panel.frames)
         values = [_positive_values(frame.iloc[:, 0], key) for key, frame in panel.frames.items()]
         season = self.season or infer_season(freq) or 1
         window = self._window_length(season, values)

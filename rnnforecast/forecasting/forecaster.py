@@ -23,12 +23,20 @@ from .calendar import (
     time_value,
 )
 from .conformal_intervals import ConformalIntervalsMixin, calibration_cut
-from .holdout import (
-    warn_if_beaten,
+from .holdout import warn_if_beaten
+from .input_contract import (
+    bare_positions,
+    check_continues,
+    check_names,
+    check_observations,
+    check_same_time_kind,
+    common_frequency,
+    series_names,
+    time_kind,
 )
 from .metrics import naive_scale
 from .normalization_choice import NormalizationChoiceMixin
-from .panel import SINGLE, WIDE, as_timestamps, read_panel, series_names
+from .panel import SINGLE, WIDE, as_timestamps, read_panel
 from .plain_state import PlainStateMixin
 from .season_position import checked_fourier_terms
 from .seasonality import SeasonalFactors, is_seasonal, recent_seasonal_indices
@@ -495,10 +503,12 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             if first is None:
                 first = number
                 self.target_name_, self.exog_names_ = panel.target_name, panel.exog_names
-                self.freq_ = _common_frequency(panel)
+                self.freq_ = common_frequency(panel.frames)
                 self._layout = replace(panel, frames={})
+                kind = time_kind(panel)
             else:
                 self._check_partition(panel, number, partition_of, first)
+                check_same_time_kind(panel, kind, f"Partition {number}")
             for key, frame in panel.frames.items():
                 partition_of[key] = number
                 states[key] = self._fit_state(frame)
@@ -534,7 +544,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
                 f"Partition {number} has target {panel.target_name!r} and exogenous "
                 f"columns {panel.exog_names}; partition {first} has {self.target_name_!r} "
                 f"and {self.exog_names_}.")
-        if _common_frequency(panel) != self.freq_:
+        if common_frequency(panel.frames) != self.freq_:
             raise ValueError(f"Partition {number} is spaced differently from partition "
                              f"{first}; one model needs one spacing.")
         for key in panel.frames:
@@ -883,9 +893,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         for key, frame in panel.frames.items():
             if key in histories:
                 last = histories[key].index[-1]
-                if _bare_positions(frame.index, self.freq_):
+                if bare_positions(frame.index, self.freq_):
                     frame = frame.set_axis(future_index(last, self.freq_, len(frame)))
-                _check_continues(frame.index, last, self.freq_, key)
+                check_continues(frame.index, last, self.freq_, key)
                 frame = pd.concat([histories[key], frame])
             else:
                 states[key] = self._new_state(frame, key, static)
@@ -985,7 +995,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             raise ValueError(f"score needs series the model was fitted on; "
                              f"{key!r} is not one of them.")
         history = self.histories_[key]
-        _check_continues(frame.index, history.index[-1], self.freq_, key)
+        check_continues(frame.index, history.index[-1], self.freq_, key)
         if len(frame) < self.horizon:
             raise ValueError(f"y has {len(frame)} observations, fewer than the "
                              f"horizon {self.horizon}.")
@@ -1032,36 +1042,17 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         return panel.frames[None]
 
     def _continuing(self, panel, y):
-        """``panel`` of observations that continue the fitted series: its
-        target and exogenous columns named as the fit's (an unnamed series
-        takes the target's name), else a ValueError before anything is
-        appended."""
-        if panel.exog_names != self.exog_names_:
-            raise ValueError(f"The new observations have exogenous columns "
-                             f"{panel.exog_names}; the model was fitted on "
-                             f"{self.exog_names_}. Pass X with those columns.")
-        if panel.target_name == self.target_name_:
-            return panel
-        if isinstance(y, pd.Series) and y.name is None:
-            frames = {key: frame.rename(columns={panel.target_name: self.target_name_})
-                      for key, frame in panel.frames.items()}
-            return replace(panel, frames=frames, target_name=self.target_name_)
-        raise ValueError(f"The new observations are of {panel.target_name!r}; the model "
-                         f"was fitted on {self.target_name_!r}. Rename them "
-                         f"(y.rename({self.target_name_!r})) if they continue it.")
+        """``panel`` of observations that continue the fitted series, named
+        as the fit's (an unnamed Series takes the target's name)."""
+        unnamed = isinstance(y, pd.Series) and y.name is None
+        return check_names(panel, self.target_name_, self.exog_names_, unnamed)
 
     def _read_observations(self, y, X):
-        """New observations as a ``Panel``, with as many exogenous columns
-        as the fit saw."""
+        """New observations as a ``Panel``, checked against what the model
+        was fitted on (``check_observations``)."""
         check_is_fitted(self)
         panel = read_panel(y, X)
-        if not panel.frames or any(frame.empty for frame in panel.frames.values()):
-            raise ValueError("y holds no observations; pass at least one.")
-        if len(panel.exog_names) != len(self.exog_names_):
-            raise ValueError(f"Expected exogenous columns {self.exog_names_}, got "
-                             f"{panel.exog_names}.")
-        for key, frame in panel.frames.items():
-            _check_spacing(frame.index, self.freq_, key)
+        check_observations(panel, self.freq_, self.exog_names_)
         return panel
 
     def _state_for(self, key, frame, static=None):
@@ -1383,15 +1374,6 @@ def _source(y, X):
     return InMemoryPanel(read_panel(y, X))
 
 
-
-
-
-
-
-
-
-
-
 def _standard_statistics(values):
     """Per-column mean and standard deviation of ``values`` (n_times,
     n_columns), as ``StandardScaler`` computes them: a deviation too small
@@ -1400,7 +1382,6 @@ def _standard_statistics(values):
     scale = values.std(axis=0)
     tiny = scale < 10 * np.finfo(float).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale)
-
 
 
 def _check_multiplicative(target, season):
@@ -1427,21 +1408,6 @@ def _mean_absolute(values):
     return magnitude if magnitude > np.finfo(float).tiny else 1.0
 
 
-
-
-def _common_frequency(panel):
-    """The one spacing all series of ``panel`` share (a global model reads
-    every window at one spacing)."""
-    freqs = {key: series_frequency(frame.index) for key, frame in panel.frames.items()}
-    distinct = list(dict.fromkeys(freqs.values()))
-    if len(distinct) > 1:
-        examples = {key: getattr(freq, "freqstr", freq) for key, freq in
-                    list(freqs.items())[:5]}
-        raise ValueError(f"The series are spaced differently ({examples}); one model "
-                         "needs one spacing: resample them to a common frequency.")
-    return distinct[0]
-
-
 def _frequency_and_shortest(source):
     """The spacing of the first series of ``source`` and the length of its
     shortest series, a partition in memory at a time; a ValueError when it
@@ -1460,41 +1426,6 @@ def _frequency_and_shortest(source):
                          "partitions, or only empty ones. Check the filter or path that "
                          "made it.")
     return freq, shortest
-
-
-def _bare_positions(index, freq):
-    """Whether ``index`` is the positions a bare array gets (0, 1, 2...) for
-    a model of integer times: they say nothing of where the data lies."""
-    return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-            and isinstance(freq, int))
-
-
-def _check_spacing(index, freq, key=None):
-    """Raise unless ``index`` lies on the grid of ``freq`` with no time missing
-    (a bare array's positions pass: they carry no spacing)."""
-    if len(index) < 2 or _bare_positions(index, freq):
-        return
-    if isinstance(freq, int):
-        expected = pd.RangeIndex(index[0], index[0] + freq * len(index), freq)
-    else:
-        expected = pd.date_range(index[0], periods=len(index), freq=freq)
-    if not expected.equals(pd.Index(index)):
-        which = "y" if key is None else f"Series {key!r}"
-        raise ValueError(
-            f"{which} is not spaced as the training data ({getattr(freq, 'freqstr', freq)!r} "
-            f"from {index[0]}): it has {index[:3].tolist()}... Resample it to that "
-            "spacing and fill any gaps.")
-
-
-def _check_continues(index, last_time, freq, key=None):
-    """Raise unless ``index`` starts one step after ``last_time``."""
-    if _bare_positions(index, freq):
-        return  # positions of a bare array say nothing about continuity
-    expected = future_index(last_time, freq, 1)[0]
-    if index[0] != expected:
-        which = "the training series" if key is None else f"series {key!r}"
-        raise ValueError(f"y must continue {which}: its first time should be "
-                         f"{expected}, got {index[0]}.")
 
 
 def _series_rows(X, key, layout):

@@ -23,7 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .windows import check_time_index, target_frame
+from .input_contract import (
+    check_long_index,
+    check_time_index,
+    check_unique_names,
+    first_value,
+    real_values,
+)
+from .windows import target_frame
 
 # What users call (the API reference documents these; the rest are helpers).
 __all__ = ["Panel", "read_panel"]
@@ -155,7 +162,7 @@ def _read_long(y, X, period_freq):
                               and isinstance(X.index, pd.MultiIndex)):
         raise ValueError("With a long y, X must be a DataFrame on the same "
                          "(series id, time) MultiIndex.")
-    _check_long_index(series.index)
+    check_long_index(series.index)
     id_name, time_name = series.index.names
     target_name = series.name if series.name is not None else "y"
     if X is None:
@@ -179,52 +186,14 @@ def _read_long(y, X, period_freq):
                  period_freq, frame_output)
 
 
-def _check_long_index(index):
-    """Refuse a long index that would be read wrong: rows without a series
-    id (they would vanish), a (time, id) order (each time would become a
-    series), duplicated entries."""
-    missing = int(index.get_level_values(0).isna().sum())
-    if missing:
-        raise ValueError(
-            f"{missing} rows of y have no series id (NaN or None in the first level "
-            "of its MultiIndex); give every row an id, or drop those rows.")
-    times = (pd.DatetimeIndex, pd.PeriodIndex)
-    if isinstance(index.levels[0], times) and not isinstance(index.levels[1], times):
-        raise ValueError(
-            "y's MultiIndex is in (time, series id) order: its first level holds "
-            "times. Put the series id first: y.swaplevel().sort_index().")
-    _check_one_kind_of_time(index.levels[1])
-    if index.has_duplicates:
-        raise ValueError("y's (series id, time) index has duplicated entries.")
-
-
-def _check_one_kind_of_time(times):
-    """Refuse a time level that mixes periods with timestamps, or time zones
-    (naive with aware, or two zones): pandas keeps such a level as objects."""
-    if times.dtype != object:
-        return
-    kinds = {type(time) for time in times}
-    if pd.Period in kinds and kinds - {pd.Period}:
-        raise ValueError("y's times mix periods with timestamps across series; convert "
-                         "them to one kind (periods with .to_timestamp()).")
-    zones = {str(time.tz) for time in times if isinstance(time, pd.Timestamp)}
-    if len(zones) > 1:
-        raise ValueError(f"y's times mix time zones across series ({sorted(zones)}, 'None' "
-                         "for naive times); convert them to one zone (tz_localize or "
-                         "tz_convert).")
-
-
 def _read_wide(y, X, period_freq):
-    if y.columns.has_duplicates:
-        repeated = series_names(y.columns[y.columns.duplicated()].unique())
-        raise ValueError(f"The wide y names series {repeated} more than once; give each "
-                         "column its own name.")
+    check_unique_names(y.columns, "The wide y's series")
     if X is not None:
         raise ValueError(
             "With y in the wide layout (one column per series), exogenous columns "
             "cannot say which series they belong to: pass y and X in the long "
             "layout, on a (series id, time) MultiIndex.")
-    values = _real_values(y, y.columns, allow_nan=True)
+    values = real_values(y, y.columns, allow_nan=True)
     check_time_index(y.index)
     started = ~np.isnan(values)
     first = started.argmax(axis=0)
@@ -250,7 +219,7 @@ def _long_frames(series):
     numbers) but in one pass over all of them. NaN before a series' first
     value is dropped, as in the wide layout (a long table made from a wide
     one has it); NaN after it is refused, naming the series."""
-    values = _real_values(series.to_frame(), [series.name], allow_nan=True)[:, 0]
+    values = real_values(series.to_frame(), [series.name], allow_nan=True)[:, 0]
     keys, times = series.index.get_level_values(0), series.index.get_level_values(1)
     codes, ids = pd.factorize(keys)
     order = np.argsort(codes, kind="stable")
@@ -263,50 +232,10 @@ def _long_frames(series):
             check_time_index(index)
         except ValueError as error:
             raise ValueError(f"Series {key!r}: {error}") from None
-        start = _first_value(values[rows], index, key)
+        start = first_value(values[rows], index, key)
         frames[key] = pd.DataFrame(values[rows[start:], np.newaxis], index=index[start:],
                                    columns=[series.name])
     return frames
-
-
-def series_names(keys, at_most=3):
-    """``'a', 'b', 'c', ...``: the first few series ids, for messages."""
-    return ", ".join(map(repr, keys[:at_most])) + (", ..." if len(keys) > at_most else "")
-
-
-def _first_value(values, index, key):
-    """Position of a series' first value; refuses a series without one, or
-    with NaN after it."""
-    observed = ~np.isnan(values)
-    if not observed.any():
-        raise ValueError(f"Series {key!r} holds no values (all NaN); drop its rows.")
-    start = int(observed.argmax())
-    gaps = ~observed[start:]
-    if gaps.any():
-        raise ValueError(
-            f"Series {key!r} has NaN after its first value, at "
-            f"{index[start:][gaps][:3].tolist()}: fill the gaps (e.g. by interpolation) "
-            "or drop those rows. NaN before a series' first value is dropped.")
-    return start
-
-
-def _real_values(frame, names, allow_nan):
-    """``frame``'s values as floats: real numbers, finite, or NaN where
-    ``allow_nan`` (the wide layout's starts); anything else is refused,
-    naming the columns."""
-    not_real = [name for name, dtype in zip(names, frame.dtypes) if dtype.kind not in "biuf"]
-    if not_real:
-        raise ValueError(f"Column(s) {not_real} are not real numbers; convert them, "
-                         "e.g. with pd.to_numeric, first.")
-    values = frame.to_numpy(dtype=float)
-    infinite = np.isinf(values).any(axis=0)
-    if infinite.any():
-        raise ValueError(f"Column(s) {[n for n, bad in zip(names, infinite) if bad]} "
-                         "contain infinite values; fill or drop them first.")
-    if not allow_nan and np.isnan(values).any():
-        raise ValueError(f"Column(s) {list(names)} contain NaN, infinite or "
-                         "non-numeric values; fill or drop them first.")
-    return values
 
 
 def as_timestamps(data):

@@ -12,6 +12,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from .input_contract import check_time_index, check_unique_names, real_values
+
 # What users call (the API reference documents these; the rest are helpers).
 __all__ = ["make_windows"]
 
@@ -73,44 +75,15 @@ def as_frame(data, target=None):
                 f"Expected a series of shape (n_times,) or (n_times, n_columns), "
                 f"got an array with {values.ndim} dimensions.")
         frame = pd.DataFrame(values.reshape(len(values), -1))
-    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise ValueError(f"Column names {duplicated} appear more than once; rename "
-                         "them.")
+    check_unique_names(frame.columns, "Column names")
     if target is not None:
         if target not in frame.columns:
             raise ValueError(f"Target column {target!r} is not in the data; "
                              f"columns are {list(frame.columns)}.")
         frame = frame[[target] + [c for c in frame.columns if c != target]]
     check_time_index(frame.index)
-    not_real = [c for c in frame.columns if frame[c].dtype.kind not in "biuf"]
-    if not_real:
-        raise ValueError(
-            f"Column(s) {not_real} are not real numbers (dtypes "
-            f"{[str(frame[c].dtype) for c in not_real]}); convert them, e.g. with "
-            "pd.to_numeric, first. Complex data not supported.")
-    numeric = frame.apply(pd.to_numeric, errors="coerce")
-    bad = [c for c in frame.columns if numeric[c].isna().any() or
-           not np.isfinite(numeric[c].to_numpy(dtype=float)).all()]
-    if bad:
-        raise ValueError(f"Column(s) {bad} contain NaN, infinite or non-numeric "
-                         "values; fill or drop them first.")
-    return numeric.astype(float)
-
-
-def check_time_index(index):
-    """Raise a ValueError unless ``index`` is sorted, complete and has no
-    duplicates."""
-    if isinstance(index, pd.DatetimeIndex) and index.hasnans:
-        positions = np.flatnonzero(index.isna())[:3].tolist()
-        raise ValueError(f"The index has missing times (NaT) at positions {positions}; "
-                         "drop or fill those rows first.")
-    if index.has_duplicates:
-        duplicated = index[index.duplicated()].unique()[:3].tolist()
-        raise ValueError(f"The index has duplicated timestamps, e.g. {duplicated}.")
-    if not index.is_monotonic_increasing:
-        raise ValueError("The index is not sorted in increasing order; sort it "
-                         "(e.g. series.sort_index()) first.")
+    values = real_values(frame, frame.columns, allow_nan=False)
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
 
 
 def make_windows(data, window_length, horizon=1, *, target=None, known_future=()):
