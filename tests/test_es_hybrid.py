@@ -138,7 +138,7 @@ def test_refusals_name_what_to_do():
     forecaster = _fit(wide)
     with pytest.raises(ValueError, match="refit with a larger horizon"):
         forecaster.predict(steps=7)
-    with pytest.raises(TypeError, match="positive int"):
+    with pytest.raises(ValueError, match="int >= 1"):
         forecaster.predict(steps=0)
 
 

@@ -207,3 +207,68 @@ def test_partitions_mixing_kinds_of_time_are_refused_as_one_panel_is():
                                       horizon=2, random_state=0)
         with pytest.raises(ValueError, match=f"Partition 1 .*{message}"):
             forecaster.fit(PartitionedPanel.from_frames(frames, "id", "t", "y"))
+
+
+def test_parameters_set_after_fit_do_not_change_the_fitted_model():
+    """Found in review: ``season``, ``fourier_terms`` and
+    ``window_statistics_input`` were read from the parameters at predict, so
+    set_params after fit changed (or broke) the forecasts of a fitted model;
+    scikit-learn's models change only when refitted."""
+    y = _long(a=_daily(60), b=_daily(60, level=20.0))
+    forecaster = WindowForecaster(Ridge(), window_length=7, horizon=2, fourier_terms=2,
+                                  window_normalization="mean", random_state=0).fit(y)
+    before = forecaster.predict()
+    for changed in ({"season": 5}, {"fourier_terms": 1}, {"window_statistics_input": True}):
+        forecaster.set_params(**changed)
+        pd.testing.assert_series_equal(forecaster.predict(), before)
+    assert forecaster.season_ == 7
+
+
+def test_a_forecaster_pickled_before_the_fitted_season_loads_and_predicts_the_same():
+    y = _long(a=_daily(60), b=_daily(60, level=20.0))
+    forecaster = WindowForecaster(Ridge(), window_length=7, horizon=2, fourier_terms=2,
+                                  window_normalization="mean", window_statistics_input=True,
+                                  random_state=0).fit(y)
+    state = forecaster.__getstate__()
+    for name in ("season_", "_position", "_statistics_input"):
+        del state[name]
+    old = WindowForecaster.__new__(WindowForecaster)
+    old.__setstate__(state)
+    assert old.season_ == 7 and old._position.n_terms == 2 and old._statistics_input
+    pd.testing.assert_series_equal(old.predict(), forecaster.predict())
+
+
+@pytest.mark.parametrize("changed", [{"horizon": 5}, {"horizon": 1},
+                                     {"strategy": "recursive"}])
+def test_predicting_after_changing_what_predict_reads_is_refused(changed):
+    """Found in review: after set_params(strategy="recursive") a direct model
+    forecast recursively, a silently different answer; horizon=5 gave
+    NumPy's broadcast error, horizon=1 one step. The forecaster refuses
+    until refitted, and predicts as fitted once the value is set back."""
+    forecaster = _forecaster().fit(_daily(60))
+    before = forecaster.predict()
+    forecaster.set_params(**changed)
+    name = next(iter(changed))
+    for call in (forecaster.predict, lambda: forecaster.forecast_from(_daily(60), [50]),
+                 lambda: forecaster.update(_daily(61).iloc[60:])):
+        with pytest.raises(ValueError, match=f"{name} was changed.*fit again"):
+            call()
+    forecaster.set_params(horizon=2, strategy="direct")
+    pd.testing.assert_series_equal(forecaster.predict(), before)
+
+
+def test_the_es_rnn_forecasts_its_fitted_horizon_and_refuses_steps_as_values():
+    from rnnforecast import ESRNNForecaster
+
+    y = pd.Series(10 + np.sin(np.arange(48) * np.pi / 6) + np.arange(48) / 10,
+                  index=pd.date_range("2000-01", periods=48, freq="MS"))
+    forecaster = ESRNNForecaster(horizon=3, max_steps=10, units=4, random_state=0).fit(y)
+    before = forecaster.predict()
+    forecaster.set_params(horizon=6)
+    pd.testing.assert_series_equal(forecaster.predict(), before)
+    with pytest.raises(ValueError, match="at most 3"):
+        forecaster.predict(steps=4)
+    with pytest.raises(ValueError, match="steps must be an int >= 1"):
+        forecaster.predict(steps=0)
+    with pytest.raises(ValueError, match="steps must be an int >= 1"):
+        forecaster.predict(steps=2.0)

@@ -18,7 +18,6 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.utils.validation import check_is_fitted
 
 from .streaming import TrimmedPartitions
 
@@ -186,14 +185,14 @@ class ConformalIntervalsMixin:
         return layout.arrange(frames)
 
     def _error_scale(self, series_id):
-        check_is_fitted(self)
+        self._check_fitted()
         if series_id not in self._states:
             raise ValueError(f"series_id {series_id!r} is not a fitted series; they are "
                              f"{list(self._states)[:5]}.")
         return self._states[series_id].error_scale
 
     def _n_calibration_errors(self):
-        check_is_fitted(self)
+        self._check_fitted()
         if self.calibration_errors_ is None:
             raise ValueError("Intervals and quantiles need calibration errors: fit "
                              "with calibration_fraction set, e.g. 0.2.")

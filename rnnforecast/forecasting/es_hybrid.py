@@ -43,6 +43,7 @@ from .holdout import BaselineWarning
 from .input_contract import common_frequency
 from .panel import read_panel
 from .window_sampling import draw_series_windows
+from .windows import check_positive_int
 
 __all__ = ["ESRNNForecaster"]
 
@@ -335,7 +336,7 @@ class ESRNNForecaster(BaseEstimator):
         Parameters
         ----------
         steps : int, default=None
-            Steps ahead, at most ``horizon`` (None: ``horizon``).
+            Steps ahead, at most the ``horizon`` fitted (None: all of them).
 
         Returns
         -------
@@ -344,13 +345,14 @@ class ESRNNForecaster(BaseEstimator):
             Series on ``(series id, time)``.
         """
         check_is_fitted(self, "n_steps_")
-        steps = self.horizon if steps is None else steps
-        if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 1:
-            raise TypeError(f"steps must be a positive int, got {steps!r}.")
-        if steps > self.horizon:
-            raise ValueError(f"The ES-RNN forecasts its horizon={self.horizon} steps at "
-                             f"once, got steps={steps}; refit with a larger horizon.")
         forecasts = _forecast(self._model, self._values, self.season_, self.window_length_)
+        # The horizon the network was fitted with, whatever set_params did since.
+        horizon = forecasts.shape[1]
+        steps = horizon if steps is None else check_positive_int(steps, "steps")
+        if steps > horizon:
+            raise ValueError(f"The ES-RNN forecasts the horizon of {horizon} steps it was "
+                             f"fitted with at once, so at most {horizon}, got steps={steps}; "
+                             "refit with a larger horizon.")
         results = {key: pd.Series(row[:steps], index=future_index(last, self.freq_, steps),
                                   name=self._layout.target_name)
                    for key, last, row in zip(self._ids, self._last_times, forecasts)}

@@ -260,6 +260,11 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
     freq_ : pandas offset or int
         Spacing of the series: a pandas frequency, or the integer step of a
         RangeIndex-like index.
+    season_ : int or None
+        Observations per seasonal cycle the model was fitted with:
+        ``season``, or the one the spacing implies (None for none). Like
+        every fitted attribute it stays as fitted when parameters are set
+        afterwards; they take effect at the next ``fit``.
     calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
         Forecast errors (actual minus forecast) on the calibration tail, per
         step, each divided by its series' error scale (the mean absolute
@@ -451,7 +456,13 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         standardised by its own statistics, with ``static`` inputs
         (``read_static``'s result) if any."""
         self._differencer = Differencer(lags)
-        self.window_length_, self._seasonal_lag_steps = self._chosen_window(source, lags)
+        self._predict_params = {name: _frozen(getattr(self, name)) for name in PREDICT_PARAMS}
+        # What predict reads is fixed here: set_params after fit changes nothing.
+        freq, shortest = _frequency_and_shortest(source)
+        self.season_ = self.season or infer_season(freq)
+        self._position = checked_fourier_terms(self.fourier_terms, self.season_)
+        self._statistics_input = bool(self.window_statistics_input)
+        self.window_length_, self._seasonal_lag_steps = self._chosen_window(shortest, lags)
         (self.window_normalization_, self.deseasonalize_,
          self.holdout_scores_) = self._chosen_normalization(source, lags, static)
         lengths = self._read_series(source, lags)
@@ -474,14 +485,12 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             self._inputs(X_windows), y_windows, **_weighted(weights))
         return self
 
-    def _chosen_window(self, source, lags):
+    def _chosen_window(self, shortest, lags):
         """The window's length and its seasonal lag steps: ``window_length``,
         or for "auto" the length ``auto_window_length`` gives for the season
-        of the data, bounded by its shortest series (a panel in partitions
-        is read once more to find it), as much of it as the calibration fit
-        trains on."""
-        freq, shortest = _frequency_and_shortest(source)
-        season = self.season or infer_season(freq)
+        of the data, bounded by its shortest series (of ``shortest``
+        observations), as much of it as the calibration fit trains on."""
+        season = self.season_
         lag_steps = self._checked_lag_steps(season)
         if self.window_length != "auto":
             return self.window_length, lag_steps
@@ -643,10 +652,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         transform, the standardisation of its columns (after transform and
         differencing) and the Fourier terms of its position in the season."""
         state = self._scaling_of(frame)
-        position = checked_fourier_terms(self.fourier_terms, self._season())
-        if position is None:
+        if self._position is None:
             return state
-        return state.with_position(position.starting_at(frame.index, self.freq_))
+        return state.with_position(self._position.starting_at(frame.index, self.freq_))
 
     def _scaling_of(self, frame):
         """``_fit_state`` without the season-position inputs."""
@@ -689,9 +697,9 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         return SeasonalFactors(recent_seasonal_indices(target, season), time_value(index[0]))
 
     def _season(self):
-        """Observations per cycle: ``season``, or inferred from ``freq_``
-        (None when neither gives one)."""
-        return self.season or infer_season(self.freq_)
+        """Observations per cycle, as fitted: ``season``, or inferred from
+        the data's spacing (None when neither gives one)."""
+        return self.season_
 
     def _positioned(self, state, index):
         """``state`` for values whose row 0 is at the first time of ``index``."""
@@ -782,6 +790,18 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         check_is_fitted(self)
         return max(frame.index[-1] for frame in self.histories_.values())
 
+    def _check_fitted(self):
+        """``check_is_fitted``, and refuse to forecast once a parameter that
+        shapes the fitted model's forecasts was changed: they would silently
+        differ from what was fitted (another strategy) or fail obscurely."""
+        check_is_fitted(self)
+        for name, fitted in getattr(self, "_predict_params", {}).items():
+            if _frozen(getattr(self, name)) != fitted:
+                raise ValueError(
+                    f"{name} was changed from {fitted!r} to {getattr(self, name)!r} since "
+                    f"the model was fitted, and the fitted model forecasts with {fitted!r}: "
+                    "fit again to use the new value, or set it back.")
+
     def _steps_learned(self):
         return self.horizon if self.strategy == "direct" else 1
 
@@ -823,7 +843,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             ``(series id, time)`` MultiIndex, each series at its own future
             times.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         layout, forecasts, _, _ = self._forecasts(steps, X, y, static=static)
         return layout.arrange(forecasts)
 
@@ -938,7 +958,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         -------
         forecasts : ndarray of shape (n_origins, steps)
         """
-        check_is_fitted(self)
+        self._check_fitted()
         steps = self._check_steps(steps)
         frame = self._observed_frame(y, X)
         origins = np.asarray(origins)
@@ -1050,7 +1070,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
     def _read_observations(self, y, X):
         """New observations as a ``Panel``, checked against what the model
         was fitted on (``check_observations``)."""
-        check_is_fitted(self)
+        self._check_fitted()
         panel = read_panel(y, X)
         check_observations(panel, self.freq_, self.exog_names_)
         return panel
@@ -1086,8 +1106,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
         return self._static.checked(static)
 
     def _n_position(self):
-        position = checked_fourier_terms(self.fourier_terms, self._season())
-        return 0 if position is None else position.n_columns
+        return 0 if self._position is None else self._position.n_columns
 
     def _n_static(self):
         static = getattr(self, "_static", None)
@@ -1290,7 +1309,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
             return windows, np.zeros(len(windows)), np.ones(len(windows))
         lags = range(windows.shape[2] - len(self._seasonal_lag_steps), windows.shape[2])
         scaled, location, scale = scale_windows(windows, self.window_normalization_, lags)
-        if self.window_statistics_input:
+        if self._statistics_input:
             statistics = statistics_columns(
                 self.window_normalization_, location * units[:, 1] + units[:, 0],
                 scale * units[:, 1], windows.shape[1])
@@ -1299,7 +1318,7 @@ class WindowForecaster(ConformalIntervalsMixin, NormalizationChoiceMixin, PlainS
 
     def _n_statistics(self):
         """Columns ``_normalize_windows`` appends to every window."""
-        if not self.window_statistics_input or self.window_normalization_ is None:
+        if not self._statistics_input or self.window_normalization_ is None:
             return 0
         return n_statistics(self.window_normalization_)
 
@@ -1356,6 +1375,16 @@ def _target_units(state, n_windows):
     per window of it: (n_windows, 2); 0 and 1 when it was not."""
     mean, scale = (0.0, 1.0) if state.mean is None else (state.mean[0], state.scale[0])
     return np.tile([mean, scale], (n_windows, 1))
+
+
+# Parameters the fitted model forecasts with: set_params cannot change them
+# until the next fit (the others it reads are fixed as fitted attributes).
+PREDICT_PARAMS = ("horizon", "strategy", "known_future")
+
+
+def _frozen(value):
+    """``value`` comparable with ``!=`` (a list of columns as a tuple)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _weighted(weights):

@@ -10,7 +10,9 @@ the pandas objects. Pickle reads the same plain state.
 import numpy as np
 import pandas as pd
 
+from .calendar import infer_season
 from .panel import Panel
+from .season_position import checked_fourier_terms
 from .static import StaticCovariates
 
 
@@ -69,6 +71,11 @@ class PlainStateMixin:
             # Fitted before "auto" window lengths: the parameter was the length.
             state.setdefault("window_length_", state.get("window_length"))
             state.setdefault("_seasonal_lag_steps", ())
+            # Fitted before these were fixed at fit: the parameters were used.
+            state.setdefault("season_", state["season"] or infer_season(state["freq_"]))
+            state.setdefault("_position", checked_fourier_terms(state["fourier_terms"],
+                                                                state["season_"]))
+            state.setdefault("_statistics_input", bool(state["window_statistics_input"]))
         super().__setstate__(state)
 
 
