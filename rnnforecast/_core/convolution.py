@@ -1,0 +1,127 @@
+"""One-dimensional convolution over time: "same" padding, stride 1, on
+time-major batches.
+
+    Z[t, s] = b + sum over k of X[t + k - left, s] W[k],    left = (K - 1) // 2
+
+for sequence ``s`` at step ``t``, with ``X`` read as zero beyond either end
+of the batch's steps: Keras' and torch's ``padding="same"`` (an even kernel
+pads one step more on the right). A sequence shorter than the batch sits at
+its end, after zeros (``inputs.pad_front``): the caller zeroes those padding
+steps of ``X`` (``zero_padding_steps``), so a short sequence sees the same
+zeros before its first step as it would alone.
+
+Each tap ``k`` is one matrix product over every step at once: rows
+``X[lo + o : hi + o]`` of all sequences, (n_steps * batch, C_in), by
+``W[k]``, (C_in, C_out), with ``o = k - left`` and ``[lo, hi)`` the output
+steps whose input ``t + o`` lies inside the batch. Time-major storage makes
+those rows one contiguous block, so a layer costs ``K`` large products, at
+BLAS's best speed, and the backward pass likewise:
+
+    dW[k] = X[lo + o : hi + o]^T dZ[lo : hi]
+    dX[lo + o : hi + o] += dZ[lo : hi] W[k]^T
+    db = sum over steps and sequences of dZ
+
+With ``invariant`` (prediction) the products are summed in a fixed order
+(``matmul.fixed_order_product``), so a sequence's output does not depend on
+the batch it is in.
+"""
+
+import numpy as np
+
+from .jit import kernel
+from .matmul import matmul_rows
+
+
+@kernel
+def tap_steps(k, kernel_size, n_timesteps):
+    """The output steps ``[lo, hi)`` tap ``k`` reaches and its offset ``o``:
+    output step ``t`` reads input step ``t + o``."""
+    offset = k - (kernel_size - 1) // 2
+    return max(0, -offset), min(n_timesteps, n_timesteps - offset), offset
+
+
+@kernel
+def conv1d_forward(X, W, b, Z, tap, invariant):
+    """``Z = conv(X, W) + b`` (see the module docstring).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_timesteps, batch, C_in)
+        Time-major input, zero on padding steps.
+    W : ndarray of shape (K, C_in, C_out)
+    b : ndarray of shape (C_out,)
+    Z : ndarray of shape (n_timesteps, batch, C_out)
+        Output.
+    tap : ndarray of shape (n_timesteps * batch, C_out)
+        Scratch for one tap's product.
+    invariant : bool
+        Fixed-order products (prediction) instead of BLAS (training).
+    """
+    n_timesteps, batch, n_in = X.shape
+    n_out = W.shape[2]
+    rows = Z.reshape(n_timesteps * batch, n_out)
+    for r in range(rows.shape[0]):
+        rows[r, :] = b
+    for k in range(W.shape[0]):
+        lo, hi, offset = tap_steps(k, W.shape[0], n_timesteps)
+        if hi <= lo:
+            continue
+        n = (hi - lo) * batch
+        product = tap[:n]
+        matmul_rows(X[lo + offset:hi + offset].reshape(n, n_in), W[k], product, invariant)
+        rows[lo * batch:hi * batch] += product
+
+
+@kernel
+def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
+    """Gradients of ``conv1d_forward``: ``dW``, ``db`` and, if ``dX`` is not
+    empty, the input's gradient ``dX`` (overwritten).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_timesteps, batch, C_in)
+        The input forward read.
+    W : ndarray of shape (K, C_in, C_out)
+    dZ : ndarray of shape (n_timesteps, batch, C_out)
+        Gradient of the loss with respect to the output.
+    dX : ndarray of shape (n_timesteps, batch, C_in) or (0, 0, 0)
+        Output: the input's gradient (skipped when empty: the first layer).
+    dW : ndarray of shape (K, C_in, C_out)
+        Output.
+    db : ndarray of shape (C_out,)
+        Output.
+    tap_in : ndarray of shape (n_timesteps * batch, C_in)
+        Scratch for one tap's input gradient.
+    """
+    n_timesteps, batch, n_in = X.shape
+    n_out = W.shape[2]
+    gradient = dZ.reshape(n_timesteps * batch, n_out)
+    db[:] = 0.0
+    for r in range(gradient.shape[0]):
+        db += gradient[r]
+    if dX.size > 0:
+        dX[:] = 0.0
+    for k in range(W.shape[0]):
+        lo, hi, offset = tap_steps(k, W.shape[0], n_timesteps)
+        if hi <= lo:
+            dW[k] = 0.0
+            continue
+        n = (hi - lo) * batch
+        inputs = X[lo + offset:hi + offset].reshape(n, n_in)
+        outputs = gradient[lo * batch:hi * batch]
+        np.dot(inputs.T, outputs, dW[k])                      # dW[k] = X^T dZ
+        if dX.size > 0:
+            np.dot(outputs, W[k].T, tap_in[:n])               # dX += dZ W[k]^T
+            dX[lo + offset:hi + offset].reshape(n, n_in)[:] += tap_in[:n]
+
+
+@kernel
+def zero_padding_steps(X, starts, out):
+    """``out = X`` with every step before a sequence's first real step
+    (``starts``, empty when none is padded) set to zero."""
+    n_timesteps, batch, width = X.shape
+    for t in range(n_timesteps):
+        for s in range(batch):
+            padding = starts.size > 0 and t < starts[s]
+            for f in range(width):
+                out[t, s, f] = 0.0 if padding else X[t, s, f]
