@@ -23,14 +23,13 @@ EPS = 1e-5
 def _conv(X, W, b, invariant=False):
     n_timesteps, batch, _ = X.shape
     Z = np.empty((n_timesteps, batch, W.shape[2]), dtype=X.dtype)
-    conv1d_forward(X, W, b, Z, np.empty((n_timesteps * batch, W.shape[2]), X.dtype),
-                   invariant)
+    conv1d_forward(X, W, b, Z, np.empty(n_timesteps * batch * W.shape[2], X.dtype), invariant)
     return Z
 
 
 def _conv_gradients(X, W, dZ):
     dX, dW, db = np.empty_like(X), np.empty_like(W), np.empty(W.shape[2], X.dtype)
-    conv1d_backward(X, W, dZ, dX, dW, db, np.empty((X.shape[0] * X.shape[1], X.shape[2])))
+    conv1d_backward(X, W, dZ, dX, dW, db, np.empty(X.size))
     return dX, dW, db
 
 
@@ -217,3 +216,99 @@ def test_conv_and_batch_norm_match_torch():
     update_running_statistics(running, statistics, starts, 11, 4, 0.1)
     np.testing.assert_allclose(running[0], norm.running_mean.numpy(), rtol=1e-10)
     np.testing.assert_allclose(running[1], norm.running_var.numpy(), rtol=1e-10)
+
+
+def _arm_problem(filters=(4, 6, 3), kernel_sizes=(5, 3, 2), n_timesteps=10, batch=3,
+                 n_features=2, seed=4):
+    from rnnforecast._core.convolutional_arm import ConvolutionalArm
+    from rnnforecast._core.parameters import ParameterLayout
+
+    arm = ConvolutionalArm(n_features, filters, kernel_sizes)
+    layout = ParameterLayout(arm.parameter_entries(prefix=""))
+    rng = np.random.RandomState(seed)
+    params, running = np.zeros(layout.size), np.zeros(arm.running_layout().size)
+    weights, statistics = layout.views(params), arm.running_layout().views(running)
+    arm.initialize(weights, statistics, rng)
+    for array in weights.values():   # gamma and beta away from 1 and 0
+        array += rng.normal(scale=0.3, size=array.shape)
+    X = rng.normal(size=(n_timesteps, batch, n_features))
+    return arm, layout, params, weights, statistics, X
+
+
+def _arm_buffers(arm, X, training=True):
+    return {name: np.zeros(shape) for name, shape in
+            arm.buffer_shapes(X.shape[0], X.shape[1], training).items()}
+
+
+@pytest.mark.parametrize("starts", [np.zeros(0, dtype=np.intp), np.array([0, 3, 7])])
+def test_the_arm_gradients_match_finite_differences(starts):
+    arm, layout, params, weights, statistics, X = _arm_problem()
+    d_pooled = np.random.default_rng(5).normal(size=(3, arm.width))
+    buffers = _arm_buffers(arm, X)
+
+    def loss():
+        pooled = arm.forward(weights, statistics, X, starts, buffers, True, False)
+        return float(np.sum(pooled * d_pooled))
+
+    loss()
+    gradient = np.zeros_like(params)
+    arm.backward(weights, layout.views(gradient), d_pooled, starts, buffers)
+    np.testing.assert_allclose(gradient, _numerical(loss, params), rtol=1e-5, atol=1e-7)
+
+
+def test_a_predicting_arm_ignores_padding_and_the_batch():
+    """With running statistics a sequence's output is its own: alone, or
+    padded in a batch of others, bit for bit."""
+    arm, _, _, weights, statistics, X = _arm_problem()
+    starts = np.array([0, 4, 0])
+    X[:4, 1] = 50.0
+    pooled = arm.forward(weights, statistics, X, starts, _arm_buffers(arm, X, False),
+                         False, True).copy()
+    alone = np.ascontiguousarray(X[4:, 1:2])
+    single = arm.forward(weights, statistics, alone, np.zeros(0, dtype=np.intp),
+                         _arm_buffers(arm, alone, False), False, True)
+    np.testing.assert_array_equal(pooled[1], single[0])
+
+
+def test_the_arm_matches_torch_blocks_and_global_average_pooling():
+    """Three Conv1d(bias=False) + BatchNorm1d + ReLU blocks and the mean over
+    time, in training mode: output, every gradient, running statistics."""
+    torch = pytest.importorskip("torch")
+    arm, layout, params, weights, statistics, X = _arm_problem(
+        filters=(8, 16, 8), kernel_sizes=(8, 5, 3), n_timesteps=15, batch=4)
+    d_pooled = np.random.default_rng(6).normal(size=(4, arm.width))
+    blocks = []
+    for i, (n_in, n_out, size) in enumerate(zip(arm.channels_in, arm.filters,
+                                                arm.kernel_sizes)):
+        conv = torch.nn.Conv1d(n_in, n_out, size, padding="same", bias=False,
+                               dtype=torch.float64)
+        norm = torch.nn.BatchNorm1d(n_out, dtype=torch.float64)
+        with torch.no_grad():
+            conv.weight.copy_(torch.from_numpy(weights[f"{i}.W"].transpose(2, 1, 0).copy()))
+            norm.weight.copy_(torch.from_numpy(weights[f"{i}.gamma"].copy()))
+            norm.bias.copy_(torch.from_numpy(weights[f"{i}.beta"].copy()))
+        blocks += [conv, norm, torch.nn.ReLU()]
+    inputs = torch.from_numpy(X.transpose(1, 2, 0).copy())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using padding='same' with even kernel")
+        pooled = torch.nn.Sequential(*blocks)(inputs).mean(dim=2)
+    pooled.backward(torch.from_numpy(d_pooled))
+
+    starts = np.zeros(0, dtype=np.intp)
+    buffers = _arm_buffers(arm, X)
+    ours = arm.forward(weights, statistics, X, starts, buffers, True, False)
+    np.testing.assert_allclose(ours, pooled.detach().numpy(), rtol=1e-10, atol=1e-12)
+    grads = layout.views(np.zeros_like(params))
+    arm.backward(weights, grads, d_pooled, starts, buffers)
+    arm.update_running(statistics, starts, buffers)
+    for i in range(3):
+        conv, norm = blocks[3 * i], blocks[3 * i + 1]
+        np.testing.assert_allclose(grads[f"{i}.W"], conv.weight.grad.numpy().transpose(2, 1, 0),
+                                   rtol=1e-9, atol=1e-11)
+        np.testing.assert_allclose(grads[f"{i}.gamma"], norm.weight.grad.numpy(), rtol=1e-9,
+                                   atol=1e-11)
+        np.testing.assert_allclose(grads[f"{i}.beta"], norm.bias.grad.numpy(), rtol=1e-9,
+                                   atol=1e-11)
+        np.testing.assert_allclose(statistics[f"{i}"],
+                                   np.vstack([norm.running_mean.numpy(),
+                                              norm.running_var.numpy()]), rtol=1e-10)

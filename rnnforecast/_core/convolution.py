@@ -49,11 +49,12 @@ def conv1d_forward(X, W, b, Z, tap, invariant):
     X : ndarray of shape (n_timesteps, batch, C_in)
         Time-major input, zero on padding steps.
     W : ndarray of shape (K, C_in, C_out)
-    b : ndarray of shape (C_out,)
+    b : ndarray of shape (C_out,) or (0,)
+        Bias; empty for none (before batch normalisation, which removes it).
     Z : ndarray of shape (n_timesteps, batch, C_out)
         Output.
-    tap : ndarray of shape (n_timesteps * batch, C_out)
-        Scratch for one tap's product.
+    tap : ndarray of shape (at least n_timesteps * batch * C_out,)
+        Flat scratch for one tap's product.
     invariant : bool
         Fixed-order products (prediction) instead of BLAS (training).
     """
@@ -61,13 +62,16 @@ def conv1d_forward(X, W, b, Z, tap, invariant):
     n_out = W.shape[2]
     rows = Z.reshape(n_timesteps * batch, n_out)
     for r in range(rows.shape[0]):
-        rows[r, :] = b
+        if b.size > 0:
+            rows[r, :] = b
+        else:
+            rows[r, :] = 0.0
     for k in range(W.shape[0]):
         lo, hi, offset = tap_steps(k, W.shape[0], n_timesteps)
         if hi <= lo:
             continue
         n = (hi - lo) * batch
-        product = tap[:n]
+        product = tap[:n * n_out].reshape(n, n_out)
         matmul_rows(X[lo + offset:hi + offset].reshape(n, n_in), W[k], product, invariant)
         rows[lo * batch:hi * batch] += product
 
@@ -88,17 +92,18 @@ def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
         Output: the input's gradient (skipped when empty: the first layer).
     dW : ndarray of shape (K, C_in, C_out)
         Output.
-    db : ndarray of shape (C_out,)
-        Output.
-    tap_in : ndarray of shape (n_timesteps * batch, C_in)
-        Scratch for one tap's input gradient.
+    db : ndarray of shape (C_out,) or (0,)
+        Output; empty for a convolution without bias.
+    tap_in : ndarray of shape (at least n_timesteps * batch * C_in,)
+        Flat scratch for one tap's input gradient.
     """
     n_timesteps, batch, n_in = X.shape
     n_out = W.shape[2]
     gradient = dZ.reshape(n_timesteps * batch, n_out)
-    db[:] = 0.0
-    for r in range(gradient.shape[0]):
-        db += gradient[r]
+    if db.size > 0:
+        db[:] = 0.0
+        for r in range(gradient.shape[0]):
+            db += gradient[r]
     if dX.size > 0:
         dX[:] = 0.0
     for k in range(W.shape[0]):
@@ -111,8 +116,9 @@ def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
         outputs = gradient[lo * batch:hi * batch]
         np.dot(inputs.T, outputs, dW[k])                      # dW[k] = X^T dZ
         if dX.size > 0:
-            np.dot(outputs, W[k].T, tap_in[:n])               # dX += dZ W[k]^T
-            dX[lo + offset:hi + offset].reshape(n, n_in)[:] += tap_in[:n]
+            product = tap_in[:n * n_in].reshape(n, n_in)
+            np.dot(outputs, W[k].T, product)                      # dX += dZ W[k]^T
+            dX[lo + offset:hi + offset].reshape(n, n_in)[:] += product
 
 
 @kernel

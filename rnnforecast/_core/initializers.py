@@ -34,6 +34,16 @@ def orthogonal(rng, out):
     out[...] = q if rows >= cols else q.T
 
 
+def he_uniform(rng, out):
+    """Uniform on ``[-l, l]`` with ``l = sqrt(6 / fan_in)`` (He et al., 2015),
+    for layers followed by a ReLU. ``fan_in`` is the product of every
+    dimension but the last: a convolution's kernel (K, C_in, C_out) reads
+    ``K * C_in`` inputs, as in Keras."""
+    fan_in = int(np.prod(out.shape[:-1]))
+    limit = np.sqrt(6.0 / fan_in)
+    out[...] = rng.uniform(-limit, limit, size=out.shape)
+
+
 def zeros(rng, out):
     """All zeros."""
     out[...] = 0.0
@@ -43,5 +53,6 @@ INITIALIZERS = {
     "glorot_uniform": glorot_uniform,
     "glorot_normal": glorot_normal,
     "orthogonal": orthogonal,
+    "he_uniform": he_uniform,
     "zeros": zeros,
 }

@@ -114,11 +114,11 @@ recurrent_dropout : float in [0, 1), default=0.0
     during training.
 
 kernel_initializer : {"glorot_uniform", "glorot_normal", "orthogonal", \
-"zeros"}, default="glorot_uniform"
+"he_uniform", "zeros"}, default="glorot_uniform"
     Initialiser of ``W_xh`` and of the head's ``W_hy``.
 
 recurrent_initializer : {"orthogonal", "glorot_uniform", "glorot_normal", \
-"zeros"}, default="orthogonal"
+"he_uniform", "zeros"}, default="orthogonal"
     Initialiser of ``W_hh``. Biases start at zero.
 
 solver : {"adam", "rmsprop", "sgd"}, default="adam"

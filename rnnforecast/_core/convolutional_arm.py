@@ -1,0 +1,171 @@
+"""The convolutional arm of an LSTM-FCN network (Karim et al., 2017):
+blocks of Conv1D, batch normalisation and ReLU, then the mean over each
+sequence's real steps.
+
+For block ``i`` with input ``Y_{i-1}`` (the series itself for ``i = 0``):
+
+    Z_i = conv(Y_{i-1}, W_i)                    (same padding, no bias:
+    Y_i = relu(batch_norm(Z_i; gamma_i, beta_i)) batch norm removes it)
+
+and the arm's output is ``mean over real steps t of Y_last[t]``, of shape
+(batch, filters[-1]), which the network's head reads beside the recurrent
+arm's. The arm knows nothing of the recurrent layers or the head; like
+``RecurrentLayer`` it names its parameters, says which scratch arrays a
+batch needs, and runs forward and backward over them.
+
+Running statistics (each block's mean and variance, for prediction) are
+not parameters: the optimizer never sees them. They live in their own flat
+vector, laid out by ``running_layout``, and move once per training batch
+(``update_running``).
+"""
+
+import numpy as np
+
+from .batch_norm import (
+    batch_norm_backward,
+    batch_norm_forward,
+    batch_norm_predict,
+    relu_backward_in_place,
+    relu_in_place,
+    update_running_statistics,
+)
+from .convolution import conv1d_backward, conv1d_forward, zero_padding_steps
+from .initializers import he_uniform
+from .parameters import ParameterLayout
+from .readout import mean_over_steps, spread_over_steps
+
+# torch's BatchNorm1d defaults (Keras' momentum=0.99 is torch's 0.01 but
+# epsilon=1e-3): the torch cross-check reproduces them exactly.
+BATCH_NORM_EPS = 1e-5
+BATCH_NORM_MOMENTUM = 0.1
+
+
+class ConvolutionalArm:
+    """Conv1D + batch norm + ReLU blocks and a mean over real steps.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per time step of the input.
+    filters : tuple of int
+        Output channels of each block, e.g. (128, 256, 128).
+    kernel_sizes : tuple of int
+        Steps each block's convolution reads, e.g. (8, 5, 3).
+    """
+
+    def __init__(self, n_features, filters, kernel_sizes):
+        if len(filters) != len(kernel_sizes) or not filters:
+            raise ValueError(f"filters {filters} and kernel_sizes {kernel_sizes} must be "
+                             "non-empty and of the same length.")
+        self.n_features = n_features
+        self.filters = tuple(filters)
+        self.kernel_sizes = tuple(kernel_sizes)
+        self.channels_in = (n_features,) + self.filters[:-1]
+        self.width = self.filters[-1]
+
+    def parameter_entries(self, prefix="conv."):
+        """``(name, shape, penalized)`` of each block's kernel ``W`` (K,
+        C_in, C_out), scale ``gamma`` and shift ``beta``."""
+        entries = []
+        for i, (n_in, n_out, size) in enumerate(zip(self.channels_in, self.filters,
+                                                    self.kernel_sizes)):
+            entries += [(f"{prefix}{i}.W", (size, n_in, n_out), True),
+                        (f"{prefix}{i}.gamma", (n_out,), False),
+                        (f"{prefix}{i}.beta", (n_out,), False)]
+        return entries
+
+    def running_layout(self):
+        """Layout of the running statistics: per block, (2, C_out) rows of
+        mean and variance."""
+        return ParameterLayout([(f"{i}", (2, n_out), False)
+                                for i, n_out in enumerate(self.filters)])
+
+    def initialize(self, weights, running, rng):
+        """Kernels He-uniform (Keras' LSTM-FCN), ``gamma`` one, ``beta``
+        zero; running means zero and variances one (torch's start)."""
+        for i in range(len(self.filters)):
+            he_uniform(rng, weights[f"{i}.W"])
+            weights[f"{i}.gamma"][...] = 1.0
+            weights[f"{i}.beta"][...] = 0.0
+            running[f"{i}"][0] = 0.0
+            running[f"{i}"][1] = 1.0
+
+    def multiply_adds(self, n_timesteps, batch):
+        """Multiply-adds of the convolutions for one batch."""
+        return n_timesteps * batch * sum(
+            size * n_in * n_out for n_in, n_out, size in
+            zip(self.channels_in, self.filters, self.kernel_sizes))
+
+    def buffer_shapes(self, n_timesteps, batch, training):
+        """Shapes of the scratch arrays one batch needs, by name."""
+        rows, widest = n_timesteps * batch, max(self.filters)
+        shapes = {"input": (n_timesteps, batch, self.n_features),
+                  "tap": (rows * widest,), "pooled": (batch, self.width),
+                  "no_bias": (0,), "no_gradient": (0, 0, 0)}
+        for i, n_out in enumerate(self.filters):
+            shapes[f"Z{i}"] = (n_timesteps, batch, n_out)
+            shapes[f"Y{i}"] = (n_timesteps, batch, n_out)
+            shapes[f"statistics{i}"] = (3, n_out)
+        if training:
+            shapes.update(dY=(rows * widest,), dZ=(rows * widest,),
+                          tap_in=(rows * max(self.channels_in),))
+        return shapes
+
+    def forward(self, weights, running, X, starts, buffers, training, invariant):
+        """The arm's output for ``X`` (n_timesteps, batch, n_features):
+        ``buffers["pooled"]``, (batch, filters[-1]).
+
+        ``training`` normalises by the batch's statistics (kept in
+        ``buffers`` for ``backward`` and ``update_running``), otherwise by
+        ``running``; ``invariant`` uses fixed-order products (prediction).
+        """
+        inputs = buffers["input"]
+        zero_padding_steps(X, starts, inputs)   # the "same" padding's zeros
+        for i in range(len(self.filters)):
+            Z, Y = buffers[f"Z{i}"], buffers[f"Y{i}"]
+            conv1d_forward(inputs, weights[f"{i}.W"], buffers["no_bias"], Z, buffers["tap"],
+                           invariant)
+            if training:   # Z becomes the normalised values backward reads
+                batch_norm_forward(Z, starts, weights[f"{i}.gamma"], weights[f"{i}.beta"],
+                                   BATCH_NORM_EPS, Z, buffers[f"statistics{i}"], Y)
+            else:
+                batch_norm_predict(Z, starts, running[f"{i}"], weights[f"{i}.gamma"],
+                                   weights[f"{i}.beta"], BATCH_NORM_EPS, Y)
+            relu_in_place(Y)
+            inputs = Y
+        mean_over_steps(inputs, starts, buffers["pooled"])
+        return buffers["pooled"]
+
+    def backward(self, weights, grads, d_pooled, starts, buffers):
+        """Gradients of every parameter (written into ``grads``) from the
+        loss's gradient ``d_pooled`` (batch, filters[-1]) with respect to the
+        output; must follow a training ``forward`` on the same buffers."""
+        n_timesteps, batch = buffers["input"].shape[:2]
+        dY = _shaped(buffers["dY"], (n_timesteps, batch, self.width))
+        spread_over_steps(d_pooled, starts, dY)
+        for i in range(len(self.filters) - 1, -1, -1):
+            n_out = self.filters[i]
+            relu_backward_in_place(dY, buffers[f"Y{i}"])
+            dZ = _shaped(buffers["dZ"], (n_timesteps, batch, n_out))
+            batch_norm_backward(dY, buffers[f"Z{i}"], starts, buffers[f"statistics{i}"],
+                                weights[f"{i}.gamma"], dZ, grads[f"{i}.gamma"],
+                                grads[f"{i}.beta"])
+            below = buffers[f"Y{i - 1}"] if i > 0 else buffers["input"]
+            # The block below's dY, in storage free again (dZ holds what is
+            # needed); the series itself needs none.
+            dY = (_shaped(buffers["dY"], (n_timesteps, batch, self.channels_in[i])) if i > 0
+                  else buffers["no_gradient"])
+            conv1d_backward(below, weights[f"{i}.W"], dZ, dY, grads[f"{i}.W"],
+                            buffers["no_bias"], buffers["tap_in"])
+
+    def update_running(self, running, starts, buffers):
+        """Move the running statistics towards the last training batch's."""
+        n_timesteps, batch = buffers["input"].shape[:2]
+        for i in range(len(self.filters)):
+            update_running_statistics(running[f"{i}"], buffers[f"statistics{i}"], starts,
+                                      n_timesteps, batch, BATCH_NORM_MOMENTUM)
+
+
+def _shaped(storage, shape):
+    """The front of the flat ``storage`` as an array of ``shape``."""
+    return storage[:int(np.prod(shape))].reshape(shape)
