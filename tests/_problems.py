@@ -16,7 +16,8 @@ Problem = namedtuple("Problem", "step X targets weights masks starts")
 def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
                  variable_length=False, bidirectional=False, n_tokens=None,
-                 truncate=None, recurrent_activation="sigmoid", readout="last"):
+                 truncate=None, recurrent_activation="sigmoid", readout="last",
+                 conv=None, shuffle=False):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -27,15 +28,21 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     ``bidirectional`` makes every layer read both ways; ``n_tokens``
     makes the input token ids below it, embedded in ``N_FEATURES``
     dimensions; ``truncate`` is ``truncated_bptt``; ``readout`` is what the
-    head reads without ``return_sequences``.
+    head reads without ``return_sequences``; ``conv`` the (filters,
+    kernel_sizes) of a convolutional arm and ``shuffle`` the recurrent
+    layers' dimension shuffle (LSTM-FCN).
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
     network = RecurrentNetwork(N_FEATURES, units, width, activation,
                                return_sequences, cell, bidirectional, n_tokens,
                                dict(recurrent_activation=recurrent_activation),
-                               readout)
+                               readout, conv, N_TIMESTEPS if shuffle else None)
     params = rng.normal(scale=0.5, size=network.layout.size).astype(dtype)
+    if conv is not None:   # running variances must be positive
+        for name, view in network.split(params)[1]["conv"].items():
+            if name.endswith("running"):
+                view[1] = rng.uniform(0.5, 2.0, size=view.shape[1])
     if n_tokens is None:
         X = rng.normal(size=(N_SAMPLES, N_TIMESTEPS, N_FEATURES)).astype(dtype)
     else:

@@ -138,7 +138,7 @@ def test_batch_norm_normalises_over_real_steps_only(starts):
     np.testing.assert_allclose(Y, np.where(real[..., None], twin, 0.0), rtol=1e-12,
                                atol=1e-12)
     running = np.vstack([np.zeros(4), np.ones(4)])
-    update_running_statistics(running, statistics, starts, 7, 3, 0.1)
+    update_running_statistics(running, statistics, 21.0 - starts.sum(), 0.1)
     np.testing.assert_allclose(running[0], 0.1 * values.mean(0), rtol=1e-12)
     np.testing.assert_allclose(running[1], 0.9 + 0.1 * values.var(0, ddof=1), rtol=1e-10)
     predicted = np.empty_like(Z)
@@ -213,7 +213,7 @@ def test_conv_and_batch_norm_match_torch():
                          (dbeta, norm.bias.grad.numpy())):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-11)
     running = np.vstack([np.zeros(5), np.ones(5)])
-    update_running_statistics(running, statistics, starts, 11, 4, 0.1)
+    update_running_statistics(running, statistics, 11 * 4, 0.1)
     np.testing.assert_allclose(running[0], norm.running_mean.numpy(), rtol=1e-10)
     np.testing.assert_allclose(running[1], norm.running_var.numpy(), rtol=1e-10)
 
@@ -224,15 +224,16 @@ def _arm_problem(filters=(4, 6, 3), kernel_sizes=(5, 3, 2), n_timesteps=10, batc
     from rnnforecast._core.parameters import ParameterLayout
 
     arm = ConvolutionalArm(n_features, filters, kernel_sizes)
-    layout = ParameterLayout(arm.parameter_entries(prefix=""))
+    layout = ParameterLayout(arm.parameter_entries())
     rng = np.random.RandomState(seed)
-    params, running = np.zeros(layout.size), np.zeros(arm.running_layout().size)
-    weights, statistics = layout.views(params), arm.running_layout().views(running)
-    arm.initialize(weights, statistics, rng)
-    for array in weights.values():   # gamma and beta away from 1 and 0
-        array += rng.normal(scale=0.3, size=array.shape)
+    params = np.zeros(layout.size)
+    weights = layout.views(params)
+    arm.initialize(weights, rng)
+    for name, array in weights.items():   # gamma and beta away from 1 and 0
+        if not name.endswith("running"):
+            array += rng.normal(scale=0.3, size=array.shape)
     X = rng.normal(size=(n_timesteps, batch, n_features))
-    return arm, layout, params, weights, statistics, X
+    return arm, layout, params, weights, X
 
 
 def _arm_buffers(arm, X, training=True):
@@ -242,12 +243,12 @@ def _arm_buffers(arm, X, training=True):
 
 @pytest.mark.parametrize("starts", [np.zeros(0, dtype=np.intp), np.array([0, 3, 7])])
 def test_the_arm_gradients_match_finite_differences(starts):
-    arm, layout, params, weights, statistics, X = _arm_problem()
+    arm, layout, params, weights, X = _arm_problem()
     d_pooled = np.random.default_rng(5).normal(size=(3, arm.width))
     buffers = _arm_buffers(arm, X)
 
     def loss():
-        pooled = arm.forward(weights, statistics, X, starts, buffers, True, False)
+        pooled = arm.forward(weights, X, starts, buffers, True, False)
         return float(np.sum(pooled * d_pooled))
 
     loss()
@@ -259,13 +260,13 @@ def test_the_arm_gradients_match_finite_differences(starts):
 def test_a_predicting_arm_ignores_padding_and_the_batch():
     """With running statistics a sequence's output is its own: alone, or
     padded in a batch of others, bit for bit."""
-    arm, _, _, weights, statistics, X = _arm_problem()
+    arm, _, _, weights, X = _arm_problem()
     starts = np.array([0, 4, 0])
     X[:4, 1] = 50.0
-    pooled = arm.forward(weights, statistics, X, starts, _arm_buffers(arm, X, False),
+    pooled = arm.forward(weights, X, starts, _arm_buffers(arm, X, False),
                          False, True).copy()
     alone = np.ascontiguousarray(X[4:, 1:2])
-    single = arm.forward(weights, statistics, alone, np.zeros(0, dtype=np.intp),
+    single = arm.forward(weights, alone, np.zeros(0, dtype=np.intp),
                          _arm_buffers(arm, alone, False), False, True)
     np.testing.assert_array_equal(pooled[1], single[0])
 
@@ -274,7 +275,7 @@ def test_the_arm_matches_torch_blocks_and_global_average_pooling():
     """Three Conv1d(bias=False) + BatchNorm1d + ReLU blocks and the mean over
     time, in training mode: output, every gradient, running statistics."""
     torch = pytest.importorskip("torch")
-    arm, layout, params, weights, statistics, X = _arm_problem(
+    arm, layout, params, weights, X = _arm_problem(
         filters=(8, 16, 8), kernel_sizes=(8, 5, 3), n_timesteps=15, batch=4)
     d_pooled = np.random.default_rng(6).normal(size=(4, arm.width))
     blocks = []
@@ -296,11 +297,12 @@ def test_the_arm_matches_torch_blocks_and_global_average_pooling():
 
     starts = np.zeros(0, dtype=np.intp)
     buffers = _arm_buffers(arm, X)
-    ours = arm.forward(weights, statistics, X, starts, buffers, True, False)
+    ours = arm.forward(weights, X, starts, buffers, True, False)
     np.testing.assert_allclose(ours, pooled.detach().numpy(), rtol=1e-10, atol=1e-12)
     grads = layout.views(np.zeros_like(params))
     arm.backward(weights, grads, d_pooled, starts, buffers)
-    arm.update_running(statistics, starts, buffers)
+    before = params.copy()
+    arm.update_running(weights, starts, buffers)
     for i in range(3):
         conv, norm = blocks[3 * i], blocks[3 * i + 1]
         np.testing.assert_allclose(grads[f"{i}.W"], conv.weight.grad.numpy().transpose(2, 1, 0),
@@ -309,6 +311,81 @@ def test_the_arm_matches_torch_blocks_and_global_average_pooling():
                                    atol=1e-11)
         np.testing.assert_allclose(grads[f"{i}.beta"], norm.bias.grad.numpy(), rtol=1e-9,
                                    atol=1e-11)
-        np.testing.assert_allclose(statistics[f"{i}"],
+        assert not grads[f"{i}.running"].any()
+        assert not np.array_equal(weights[f"{i}.running"], layout.views(before)[f"{i}.running"])
+        np.testing.assert_allclose(weights[f"{i}.running"],
                                    np.vstack([norm.running_mean.numpy(),
                                               norm.running_var.numpy()]), rtol=1e-10)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("shuffle,variable_length", [
+    (True, False), (True, True), (False, True), (False, False)])
+def test_an_lstm_fcn_network_gradient_matches_finite_differences(cell, shuffle,
+                                                                 variable_length):
+    """The arm beside recurrent layers (the series dimension-shuffled or
+    not), padded batches or not."""
+    from test_gradients import _check_against_finite_differences
+
+    from _problems import make_problem
+
+    problem = make_problem("tanh", (3,), False, "softmax_log_loss", cell=cell,
+                           variable_length=variable_length, n_shards=1,
+                           conv=((4, 3), (3, 2)), shuffle=shuffle)
+    # ReLU's kinks: a generic point sits on very few of them.
+    _check_against_finite_differences(problem, smooth=False)
+    grads = problem.step.network.split(problem.step.grads)[1]["conv"]
+    assert not any(grads[name].any() for name in grads if name.endswith("running"))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_a_training_step_moves_running_statistics_by_the_batch_alone(optimizer):
+    """The running statistics move by the momentum update towards the
+    batch's statistics, and the optimizer never moves them (their gradient
+    is zero); a network with an arm is never cut into shards."""
+    from rnnforecast._core.batch_norm import real_step_count
+    from rnnforecast._core.optimizers import SGD, Adam
+    from rnnforecast._core.training import shard_count
+
+    from _problems import N_SAMPLES, make_problem
+
+    problem = make_problem("tanh", (3,), False, "softmax_log_loss", cell="lstm",
+                           variable_length=True, n_shards=1, conv=((4, 3), (3, 2)),
+                           shuffle=True)
+    step, network = problem.step, problem.step.network
+    step.optimizer = (Adam if optimizer == "adam" else SGD)(step.params.size,
+                                                             step.params.dtype, 0.01)
+    running = {name: view for name, view in network.split(step.params)[1]["conv"].items()
+               if name.endswith("running")}
+    before = {name: view.copy() for name, view in running.items()}
+    step.run(problem.X, problem.targets, problem.weights, np.arange(N_SAMPLES),
+             problem.starts)
+    buffers = step.shards[0].buffers
+    count = real_step_count(problem.starts, problem.X.shape[1], N_SAMPLES)
+    for i in range(2):
+        statistics = buffers.arm[f"statistics{i}"]
+        expected = 0.9 * before[f"{i}.running"] + 0.1 * np.vstack(
+            [statistics[0], statistics[1] * count / (count - 1)])
+        np.testing.assert_allclose(running[f"{i}.running"], expected, rtol=1e-12)
+    assert shard_count(network, 1000, 512) == 1
+    with pytest.raises(ValueError, match="one shard"):
+        make_problem("tanh", (3,), False, "softmax_log_loss", n_shards=2,
+                     conv=((4, 3), (3, 2)))
+
+
+def test_an_lstm_fcn_prediction_ignores_padding_and_the_batch():
+    from rnnforecast._core.training import predict_logits
+
+    from _problems import make_problem
+
+    problem = make_problem("tanh", (3,), False, "softmax_log_loss", cell="lstm",
+                           variable_length=True, n_shards=1, conv=((4, 3), (3, 2)),
+                           shuffle=True)
+    network, params = problem.step.network, problem.step.params
+    X, starts = problem.X.copy(), problem.starts
+    together = predict_logits(network, params, X, starts)
+    X[0, :starts[0]] = 99.0   # padding of any value
+    np.testing.assert_array_equal(predict_logits(network, params, X, starts), together)
+    for i in range(X.shape[0]):
+        alone = predict_logits(network, params, X[i:i + 1], starts[i:i + 1])
+        np.testing.assert_array_equal(alone[0], together[i])

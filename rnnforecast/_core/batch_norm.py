@@ -54,7 +54,7 @@ def batch_norm_forward(Z, starts, gamma, beta, eps, Zhat, statistics, Y):
         Output: ``gamma Zhat + beta``, zero on padding.
     """
     n_timesteps, batch, channels = Z.shape
-    count = _real_steps(starts, n_timesteps, batch)
+    count = real_step_count(starts, n_timesteps, batch)
     mean = np.zeros(channels)
     square = np.zeros(channels)
     for t in range(n_timesteps):
@@ -104,10 +104,10 @@ def _normalise(Z, starts, mean, inverse, gamma, beta, Zhat, Y):
 
 
 @kernel
-def update_running_statistics(running, statistics, starts, n_timesteps, batch, momentum):
-    """Move ``running`` (mean, variance) towards the batch's
-    ``statistics``, as ``batch_norm_forward`` wrote them."""
-    count = _real_steps(starts, n_timesteps, batch)
+def update_running_statistics(running, statistics, count, momentum):
+    """Move ``running`` (mean, variance) towards a batch's ``statistics``
+    (mean, variance, as ``batch_norm_forward`` wrote them), computed over
+    ``count`` real steps."""
     unbiased = count / max(count - 1.0, 1.0)
     for c in range(running.shape[1]):
         running[0, c] = (1.0 - momentum) * running[0, c] + momentum * statistics[0, c]
@@ -120,7 +120,7 @@ def batch_norm_backward(dY, Zhat, starts, statistics, gamma, dZ, dgamma, dbeta):
     """Gradients of ``batch_norm_forward`` (see the module docstring);
     ``dZ`` is zero on padding."""
     n_timesteps, batch, channels = dY.shape
-    count = _real_steps(starts, n_timesteps, batch)
+    count = real_step_count(starts, n_timesteps, batch)
     dgamma[:] = 0.0
     dbeta[:] = 0.0
     for t in range(n_timesteps):
@@ -161,7 +161,7 @@ def relu_backward_in_place(dY, Y):
 
 
 @kernel
-def _real_steps(starts, n_timesteps, batch):
+def real_step_count(starts, n_timesteps, batch):
     """Number of real (not padding) steps in a batch, as a float."""
     if starts.size == 0:
         return float(n_timesteps * batch)

@@ -13,10 +13,13 @@ arm's. The arm knows nothing of the recurrent layers or the head; like
 ``RecurrentLayer`` it names its parameters, says which scratch arrays a
 batch needs, and runs forward and backward over them.
 
-Running statistics (each block's mean and variance, for prediction) are
-not parameters: the optimizer never sees them. They live in their own flat
-vector, laid out by ``running_layout``, and move once per training batch
-(``update_running``).
+Running statistics (each block's mean and variance, for prediction) sit in
+the flat parameter vector beside the weights, as ``{i}.running``, so that
+saving, copying and restoring a model (early stopping's best weights, say)
+carries them along. No gradient reaches them and no penalty applies, so the
+optimizers never move them (Adam, RMSprop and SGD all step by zero for a
+gradient that is always zero); ``update_running`` does, once per training
+batch.
 """
 
 import numpy as np
@@ -25,13 +28,13 @@ from .batch_norm import (
     batch_norm_backward,
     batch_norm_forward,
     batch_norm_predict,
+    real_step_count,
     relu_backward_in_place,
     relu_in_place,
     update_running_statistics,
 )
 from .convolution import conv1d_backward, conv1d_forward, zero_padding_steps
 from .initializers import he_uniform
-from .parameters import ParameterLayout
 from .readout import mean_over_steps, spread_over_steps
 
 # torch's BatchNorm1d defaults (Keras' momentum=0.99 is torch's 0.01 but
@@ -63,32 +66,32 @@ class ConvolutionalArm:
         self.channels_in = (n_features,) + self.filters[:-1]
         self.width = self.filters[-1]
 
-    def parameter_entries(self, prefix="conv."):
+    def parameter_entries(self):
         """``(name, shape, penalized)`` of each block's kernel ``W`` (K,
-        C_in, C_out), scale ``gamma`` and shift ``beta``."""
+        C_in, C_out), scale ``gamma``, shift ``beta`` and running
+        statistics ``running`` (2, C_out): mean, then variance."""
         entries = []
         for i, (n_in, n_out, size) in enumerate(zip(self.channels_in, self.filters,
                                                     self.kernel_sizes)):
-            entries += [(f"{prefix}{i}.W", (size, n_in, n_out), True),
-                        (f"{prefix}{i}.gamma", (n_out,), False),
-                        (f"{prefix}{i}.beta", (n_out,), False)]
+            entries += [(f"{i}.W", (size, n_in, n_out), True),
+                        (f"{i}.gamma", (n_out,), False),
+                        (f"{i}.beta", (n_out,), False),
+                        (f"{i}.running", (2, n_out), False)]
         return entries
 
-    def running_layout(self):
-        """Layout of the running statistics: per block, (2, C_out) rows of
-        mean and variance."""
-        return ParameterLayout([(f"{i}", (2, n_out), False)
-                                for i, n_out in enumerate(self.filters)])
+    @property
+    def parameter_names(self):
+        return [name for name, _, _ in self.parameter_entries()]
 
-    def initialize(self, weights, running, rng):
+    def initialize(self, weights, rng):
         """Kernels He-uniform (Keras' LSTM-FCN), ``gamma`` one, ``beta``
         zero; running means zero and variances one (torch's start)."""
         for i in range(len(self.filters)):
             he_uniform(rng, weights[f"{i}.W"])
             weights[f"{i}.gamma"][...] = 1.0
             weights[f"{i}.beta"][...] = 0.0
-            running[f"{i}"][0] = 0.0
-            running[f"{i}"][1] = 1.0
+            weights[f"{i}.running"][0] = 0.0
+            weights[f"{i}.running"][1] = 1.0
 
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of the convolutions for one batch."""
@@ -111,13 +114,14 @@ class ConvolutionalArm:
                           tap_in=(rows * max(self.channels_in),))
         return shapes
 
-    def forward(self, weights, running, X, starts, buffers, training, invariant):
+    def forward(self, weights, X, starts, buffers, training, invariant):
         """The arm's output for ``X`` (n_timesteps, batch, n_features):
         ``buffers["pooled"]``, (batch, filters[-1]).
 
         ``training`` normalises by the batch's statistics (kept in
         ``buffers`` for ``backward`` and ``update_running``), otherwise by
-        ``running``; ``invariant`` uses fixed-order products (prediction).
+        the running statistics; ``invariant`` uses fixed-order products
+        (prediction).
         """
         inputs = buffers["input"]
         zero_padding_steps(X, starts, inputs)   # the "same" padding's zeros
@@ -129,7 +133,7 @@ class ConvolutionalArm:
                 batch_norm_forward(Z, starts, weights[f"{i}.gamma"], weights[f"{i}.beta"],
                                    BATCH_NORM_EPS, Z, buffers[f"statistics{i}"], Y)
             else:
-                batch_norm_predict(Z, starts, running[f"{i}"], weights[f"{i}.gamma"],
+                batch_norm_predict(Z, starts, weights[f"{i}.running"], weights[f"{i}.gamma"],
                                    weights[f"{i}.beta"], BATCH_NORM_EPS, Y)
             relu_in_place(Y)
             inputs = Y
@@ -139,7 +143,8 @@ class ConvolutionalArm:
     def backward(self, weights, grads, d_pooled, starts, buffers):
         """Gradients of every parameter (written into ``grads``) from the
         loss's gradient ``d_pooled`` (batch, filters[-1]) with respect to the
-        output; must follow a training ``forward`` on the same buffers."""
+        output; must follow a training ``forward`` on the same buffers. The
+        running statistics' gradient is zero."""
         n_timesteps, batch = buffers["input"].shape[:2]
         dY = _shaped(buffers["dY"], (n_timesteps, batch, self.width))
         spread_over_steps(d_pooled, starts, dY)
@@ -157,13 +162,15 @@ class ConvolutionalArm:
                   else buffers["no_gradient"])
             conv1d_backward(below, weights[f"{i}.W"], dZ, dY, grads[f"{i}.W"],
                             buffers["no_bias"], buffers["tap_in"])
+            grads[f"{i}.running"][...] = 0.0
 
-    def update_running(self, running, starts, buffers):
-        """Move the running statistics towards the last training batch's."""
-        n_timesteps, batch = buffers["input"].shape[:2]
+    def update_running(self, weights, starts, buffers):
+        """Move the running statistics towards those of the last training
+        batch, whose ``buffers`` a training ``forward`` filled."""
+        count = real_step_count(starts, *buffers["input"].shape[:2])
         for i in range(len(self.filters)):
-            update_running_statistics(running[f"{i}"], buffers[f"statistics{i}"], starts,
-                                      n_timesteps, batch, BATCH_NORM_MOMENTUM)
+            update_running_statistics(weights[f"{i}.running"], buffers[f"statistics{i}"],
+                                      count, BATCH_NORM_MOMENTUM)
 
 
 def _shaped(storage, shape):

@@ -8,6 +8,13 @@ is ``logits = h W_hy + b_y`` on the last layer's states: at every step
 (``return_sequences=True``), or once per sequence on the last state
 (``readout="last"``) or on the mean of the states of all real steps
 (``readout="mean"``, see ``readout``).
+
+An LSTM-FCN network (Karim et al., 2017) adds a convolutional arm beside
+the recurrent layers (``convolutional_arm``): the head then reads
+``h = [recurrent readout, arm output]``. Its recurrent layers may read the
+series dimension-shuffled (``shuffled_steps``): each feature becomes one
+step whose inputs are the whole series, so a univariate series is a single
+step of ``n_timesteps`` inputs.
 """
 
 import threading
@@ -16,15 +23,17 @@ from math import prod
 import numpy as np
 
 from .cells import CELLS
+from .convolutional_arm import ConvolutionalArm
 from .embedding import embed, embedding_gradient
 from .initializers import INITIALIZERS
 from .layers import RecurrentLayer
 from .matmul import affine_rows
 from .parameters import ParameterLayout
 from .readout import mean_over_steps, spread_over_steps
-from .time_major import multiply_by_step_mask
+from .time_major import multiply_by_step_mask, shuffle_dimensions
 
 HEAD_NAMES = ("W_hy", "b_y")
+ARM_PREFIX = "conv."
 
 # Prediction workspaces up to this many sequences are cached per thread.
 SMALL_PREDICTION = 64
@@ -59,25 +68,41 @@ class RecurrentNetwork:
     readout : {"last", "mean"}, default="last"
         Without ``return_sequences``, whether the head reads the last state
         or the mean of the states of every real step.
+    conv : tuple of (tuple of int, tuple of int), optional
+        ``(filters, kernel_sizes)`` of a convolutional arm beside the
+        recurrent layers (see ``ConvolutionalArm``); None for none.
+    shuffled_steps : int, optional
+        With a number (the series' length), the recurrent layers read the
+        series dimension-shuffled: ``n_features`` steps of ``shuffled_steps``
+        inputs each.
     """
 
-    # Networks pickled before the mean readout existed read the last state.
+    # Networks pickled before these options existed had none of them.
     readout = "last"
+    arm = None
+    shuffled_steps = None
 
     def __init__(self, n_features, units, n_outputs, activation,
                  return_sequences, cell="simple", bidirectional=False,
-                 n_tokens=None, cell_options=None, readout="last"):
+                 n_tokens=None, cell_options=None, readout="last", conv=None,
+                 shuffled_steps=None):
         if readout not in ("last", "mean") or (return_sequences and readout != "last"):
             raise ValueError(f"readout={readout!r} with return_sequences="
                              f"{return_sequences!r}")
+        if (conv is not None or shuffled_steps is not None) and (
+                return_sequences or n_tokens is not None):
+            raise ValueError("A convolutional arm or a dimension shuffle reads whole "
+                             "series of numbers: not with return_sequences or tokens.")
         self.readout = readout
         self.n_features = n_features
         self.n_tokens = n_tokens
         self.units = tuple(units)
         self.n_outputs = n_outputs
         self.return_sequences = return_sequences
+        self.shuffled_steps = shuffled_steps
+        self.arm = None if conv is None else ConvolutionalArm(n_features, *conv)
         self.layers = []
-        n_inputs = n_features
+        n_inputs = n_features if shuffled_steps is None else shuffled_steps
         for size in self.units:
             self.layers.append(RecurrentLayer(CELLS[cell], n_inputs, size,
                                               activation, bidirectional, cell_options))
@@ -88,21 +113,29 @@ class RecurrentNetwork:
         for index, layer in enumerate(self.layers):
             entries += [(f"layers.{index}.{name}", shape, penalized)
                         for name, shape, penalized in layer.parameter_entries()]
-        entries += [("W_hy", (n_inputs, n_outputs), True),
+        self.recurrent_width = n_inputs
+        head_width = n_inputs + (0 if self.arm is None else self.arm.width)
+        entries += [("W_hy", (head_width, n_outputs), True),
                     ("b_y", (n_outputs,), False)]
+        if self.arm is not None:
+            entries += [(ARM_PREFIX + name, shape, penalized)
+                        for name, shape, penalized in self.arm.parameter_entries()]
         self.layout = ParameterLayout(entries)
 
     def split(self, flat):
         """Views into ``flat``: a dict per layer, then the head's dict (which
-        also holds the "embedding" table, if any)."""
+        also holds the "embedding" table, if any, and under "conv" the
+        convolutional arm's dict)."""
         views = self.layout.views(flat)
         layers = []
         for index, layer in enumerate(self.layers):
             prefix = f"layers.{index}."
             layers.append({name: views[prefix + name]
                            for name in layer.parameter_names})
-        return layers, {name: views[name] for name in HEAD_NAMES + ("embedding",)
-                        if name in views}
+        head = {name: views[name] for name in HEAD_NAMES + ("embedding",) if name in views}
+        if self.arm is not None:
+            head["conv"] = {name: views[ARM_PREFIX + name] for name in self.arm.parameter_names}
+        return layers, head
 
     def initialize(self, rng, dtype, kernel_initializer, recurrent_initializer):
         """Return a new flat parameter vector with initial weights.
@@ -120,6 +153,8 @@ class RecurrentNetwork:
             layer.initialize(weights, rng, kernel_initializer,
                              recurrent_initializer)
         INITIALIZERS[kernel_initializer](rng, head["W_hy"])
+        if self.arm is not None:
+            self.arm.initialize(head["conv"], rng)
         return flat
 
     def prediction_scratch(self, params, n_timesteps, batch, variable_length=False,
@@ -169,8 +204,13 @@ class RecurrentNetwork:
 
     def multiply_adds(self, n_timesteps, batch):
         """Multiply-adds of one forward pass, a measure of a batch's work."""
-        return n_timesteps * sum(layer.multiply_adds_per_step(batch)
-                                 for layer in self.layers)
+        steps = self.recurrent_steps(n_timesteps)
+        recurrent = steps * sum(layer.multiply_adds_per_step(batch) for layer in self.layers)
+        return recurrent + (0 if self.arm is None else self.arm.multiply_adds(n_timesteps, batch))
+
+    def recurrent_steps(self, n_timesteps):
+        """Steps the recurrent layers run for a series of ``n_timesteps``."""
+        return n_timesteps if self.shuffled_steps is None else self.n_features
 
     def n_rows(self, n_timesteps, batch):
         """Rows of the head's output for one batch."""
@@ -185,28 +225,39 @@ class RecurrentNetwork:
         ``RecurrentLayer.buffer_shapes``); and a dict of integer shapes.
         """
         learns_input = self.n_tokens is not None or options.input_gradient
-        layers = [layer.buffer_shapes(n_timesteps, batch, options,
+        steps = self.recurrent_steps(n_timesteps)
+        layers = [layer.buffer_shapes(steps, batch, options,
                                       options.training and (index > 0 or learns_input))
                   for index, layer in enumerate(self.layers)]
         rows = (self.n_rows(n_timesteps, batch), self.n_outputs)
         top_width = self.layers[-1].width
+        head_width = self.layout.shapes["W_hy"][0]
         mean = self.readout == "mean"
         shared = {"X": (n_timesteps, batch, self.n_features), "logits": rows,
                   "dX": (0, 0, 0), "no_mask": (0, 0),
                   "mean": (batch, top_width) if mean else (0, 0)}
+        if self.shuffled_steps is not None:
+            shared["shuffled"] = (steps, batch, n_timesteps)
+        if self.arm is not None:
+            shared["joined"] = (batch, head_width)
+            shared.update({ARM_PREFIX + name: shape for name, shape in
+                           self.arm.buffer_shapes(n_timesteps, batch,
+                                                  options.training).items()})
         if options.training:
             width = options.target_width or self.n_outputs
-            shared.update(dtop=(rows[0], top_width),
+            shared.update(dtop=(rows[0], head_width),
                           dlogits=rows, targets=(rows[0], width),
                           weights=(rows[0],),
-                          dsteps=(n_timesteps, batch, top_width) if mean else (0, 0, 0))
+                          dsteps=(steps, batch, top_width) if mean else (0, 0, 0))
+            if self.arm is not None:
+                shared.update(dreadout=(batch, top_width), dpooled=(batch, self.arm.width))
             if learns_input:
                 # The embedding (or what made the inputs) learns from the
                 # first layer's input gradient.
                 shared["dX"] = shared["X"]
         tokens = (n_timesteps, batch, 1) if self.n_tokens is not None else (0, 0, 0)
         indices = {"starts": (batch,) if options.variable_length else (0,),
-                   "tokens": tokens}
+                   "tokens": tokens, "no_starts": (0,)}
         return shared, layers, indices
 
     def forward(self, params, buffers, masks, invariant=False):
@@ -241,6 +292,10 @@ class RecurrentNetwork:
         if self.n_tokens is not None:
             embed(buffers.indices["tokens"], head["embedding"], inputs)
         starts = buffers.indices["starts"]
+        if self.arm is not None:
+            self.arm.forward(head["conv"], inputs, starts, buffers.arm, buffers.training,
+                             invariant)
+        inputs, starts = self._recurrent_input(buffers)
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
                 self.layers, layers, buffers.layers, masks):
             if input_mask is not None:
@@ -270,8 +325,11 @@ class RecurrentNetwork:
         np.sum(dlogits, axis=0, out=head_grads["b_y"])
         dtop = buffers["dtop"]
         np.dot(dlogits, head["W_hy"].T, out=dtop)
+        if self.arm is not None:
+            dtop = self._arm_backward(head, head_grads, dtop, buffers)
         n_timesteps, batch = buffers["X"].shape[:2]
-        starts = buffers.indices["starts"]
+        starts = (buffers.indices["starts"] if self.shuffled_steps is None
+                  else buffers.indices["no_starts"])
         dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
         if self.readout == "mean":
             dO = buffers["dsteps"]
@@ -294,10 +352,31 @@ class RecurrentNetwork:
             embedding_gradient(buffers.indices["tokens"], buffers["dX"],
                                head_grads["embedding"])
 
+    def _recurrent_input(self, buffers):
+        """What the first recurrent layer reads and the first real step of
+        each of its sequences: the series, or with ``shuffled_steps`` its
+        dimension shuffle (no padding: every feature is a whole step)."""
+        if self.shuffled_steps is None:
+            return buffers["X"], buffers.indices["starts"]
+        shuffle_dimensions(buffers["X"], buffers.indices["starts"], buffers["shuffled"])
+        return buffers["shuffled"], buffers.indices["no_starts"]
+
+    def _arm_backward(self, head, head_grads, dtop, buffers):
+        """Send the arm's part of the head input's gradient ``dtop`` back
+        through the arm; return the recurrent part."""
+        width = self.recurrent_width
+        buffers["dpooled"][...] = dtop[:, width:]
+        buffers["dreadout"][...] = dtop[:, :width]
+        self.arm.backward(head["conv"], head_grads["conv"], buffers["dpooled"],
+                          buffers.indices["starts"], buffers.arm)
+        return buffers["dreadout"]
+
     def _layer_input(self, buffers, index, input_mask):
         if input_mask is not None:
             return buffers.layers[index][0]["input"]
-        return buffers["X"] if index == 0 else self._output(buffers, index - 1)
+        if index > 0:
+            return self._output(buffers, index - 1)
+        return buffers["X"] if self.shuffled_steps is None else buffers["shuffled"]
 
     def _output(self, buffers, index):
         """Layer ``index``'s output sequence, as its forward pass left it."""
@@ -313,9 +392,14 @@ class RecurrentNetwork:
         (batch, width)."""
         if self.return_sequences:
             return outputs.reshape(-1, outputs.shape[2])
-        if self.readout == "mean":
-            return buffers["mean"]
-        return self.layers[-1].last_output(buffers.layers[-1])
+        readout = (buffers["mean"] if self.readout == "mean"
+                   else self.layers[-1].last_output(buffers.layers[-1]))
+        if self.arm is None:
+            return readout
+        joined = buffers["joined"]
+        joined[:, :self.recurrent_width] = readout
+        joined[:, self.recurrent_width:] = buffers.arm["pooled"]
+        return joined
 
 
 def _or_empty(mask, buffers):
@@ -355,13 +439,17 @@ class WorkspaceOptions:
 
 class BatchBuffers:
     """The scratch arrays of one batch: network-wide by name; per layer, a
-    list of dicts (the layer's own, then its cells'); and the integer arrays
-    (``starts``) by name."""
+    list of dicts (the layer's own, then its cells'); the convolutional
+    arm's by name (``arm``); and the integer arrays (``starts``) by name.
+    ``training`` says whether they are a training workspace's."""
 
-    def __init__(self, shared, layers, indices):
+    def __init__(self, shared, layers, indices, training=False):
         self.shared = shared
         self.layers = layers
         self.indices = indices
+        self.training = training
+        self.arm = {name[len(ARM_PREFIX):]: array for name, array in shared.items()
+                    if name.startswith(ARM_PREFIX)}
 
     def __getitem__(self, name):
         return self.shared[name]
@@ -405,7 +493,7 @@ class Workspace:
                 _views(self._shared, shared),
                 [[_views(storage, shapes) for storage, shapes in zip(stored, groups)]
                  for stored, groups in zip(self._layers, layers)],
-                _views(self._indices, indices))
+                _views(self._indices, indices), self._options.training)
         return self._views[batch]
 
 

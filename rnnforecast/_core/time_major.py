@@ -96,3 +96,16 @@ def split_directions(dO, starts, dH_forward, dH_reverse):
             for u in range(units):
                 reverse[u] = source[units + u]
 
+
+
+@kernel
+def shuffle_dimensions(X, starts, out):
+    """``out[f, b, t] = X[t, b, f]``: LSTM-FCN's dimension shuffle, each
+    feature becoming a step whose inputs are the whole series; padding
+    steps (before ``starts[b]``, empty for none) read as zeros."""
+    n_timesteps, batch, width = X.shape
+    for f in range(width):
+        for b in range(batch):
+            for t in range(n_timesteps):
+                padding = starts.size > 0 and t < starts[b]
+                out[f, b, t] = 0.0 if padding else X[t, b, f]

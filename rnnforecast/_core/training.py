@@ -59,6 +59,9 @@ class TrainingStep:
         self.optimizer = optimizer
         self.settings = settings
         self.rng = rng
+        if network.arm is not None and n_shards > 1:
+            raise ValueError("Batch normalisation reads the whole batch's statistics: a "
+                             "network with a convolutional arm trains in one shard.")
         self.pool = pool or ShardPool(n_threads=1)
         self.grads = np.zeros_like(params)
         self.penalized = network.layout.penalized_mask()
@@ -88,6 +91,10 @@ class TrainingStep:
         if not (np.isfinite(loss) and np.isfinite(norm)):
             return np.nan, batch_weight
         self.optimizer.update(self.params, self.grads)
+        if self.network.arm is not None:
+            buffers = self.shards[0].buffers
+            self.network.arm.update_running(self.shards[0].param_views[1]["conv"],
+                                            buffers.indices["starts"], buffers.arm)
         return loss, batch_weight
 
     def gradient(self, X, targets, weights, rows, masks, starts=None):
@@ -156,8 +163,9 @@ class _Shard:
         self.grad_views = network.split(self.grads)
 
     def gradient(self, X, targets, weights, rows, masks, weight_sum, starts):
-        """This shard's part of the loss; its gradient goes to ``self.grads``."""
-        buffers = self.workspace.for_batch(rows.shape[0])
+        """This shard's part of the loss; its gradient goes to ``self.grads``
+        (and what the batch left in the workspace stays in ``buffers``)."""
+        self.buffers = buffers = self.workspace.for_batch(rows.shape[0])
         load_batch(self.network, buffers, X, targets, weights, rows, starts)
         logits = self.network.forward(self.param_views, buffers, masks)
         loss = self.loss(logits, buffers["targets"], buffers["weights"],
@@ -176,8 +184,12 @@ def shard_count(network, n_timesteps, batch_size):
     """How many shards a batch is cut into: 1 for small networks, else 2.
 
     Decided by the configuration alone, never by the machine, so the same
-    fit gives the same bits everywhere; threads only run shards at once.
+    fit gives the same bits everywhere; threads only run shards at once. A
+    network with a convolutional arm trains in one shard: its batch
+    normalisation reads the statistics of the whole batch, as torch's does.
     """
+    if network.arm is not None:
+        return 1
     work = network.multiply_adds(n_timesteps, batch_size)
     return N_SHARDS if work >= PARALLEL_WORK else 1
 
