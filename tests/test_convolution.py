@@ -120,9 +120,12 @@ def _real(starts, n_timesteps, batch):
     return np.array([[t >= starts[s] for s in range(batch)] for t in range(n_timesteps)])
 
 
-def _normalised(Z, starts, gamma, beta):
+NO_WEIGHTS = np.zeros(0)
+
+
+def _normalised(Z, starts, gamma, beta, weights=NO_WEIGHTS):
     Zhat, statistics, Y = np.empty_like(Z), np.empty((3, Z.shape[2])), np.empty_like(Z)
-    batch_norm_forward(Z, starts, gamma, beta, EPS, Zhat, statistics, Y)
+    batch_norm_forward(Z, starts, weights, gamma, beta, EPS, Zhat, statistics, Y)
     return Zhat, statistics, Y
 
 
@@ -148,21 +151,36 @@ def test_batch_norm_normalises_over_real_steps_only(starts):
                                atol=1e-12)
 
 
-def test_batch_norm_gradients_match_finite_differences_with_padding():
+@pytest.mark.parametrize("weights", [NO_WEIGHTS, np.array([0.5, 2.0, 1.5])])
+def test_batch_norm_gradients_match_finite_differences_with_padding(weights):
     rng = np.random.default_rng(2)
     Z = rng.normal(size=(6, 3, 2)) * 2 + 1
     gamma, beta, dY = rng.normal(size=2), rng.normal(size=2), rng.normal(size=Z.shape)
     starts = np.array([0, 1, 4])
-    Zhat, statistics, _ = _normalised(Z, starts, gamma, beta)
+    Zhat, statistics, _ = _normalised(Z, starts, gamma, beta, weights)
     dZ, dgamma, dbeta = np.empty_like(Z), np.empty(2), np.empty(2)
-    batch_norm_backward(dY, Zhat, starts, statistics, gamma, dZ, dgamma, dbeta)
+    batch_norm_backward(dY, Zhat, starts, weights, statistics, gamma, dZ, dgamma, dbeta)
 
     def loss():
-        return float(np.sum(_normalised(Z, starts, gamma, beta)[2] * dY))
+        return float(np.sum(_normalised(Z, starts, gamma, beta, weights)[2] * dY))
 
     for analytic, array in ((dZ, Z), (dgamma, gamma), (dbeta, beta)):
         np.testing.assert_allclose(analytic, _numerical(loss, array), rtol=1e-6, atol=1e-7)
     assert not dZ[~_real(starts, 6, 3)].any()
+
+
+def test_a_sample_weight_counts_as_that_many_copies_of_the_sequence():
+    """Statistics with weights (2, 1) equal those of the first sequence
+    twice and the second once: scikit-learn's reading of sample weights."""
+    rng = np.random.default_rng(7)
+    Z = rng.normal(size=(5, 2, 3))
+    gamma, beta = np.ones(3), np.zeros(3)
+    starts = np.array([1, 0])
+    _, weighted, Y = _normalised(Z, starts, gamma, beta, np.array([2.0, 1.0]))
+    repeated = np.ascontiguousarray(Z[:, [0, 0, 1]])
+    _, copies, Y_copies = _normalised(repeated, starts[[0, 0, 1]], gamma, beta)
+    np.testing.assert_allclose(weighted, copies, rtol=1e-12)
+    np.testing.assert_allclose(Y, Y_copies[:, [0, 2]], rtol=1e-12, atol=1e-12)
 
 
 def test_relu_and_its_gradient_read_from_the_output():
@@ -205,7 +223,8 @@ def test_conv_and_batch_norm_match_torch():
     dZhat = dY.copy()
     relu_backward_in_place(dZhat, Y)
     dZ, dgamma, dbeta = np.empty_like(Z), np.empty(5), np.empty(5)
-    batch_norm_backward(dZhat, Zhat, starts, statistics, gamma, dZ, dgamma, dbeta)
+    batch_norm_backward(dZhat, Zhat, starts, NO_WEIGHTS, statistics, gamma, dZ, dgamma,
+                        dbeta)
     dX, dW, db = _conv_gradients(X, W, dZ)
     for ours, theirs in ((dX, inputs.grad.numpy().transpose(2, 0, 1)),
                          (dW, conv.weight.grad.numpy().transpose(2, 1, 0)),
@@ -343,7 +362,7 @@ def test_a_training_step_moves_running_statistics_by_the_batch_alone(optimizer):
     """The running statistics move by the momentum update towards the
     batch's statistics, and the optimizer never moves them (their gradient
     is zero); a network with an arm is never cut into shards."""
-    from rnnforecast._core.batch_norm import real_step_count
+    from rnnforecast._core.batch_norm import weighted_step_count
     from rnnforecast._core.optimizers import SGD, Adam
     from rnnforecast._core.training import shard_count
 
@@ -361,7 +380,8 @@ def test_a_training_step_moves_running_statistics_by_the_batch_alone(optimizer):
     step.run(problem.X, problem.targets, problem.weights, np.arange(N_SAMPLES),
              problem.starts)
     buffers = step.shards[0].buffers
-    count = real_step_count(problem.starts, problem.X.shape[1], N_SAMPLES)
+    count = weighted_step_count(problem.starts, problem.weights, problem.X.shape[1],
+                                N_SAMPLES)
     for i in range(2):
         statistics = buffers.arm[f"statistics{i}"]
         expected = 0.9 * before[f"{i}.running"] + 0.1 * np.vstack(

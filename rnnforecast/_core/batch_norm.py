@@ -2,26 +2,26 @@
 the ReLU that follows it in a convolutional block.
 
 Training normalises each channel ``c`` by the mean and variance of its
-values over the ``N`` real steps of every sequence in the batch (padding
-steps, before a sequence's first real step, count for nothing and stay
-zero):
+values over the real steps of every sequence ``s`` in the batch, each step
+weighing its sequence's sample weight ``w_s`` (padding steps, before a
+sequence's first real step, count for nothing and stay zero). With
+``W = sum w_s`` over real steps:
 
-    mu_c = sum Z[t, s, c] / N,    var_c = sum (Z[t, s, c] - mu_c)^2 / N
+    mu_c = sum w_s Z[t, s, c] / W,    var_c = sum w_s (Z[t, s, c] - mu_c)^2 / W
     Zhat = (Z - mu_c) / sqrt(var_c + eps),    Y = gamma_c Zhat + beta_c
 
-and moves the running statistics prediction uses towards them, as torch's
-``BatchNorm1d`` does (``momentum=0.1``; the running variance is the unbiased
-``var_c N / (N - 1)``):
+so a sample of weight 2 counts as the same sample twice, as scikit-learn
+reads sample weights (all weights one: torch's ``BatchNorm1d``). The
+running statistics prediction uses move towards them (``momentum=0.1``; the
+running variance is the unbiased ``var_c W / (W - 1)``):
 
     running = (1 - momentum) running + momentum batch
 
 Prediction reads the running statistics, so each sequence's output depends
-on it alone. The backward pass, with ``dZhat = dY gamma``:
+on it alone. The backward pass, from the loss's gradient ``dY``:
 
     dgamma_c = sum dY Zhat,    dbeta_c = sum dY
-    dZ = (dZhat - mean(dZhat) - Zhat mean(dZhat Zhat)) / sqrt(var_c + eps)
-
-the means over the same ``N`` real steps.
+    dZ[t, s] = gamma_c / sqrt(var_c + eps) (dY - w_s / W (dbeta_c + Zhat dgamma_c))
 """
 
 import numpy as np
@@ -36,7 +36,13 @@ def is_padding(t, s, starts):
 
 
 @kernel
-def batch_norm_forward(Z, starts, gamma, beta, eps, Zhat, statistics, Y):
+def sample_weight(weights, s):
+    """Sequence ``s``'s weight; one for all when ``weights`` is empty."""
+    return weights[s] if weights.size > 0 else 1.0
+
+
+@kernel
+def batch_norm_forward(Z, starts, weights, gamma, beta, eps, Zhat, statistics, Y):
     """Training: normalise ``Z`` by the batch's statistics.
 
     Parameters
@@ -44,6 +50,8 @@ def batch_norm_forward(Z, starts, gamma, beta, eps, Zhat, statistics, Y):
     Z : ndarray of shape (n_timesteps, batch, channels)
     starts : ndarray of int of shape (batch,) or (0,)
         First real step of each sequence; empty when none is padded.
+    weights : ndarray of shape (batch,) or (0,)
+        Sample weight of each sequence; empty for all one.
     gamma, beta : ndarray of shape (channels,)
     eps : float
     Zhat : ndarray of shape (n_timesteps, batch, channels)
@@ -54,19 +62,22 @@ def batch_norm_forward(Z, starts, gamma, beta, eps, Zhat, statistics, Y):
         Output: ``gamma Zhat + beta``, zero on padding.
     """
     n_timesteps, batch, channels = Z.shape
-    count = real_step_count(starts, n_timesteps, batch)
+    count = weighted_step_count(starts, weights, n_timesteps, batch)
     mean = np.zeros(channels)
     square = np.zeros(channels)
     for t in range(n_timesteps):
         for s in range(batch):
             if not is_padding(t, s, starts):
-                mean += Z[t, s]
+                w = sample_weight(weights, s)
+                for c in range(channels):
+                    mean[c] += w * Z[t, s, c]
     mean /= count
     for t in range(n_timesteps):
         for s in range(batch):
             if not is_padding(t, s, starts):
+                w = sample_weight(weights, s)
                 for c in range(channels):
-                    square[c] += (Z[t, s, c] - mean[c]) ** 2
+                    square[c] += w * (Z[t, s, c] - mean[c]) ** 2
     for c in range(channels):
         statistics[0, c] = mean[c]
         statistics[1, c] = square[c] / count
@@ -107,7 +118,7 @@ def _normalise(Z, starts, mean, inverse, gamma, beta, Zhat, Y):
 def update_running_statistics(running, statistics, count, momentum):
     """Move ``running`` (mean, variance) towards a batch's ``statistics``
     (mean, variance, as ``batch_norm_forward`` wrote them), computed over
-    ``count`` real steps."""
+    real steps of total weight ``count``."""
     unbiased = count / max(count - 1.0, 1.0)
     for c in range(running.shape[1]):
         running[0, c] = (1.0 - momentum) * running[0, c] + momentum * statistics[0, c]
@@ -116,11 +127,11 @@ def update_running_statistics(running, statistics, count, momentum):
 
 
 @kernel
-def batch_norm_backward(dY, Zhat, starts, statistics, gamma, dZ, dgamma, dbeta):
+def batch_norm_backward(dY, Zhat, starts, weights, statistics, gamma, dZ, dgamma, dbeta):
     """Gradients of ``batch_norm_forward`` (see the module docstring);
     ``dZ`` is zero on padding."""
     n_timesteps, batch, channels = dY.shape
-    count = real_step_count(starts, n_timesteps, batch)
+    count = weighted_step_count(starts, weights, n_timesteps, batch)
     dgamma[:] = 0.0
     dbeta[:] = 0.0
     for t in range(n_timesteps):
@@ -129,16 +140,15 @@ def batch_norm_backward(dY, Zhat, starts, statistics, gamma, dZ, dgamma, dbeta):
                 for c in range(channels):
                     dgamma[c] += dY[t, s, c] * Zhat[t, s, c]
                     dbeta[c] += dY[t, s, c]
-    # mean(dZhat) = gamma dbeta / N and mean(dZhat Zhat) = gamma dgamma / N.
     for t in range(n_timesteps):
         for s in range(batch):
             padding = is_padding(t, s, starts)
+            share = sample_weight(weights, s) / count
             for c in range(channels):
                 if padding:
                     dZ[t, s, c] = 0.0
                 else:
-                    centred = (dY[t, s, c] - dbeta[c] / count
-                               - Zhat[t, s, c] * dgamma[c] / count)
+                    centred = dY[t, s, c] - share * (dbeta[c] + Zhat[t, s, c] * dgamma[c])
                     dZ[t, s, c] = gamma[c] * centred * statistics[2, c]
 
 
@@ -161,11 +171,11 @@ def relu_backward_in_place(dY, Y):
 
 
 @kernel
-def real_step_count(starts, n_timesteps, batch):
-    """Number of real (not padding) steps in a batch, as a float."""
-    if starts.size == 0:
-        return float(n_timesteps * batch)
-    total = 0
+def weighted_step_count(starts, weights, n_timesteps, batch):
+    """Total weight of a batch's real (not padding) steps, each weighing its
+    sequence's weight (one when ``weights`` is empty)."""
+    total = 0.0
     for s in range(batch):
-        total += n_timesteps - starts[s]
-    return float(total)
+        real = n_timesteps - (starts[s] if starts.size > 0 else 0)
+        total += sample_weight(weights, s) * real
+    return total

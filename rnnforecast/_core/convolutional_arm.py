@@ -28,10 +28,10 @@ from .batch_norm import (
     batch_norm_backward,
     batch_norm_forward,
     batch_norm_predict,
-    real_step_count,
     relu_backward_in_place,
     relu_in_place,
     update_running_statistics,
+    weighted_step_count,
 )
 from .convolution import conv1d_backward, conv1d_forward, zero_padding_steps
 from .initializers import he_uniform
@@ -114,15 +114,20 @@ class ConvolutionalArm:
                           tap_in=(rows * max(self.channels_in),))
         return shapes
 
-    def forward(self, weights, X, starts, buffers, training, invariant):
+    def forward(self, weights, X, starts, buffers, training, invariant,
+                sample_weights=None):
         """The arm's output for ``X`` (n_timesteps, batch, n_features):
         ``buffers["pooled"]``, (batch, filters[-1]).
 
-        ``training`` normalises by the batch's statistics (kept in
-        ``buffers`` for ``backward`` and ``update_running``), otherwise by
-        the running statistics; ``invariant`` uses fixed-order products
+        ``training`` normalises by the batch's statistics, each sequence
+        weighing its ``sample_weights`` (batch,) (None: all one), kept in
+        ``buffers`` for ``backward`` and ``update_running``; otherwise by
+        the running statistics. ``invariant`` uses fixed-order products
         (prediction).
         """
+        if sample_weights is None:
+            sample_weights = buffers["no_bias"]   # empty: every weight one
+        buffers["sample_weights"] = sample_weights
         inputs = buffers["input"]
         zero_padding_steps(X, starts, inputs)   # the "same" padding's zeros
         for i in range(len(self.filters)):
@@ -130,8 +135,9 @@ class ConvolutionalArm:
             conv1d_forward(inputs, weights[f"{i}.W"], buffers["no_bias"], Z, buffers["tap"],
                            invariant)
             if training:   # Z becomes the normalised values backward reads
-                batch_norm_forward(Z, starts, weights[f"{i}.gamma"], weights[f"{i}.beta"],
-                                   BATCH_NORM_EPS, Z, buffers[f"statistics{i}"], Y)
+                batch_norm_forward(Z, starts, sample_weights, weights[f"{i}.gamma"],
+                                   weights[f"{i}.beta"], BATCH_NORM_EPS, Z,
+                                   buffers[f"statistics{i}"], Y)
             else:
                 batch_norm_predict(Z, starts, weights[f"{i}.running"], weights[f"{i}.gamma"],
                                    weights[f"{i}.beta"], BATCH_NORM_EPS, Y)
@@ -152,9 +158,9 @@ class ConvolutionalArm:
             n_out = self.filters[i]
             relu_backward_in_place(dY, buffers[f"Y{i}"])
             dZ = _shaped(buffers["dZ"], (n_timesteps, batch, n_out))
-            batch_norm_backward(dY, buffers[f"Z{i}"], starts, buffers[f"statistics{i}"],
-                                weights[f"{i}.gamma"], dZ, grads[f"{i}.gamma"],
-                                grads[f"{i}.beta"])
+            batch_norm_backward(dY, buffers[f"Z{i}"], starts, buffers["sample_weights"],
+                                buffers[f"statistics{i}"], weights[f"{i}.gamma"], dZ,
+                                grads[f"{i}.gamma"], grads[f"{i}.beta"])
             below = buffers[f"Y{i - 1}"] if i > 0 else buffers["input"]
             # The block below's dY, in storage free again (dZ holds what is
             # needed); the series itself needs none.
@@ -167,7 +173,8 @@ class ConvolutionalArm:
     def update_running(self, weights, starts, buffers):
         """Move the running statistics towards those of the last training
         batch, whose ``buffers`` a training ``forward`` filled."""
-        count = real_step_count(starts, *buffers["input"].shape[:2])
+        count = weighted_step_count(starts, buffers["sample_weights"],
+                                    *buffers["input"].shape[:2])
         for i in range(len(self.filters)):
             update_running_statistics(weights[f"{i}.running"], buffers[f"statistics{i}"],
                                       count, BATCH_NORM_MOMENTUM)

@@ -293,8 +293,9 @@ class RecurrentNetwork:
             embed(buffers.indices["tokens"], head["embedding"], inputs)
         starts = buffers.indices["starts"]
         if self.arm is not None:
+            # Training batch statistics weigh each sequence by its sample weight.
             self.arm.forward(head["conv"], inputs, starts, buffers.arm, buffers.training,
-                             invariant)
+                             invariant, buffers["weights"] if buffers.training else None)
         inputs, starts = self._recurrent_input(buffers)
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
                 self.layers, layers, buffers.layers, masks):

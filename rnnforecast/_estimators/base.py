@@ -42,14 +42,20 @@ from .pooling import average_pool, pool_size, pooled_length
 from .progress import Progress
 from .resources import check_fit_resources
 from .scaling import feature_statistics, standardize
-from .validation import check_dtype, check_sample_weight, check_units, refuse_booleans
+from .validation import (
+    check_convolutions,
+    check_dtype,
+    check_sample_weight,
+    check_units,
+    refuse_booleans,
+)
 
 AUTO_BATCH_LIMIT = 200
 # Parameters that shape the fitted network, or how predict reads X and
 # shapes its outputs: changing one after fit needs a new fit.
 ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences",
                 "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout",
-                "window_order")
+                "window_order", "conv_filters", "conv_kernel_sizes", "dimension_shuffle")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
@@ -118,6 +124,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                           Interval(Integral, 1, None, closed="left")],
         "readout": [StrOptions({"last", "mean"})],
         "window_order": [StrOptions({"oldest_first", "newest_first"})],
+        "conv_filters": [None, Interval(Integral, 1, None, closed="left"), tuple, list],
+        "conv_kernel_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "dimension_shuffle": ["boolean"],
     }
 
     def __init__(self, units=32, *, activation="tanh",
@@ -136,7 +145,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
-                 readout="last", window_order="oldest_first"):
+                 readout="last", window_order="oldest_first", conv_filters=None,
+                 conv_kernel_sizes=(8, 5, 3), dimension_shuffle=False):
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -179,6 +189,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.input_pooling = input_pooling
         self.readout = readout
         self.window_order = window_order
+        self.conv_filters = conv_filters
+        self.conv_kernel_sizes = conv_kernel_sizes
+        self.dimension_shuffle = dimension_shuffle
 
     # Hooks the regressor and the classifier provide -------------------------
 
@@ -312,7 +325,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         plan = self._plan_fit(X, y, sample_weight, incremental, classes, lengths, reset)
         if reset:
             n_features = self.embedding_dim or plan.data.X.shape[2]
-            network = self._make_network(n_features, plan.units, plan.n_outputs)
+            n_steps = (None if self.n_timesteps_in_ is None else
+                       pooled_length(self.n_timesteps_in_, plan.statistics["pool_size_"]))
+            network = self._make_network(n_features, plan.units, plan.n_outputs, n_steps)
             self._check_resources(plan, network)
             self._initialize(network, plan.dtype)
             self.__dict__.update(plan.statistics)
@@ -577,14 +592,29 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         super()._validate_params()
         refuse_booleans(self)
 
-    def _make_network(self, n_features, units, n_outputs):
-        """The network these parameters describe; no weights allocated yet."""
+    def _make_network(self, n_features, units, n_outputs, n_steps=None):
+        """The network these parameters describe for sequences of ``n_steps``
+        (after pooling; None for sequences of any length); no weights
+        allocated yet."""
+        conv = check_convolutions(self.conv_filters, self.conv_kernel_sizes)
+        if (conv is not None or self.dimension_shuffle) and (
+                self.return_sequences or self.embedding_dim is not None):
+            raise ValueError(
+                "conv_filters and dimension_shuffle read whole sequences of numbers "
+                "into one output per sequence: they need return_sequences=False and "
+                "no embedding_dim.")
+        if self.dimension_shuffle and n_steps is None:
+            raise ValueError(
+                "dimension_shuffle reads each sequence as one step of all its time "
+                "steps, so every sequence needs the same length: pass a 3-D array, "
+                "not sequences of different lengths.")
         return RecurrentNetwork(
             n_features, units, n_outputs, self.activation, self.return_sequences,
             self._cell, self.bidirectional,
             None if self.embedding_dim is None else self.n_tokens_,
             dict(recurrent_activation=self.recurrent_activation,
-                 unit_forget_bias=self.unit_forget_bias), self.readout)
+                 unit_forget_bias=self.unit_forget_bias), self.readout, conv,
+            n_steps if self.dimension_shuffle else None)
 
     def _architecture(self, settings=None):
         """The parameters of ``ARCHITECTURE`` as a fit reads them (units a
@@ -607,7 +637,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if all(getattr(self, name) is value for name, value in recorded.items()):
             return
         fitted, now = self._architecture(recorded), self._architecture()
-        changed = [name for name in self._ARCHITECTURE if now[name] != fitted[name]]
+        # A fit recorded before a parameter existed had that parameter's default.
+        changed = [name for name in recorded if now[name] != fitted[name]]
         if changed:
             def describe(settings):
                 return ", ".join(f"{name}={settings[name]!r}" for name in changed)

@@ -41,7 +41,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                  nesterovs_momentum=True, clipnorm=None, clipvalue=None,
                  class_weight=None, warm_start=False, random_state=None,
                  verbose=False, dtype="float32", scale_inputs=True,
-                 input_pooling="auto", readout="last", window_order="oldest_first"):
+                 input_pooling="auto", readout="last", window_order="oldest_first",
+                 conv_filters=None, conv_kernel_sizes=(8, 5, 3), dimension_shuffle=False):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -61,7 +62,8 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
             scale_inputs=scale_inputs, input_pooling=input_pooling,
-            readout=readout, window_order=window_order)
+            readout=readout, window_order=window_order, conv_filters=conv_filters,
+            conv_kernel_sizes=conv_kernel_sizes, dimension_shuffle=dimension_shuffle)
         self.class_weight = class_weight
 
     # Targets ----------------------------------------------------------------

@@ -250,7 +250,25 @@ window_order : {"oldest_first", "newest_first"}, default="oldest_first"
     columns newest first (``lag_1``, ``lag_2``, ...), as plain arrays:
     inside them, set "newest_first", or the network reads every window
     backwards, its last state shaped most by the oldest value. 3-D and
-    variable-length input are always oldest first."""
+    variable-length input are always oldest first.
+
+conv_filters : int, tuple of int or None, default=None
+    Output channels of the convolutions of a convolutional arm beside the
+    recurrent layers (LSTM-FCN, Karim et al. 2017; its published setting is
+    ``(128, 256, 128)``): each a Conv1D over time ("same" padding), batch
+    normalisation and ReLU; the arm's output, the mean of the last block
+    over every real step, is read by the output layer beside the recurrent
+    readout. None: no arm. Needs one output per sequence
+    (``return_sequences=False``) and numbers, not token ids.
+
+conv_kernel_sizes : int or tuple of int, default=(8, 5, 3)
+    Time steps each convolution reads, one per entry of ``conv_filters``.
+
+dimension_shuffle : bool, default=False
+    Whether the recurrent layers read each sequence transposed: one step
+    per feature, whose inputs are all its time steps (LSTM-FCN's dimension
+    shuffle; a univariate series is then one step). Needs sequences of one
+    length."""
 
 SCALE_TARGET = """\
 scale_target : bool, default=True

@@ -53,7 +53,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
                  warm_start=False, random_state=None, verbose=False,
                  dtype="float32", scale_inputs=True, input_pooling="auto",
                  readout="last", window_order="oldest_first", scale_target=True,
-                 linear_skip="auto", loss="squared_error", quantiles=(0.1, 0.5, 0.9)):
+                 linear_skip="auto", loss="squared_error", quantiles=(0.1, 0.5, 0.9),
+                 conv_filters=None, conv_kernel_sizes=(8, 5, 3), dimension_shuffle=False):
         super().__init__(
             units, activation=activation, recurrent_activation=recurrent_activation,
             unit_forget_bias=unit_forget_bias, return_sequences=return_sequences,
@@ -73,7 +74,8 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             clipvalue=clipvalue, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype=dtype,
             scale_inputs=scale_inputs, input_pooling=input_pooling,
-            readout=readout, window_order=window_order)
+            readout=readout, window_order=window_order, conv_filters=conv_filters,
+            conv_kernel_sizes=conv_kernel_sizes, dimension_shuffle=dimension_shuffle)
         self.scale_target = scale_target
         self.linear_skip = linear_skip
         self.loss = loss

@@ -43,6 +43,25 @@ def check_units(units):
     return tuple(int(u) for u in sizes)
 
 
+def check_convolutions(filters, kernel_sizes):
+    """``(filters, kernel_sizes)`` of a convolutional arm as tuples of
+    positive ints of one length, or None when ``filters`` is None."""
+    if filters is None:
+        return None
+    checked = []
+    for name, value in (("conv_filters", filters), ("conv_kernel_sizes", kernel_sizes)):
+        sizes = (value,) if isinstance(value, Integral) else tuple(value)
+        if not sizes or not all(isinstance(v, Integral) and not isinstance(v, bool)
+                                and v >= 1 for v in sizes):
+            raise ValueError(f"{name} must be a positive int or a non-empty tuple of "
+                             f"positive ints, got {value!r}.")
+        checked.append(tuple(int(v) for v in sizes))
+    if len(checked[0]) != len(checked[1]):
+        raise ValueError(f"conv_filters {checked[0]} and conv_kernel_sizes {checked[1]} "
+                         "must have one entry per convolution.")
+    return tuple(checked)
+
+
 def check_dtype(dtype):
     """Return the numpy dtype for the ``dtype`` parameter (float32 or float64)."""
     try:

@@ -327,9 +327,20 @@ def _network_of(model, fitted, path):
         n_features = 1
     else:
         n_features = fitted["n_features_in_"]
+    steps = fitted.get("n_timesteps_in_")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
+                              or steps < 1):
+        raise ValueError(f"{path} records n_timesteps_in_={steps!r}, not a positive "
+                         "count: the file does not match.")
+    pool = fitted.get("pool_size_", 1)
+    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+        raise ValueError(f"{path} records pool_size_={pool!r}, not a positive count: "
+                         "the file does not match.")
+    n_steps = None if steps is None else pooled_length(steps, pool)
     # From its description, before allocating it: a file claiming 10**9
     # features must not cost gigabytes to refuse.
-    return model._make_network(n_features, check_units(model.units), fitted["n_outputs_"])
+    return model._make_network(n_features, check_units(model.units), fitted["n_outputs_"],
+                               n_steps)
 
 
 def _check_array_headers(content, path):

@@ -1,0 +1,108 @@
+"""The convolutional arm and the dimension shuffle in the estimators (issue
+26, LSTM-FCN): what they learn, how they are saved, and what they refuse."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from rnnforecast import GRURegressor, LSTMClassifier, load_model, save_model
+
+
+def _bumps(n_samples=120, length=64, seed=0):
+    """Series of noise with one bump whose place (early, middle, late) is
+    the class: a shape a convolution finds wherever it is."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, n_samples)
+    X = rng.normal(scale=0.3, size=(n_samples, length))
+    steps = np.arange(length)
+    for i, label in enumerate(labels):
+        centre = [12, 32, 52][label] + rng.integers(-3, 4)
+        X[i] += 2.0 * np.exp(-0.5 * ((steps - centre) / 2.0) ** 2)
+    return X, labels
+
+
+def _classifier(**params):
+    settings = dict(units=4, conv_filters=(8, 16, 8), dimension_shuffle=True,
+                    input_pooling=None, batch_size=16, max_iter=60, random_state=0)
+    return LSTMClassifier(**{**settings, **params})
+
+
+def _fit(model, X, y):
+    """Fits here stop at max_iter, before the loss settles: they warn so."""
+    with pytest.warns(ConvergenceWarning):
+        return model.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = _bumps()
+    return _fit(_classifier(), X[:80], y[:80]), X, y
+
+
+def test_the_arm_learns_where_a_shape_sits(fitted):
+    model, X, y = fitted
+    assert model.score(X[80:], y[80:]) >= 0.9
+
+
+def test_training_moved_the_running_statistics_prediction_reads(fitted):
+    model = fitted[0]
+    conv = model._network.split(model.params_)[1]["conv"]
+    running = conv["0.running"]
+    assert not np.allclose(running[0], 0.0) and not np.allclose(running[1], 1.0)
+
+
+@pytest.mark.parametrize("how", ["pickle", "npz"])
+def test_a_saved_lstm_fcn_predicts_as_before(fitted, tmp_path, how):
+    model, X, _ = fitted
+    if how == "pickle":
+        loaded = pickle.loads(pickle.dumps(model))
+    else:
+        save_model(model, tmp_path / "model.npz")
+        loaded = load_model(tmp_path / "model.npz")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_the_same_random_state_gives_the_same_model_bit_for_bit():
+    X, y = _bumps(n_samples=40, length=32)
+    first = _fit(_classifier(max_iter=3), X, y)
+    second = _fit(_classifier(max_iter=3), X, y)
+    np.testing.assert_array_equal(first.params_, second.params_)
+
+
+def test_a_regressor_takes_the_arm_without_the_shuffle():
+    X, labels = _bumps(n_samples=60, length=32)
+    model = _fit(GRURegressor(units=4, conv_filters=(4, 4), conv_kernel_sizes=(5, 3),
+                              max_iter=5, random_state=0), X, labels.astype(float))
+    assert model.predict(X).shape == (60,)
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(return_sequences=True), "return_sequences=False"),
+    (dict(conv_kernel_sizes=(8, 5)), "one entry per convolution"),
+    (dict(conv_filters=(8, 0, 8)), "positive ints"),
+])
+def test_impossible_arms_are_refused_before_training(params, message):
+    X, y = _bumps(n_samples=20, length=16)
+    if params.get("return_sequences"):
+        y = np.repeat(y[:, None], 16, axis=1)   # a label per step
+    with pytest.raises(ValueError, match=message):
+        _classifier(**params).fit(X, y)
+
+
+def test_the_shuffle_refuses_sequences_of_different_lengths():
+    X, y = _bumps(n_samples=20, length=16)
+    ragged = [row[:16 - i % 3] for i, row in enumerate(X)]
+    with pytest.raises(ValueError, match="dimension_shuffle.*same length"):
+        _classifier().fit(ragged, y)
+    # Without the shuffle the arm reads each sequence's real steps only.
+    model = _fit(_classifier(dimension_shuffle=False, max_iter=2), ragged, y)
+    assert model.predict(ragged).shape == (20,)
+
+
+def test_changing_the_arm_after_fit_is_refused_until_refit(fitted):
+    model, X, _ = fitted
+    changed = pickle.loads(pickle.dumps(model)).set_params(conv_filters=(4, 4, 4))
+    with pytest.raises(ValueError, match="conv_filters"):
+        changed.predict(X)
