@@ -106,3 +106,15 @@ def test_changing_the_arm_after_fit_is_refused_until_refit(fitted):
     changed = pickle.loads(pickle.dumps(model)).set_params(conv_filters=(4, 4, 4))
     with pytest.raises(ValueError, match="conv_filters"):
         changed.predict(X)
+
+
+def test_the_same_model_on_one_core_or_two(monkeypatch):
+    """A convolution's parts run on two threads when there are two cores,
+    in turn on one; the parts are fixed, so the bits are the same."""
+    import rnnforecast._estimators.base as base
+
+    X, y = _bumps(n_samples=40, length=32)
+    two = _fit(_classifier(max_iter=3), X, y)
+    monkeypatch.setattr(base, "available_cores", lambda: 1)
+    one = _fit(_classifier(max_iter=3), X, y)
+    np.testing.assert_array_equal(one.params_, two.params_)

@@ -33,7 +33,12 @@ from .batch_norm import (
     update_running_statistics,
     weighted_step_count,
 )
-from .convolution import conv1d_backward, conv1d_forward, zero_padding_steps
+from .convolution import (
+    conv1d_forward_steps,
+    conv1d_input_gradient_steps,
+    conv1d_weight_gradient_steps,
+    zero_padding_steps,
+)
 from .initializers import he_uniform
 from .readout import mean_over_steps, spread_over_steps
 
@@ -41,6 +46,11 @@ from .readout import mean_over_steps, spread_over_steps
 # epsilon=1e-3): the torch cross-check reproduces them exactly.
 BATCH_NORM_EPS = 1e-5
 BATCH_NORM_MOMENTUM = 0.1
+# Each convolution's steps are cut into this many parts, always: each part
+# its own products (on its own thread when a pool is given), and the weight
+# gradient the sum of the parts' in a fixed order, so a fit's bits depend on
+# the configuration alone, never on how many threads ran.
+N_PARTS = 2
 
 
 class ConvolutionalArm:
@@ -102,20 +112,24 @@ class ConvolutionalArm:
     def buffer_shapes(self, n_timesteps, batch, training):
         """Shapes of the scratch arrays one batch needs, by name."""
         rows, widest = n_timesteps * batch, max(self.filters)
+        part_rows = N_PARTS * -(-n_timesteps // N_PARTS) * batch
         shapes = {"input": (n_timesteps, batch, self.n_features),
-                  "tap": (rows * widest,), "pooled": (batch, self.width),
+                  "tap": (part_rows * widest,), "pooled": (batch, self.width),
                   "no_bias": (0,), "no_gradient": (0, 0, 0)}
         for i, n_out in enumerate(self.filters):
             shapes[f"Z{i}"] = (n_timesteps, batch, n_out)
             shapes[f"Y{i}"] = (n_timesteps, batch, n_out)
             shapes[f"statistics{i}"] = (3, n_out)
         if training:
+            largest = max(size * n_in * n_out for n_in, n_out, size in
+                          zip(self.channels_in, self.filters, self.kernel_sizes))
             shapes.update(dY=(rows * widest,), dZ=(rows * widest,),
-                          tap_in=(rows * max(self.channels_in),))
+                          tap_in=(part_rows * max(self.channels_in),),
+                          dW_parts=(N_PARTS * largest,))
         return shapes
 
     def forward(self, weights, X, starts, buffers, training, invariant,
-                sample_weights=None):
+                sample_weights=None, pool=None):
         """The arm's output for ``X`` (n_timesteps, batch, n_features):
         ``buffers["pooled"]``, (batch, filters[-1]).
 
@@ -123,7 +137,8 @@ class ConvolutionalArm:
         weighing its ``sample_weights`` (batch,) (None: all one), kept in
         ``buffers`` for ``backward`` and ``update_running``; otherwise by
         the running statistics. ``invariant`` uses fixed-order products
-        (prediction).
+        (prediction). ``pool`` (a ``ShardPool``) runs the parts of each
+        convolution on its threads; without one they run in turn.
         """
         if sample_weights is None:
             sample_weights = buffers["no_bias"]   # empty: every weight one
@@ -132,8 +147,7 @@ class ConvolutionalArm:
         zero_padding_steps(X, starts, inputs)   # the "same" padding's zeros
         for i in range(len(self.filters)):
             Z, Y = buffers[f"Z{i}"], buffers[f"Y{i}"]
-            conv1d_forward(inputs, weights[f"{i}.W"], buffers["no_bias"], Z, buffers["tap"],
-                           invariant)
+            self._convolve(inputs, weights[f"{i}.W"], Z, buffers, invariant, pool)
             if training:   # Z becomes the normalised values backward reads
                 batch_norm_forward(Z, starts, sample_weights, weights[f"{i}.gamma"],
                                    weights[f"{i}.beta"], BATCH_NORM_EPS, Z,
@@ -146,7 +160,7 @@ class ConvolutionalArm:
         mean_over_steps(inputs, starts, buffers["pooled"])
         return buffers["pooled"]
 
-    def backward(self, weights, grads, d_pooled, starts, buffers):
+    def backward(self, weights, grads, d_pooled, starts, buffers, pool=None):
         """Gradients of every parameter (written into ``grads``) from the
         loss's gradient ``d_pooled`` (batch, filters[-1]) with respect to the
         output; must follow a training ``forward`` on the same buffers. The
@@ -166,9 +180,43 @@ class ConvolutionalArm:
             # needed); the series itself needs none.
             dY = (_shaped(buffers["dY"], (n_timesteps, batch, self.channels_in[i])) if i > 0
                   else buffers["no_gradient"])
-            conv1d_backward(below, weights[f"{i}.W"], dZ, dY, grads[f"{i}.W"],
-                            buffers["no_bias"], buffers["tap_in"])
+            self._convolution_gradients(below, weights[f"{i}.W"], dZ, dY, grads[f"{i}.W"],
+                                        buffers, pool)
             grads[f"{i}.running"][...] = 0.0
+
+    def _convolve(self, X, W, Z, buffers, invariant, pool):
+        """``Z = conv(X, W)``, its steps in ``N_PARTS`` parts."""
+        parts = _parts(X.shape[0])
+        size = -(-X.shape[0] // N_PARTS) * X.shape[1] * W.shape[2]
+
+        def part(number):
+            first, last = parts[number]
+            conv1d_forward_steps(X, W, buffers["no_bias"], Z,
+                                 buffers["tap"][number * size:(number + 1) * size],
+                                 invariant, first, last)
+
+        _run(part, len(parts), pool)
+
+    def _convolution_gradients(self, X, W, dZ, dX, dW, buffers, pool):
+        """``dW`` and (unless empty) ``dX`` of ``Z = conv(X, W)``: each part
+        its share of ``dW`` and its steps of ``dX``; the shares added in
+        order."""
+        parts = _parts(X.shape[0])
+        rows = -(-X.shape[0] // N_PARTS) * X.shape[1] * X.shape[2]
+        shares = _shaped(buffers["dW_parts"], (N_PARTS,) + W.shape)
+
+        def part(number):
+            first, last = parts[number]
+            conv1d_weight_gradient_steps(X, dZ, shares[number], first, last)
+            if dX.size > 0:
+                conv1d_input_gradient_steps(
+                    dZ, W, dX, buffers["tap_in"][number * rows:(number + 1) * rows],
+                    first, last)
+
+        _run(part, len(parts), pool)
+        dW[...] = shares[0]
+        for share in shares[1:len(parts)]:
+            dW += share
 
     def update_running(self, weights, starts, buffers):
         """Move the running statistics towards those of the last training
@@ -178,6 +226,23 @@ class ConvolutionalArm:
         for i in range(len(self.filters)):
             update_running_statistics(weights[f"{i}.running"], buffers[f"statistics{i}"],
                                       count, BATCH_NORM_MOMENTUM)
+
+
+def _parts(n_timesteps):
+    """The ``N_PARTS`` step ranges ``[first, last)`` a convolution is cut
+    into (one for a single step)."""
+    bounds = [min(n_timesteps, number * -(-n_timesteps // N_PARTS))
+              for number in range(N_PARTS + 1)]
+    return [(first, last) for first, last in zip(bounds[:-1], bounds[1:]) if last > first]
+
+
+def _run(part, n_parts, pool):
+    """``part(0), part(1), ...``: on ``pool``'s threads when given."""
+    if pool is None:
+        for number in range(n_parts):
+            part(number)
+    else:
+        pool.map(part, list(range(n_parts)))
 
 
 def _shaped(storage, shape):

@@ -295,7 +295,8 @@ class RecurrentNetwork:
         if self.arm is not None:
             # Training batch statistics weigh each sequence by its sample weight.
             self.arm.forward(head["conv"], inputs, starts, buffers.arm, buffers.training,
-                             invariant, buffers["weights"] if buffers.training else None)
+                             invariant, buffers["weights"] if buffers.training else None,
+                             buffers.pool)
         inputs, starts = self._recurrent_input(buffers)
         for layer, weights, scratch, (input_mask, recurrent_mask) in zip(
                 self.layers, layers, buffers.layers, masks):
@@ -369,7 +370,7 @@ class RecurrentNetwork:
         buffers["dpooled"][...] = dtop[:, width:]
         buffers["dreadout"][...] = dtop[:, :width]
         self.arm.backward(head["conv"], head_grads["conv"], buffers["dpooled"],
-                          buffers.indices["starts"], buffers.arm)
+                          buffers.indices["starts"], buffers.arm, buffers.pool)
         return buffers["dreadout"]
 
     def _layer_input(self, buffers, index, input_mask):
@@ -442,13 +443,15 @@ class BatchBuffers:
     """The scratch arrays of one batch: network-wide by name; per layer, a
     list of dicts (the layer's own, then its cells'); the convolutional
     arm's by name (``arm``); and the integer arrays (``starts``) by name.
-    ``training`` says whether they are a training workspace's."""
+    ``training`` says whether they are a training workspace's; ``pool``, a
+    ``ShardPool`` the convolutional arm may run its parts on (None: none)."""
 
     def __init__(self, shared, layers, indices, training=False):
         self.shared = shared
         self.layers = layers
         self.indices = indices
         self.training = training
+        self.pool = None
         self.arm = {name[len(ARM_PREFIX):]: array for name, array in shared.items()
                     if name.startswith(ARM_PREFIX)}
 

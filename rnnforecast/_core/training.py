@@ -11,6 +11,7 @@ estimator's epoch loop calls :func:`run_epoch` and decides when to stop.
 import numpy as np
 
 from .clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global_norm
+from .convolutional_arm import N_PARTS
 from .losses import make_loss
 from .network import Workspace, WorkspaceOptions
 from .threads import N_SHARDS, PARALLEL_WORK, ShardPool, available_cores
@@ -75,6 +76,9 @@ class TrainingStep:
                                         params.dtype, options),
                               settings.get("truncated_bptt") or 0)
                        for _ in range(n_shards)]
+        if network.arm is not None:
+            # One shard: its convolutions' parts run on the pool's threads.
+            self.shards[0].pool = self.pool
 
     def run(self, X, targets, weights, rows, starts=None):
         """Update the parameters on the samples ``rows``.
@@ -161,11 +165,13 @@ class _Shard:
         self.param_views = network.split(params)
         self.grads = np.zeros_like(params)
         self.grad_views = network.split(self.grads)
+        self.pool = None
 
     def gradient(self, X, targets, weights, rows, masks, weight_sum, starts):
         """This shard's part of the loss; its gradient goes to ``self.grads``
         (and what the batch left in the workspace stays in ``buffers``)."""
         self.buffers = buffers = self.workspace.for_batch(rows.shape[0])
+        buffers.pool = self.pool
         load_batch(self.network, buffers, X, targets, weights, rows, starts)
         logits = self.network.forward(self.param_views, buffers, masks)
         loss = self.loss(logits, buffers["targets"], buffers["weights"],
@@ -192,6 +198,15 @@ def shard_count(network, n_timesteps, batch_size):
         return 1
     work = network.multiply_adds(n_timesteps, batch_size)
     return N_SHARDS if work >= PARALLEL_WORK else 1
+
+
+def parallel_parts(network, n_timesteps, batch_size):
+    """How many pieces of a training batch can run at once: its shards, or
+    for a network with a convolutional arm (one shard) its convolutions'
+    parts."""
+    if network.arm is not None:
+        return N_PARTS
+    return shard_count(network, n_timesteps, batch_size)
 
 
 def _shard_slices(batch, n_shards):

@@ -28,7 +28,13 @@ from .._core.initializers import INITIALIZERS
 from .._core.network import RecurrentNetwork
 from .._core.optimizers import SGD, Adam, RMSprop
 from .._core.threads import ShardPool, available_cores
-from .._core.training import TrainingStep, predict_logits, run_epoch, shard_count
+from .._core.training import (
+    TrainingStep,
+    parallel_parts,
+    predict_logits,
+    run_epoch,
+    shard_count,
+)
 from .inputs import (
     TOKENS,
     WINDOWS,
@@ -735,7 +741,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         n_samples, n_timesteps = data.X.shape[:2]
         batch_size = self._batch_size(n_samples)
         n_shards = shard_count(self._network, n_timesteps, batch_size)
-        with ShardPool(min(n_shards, available_cores())) as pool:
+        threads = parallel_parts(self._network, n_timesteps, batch_size)
+        with ShardPool(min(threads, available_cores())) as pool:
             step = TrainingStep(self._network, self.params_, self._optimizer,
                                 self._settings(), self._random_state, n_timesteps,
                                 batch_size, data.targets.shape[-1], n_shards, pool,
