@@ -322,7 +322,9 @@ class RecurrentNetwork:
         """
         layers, head = params
         layer_grads, head_grads = grads
-        top = self._head_input(self._top_output(buffers), buffers)
+        # With an arm, forward left the head's input joined in its buffer.
+        top = (buffers["joined"] if self.arm is not None
+               else self._head_input(self._top_output(buffers), buffers))
         np.dot(top.T, dlogits, out=head_grads["W_hy"])
         np.sum(dlogits, axis=0, out=head_grads["b_y"])
         dtop = buffers["dtop"]
@@ -330,8 +332,7 @@ class RecurrentNetwork:
         if self.arm is not None:
             dtop = self._arm_backward(head, head_grads, dtop, buffers)
         n_timesteps, batch = buffers["X"].shape[:2]
-        starts = (buffers.indices["starts"] if self.shuffled_steps is None
-                  else buffers.indices["no_starts"])
+        starts = self._recurrent_starts(buffers)
         dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
         if self.readout == "mean":
             dO = buffers["dsteps"]
@@ -359,9 +360,15 @@ class RecurrentNetwork:
         each of its sequences: the series, or with ``shuffled_steps`` its
         dimension shuffle (no padding: every feature is a whole step)."""
         if self.shuffled_steps is None:
-            return buffers["X"], buffers.indices["starts"]
+            return buffers["X"], self._recurrent_starts(buffers)
         shuffle_dimensions(buffers["X"], buffers.indices["starts"], buffers["shuffled"])
-        return buffers["shuffled"], buffers.indices["no_starts"]
+        return buffers["shuffled"], self._recurrent_starts(buffers)
+
+    def _recurrent_starts(self, buffers):
+        """First real step of each sequence the recurrent layers read (none
+        padded after a dimension shuffle)."""
+        return (buffers.indices["starts"] if self.shuffled_steps is None
+                else buffers.indices["no_starts"])
 
     def _arm_backward(self, head, head_grads, dtop, buffers):
         """Send the arm's part of the head input's gradient ``dtop`` back
