@@ -20,6 +20,7 @@ sktime adapter is imported from its own module,
 from ._estimators.base import ConcurrentFitError
 from ._estimators.gru import GRUClassifier, GRURegressor
 from ._estimators.lstm import LSTMClassifier, LSTMRegressor
+from ._estimators.lstm_fcn import LSTMFCNClassifier
 from ._estimators.progress import config_context, get_config, set_config
 from ._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .ensemble import SeedAveragingClassifier, SeedAveragingRegressor
@@ -55,7 +56,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     # estimators
-    "GRUClassifier", "GRURegressor", "LSTMClassifier", "LSTMRegressor",
+    "GRUClassifier", "GRURegressor", "LSTMClassifier", "LSTMRegressor", "LSTMFCNClassifier",
     "SimpleRNNClassifier", "SimpleRNNRegressor", "ConcurrentFitError",
     "SequenceScaler", "SeedAveragingClassifier", "SeedAveragingRegressor",
     # forecasting

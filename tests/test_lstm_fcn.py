@@ -118,3 +118,74 @@ def test_the_same_model_on_one_core_or_two(monkeypatch):
     monkeypatch.setattr(base, "available_cores", lambda: 1)
     one = _fit(_classifier(max_iter=3), X, y)
     np.testing.assert_array_equal(one.params_, two.params_)
+
+
+# LSTMFCNClassifier: LSTMClassifier at the published settings ---------------------
+
+def test_lstm_fcn_classifier_is_lstm_classifier_with_the_published_defaults():
+    from rnnforecast import LSTMFCNClassifier
+
+    defaults = LSTMFCNClassifier().get_params()
+    assert defaults["conv_filters"] == (128, 256, 128)
+    assert defaults["conv_kernel_sizes"] == (8, 5, 3)
+    assert defaults["units"] == 8 and defaults["dimension_shuffle"] is True
+    assert defaults["batch_size"] == "auto" and defaults["class_weight"] == "balanced"
+    assert defaults["scale_inputs"] == "series" and defaults["early_stopping"] is False
+    assert defaults["learning_rate"] == "adaptive" and defaults["input_pooling"] is None
+    # Only defaults differ: the same parameters, the same estimator.
+    assert set(defaults) == set(LSTMClassifier().get_params())
+    same = dict(defaults, conv_filters=(8, 16, 8), max_iter=5, random_state=0)
+    X, y = _bumps(n_samples=40)
+    with pytest.warns(ConvergenceWarning):
+        ours = LSTMFCNClassifier(**same).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        theirs = LSTMClassifier(**same).fit(X, y)
+    np.testing.assert_array_equal(ours.params_, theirs.params_)
+
+
+def test_lstm_fcn_classifier_documents_its_own_defaults():
+    from rnnforecast import LSTMFCNClassifier
+
+    doc = LSTMFCNClassifier.__doc__
+    assert "conv_filters : int, tuple of int or None, default=(128, 256, 128)" in doc
+    assert 'scale_inputs : bool or "series", default="series"' in doc
+    assert "units : int or tuple of int, default=8" in doc
+    assert '"auto" is ``min(128, n_samples)``' in doc
+    assert "default=32" not in doc.split("units : ")[1].splitlines()[0]
+
+
+def test_lstm_fcn_classifier_round_trips_through_a_model_file(tmp_path):
+    from rnnforecast import LSTMFCNClassifier
+
+    X, y = _bumps(n_samples=40)
+    with pytest.warns(ConvergenceWarning):
+        model = LSTMFCNClassifier(conv_filters=(4, 8, 4), max_iter=3, random_state=0).fit(X, y)
+    save_model(model, tmp_path / "fcn.npz")
+    loaded = load_model(tmp_path / "fcn.npz")
+    assert type(loaded) is LSTMFCNClassifier
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_lstm_fcn_classifier_batches_128_sequences_or_the_whole_small_set():
+    from rnnforecast import LSTMFCNClassifier
+
+    assert LSTMFCNClassifier()._batch_size(537) == 128
+    assert LSTMFCNClassifier()._batch_size(28) == 28
+    assert LSTMClassifier()._batch_size(537) == 200
+
+
+def test_balanced_class_weights_count_sample_weights_as_repeats():
+    # "balanced" counted rows, so a sample weighted 3 and the same sample
+    # three times gave different class weights and different models.
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(24, 6)), np.repeat([0, 1, 2], 8)
+    weights = rng.integers(0, 4, size=24)
+    options = dict(units=3, max_iter=3, class_weight="balanced", dtype="float64",
+                   shuffle=False, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        weighted = LSTMClassifier(**options).fit(X, y, sample_weight=weights)
+    with pytest.warns(ConvergenceWarning):
+        repeated = LSTMClassifier(**options).fit(np.repeat(X, weights, axis=0),
+                                                 np.repeat(y, weights))
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
+                               rtol=1e-7)

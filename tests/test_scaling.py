@@ -265,6 +265,39 @@ def test_adaptive_learning_rate_lowers_the_step_on_a_plateau_instead_of_stopping
     assert adaptive._optimizer.learning_rate == pytest.approx(1e-3 / 5 ** 5)
 
 
+def test_a_loss_that_falls_slowly_but_steadily_is_not_stopped():
+    # MLP's rule counts an epoch as progress only when it beats the best loss
+    # by tol, so a loss falling by less than tol every epoch was stopped after
+    # n_iter_no_change + 1 epochs. Progress now adds up from the last epoch
+    # that counted.
+    X, y = _passengers_like(n=80)
+    options = dict(units=3, learning_rate_init=3e-4, linear_skip=False, max_iter=40,
+                   random_state=0)
+    probe = _quiet_fit(SimpleRNNRegressor(**options, tol=0.0), X, y)
+    drops = -np.diff(probe.loss_curve_)
+    assert (drops > 0).all()
+    tol = 1.2 * drops.max()
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        model = SimpleRNNRegressor(**options, tol=tol).fit(X, y)
+    assert model.n_iter_ == 40
+    np.testing.assert_array_equal(model.loss_curve_, probe.loss_curve_)
+
+
+def test_a_loss_that_stops_falling_by_tol_over_the_patience_stops():
+    X, y = _passengers_like(n=80)
+    options = dict(units=3, learning_rate_init=3e-4, linear_skip=False, max_iter=40,
+                   random_state=0, n_iter_no_change=5)
+    probe = _quiet_fit(SimpleRNNRegressor(**options, tol=0.0), X, y)
+    # Epochs fall by less than this in six only later on: the fit stops
+    # after six epochs without that much progress since the last that had it.
+    curve = np.asarray(probe.loss_curve_)
+    tol = 6.5 * -np.diff(curve)[-1]
+    model = SimpleRNNRegressor(**options, tol=tol).fit(X, y)
+    assert 7 < model.n_iter_ < 40
+    reference = model.loss_curve_[-7]
+    assert all(loss > reference - tol for loss in model.loss_curve_[-6:])
+
+
 def test_skip_ridge_weights_count_as_repeats_and_match_sklearn():
     from sklearn.linear_model import Ridge
 
@@ -280,3 +313,71 @@ def test_skip_ridge_weights_count_as_repeats_and_match_sklearn():
     np.testing.assert_allclose(intercept, intercept_r, rtol=1e-10)
     plain, _ = ridge_fit(X, Y, np.ones(40), alpha=0.5)
     np.testing.assert_allclose(plain.T, Ridge(alpha=0.5).fit(X, Y).coef_, rtol=1e-10)
+
+
+# Per-series standardisation (scale_inputs="series") ---------------------------------
+
+def test_series_scaling_equals_z_normalising_each_sequence_by_hand():
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(30, 9, 2)) * rng.uniform(1, 50, size=(30, 1, 2)) + 100
+    y = rng.randint(0, 2, size=30)
+    options = dict(units=3, max_iter=3, random_state=0, dtype="float64")
+    inside = _quiet_fit(LSTMClassifier(**options, scale_inputs="series"), X, y)
+    by_hand = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    outside = _quiet_fit(LSTMClassifier(**options, scale_inputs=False), by_hand, y)
+    assert inside.series_scaling_ and inside.input_mean_ is None
+    np.testing.assert_allclose(inside.params_, outside.params_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(inside.predict_proba(X), outside.predict_proba(by_hand),
+                               rtol=1e-10)
+
+
+def test_series_scaling_ignores_level_and_amplitude_at_predict():
+    rng = np.random.RandomState(4)
+    X = rng.normal(size=(20, 7, 1))
+    y = rng.randint(0, 2, size=20)
+    model = _quiet_fit(SimpleRNNClassifier(units=3, max_iter=2, random_state=0,
+                                           dtype="float64", scale_inputs="series"), X, y)
+    np.testing.assert_allclose(model.predict_proba(500 + 30 * X), model.predict_proba(X),
+                               rtol=1e-9)
+
+
+def test_series_scaling_uses_only_real_steps_of_padded_sequences():
+    # The padding after a sequence's length must not enter its mean or std.
+    rng = np.random.RandomState(5)
+    X = 10 + 3 * rng.normal(size=(12, 6, 1))
+    y = np.arange(12) % 2
+    lengths = np.array([6, 4] * 6)
+    model = _quiet_fit(SimpleRNNClassifier(units=3, max_iter=2, random_state=0,
+                                           dtype="float64", scale_inputs="series"),
+                       X, y, lengths=lengths)
+    short = X[1:2, :4]
+    padded = np.concatenate([short, np.full((1, 2, 1), 1e6)], axis=1)
+    np.testing.assert_allclose(model.predict_proba(padded, lengths=[4]),
+                               model.predict_proba(short), rtol=1e-9)
+
+
+def test_series_scaling_is_fixed_at_fit_and_survives_a_round_trip(tmp_path):
+    from rnnforecast import load_model, save_model
+
+    rng = np.random.RandomState(6)
+    X, y = 40 + 5 * rng.normal(size=(16, 5, 1)), np.arange(16) % 2
+    model = _quiet_fit(SimpleRNNClassifier(units=3, max_iter=2, random_state=0,
+                                           scale_inputs="series"), X, y)
+    expected = model.predict_proba(X)
+    model.set_params(scale_inputs=True)
+    np.testing.assert_array_equal(model.predict_proba(X), expected)
+    model.set_params(scale_inputs="series")
+    save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz")
+    assert loaded.series_scaling_ and loaded.input_mean_ is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+
+
+def test_a_constant_sequence_is_centred_not_divided_by_zero():
+    from rnnforecast._estimators.scaling import standardize_each_series
+
+    X = np.array([[[3.0], [3.0], [3.0]], [[1.0], [2.0], [3.0]]])
+    scaled = standardize_each_series(X)
+    np.testing.assert_array_equal(scaled[0], 0.0)
+    np.testing.assert_allclose(scaled[1, :, 0], [-1.224744871, 0.0, 1.224744871])
+    assert scaled.dtype == X.dtype

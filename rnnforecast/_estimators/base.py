@@ -47,7 +47,7 @@ from .inputs import (
 from .pooling import average_pool, pool_size, pooled_length
 from .progress import Progress
 from .resources import check_fit_resources
-from .scaling import feature_statistics, standardize
+from .scaling import feature_statistics, standardize, standardize_each_series
 from .validation import (
     check_convolutions,
     check_dtype,
@@ -85,6 +85,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     _cell = "simple"
     # Parameters whose change after a fit needs a new fit (see ARCHITECTURE).
     _ARCHITECTURE = ARCHITECTURE
+
+    # batch_size="auto": min(this, n_samples).
+    _AUTO_BATCH_LIMIT = AUTO_BATCH_LIMIT
 
     _parameter_constraints: dict = {
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
@@ -125,7 +128,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
-        "scale_inputs": ["boolean"],
+        "scale_inputs": ["boolean", StrOptions({"series"})],
         "input_pooling": [None, StrOptions({"auto"}),
                           Interval(Integral, 1, None, closed="left")],
         "readout": [StrOptions({"last", "mean"})],
@@ -224,8 +227,9 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         """Score of the raw outputs on encoded targets (higher is better,
         at most ``_PERFECT``, named ``_SCORE_NAME`` in messages)."""
 
-    def _target_weights(self, targets):
-        """Per-sample weight factors from the targets (class weights)."""
+    def _target_weights(self, targets, weights):
+        """Per-sample weight factors from the targets (class weights), given
+        the sample weights."""
         return None
 
     @abstractmethod
@@ -234,11 +238,14 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _scaling_statistics(self, data):
         """What a first fit learns to standardise with, as fitted attributes:
-        per-feature input statistics (None when off, or for token ids)."""
-        if not self.scale_inputs or self.embedding_dim is not None:
-            return {"input_mean_": None, "input_scale_": None}
+        per-feature input statistics (None when off, per series, or for
+        token ids) and whether each series is standardised on its own."""
+        real_valued = self.embedding_dim is None
+        series = real_valued and self.scale_inputs == "series"
+        if self.scale_inputs is not True or not real_valued:
+            return {"input_mean_": None, "input_scale_": None, "series_scaling_": series}
         mean, scale = feature_statistics(data.X, data.starts, data.weights)
-        return {"input_mean_": mean, "input_scale_": scale}
+        return {"input_mean_": mean, "input_scale_": scale, "series_scaling_": False}
 
     def _pool_size(self, data):
         """Steps per block of ``input_pooling`` for a first fit on ``data``;
@@ -263,6 +270,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         return average_pool(X, starts, getattr(self, "pool_size_", 1))
 
     def _scale_X(self, X, starts):
+        if getattr(self, "series_scaling_", False):
+            return standardize_each_series(X, starts)
         mean = getattr(self, "input_mean_", None)
         if mean is None:
             return X
@@ -364,7 +373,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         fit that will take very long, before allocating its weights."""
         n_samples, n_timesteps = plan.data.X.shape[:2]
         n_timesteps = pooled_length(n_timesteps, plan.statistics["pool_size_"])
-        limit = AUTO_BATCH_LIMIT if self.batch_size == "auto" else self.batch_size
+        limit = self._AUTO_BATCH_LIMIT if self.batch_size == "auto" else self.batch_size
         batch = min(limit, n_samples)
         check_fit_resources(type(self).__name__, network, n_timesteps, n_samples, batch,
                             shard_count(network, n_timesteps, batch), plan.dtype,
@@ -466,7 +475,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "Found input variables with inconsistent numbers of samples: "
                 f"[{X.shape[0]}, {targets.shape[0]}]")
         weights = check_sample_weight(sample_weight, X.shape[0], dtype)
-        factors = self._target_weights(targets)
+        factors = self._target_weights(targets, weights)
         if factors is not None:
             weights = (weights * factors).astype(dtype)
         return TrainingData(X, starts, targets, weights), n_outputs
@@ -590,6 +599,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._no_improvement_count = 0
         self._best_params = None
         self.best_loss_ = np.inf
+        # What the next epoch must beat by tol to count as progress.
+        self._loss_to_beat, self._score_to_beat = np.inf, -np.inf
         self.validation_scores_ = None
         self.best_validation_score_ = None
         self.start_validation_score_ = None
@@ -721,7 +732,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
-            return min(AUTO_BATCH_LIMIT, n_samples)
+            return min(self._AUTO_BATCH_LIMIT, n_samples)
         if self.batch_size > n_samples:
             warnings.warn(
                 f"Got `batch_size` less than 1 or larger than sample size. It "
@@ -847,6 +858,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if score > self.best_validation_score_:
             self.best_validation_score_ = score
             self._best_params = self.params_.copy()
+        self._score_to_beat = max(self._score_to_beat, score)
 
     def _score_validation(self, validation):
         if validation is None:
@@ -856,16 +868,25 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
             logits, validation.targets, validation.step_weights())
 
     def _record_epoch(self, loss, score, n_samples):
-        """Book-keeping after an epoch, following MLPRegressor's rules."""
+        """Book-keeping after an epoch, following MLPRegressor's rules but
+        one: an epoch improves when it beats by more than ``tol`` the value
+        of the last epoch that improved, not the best one so far. MLP's
+        rule stops a loss that falls steadily by less than ``tol`` an epoch
+        (ACSF1's loss, falling slowly from its plateau at 2.30, was stopped
+        at epoch 12); here such a fall adds up until it counts."""
         self.n_iter_ += 1
         self.t_ += n_samples
         self.loss_ = loss
         self.loss_curve_.append(loss)
-        improved = loss < self.best_loss_ - self.tol
+        improved = loss < self._loss_to_beat - self.tol
+        if improved:
+            self._loss_to_beat = loss
         self.best_loss_ = min(self.best_loss_, loss)
         if score is not None:
             self.validation_scores_.append(score)
-            improved = score > self.best_validation_score_ + self.tol
+            improved = score > self._score_to_beat + self.tol
+            if improved:
+                self._score_to_beat = score
             if score > self.best_validation_score_:
                 self.best_validation_score_ = score
                 self._best_params = self.params_.copy()

@@ -103,7 +103,7 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
                 f"{classes.shape[0]} class")
         self.classes_ = classes
 
-    def _target_weights(self, targets):
+    def _target_weights(self, targets, weights):
         if self.class_weight is None:
             return None
         if self.return_sequences:
@@ -113,6 +113,13 @@ class BaseRecurrentClassifier(ClassifierMixin, BaseRecurrentEstimator):
         indices = targets[:, 0].astype(np.intp)
         per_class = compute_class_weight(
             self.class_weight, classes=self.classes_, y=self.classes_[indices])
+        if self.class_weight == "balanced":
+            # Class frequencies counted in sample weight, so that weighting a
+            # sample by 2 and repeating it give the same class weights.
+            totals = np.bincount(indices, weights=weights, minlength=self.classes_.size)
+            with np.errstate(divide="ignore"):
+                per_class = np.where(totals > 0, totals.sum() / (self.classes_.size * totals),
+                                     0.0)
         return per_class[indices]
 
     def _validation_rows(self, data, n_validation, random_state):

@@ -4,6 +4,9 @@ Written once here and composed into each public class's docstring, so the
 regressor, the classifier and later cells cannot drift apart.
 """
 
+import inspect
+import re
+
 RECURRENCE = """\
 Each layer computes, for every time step ``t``::
 
@@ -214,13 +217,18 @@ dtype : {"float32", "float64"}, default="float32"
     Precision of the weights and of all computation. Predictions are
     returned as float64.
 
-scale_inputs : bool, default=True
-    Standardise each input feature with its mean and standard deviation
-    over the training samples and their real time steps (padding and zero
-    sample weights left out), inside the estimator: raw °C or counts in
-    the hundreds train as well as scaled ones. The statistics are learned
-    by the first ``fit`` (or ``partial_fit``) and kept by ``warm_start``
-    and ``partial_fit``. Not applied to token ids.
+scale_inputs : bool or "series", default=True
+    True: standardise each input feature with its mean and standard
+    deviation over the training samples and their real time steps (padding
+    and zero sample weights left out), inside the estimator: raw °C or
+    counts in the hundreds train as well as scaled ones. The statistics are
+    learned by the first ``fit`` (or ``partial_fit``) and kept by
+    ``warm_start`` and ``partial_fit``. "series": standardise every
+    sequence by its own mean and standard deviation per feature, at fit and
+    at predict (the z-normalisation of the UCR archive), so only each
+    sequence's shape is left; for classes told apart by shape, not by level
+    or amplitude. The choice is fixed by the first fit. Not applied to
+    token ids.
 
 input_pooling : int, "auto" or None, default="auto"
     Average blocks of this many consecutive time steps (after scaling)
@@ -307,7 +315,11 @@ quantiles : sequence of float, default=(0.1, 0.5, 0.9)
 SCALING_ATTRIBUTES = """\
 input_mean_, input_scale_ : ndarray of shape (n_features,) or None
     Per-feature statistics ``scale_inputs`` standardises with; None when
-    it is off or for token ids.
+    it is off, "series", or for token ids.
+
+series_scaling_ : bool
+    Whether every sequence is standardised by its own statistics
+    (``scale_inputs="series"`` at the first fit).
 
 pool_size_ : int
     Time steps averaged per block by ``input_pooling`` (1: none)."""
@@ -419,11 +431,12 @@ n_timesteps)`` with ``return_sequences=True``.""",
 }
 
 
-def estimator_doc(kind, title, summary, recurrence, see_also, example):
+def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=None):
     """The class docstring of a public estimator from its parts.
 
     ``kind`` is "regressor" or "classifier"; classifiers also document
-    ``class_weight`` and ``classes_``.
+    ``class_weight`` and ``classes_``. ``defaults`` maps parameters to the
+    default (as written in the signature) of a class whose defaults differ.
     """
     classifier = kind == "classifier"
     class_weight = indent(CLASS_WEIGHT) + "\n\n" if classifier else ""
@@ -433,6 +446,10 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     parameters = PARAMETERS
     for key, text in VALIDATION_FRACTION[kind].items():
         parameters = parameters.replace("{" + key + "}", text)
+    common = COMMON_PARAMETERS
+    for name, default in (defaults or {}).items():
+        parameters, common, class_weight = _with_default(
+            (parameters, common, class_weight), name, default)
     return f"""{title}
 
     {summary}
@@ -443,7 +460,7 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example):
     ----------
 {indent(parameters)}
 
-{class_weight}{indent(COMMON_PARAMETERS)}{scale_target}
+{class_weight}{indent(common)}{scale_target}
 
     Attributes
     ----------
@@ -494,6 +511,28 @@ def regression_example(name, options):
 True
 >>> model.predict(X[:2]).shape
 (2,)"""
+
+
+def differing_defaults(cls, parent):
+    """``{parameter: default as the signature writes it}`` for each default
+    of ``cls`` that differs from ``parent``'s."""
+    def defaults(klass):
+        return {name: parameter.default for name, parameter in
+                inspect.signature(klass.__init__).parameters.items() if name != "self"}
+
+    theirs = defaults(parent)
+    return {name: repr(value).replace("'", '"') for name, value in defaults(cls).items()
+            if value != theirs[name]}
+
+
+def _with_default(texts, name, default):
+    """``texts`` with parameter ``name``'s documented default replaced in
+    the one that documents it."""
+    pattern = re.compile(rf"^(\s*{name} : .*default=).*$", re.M)
+    replaced = [pattern.subn(lambda match: match.group(1) + default, text) for text in texts]
+    if sum(count for _, count in replaced) != 1:
+        raise ValueError(f"{name} is not documented once with a default to replace.")
+    return [text for text, _ in replaced]
 
 
 def classification_example(name, options):

@@ -140,7 +140,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
             values += np.repeat(skip, len(self._levels()), axis=1)
         return values
 
-    def _target_weights(self, targets):
+    def _target_weights(self, targets, weights):
         return None
 
     def _constant_score(self, targets, weights):

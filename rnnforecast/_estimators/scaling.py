@@ -88,6 +88,41 @@ def standardize(X, mean, scale, starts=None):
     return np.ascontiguousarray(scaled)
 
 
+def standardize_each_series(X, starts=None):
+    """Each sequence standardised by its own statistics, per feature.
+
+    The z-normalisation of the UCR archive: every sequence minus its own
+    mean over its real steps, divided by its own standard deviation (1 for
+    a constant feature), so a sequence's level and amplitude drop out and
+    only its shape is left. Needs no fitted statistics, and a sequence's
+    result does not depend on the batch it is in.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Front-padded when ``starts`` is given.
+    starts : ndarray of int of shape (n_samples,) or None
+        First real step of each sequence.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_timesteps, n_features)
+        In ``X``'s dtype, padding kept at zero.
+    """
+    real = np.ones(X.shape[:2], dtype=bool) if starts is None else real_step_mask(
+        starts, X.shape[1])
+    real = real[:, :, np.newaxis]
+    values = np.where(real, X.astype(np.float64), 0.0)
+    counts = real.sum(axis=1)
+    mean = values.sum(axis=1) / counts
+    centred = np.where(real, values - mean[:, np.newaxis, :], 0.0)
+    scale = np.sqrt((centred ** 2).sum(axis=1) / counts)
+    # Near-constant sequences: dividing by rounding noise would amplify it.
+    tiny = scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+    scale[tiny] = 1.0
+    return np.ascontiguousarray((centred / scale[:, np.newaxis, :]).astype(X.dtype))
+
+
 def real_step_mask(starts, n_timesteps):
     """Boolean (n_samples, n_timesteps): True on each sequence's real steps."""
     return np.arange(n_timesteps)[np.newaxis, :] >= np.asarray(starts)[:, np.newaxis]

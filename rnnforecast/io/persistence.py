@@ -42,6 +42,7 @@ import numpy as np
 
 from .._estimators.gru import GRUClassifier, GRURegressor
 from .._estimators.lstm import LSTMClassifier, LSTMRegressor
+from .._estimators.lstm_fcn import LSTMFCNClassifier
 from .._estimators.pooling import pooled_length
 from .._estimators.simple_rnn import SimpleRNNClassifier, SimpleRNNRegressor
 from .._estimators.validation import check_units
@@ -56,7 +57,7 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 ESTIMATORS = {cls.__name__: cls for cls in (
     SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, LSTMClassifier,
-    GRURegressor, GRUClassifier)}
+    GRURegressor, GRUClassifier, LSTMFCNClassifier)}
 ITEMS = "__items__"
 # What parsing a damaged file can raise, in NumPy's array headers (a header
 # is Python literal syntax), the zip reader and the inflater: each becomes
@@ -76,7 +77,8 @@ TUPLE = "__tuple__"
 HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
            "best_validation_score_", "start_validation_score_", "n_outputs_",
            "n_features_in_", "n_timesteps_in_",
-           "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count", "pool_size_")
+           "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count", "pool_size_",
+           "_loss_to_beat", "_score_to_beat")
 # Standardisation statistics, saved as arrays when the model has them.
 SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
            "linear_coef_", "linear_intercept_")
@@ -142,7 +144,7 @@ def save_model(model, path):
     Parameters
     ----------
     model : SimpleRNNRegressor, SimpleRNNClassifier, LSTMRegressor, \
-LSTMClassifier, GRURegressor or GRUClassifier
+LSTMClassifier, LSTMFCNClassifier, GRURegressor or GRUClassifier
         A fitted estimator.
     path : str or path-like
         Where to write; NumPy appends ``.npz`` if the name lacks it.
@@ -442,7 +444,8 @@ def _restore_skip(model, files, path):
 
 def _restore_scaling(model, files, n_features, path):
     """Set the standardisation statistics, checked against the network."""
-    expected = {"input_mean_": model.scale_inputs and model.embedding_dim is None,
+    model.series_scaling_ = model.scale_inputs == "series" and model.embedding_dim is None
+    expected = {"input_mean_": model.scale_inputs is True and model.embedding_dim is None,
                 "target_mean_": getattr(model, "scale_target", False)}
     widths = {"input": n_features, "target": model._n_targets()}
     for mean_key, wanted in expected.items():
