@@ -77,6 +77,6 @@ def test_the_opening_commands_are_what_ci_runs():
     forecast, tests = blocks[0].strip(), blocks[1].strip()
     assert "python3 -m venv .venv" in forecast and "rnnforecast forecast" in forecast
     assert 'pip install -e ".[test]"' in tests
-    assert tests.endswith("python -m pytest tests rnnforecast --doctest-modules")
+    assert tests.endswith("python -m pytest tests rnnforecast --doctest-modules -n 2")
     ci = (README.parent / ".ci" / "run").read_text()
     assert "readme_command" in ci and 'bash -euo pipefail -c "$command"' in ci
