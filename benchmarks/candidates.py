@@ -79,6 +79,12 @@ def _fourier(n_terms):
     return lambda seed: {"fourier_terms": n_terms}
 
 
+def _convolutional_arm(filters):
+    """The default network with LSTM-FCN's convolutional arm beside it
+    (kernels 8, 5, 3; issue 26 asks whether regressors gain from it)."""
+    return lambda seed: {"estimator": default_rnn(seed).set_params(conv_filters=filters)}
+
+
 # Name -> function of the seed giving WindowForecaster parameters.
 CANDIDATES = {
     "last": _relative("last"),
@@ -101,6 +107,8 @@ CANDIDATES = {
     "lags1": lambda seed: {"seasonal_lags": 1},
     "lags2": lambda seed: {"seasonal_lags": 2},
     "fourier2": _fourier(2),
+    "conv_arm": _convolutional_arm((32, 64, 32)),
+    "conv_arm_wide": _convolutional_arm((128, 256, 128)),
 }
 
 

@@ -599,8 +599,8 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self._no_improvement_count = 0
         self._best_params = None
         self.best_loss_ = np.inf
-        # What the next epoch must beat by tol to count as progress.
-        self._loss_to_beat, self._score_to_beat = np.inf, -np.inf
+        # The training loss the next epoch must beat by tol to count as progress.
+        self._loss_to_beat = np.inf
         self.validation_scores_ = None
         self.best_validation_score_ = None
         self.start_validation_score_ = None
@@ -858,7 +858,6 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if score > self.best_validation_score_:
             self.best_validation_score_ = score
             self._best_params = self.params_.copy()
-        self._score_to_beat = max(self._score_to_beat, score)
 
     def _score_validation(self, validation):
         if validation is None:
@@ -869,11 +868,13 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
 
     def _record_epoch(self, loss, score, n_samples):
         """Book-keeping after an epoch, following MLPRegressor's rules but
-        one: an epoch improves when it beats by more than ``tol`` the value
-        of the last epoch that improved, not the best one so far. MLP's
-        rule stops a loss that falls steadily by less than ``tol`` an epoch
-        (ACSF1's loss, falling slowly from its plateau at 2.30, was stopped
-        at epoch 12); here such a fall adds up until it counts."""
+        one: without validation, an epoch improves when its training loss
+        beats by more than ``tol`` the loss of the last epoch that improved,
+        not the best one so far. MLP's rule stops a loss that falls steadily
+        by less than ``tol`` an epoch (ACSF1's loss, falling slowly from its
+        plateau at 2.30, was stopped at epoch 12); here such a fall adds up
+        until it counts. A validation score keeps MLP's rule (beat the best
+        by ``tol``): the defaults that stop on it were chosen with it."""
         self.n_iter_ += 1
         self.t_ += n_samples
         self.loss_ = loss
@@ -884,9 +885,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.best_loss_ = min(self.best_loss_, loss)
         if score is not None:
             self.validation_scores_.append(score)
-            improved = score > self._score_to_beat + self.tol
-            if improved:
-                self._score_to_beat = score
+            improved = score > self.best_validation_score_ + self.tol
             if score > self.best_validation_score_:
                 self.best_validation_score_ = score
                 self._best_params = self.params_.copy()

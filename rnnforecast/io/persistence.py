@@ -78,7 +78,7 @@ HISTORY = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_sc
            "best_validation_score_", "start_validation_score_", "n_outputs_",
            "n_features_in_", "n_timesteps_in_",
            "n_tokens_", "_input_ndim", "_y_ndim", "_no_improvement_count", "pool_size_",
-           "_loss_to_beat", "_score_to_beat")
+           "_loss_to_beat")
 # Standardisation statistics, saved as arrays when the model has them.
 SCALING = ("input_mean_", "input_scale_", "target_mean_", "target_scale_",
            "linear_coef_", "linear_intercept_")
