@@ -17,7 +17,7 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
                  alpha=0.0, dtype=np.float64, seed=0, n_shards=2, cell="simple",
                  variable_length=False, bidirectional=False, n_tokens=None,
                  truncate=None, recurrent_activation="sigmoid", readout="last",
-                 conv=None, shuffle=False):
+                 conv=None, shuffle=False, readout_dropout=False):
     """Return a ``Problem`` for one configuration.
 
     Parameters are drawn at random (biases too), so every gradient term is
@@ -30,7 +30,8 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     dimensions; ``truncate`` is ``truncated_bptt``; ``readout`` is what the
     head reads without ``return_sequences``; ``conv`` the (filters,
     kernel_sizes) of a convolutional arm and ``shuffle`` the recurrent
-    layers' dimension shuffle (LSTM-FCN).
+    layers' dimension shuffle (LSTM-FCN); ``readout_dropout`` draws a
+    fixed mask over what the head reads of the recurrent layers.
     """
     rng = np.random.RandomState(seed)
     width = HEAD_WIDTH[loss]
@@ -59,7 +60,7 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
     rate = 0.3 if dropout else 0.0
     settings = {"loss": loss, "alpha": alpha, "clipnorm": None,
                 "clipvalue": None, "dropout": rate, "recurrent_dropout": rate,
-                "truncated_bptt": truncate}
+                "truncated_bptt": truncate, "readout_dropout": 0.5 if readout_dropout else 0.0}
     step = TrainingStep(network, params, None, settings, rng, N_TIMESTEPS,
                         N_SAMPLES, targets.shape[-1], n_shards=n_shards,
                         variable_length=variable_length)
@@ -75,6 +76,9 @@ def make_problem(activation, units, return_sequences, loss, dropout=False,
                           (keep_rec / (1 - rate)).astype(dtype)))
         else:
             masks.append((None, None))
+    if readout_dropout:
+        keep = rng.uniform(size=(N_SAMPLES, network.recurrent_width)) > 0.5
+        masks.append(((keep / 0.5).astype(dtype), None))
     starts = None
     if variable_length:
         starts = rng.randint(0, N_TIMESTEPS, size=N_SAMPLES)

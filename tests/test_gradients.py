@@ -338,3 +338,28 @@ def test_input_gradient_matches_finite_differences(cell, units):
         shifted[index] -= 2 * EPS
         numeric[index] = (plus - value(shifted)[0]) / (2 * EPS)
     assert _relative_error(analytic, numeric) < 1e-7
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm"])
+@pytest.mark.parametrize("readout,bidirectional,n_shards", [
+    ("last", False, 2), ("mean", False, 1), ("last", True, 2)])
+def test_readout_dropout_gradient_matches_finite_differences(cell, readout, bidirectional,
+                                                             n_shards):
+    """A fixed mask over what the head reads of the recurrent layers."""
+    problem = make_problem("tanh", (3, 4), False, "softmax_log_loss", cell=cell,
+                           readout=readout, bidirectional=bidirectional,
+                           n_shards=n_shards, readout_dropout=True)
+    _check_against_finite_differences(problem, smooth=True)
+    mask = problem.masks[-1][0]
+    assert (mask == 0).any() and (mask > 0).any()
+    # The mask reaches the loss: without it the gradient differs.
+    plain = problem._replace(masks=problem.masks[:-1])
+    assert not np.allclose(loss_and_gradient(plain)[1], loss_and_gradient(problem)[1])
+
+
+def test_readout_dropout_beside_a_convolutional_arm_matches_finite_differences():
+    """LSTM-FCN's dropout: on the shuffled LSTM's readout, not on the arm."""
+    problem = make_problem("tanh", (3,), False, "softmax_log_loss", cell="lstm",
+                           n_shards=1, conv=((4, 3), (3, 2)), shuffle=True,
+                           readout_dropout=True)
+    _check_against_finite_differences(problem, smooth=False)

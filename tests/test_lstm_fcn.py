@@ -189,3 +189,30 @@ def test_balanced_class_weights_count_sample_weights_as_repeats():
                                                  np.repeat(y, weights))
     np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
                                rtol=1e-7)
+
+
+def test_readout_dropout_changes_training_and_not_prediction():
+    X, y = _bumps(n_samples=40)
+    with pytest.warns(ConvergenceWarning):
+        plain = _classifier(max_iter=3).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        dropped = _classifier(max_iter=3, readout_dropout=0.8).fit(X, y)
+    assert not np.array_equal(plain.params_, dropped.params_)
+    # Prediction uses every unit: the same weights predict the same.
+    twin = _classifier(max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        twin.fit(X, y)
+    twin.params_[...] = dropped.params_
+    np.testing.assert_array_equal(twin.predict_proba(X), dropped.predict_proba(X))
+    with pytest.warns(ConvergenceWarning):
+        again = _classifier(max_iter=3, readout_dropout=0.8).fit(X, y)
+    np.testing.assert_array_equal(again.params_, dropped.params_)
+
+
+def test_readout_dropout_needs_one_output_per_sequence():
+    from rnnforecast import GRUClassifier
+
+    X = np.random.default_rng(0).normal(size=(10, 5, 1))
+    y = (X[..., 0] > 0).astype(int)
+    with pytest.raises(ValueError, match="readout_dropout"):
+        GRUClassifier(return_sequences=True, readout_dropout=0.5).fit(X, y)

@@ -243,6 +243,8 @@ class RecurrentNetwork:
             shared.update({ARM_PREFIX + name: shape for name, shape in
                            self.arm.buffer_shapes(n_timesteps, batch,
                                                   options.training).items()})
+        if options.training and options.readout_dropout and self.arm is None:
+            shared["dropped"] = (batch, top_width)
         if options.training:
             width = options.target_width or self.n_outputs
             shared.update(dtop=(rows[0], head_width),
@@ -276,6 +278,8 @@ class RecurrentNetwork:
             Per layer, the input-dropout mask of shape (batch, n_inputs) and
             the recurrent-dropout mask, (batch, units) or for a
             bidirectional layer (2, batch, units); None without dropout.
+            Optionally one more pair after the layers': the readout's
+            dropout mask, (batch, recurrent_width), and None.
         invariant : bool, default=False
             Fixed-order products, which make each sample's output
             independent of the rest of the batch, bit for bit (prediction;
@@ -308,8 +312,8 @@ class RecurrentNetwork:
         if self.readout == "mean":
             mean_over_steps(inputs, starts, buffers["mean"])
         logits = buffers["logits"]
-        affine_rows(self._head_input(inputs, buffers), head["W_hy"], head["b_y"], logits,
-                    invariant)
+        affine_rows(self._head_input(inputs, buffers, self._readout_mask(masks)),
+                    head["W_hy"], head["b_y"], logits, invariant)
         return logits
 
     def backward(self, params, grads, buffers, masks, dlogits, truncate=0):
@@ -322,15 +326,18 @@ class RecurrentNetwork:
         """
         layers, head = params
         layer_grads, head_grads = grads
+        readout_mask = self._readout_mask(masks)
         # With an arm, forward left the head's input joined in its buffer.
         top = (buffers["joined"] if self.arm is not None
-               else self._head_input(self._top_output(buffers), buffers))
+               else self._head_input(self._top_output(buffers), buffers, readout_mask))
         np.dot(top.T, dlogits, out=head_grads["W_hy"])
         np.sum(dlogits, axis=0, out=head_grads["b_y"])
         dtop = buffers["dtop"]
         np.dot(dlogits, head["W_hy"].T, out=dtop)
         if self.arm is not None:
             dtop = self._arm_backward(head, head_grads, dtop, buffers)
+        if readout_mask is not None:
+            dtop *= readout_mask
         n_timesteps, batch = buffers["X"].shape[:2]
         starts = self._recurrent_starts(buffers)
         dO = dtop.reshape(n_timesteps, batch, -1) if self.return_sequences else dtop
@@ -395,20 +402,33 @@ class RecurrentNetwork:
     def _top_output(self, buffers):
         return self._output(buffers, len(self.layers) - 1)
 
-    def _head_input(self, outputs, buffers):
+    def _head_input(self, outputs, buffers, readout_mask=None):
         """What the head reads, as forward left it: every step's output
         (n_timesteps * batch, width), their mean or the last state
-        (batch, width)."""
+        (batch, width), times ``readout_mask`` (readout dropout), beside
+        the arm's output when there is one."""
         if self.return_sequences:
             return outputs.reshape(-1, outputs.shape[2])
         readout = (buffers["mean"] if self.readout == "mean"
                    else self.layers[-1].last_output(buffers.layers[-1]))
         if self.arm is None:
-            return readout
+            if readout_mask is None:
+                return readout
+            return np.multiply(readout, readout_mask, out=buffers["dropped"])
         joined = buffers["joined"]
-        joined[:, :self.recurrent_width] = readout
+        if readout_mask is None:
+            joined[:, :self.recurrent_width] = readout
+        else:
+            np.multiply(readout, readout_mask, out=joined[:, :self.recurrent_width])
         joined[:, self.recurrent_width:] = buffers.arm["pooled"]
         return joined
+
+    def _readout_mask(self, masks):
+        """The readout's dropout mask: the pair after the layers', if any
+        (none with ``return_sequences``: every step is an output there)."""
+        if self.return_sequences or len(masks) <= len(self.layers):
+            return None
+        return masks[len(self.layers)][0]
 
 
 def _or_empty(mask, buffers):
@@ -422,8 +442,8 @@ class WorkspaceOptions:
     ----------
     training : bool
         Whether gradients flow back (buffers for input gradients).
-    dropout, recurrent_dropout : bool
-        Whether input / recurrent dropout masks are applied.
+    dropout, recurrent_dropout, readout_dropout : bool
+        Whether input / recurrent / readout dropout masks are applied.
     target_width : int or None
         Columns of the target array the loss reads (one class index for
         softmax); ``n_outputs`` when None.
@@ -437,8 +457,10 @@ class WorkspaceOptions:
     """
 
     def __init__(self, training=False, dropout=False, recurrent_dropout=False,
-                 target_width=None, variable_length=False, input_gradient=False):
+                 target_width=None, variable_length=False, input_gradient=False,
+                 readout_dropout=False):
         self.training = training
+        self.readout_dropout = readout_dropout
         self.input_gradient = input_gradient
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout

@@ -69,6 +69,7 @@ class TrainingStep:
         options = WorkspaceOptions(
             training=True, dropout=settings["dropout"] > 0.0,
             recurrent_dropout=settings["recurrent_dropout"] > 0.0,
+            readout_dropout=settings.get("readout_dropout", 0.0) > 0.0,
             target_width=target_width, variable_length=variable_length)
         shard_batch = -(-max_batch // n_shards)
         self.shards = [_Shard(network, params, make_loss(settings),
@@ -145,13 +146,17 @@ class TrainingStep:
 
     def draw_masks(self, batch):
         """Fresh dropout masks for a batch: per layer (input, recurrent),
-        each None when that dropout is off."""
+        then the readout's (mask, None); each None when that dropout is off
+        (and then no random number is drawn for it)."""
         dtype = self.params.dtype
-        return [(_dropout_mask(self.rng, (batch, layer.n_inputs),
-                               self.settings["dropout"], dtype),
-                 _dropout_mask(self.rng, _recurrent_mask_shape(layer, batch),
-                               self.settings["recurrent_dropout"], dtype))
-                for layer in self.network.layers]
+        masks = [(_dropout_mask(self.rng, (batch, layer.n_inputs),
+                                self.settings["dropout"], dtype),
+                  _dropout_mask(self.rng, _recurrent_mask_shape(layer, batch),
+                                self.settings["recurrent_dropout"], dtype))
+                 for layer in self.network.layers]
+        readout = _dropout_mask(self.rng, (batch, self.network.recurrent_width),
+                                self.settings.get("readout_dropout", 0.0), dtype)
+        return masks + [(readout, None)]
 
 
 class _Shard:

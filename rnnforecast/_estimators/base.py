@@ -102,6 +102,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         "mask_zero": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "readout_dropout": [Interval(Real, 0, 1, closed="left")],
         "kernel_initializer": [StrOptions(set(INITIALIZERS))],
         "recurrent_initializer": [StrOptions(set(INITIALIZERS))],
         "solver": [StrOptions({"adam", "rmsprop", "sgd"})],
@@ -142,7 +143,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                  recurrent_activation="sigmoid", unit_forget_bias=True,
                  return_sequences=False, bidirectional=False, truncated_bptt=None,
                  embedding_dim=None, n_tokens=None, mask_zero=False, dropout=0.0,
-                 recurrent_dropout=0.0,
+                 recurrent_dropout=0.0, readout_dropout=0.0,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", solver="adam",
                  learning_rate="constant", learning_rate_init=0.001,
@@ -168,6 +169,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         self.mask_zero = mask_zero
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.readout_dropout = readout_dropout
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.solver = solver
@@ -399,6 +401,11 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
     def _check_options(self, data):
         """Refuse settings the validated data cannot serve, before any
         fitted attribute changes."""
+        if self.readout_dropout > 0 and self.return_sequences:
+            raise ValueError(
+                "readout_dropout drops units of the one readout per sequence; with "
+                "return_sequences=True every step is an output. Use dropout or "
+                "recurrent_dropout, or return_sequences=False.")
         if self.readout == "mean" and self.return_sequences:
             raise ValueError(
                 'readout="mean" gives one output per sequence from the mean of '
@@ -744,6 +751,7 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
                 "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout,
+                "readout_dropout": self.readout_dropout,
                 "truncated_bptt": self.truncated_bptt}
 
     def _train(self, data, validation, n_epochs, incremental):

@@ -116,6 +116,12 @@ recurrent_dropout : float in [0, 1), default=0.0
     Fraction of the previous hidden state dropped in the recurrent product
     during training.
 
+readout_dropout : float in [0, 1), default=0.0
+    Fraction of what the output layer reads of the recurrent layers (the
+    last state, or the mean of the states) dropped during training, one
+    mask per sequence; not the convolutional arm's output. LSTM-FCN drops
+    0.8 of its LSTM's output this way. Needs ``return_sequences=False``.
+
 kernel_initializer : {"glorot_uniform", "glorot_normal", "orthogonal", \
 "he_uniform", "zeros"}, default="glorot_uniform"
     Initialiser of ``W_xh`` and of the head's ``W_hy``.
