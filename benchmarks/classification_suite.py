@@ -10,7 +10,9 @@ skipped). Models:
 - ``DTW-1NN``: 1-nearest neighbour under full-window DTW (aeon);
 - ``ROCKET``: aeon's ``RocketClassifier`` (10,000 kernels, ridge), one
   row per seed; padded as for 1-NN;
-- ``LSTM-FCN``: ``LSTMFCNClassifier(random_state=seed)``, every default;
+- ``LSTM-FCN``: ``LSTMFCNClassifier(random_state=seed)``, every default
+  (sets of different lengths zero-padded at the end, which the dimension
+  shuffle needs, as the published LSTM-FCN pads them);
   ``--variant NAME key=value ...`` adds a row for the defaults with some
   parameters changed (values read as Python literals), to choose defaults
   by.
@@ -75,6 +77,10 @@ def rocket(X_train, y_train, X_test, y_test, seed):
 
 def lstm_fcn(options):
     def run(X_train, y_train, X_test, y_test, seed):
+        if not isinstance(X_train, np.ndarray) and options.get("dimension_shuffle", True):
+            # The shuffle reads one length: zeros after the shorter series,
+            # as the published LSTM-FCN pads the archive's ragged sets.
+            X_train, X_test = _padded_pair(X_train, X_test)
         model = LSTMFCNClassifier(random_state=seed, **options)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)

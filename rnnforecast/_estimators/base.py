@@ -630,8 +630,10 @@ class BaseRecurrentEstimator(BaseEstimator, ABC):
         if self.dimension_shuffle and n_steps is None:
             raise ValueError(
                 "dimension_shuffle reads each sequence as one step of all its time "
-                "steps, so every sequence needs the same length: pass a 3-D array, "
-                "not sequences of different lengths.")
+                "steps, so every sequence needs the same length: pad the sequences "
+                "to one length yourself (LSTM-FCN pads with zeros at the end) and "
+                "pass a 3-D array, or set dimension_shuffle=False to read them step "
+                "by step.")
         return RecurrentNetwork(
             n_features, units, n_outputs, self.activation, self.return_sequences,
             self._cell, self.bidirectional,
