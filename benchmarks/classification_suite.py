@@ -138,8 +138,8 @@ def run(sets, chosen, seeds, path):
                       flush=True)
 
 
-def report(path, sets):
-    results = pd.read_csv(path)
+def report(paths, sets):
+    results = pd.concat([pd.read_csv(path) for path in paths if path.exists()])
     results = results[results.set.isin(sets)]
     mean = results.groupby(["set", "model"])["accuracy"].mean().unstack("model")
     count = results.groupby(["set", "model"])["seed"].nunique().unstack("model")
@@ -180,6 +180,8 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--out", default="classification_suite.csv")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--merge", nargs="*", default=[],
+                        help="more CSV files of this script to report with --out's")
     args = parser.parse_args(argv)
     variants = {label: {key: ast.literal_eval(value) for key, value in
                         (item.split("=", 1) for item in options)}
@@ -188,7 +190,7 @@ def main(argv=None):
     if not args.report_only:
         run(args.sets, models(args.models, variants), args.seeds, path)
     pd.set_option("display.width", 250)
-    report(path, args.sets)
+    report([path] + [Path(extra) for extra in args.merge], args.sets)
 
 
 if __name__ == "__main__":
