@@ -503,7 +503,8 @@ def test_score_counts_unseen_labels_as_wrong(labelled_windows):
 
 @pytest.mark.parametrize("change", [{"activation": "relu"}, {"units": 64},
                                     {"bidirectional": True}, {"dtype": "float64"},
-                                    {"readout": "mean"}])
+                                    {"readout": "mean"}, {"scale_inputs": "series"},
+                                    {"scale_inputs": False}])
 def test_architecture_changed_after_fit_is_refused_not_mixed_in(series_windows, tmp_path,
                                                                change):
     # set_params(activation="relu") on a tanh network: the saved file loaded

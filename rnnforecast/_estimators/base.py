@@ -61,7 +61,8 @@ AUTO_BATCH_LIMIT = 200
 # shapes its outputs: changing one after fit needs a new fit.
 ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences",
                 "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout",
-                "window_order", "conv_filters", "conv_kernel_sizes", "dimension_shuffle")
+                "window_order", "conv_filters", "conv_kernel_sizes", "dimension_shuffle",
+                "scale_inputs")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples
