@@ -69,11 +69,15 @@ def mean_and_scale(values, weights=None):
     total = weights.sum(axis=0)
     mean = (weights * filled).sum(axis=0) / total
     variance = (weights * (filled - mean) ** 2).sum(axis=0) / total
-    scale = np.sqrt(variance)
-    # Near-constant columns: dividing by rounding noise would amplify it.
+    return mean, _one_where_constant(np.sqrt(variance), mean)
+
+
+def _one_where_constant(scale, mean):
+    """``scale`` with 1 where it is rounding noise beside ``mean``: dividing
+    a near-constant column (or series) by that noise would amplify it."""
     tiny = scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
     scale[tiny] = 1.0
-    return mean, scale
+    return scale
 
 
 def standardize(X, mean, scale, starts=None):
@@ -116,10 +120,7 @@ def standardize_each_series(X, starts=None):
     counts = real.sum(axis=1)
     mean = values.sum(axis=1) / counts
     centred = np.where(real, values - mean[:, np.newaxis, :], 0.0)
-    scale = np.sqrt((centred ** 2).sum(axis=1) / counts)
-    # Near-constant sequences: dividing by rounding noise would amplify it.
-    tiny = scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
-    scale[tiny] = 1.0
+    scale = _one_where_constant(np.sqrt((centred ** 2).sum(axis=1) / counts), mean)
     return np.ascontiguousarray((centred / scale[:, np.newaxis, :]).astype(X.dtype))
 
 
