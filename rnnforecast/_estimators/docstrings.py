@@ -7,6 +7,8 @@ regressor, the classifier and later cells cannot drift apart.
 import inspect
 import re
 
+from .base import AUTO_BATCH_LIMIT
+
 RECURRENCE = """\
 Each layer computes, for every time step ``t``::
 
@@ -146,7 +148,7 @@ alpha : float, default=0.0001
     divided by the batch's total sample weight as in ``MLPRegressor``.
 
 batch_size : int or "auto", default="auto"
-    Sequences per minibatch; "auto" is ``min(200, n_samples)``.
+    Sequences per minibatch; "auto" is ``min({auto_batch}, n_samples)``.
 
 max_iter : int, default=200
     Maximum number of epochs.
@@ -437,19 +439,21 @@ n_timesteps)`` with ``return_sequences=True``.""",
 }
 
 
-def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=None):
+def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=None,
+                  auto_batch=AUTO_BATCH_LIMIT):
     """The class docstring of a public estimator from its parts.
 
     ``kind`` is "regressor" or "classifier"; classifiers also document
     ``class_weight`` and ``classes_``. ``defaults`` maps parameters to the
-    default (as written in the signature) of a class whose defaults differ.
+    default (as written in the signature) of a class whose defaults differ;
+    ``auto_batch`` is its ``batch_size="auto"`` limit.
     """
     classifier = kind == "classifier"
     class_weight = indent(CLASS_WEIGHT) + "\n\n" if classifier else ""
     classes = indent(CLASSES) + "\n\n" if classifier else ""
     scale_target = "" if classifier else "\n\n" + indent(SCALE_TARGET)
     target_attributes = "" if classifier else "\n\n" + indent(TARGET_ATTRIBUTES)
-    parameters = PARAMETERS
+    parameters = PARAMETERS.replace("{auto_batch}", str(auto_batch))
     for key, text in VALIDATION_FRACTION[kind].items():
         parameters = parameters.replace("{" + key + "}", text)
     common = COMMON_PARAMETERS

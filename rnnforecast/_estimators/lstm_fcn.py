@@ -61,5 +61,5 @@ LSTMFCNClassifier.__doc__ = estimator_doc(
 >>> model = LSTMFCNClassifier(conv_filters=(8, 16, 8), max_iter=30, random_state=0)
 >>> model.fit(X, y).score(X, y) > 0.9
 True""",
-    defaults=differing_defaults(LSTMFCNClassifier, LSTMClassifier)).replace(
-        '"auto" is ``min(200, n_samples)``', '"auto" is ``min(128, n_samples)``')
+    defaults=differing_defaults(LSTMFCNClassifier, LSTMClassifier),
+    auto_batch=LSTMFCNClassifier._AUTO_BATCH_LIMIT)
