@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import ucr_sets
 from candidates import CANDIDATES, candidate_parameters
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, Ridge
@@ -150,40 +151,18 @@ def _row(dataset, model, errors, seed=None):
 
 # Classification ----------------------------------------------------------------------
 
-def _ts_path(name, part):
-    import aeon
-    import sktime
-
-    for package in (sktime, aeon):
-        path = Path(package.__file__).parent / "datasets" / "data" / name / f"{name}_{part}.ts"
-        if path.exists():
-            return path
-    raise FileNotFoundError(f"{name} is not shipped by the installed sktime or aeon.")
-
-
 def load_classification(name, part):
     """``(X, y)``: X a (n, T, channels) array, or a list of (T_i, channels)
-    arrays for sequences of different lengths."""
-    from aeon.datasets import load_from_ts_file
-
-    X, y = load_from_ts_file(str(_ts_path(name, part)))
-    if isinstance(X, np.ndarray):
-        return np.ascontiguousarray(X.transpose(0, 2, 1)), y
-    return [np.ascontiguousarray(x.T) for x in X], y
+    arrays for sequences of different lengths (``ucr_sets.load``)."""
+    return ucr_sets.load(name, part)
 
 
 def nearest_neighbour_accuracy(X_train, y_train, X_test, y_test):
     """1-NN Euclidean; sequences of different lengths zero-padded at the end."""
-    width = max(len(x) for x in list(X_train) + list(X_test))
-
-    def flat(X):
-        out = np.zeros((len(X), width * X[0].shape[-1]))
-        for row, x in zip(out, X):
-            row[:x.size] = np.ravel(x)
-        return out
-
-    model = KNeighborsClassifier(n_neighbors=1).fit(flat(X_train), y_train)
-    return model.score(flat(X_test), y_test)
+    train, test = (part.reshape(len(part), -1)
+                   for part in ucr_sets.padded_to_one_length(X_train, X_test))
+    model = KNeighborsClassifier(n_neighbors=1).fit(train, y_train)
+    return model.score(test, y_test)
 
 
 CLASSIFIERS = {"SimpleRNNClassifier": SimpleRNNClassifier, "LSTMClassifier": LSTMClassifier,

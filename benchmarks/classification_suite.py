@@ -53,7 +53,7 @@ COLUMNS = ["set", "model", "seed", "accuracy", "epochs", "seconds"]
 
 
 def nearest_neighbour(X_train, y_train, X_test, y_test, seed):
-    train, test = _padded_pair(X_train, X_test)
+    train, test = ucr_sets.padded_to_one_length(X_train, X_test)
     model = KNeighborsClassifier(n_neighbors=1).fit(train.reshape(len(train), -1), y_train)
     return model.score(test.reshape(len(test), -1), y_test), None
 
@@ -69,7 +69,7 @@ def dtw_nearest_neighbour(X_train, y_train, X_test, y_test, seed):
 def rocket(X_train, y_train, X_test, y_test, seed):
     from aeon.classification.convolution_based import RocketClassifier
 
-    train, test = _padded_pair(X_train, X_test)
+    train, test = ucr_sets.padded_to_one_length(X_train, X_test)
     model = RocketClassifier(n_kernels=10_000, random_state=seed)
     model.fit(train.transpose(0, 2, 1), y_train)
     return model.score(test.transpose(0, 2, 1), y_test), None
@@ -80,25 +80,13 @@ def lstm_fcn(options):
         if not isinstance(X_train, np.ndarray) and options.get("dimension_shuffle", True):
             # The shuffle reads one length: zeros after the shorter series,
             # as the published LSTM-FCN pads the archive's ragged sets.
-            X_train, X_test = _padded_pair(X_train, X_test)
+            X_train, X_test = ucr_sets.padded_to_one_length(X_train, X_test)
         model = LSTMFCNClassifier(random_state=seed, **options)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X_train, y_train)
         return model.score(X_test, y_test), model.n_iter_
     return run
-
-
-def _padded_pair(X_train, X_test):
-    """Both parts zero-padded at the end to one common length."""
-    width = max(len(x) for x in list(X_train) + list(X_test))
-
-    def pad(X):
-        out = np.zeros((len(X), width, X[0].shape[-1]))
-        for row, x in zip(out, X):
-            row[:len(x)] = x
-        return out
-    return pad(X_train), pad(X_test)
 
 
 def _channels_first(X):

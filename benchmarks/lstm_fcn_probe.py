@@ -5,8 +5,8 @@ The published settings (Karim et al. 2017): 8 LSTM cells reading the
 dimension-shuffled series beside Conv1D blocks of 128, 256 and 128 filters
 (kernels 8, 5, 3), batch 128, Adam at 1e-3; here with the step size divided
 on plateaus (``learning_rate="adaptive"``), balanced class weights, and a
-fixed number of epochs. Loads the sets sktime ships (OSULeaf, ACSF1, PLAID,
-UnitTest); never the reserved ones.
+fixed number of epochs. Loads the sets of one length among the offline
+sets of ``ucr_sets.py``, which refuses the reserved ones.
 
     python benchmarks/lstm_fcn_probe.py OSULeaf 150 [--seeds 0 1 2]
 """
@@ -14,25 +14,11 @@ UnitTest); never the reserved ones.
 import argparse
 import time
 import warnings
-from pathlib import Path
 
-import numpy as np
+import ucr_sets
 from sklearn.neighbors import KNeighborsClassifier
 
 from rnnforecast import LSTMClassifier
-
-RESERVED = {"ArrowHead", "BasicMotions", "GunPoint", "ItalyPowerDemand", "JapaneseVowels"}
-
-
-def load(name, part):
-    import sktime
-    from sktime.datasets import load_from_tsfile
-
-    if name in RESERVED:
-        raise SystemExit(f"{name} is reserved for judging: never loaded here.")
-    path = Path(sktime.__file__).parent / "datasets" / "data" / name / f"{name}_{part}.ts"
-    X, y = load_from_tsfile(str(path), return_data_type="numpy3D")
-    return np.ascontiguousarray(X.transpose(0, 2, 1)), y
 
 
 def main():
@@ -41,8 +27,8 @@ def main():
     parser.add_argument("epochs", type=int)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = parser.parse_args()
-    X_train, y_train = load(args.name, "TRAIN")
-    X_test, y_test = load(args.name, "TEST")
+    X_train, y_train = ucr_sets.load(args.name, "TRAIN")
+    X_test, y_test = ucr_sets.load(args.name, "TEST")
     print(args.name, X_train.shape, X_test.shape)
     nearest = KNeighborsClassifier(1).fit(X_train.reshape(len(X_train), -1), y_train)
     print("1-NN Euclidean", round(nearest.score(X_test.reshape(len(X_test), -1), y_test), 3))

@@ -80,13 +80,15 @@ def _ts(path):
     return [np.ascontiguousarray(x.T) for x in X], y
 
 
-def padded(X):
-    """``(array, lengths)``: sequences of different lengths zero-padded at
-    the end, as peers that need one length take them."""
-    if isinstance(X, np.ndarray):
-        return X, None
-    width = max(len(x) for x in X)
-    out = np.zeros((len(X), width, X[0].shape[1]))
-    for row, x in zip(out, X):
-        row[:len(x)] = x
-    return out, np.array([len(x) for x in X])
+def padded_to_one_length(*parts):
+    """Each part (an array or a list of ``(T_i, channels)`` sequences) as a
+    ``(n, T, channels)`` array zero-padded at the end to the longest
+    sequence of all parts, as peers that need one length take them."""
+    width = max(len(x) for part in parts for x in part)
+
+    def pad(X):
+        out = np.zeros((len(X), width, X[0].shape[-1]))
+        for row, x in zip(out, X):
+            row[:len(x)] = x
+        return out
+    return tuple(pad(part) for part in parts)
