@@ -20,16 +20,20 @@ from rnnforecast._core.convolution import conv1d_backward, conv1d_forward, zero_
 EPS = 1e-5
 
 
-def _conv(X, W, b, invariant=False):
+def _conv(X, W, b, invariant=False, chunk_steps=2):
+    """The convolution, its scratch holding ``chunk_steps`` steps' gathered
+    inputs: several chunks on the problems here."""
     n_timesteps, batch, _ = X.shape
     Z = np.empty((n_timesteps, batch, W.shape[2]), dtype=X.dtype)
-    conv1d_forward(X, W, b, Z, np.empty(n_timesteps * batch * W.shape[2], X.dtype), invariant)
+    cols = np.empty(chunk_steps * batch * W.shape[0] * W.shape[1], X.dtype)
+    conv1d_forward(X, W, b, Z, cols, invariant)
     return Z
 
 
-def _conv_gradients(X, W, dZ):
+def _conv_gradients(X, W, dZ, chunk_steps=2):
     dX, dW, db = np.empty_like(X), np.empty_like(W), np.empty(W.shape[2], X.dtype)
-    conv1d_backward(X, W, dZ, dX, dW, db, np.empty(X.size))
+    cols = np.empty(W.size + chunk_steps * X.shape[1] * W.shape[0] * W.shape[2], X.dtype)
+    conv1d_backward(X, W, dZ, dX, dW, db, cols)
     return dX, dW, db
 
 
@@ -65,20 +69,28 @@ def _numerical(loss, array, step=1e-6):
     return gradient
 
 
+# Two input channels take the narrow loop, six the gathered products.
+@pytest.mark.parametrize("n_in", [2, 6])
 @pytest.mark.parametrize("kernel_size", [1, 2, 3, 8, 12])
-def test_conv_matches_its_numpy_twin_in_both_product_orders(kernel_size):
+def test_conv_matches_its_numpy_twin_in_both_product_orders(kernel_size, n_in):
     """Even kernels pad one step more on the right; a kernel longer than the
     series reads zeros beyond both ends."""
-    X, W, b, _ = _problem(kernel_size=kernel_size)
-    np.testing.assert_allclose(_conv(X, W, b), _conv_twin(X, W, b), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(_conv(X, W, b, invariant=True), _conv_twin(X, W, b),
-                               rtol=1e-12, atol=1e-12)
+    X, W, b, _ = _problem(kernel_size=kernel_size, n_in=n_in)
+    for chunk_steps in (1, 2, 4, 9):
+        np.testing.assert_allclose(_conv(X, W, b, chunk_steps=chunk_steps),
+                                   _conv_twin(X, W, b), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(_conv(X, W, b, invariant=True, chunk_steps=chunk_steps),
+                                   _conv_twin(X, W, b), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("n_in", [2, 6])
 @pytest.mark.parametrize("kernel_size", [2, 5, 12])
-def test_conv_gradients_match_finite_differences(kernel_size):
-    X, W, b, dZ = _problem(kernel_size=kernel_size)
+def test_conv_gradients_match_finite_differences(kernel_size, n_in):
+    X, W, b, dZ = _problem(kernel_size=kernel_size, n_in=n_in)
     dX, dW, db = _conv_gradients(X, W, dZ)
+    for chunk_steps in (1, 4, 9):
+        np.testing.assert_allclose(_conv_gradients(X, W, dZ, chunk_steps)[0], dX,
+                                   rtol=1e-12, atol=1e-12)
 
     def loss():
         return float(np.sum(_conv(X, W, b) * dZ))
@@ -87,19 +99,21 @@ def test_conv_gradients_match_finite_differences(kernel_size):
         np.testing.assert_allclose(analytic, _numerical(loss, array), rtol=1e-6, atol=1e-7)
 
 
-def test_a_prediction_does_not_depend_on_its_batch():
-    X, W, b, _ = _problem(n_timesteps=20, batch=7, n_in=3, n_out=5)
+@pytest.mark.parametrize("n_in", [3, 6])
+def test_a_prediction_does_not_depend_on_its_batch(n_in):
+    X, W, b, _ = _problem(n_timesteps=20, batch=7, n_in=n_in, n_out=5)
     together = _conv(X, W, b, invariant=True)
     for s in range(X.shape[1]):
         alone = _conv(np.ascontiguousarray(X[:, s:s + 1]), W, b, invariant=True)
         np.testing.assert_array_equal(alone[:, 0], together[:, s])
 
 
-def test_a_padded_sequence_gives_what_it_gives_alone():
+@pytest.mark.parametrize("n_in", [2, 6])
+def test_a_padded_sequence_gives_what_it_gives_alone(n_in):
     """A short sequence sits at the end of the batch's steps, after padding
     of any value that ``zero_padding_steps`` zeroes: its outputs at its real
     steps are those of the sequence alone."""
-    X, W, b, _ = _problem(n_timesteps=12, batch=2)
+    X, W, b, _ = _problem(n_timesteps=12, batch=2, n_in=n_in)
     starts = np.array([0, 5])
     X[:5, 1] = 1e3   # padding that must not leak
     zeroed = np.empty_like(X)
@@ -192,15 +206,16 @@ def test_relu_and_its_gradient_read_from_the_output():
     np.testing.assert_array_equal(dY, [[[0.0, 0.0, 1.0]]])
 
 
-def test_conv_and_batch_norm_match_torch():
+@pytest.mark.parametrize("n_in", [3, 6])
+def test_conv_and_batch_norm_match_torch(n_in):
     """A Conv1d(padding="same") + BatchNorm1d (training mode) + ReLU block:
     outputs, every gradient and the running statistics."""
     torch = pytest.importorskip("torch")
-    X, W, b, dY = _problem(n_timesteps=11, batch=4, n_in=3, n_out=5, kernel_size=8)
+    X, W, b, dY = _problem(n_timesteps=11, batch=4, n_in=n_in, n_out=5, kernel_size=8)
     rng = np.random.default_rng(3)
     gamma, beta = rng.normal(size=5), rng.normal(size=5)
 
-    conv = torch.nn.Conv1d(3, 5, 8, padding="same", dtype=torch.float64)
+    conv = torch.nn.Conv1d(n_in, 5, 8, padding="same", dtype=torch.float64)
     norm = torch.nn.BatchNorm1d(5, eps=EPS, momentum=0.1, dtype=torch.float64)
     with torch.no_grad():
         conv.weight.copy_(torch.from_numpy(W.transpose(2, 1, 0).copy()))  # (out, in, K)

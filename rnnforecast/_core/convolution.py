@@ -10,17 +10,21 @@ its end, after zeros (``inputs.pad_front``): the caller zeroes those padding
 steps of ``X`` (``zero_padding_steps``), so a short sequence sees the same
 zeros before its first step as it would alone.
 
-Each tap ``k`` is one matrix product over every step at once: rows
-``X[lo + o : hi + o]`` of all sequences, (n_steps * batch, C_in), by
-``W[k]``, (C_in, C_out), with ``o = k - left`` and ``[lo, hi)`` the output
-steps whose input ``t + o`` lies inside the batch. Time-major storage makes
-those rows one contiguous block, so a layer costs ``K`` large products, at
-BLAS's best speed, and the backward pass likewise:
+The steps go in chunks (im2col): for a chunk of steps, each sequence's
+inputs at every tap are gathered side by side into one row, (rows,
+K * C_in), and one product by the kernel read as (K * C_in, C_out) writes
+the chunk's outputs. Time-major storage makes each tap's rows of a chunk
+one contiguous block to copy. One product per chunk, with the taps summed
+inside BLAS, replaced one product per tap added into the output in a
+separate pass (1.2-1.7x faster on the wide blocks; benchmarks/README.md,
+"LSTM-FCN training speed"). The backward pass:
 
-    dW[k] = X[lo + o : hi + o]^T dZ[lo : hi]
-    dX[lo + o : hi + o] += dZ[lo : hi] W[k]^T
+    dW[k] = X[lo + o : hi + o]^T dZ[lo : hi]        (one product per tap)
+    dX[u] = sum over k of dZ[u - o] W[k]^T            (gathered as above)
     db = sum over steps and sequences of dZ
 
+Inputs of a few channels (the series itself) are summed in a loop instead:
+a product with an inner dimension of one costs BLAS more than it computes.
 With ``invariant`` (prediction) the products are summed in a fixed order
 (``matmul.fixed_order_product``), so a sequence's output does not depend on
 the batch it is in.
@@ -46,7 +50,7 @@ def tap_steps(k, kernel_size, n_timesteps, first, last):
 
 
 @kernel
-def conv1d_forward(X, W, b, Z, tap, invariant):
+def conv1d_forward(X, W, b, Z, cols, invariant):
     """``Z = conv(X, W) + b`` (see the module docstring): every step.
 
     Parameters
@@ -58,53 +62,93 @@ def conv1d_forward(X, W, b, Z, tap, invariant):
         Bias; empty for none (before batch normalisation, which removes it).
     Z : ndarray of shape (n_timesteps, batch, C_out)
         Output.
-    tap : ndarray of shape (at least n_timesteps * batch * C_out,)
-        Flat scratch for one tap's product.
+    cols : ndarray of shape (at least batch * K * C_in,)
+        Flat scratch for the gathered inputs of as many steps as it holds.
     invariant : bool
         Fixed-order products (prediction) instead of BLAS (training).
     """
-    conv1d_forward_steps(X, W, b, Z, tap, invariant, 0, X.shape[0])
+    conv1d_forward_steps(X, W, b, Z, cols, invariant, 0, X.shape[0])
 
 
 @kernel
-def conv1d_forward_steps(X, W, b, Z, tap, invariant, first, last):
+def conv1d_forward_steps(X, W, b, Z, cols, invariant, first, last):
     """``conv1d_forward`` for the output steps ``[first, last)`` alone: the
-    part one thread computes (``tap`` its own scratch)."""
+    part one thread computes (``cols`` its own scratch).
+
+    The steps go in chunks of as many as ``cols`` holds: each chunk's taps
+    gathered side by side (``gather_taps``), then one product by the
+    kernel read as ``(K * C_in, C_out)``, written straight into ``Z``.
+    """
     n_timesteps, batch, n_in = X.shape
-    n_out = W.shape[2]
-    rows = Z.reshape(n_timesteps * batch, n_out)
-    for r in range(first * batch, last * batch):
+    size, _, n_out = W.shape
+    if n_in <= NARROW_INPUT:
+        _narrow_forward(X, W, b, Z, first, last)
+        return
+    taps = W.reshape(size * n_in, n_out)
+    chunk = max(1, cols.size // (batch * size * n_in))
+    for t0 in range(first, last, chunk):
+        t1 = min(last, t0 + chunk)
+        n = (t1 - t0) * batch
+        gathered = cols[:n * size * n_in].reshape(n, size * n_in)
+        gather_taps(X, size, 1, t0, t1, gathered)
+        out = Z[t0:t1].reshape(n, n_out)
+        matmul_rows(gathered, taps, out, invariant)
         if b.size > 0:
-            rows[r, :] = b
-        else:
-            rows[r, :] = 0.0
-    for k in range(W.shape[0]):
-        lo, hi, offset = tap_steps(k, W.shape[0], n_timesteps, first, last)
-        if hi <= lo:
-            continue
-        if n_in <= NARROW_INPUT:
-            _add_narrow_tap(X, W[k], Z, lo, hi, offset)
-            continue
-        n = (hi - lo) * batch
-        product = tap[:n * n_out].reshape(n, n_out)
-        matmul_rows(X[lo + offset:hi + offset].reshape(n, n_in), W[k], product, invariant)
-        rows[lo * batch:hi * batch] += product
+            for r in range(n):
+                out[r] += b
 
 
 @kernel
-def _add_narrow_tap(X, W_k, Z, lo, hi, offset):
-    """``Z[t] += X[t + offset] W_k`` for steps ``[lo, hi)``, summed over the
-    few input channels in order (each sequence on its own: batch-invariant)."""
-    for t in range(lo, hi):
-        for s in range(X.shape[1]):
-            for c in range(X.shape[2]):
-                x = X[t + offset, s, c]
-                for j in range(Z.shape[2]):
-                    Z[t, s, j] += x * W_k[c, j]
+def gather_taps(source, kernel_size, sign, t0, t1, cols):
+    """Row ``(t - t0) * batch + s`` of ``cols``, for ``t`` in ``[t0, t1)``:
+    ``source[t + sign * o_k, s]`` for each tap ``k`` side by side
+    (``o_k = k - (kernel_size - 1) // 2``), zero where that step lies
+    outside the batch: im2col. ``sign`` 1 reads the convolution's inputs,
+    -1 the steps whose output gradient reaches input step ``t``.
+
+    Parameters
+    ----------
+    source : ndarray of shape (n_timesteps, batch, width)
+    cols : ndarray of shape ((t1 - t0) * batch, kernel_size * width)
+        Output.
+    """
+    n_timesteps, batch, width = source.shape
+    left = (kernel_size - 1) // 2
+    for t in range(t0, t1):
+        rows = cols[(t - t0) * batch:(t - t0 + 1) * batch]
+        for k in range(kernel_size):
+            u = t + sign * (k - left)
+            if 0 <= u < n_timesteps:
+                rows[:, k * width:(k + 1) * width] = source[u]
+            else:
+                rows[:, k * width:(k + 1) * width] = 0.0
 
 
 @kernel
-def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
+def _narrow_forward(X, W, b, Z, first, last):
+    """``Z = conv(X, W) + b`` for steps ``[first, last)``, the few input
+    channels summed in a loop, tap by tap (each sequence on its own:
+    batch-invariant)."""
+    n_timesteps, batch, n_in = X.shape
+    size, _, n_out = W.shape
+    for t in range(first, last):
+        for s in range(batch):
+            if b.size > 0:
+                Z[t, s, :] = b
+            else:
+                Z[t, s, :] = 0.0
+    for k in range(size):
+        lo, hi, offset = tap_steps(k, size, n_timesteps, first, last)
+        for t in range(lo, hi):
+            for s in range(batch):
+                for c in range(n_in):
+                    x = X[t + offset, s, c]
+                    for j in range(n_out):
+                        Z[t, s, j] += x * W[k, c, j]
+
+
+@kernel
+def conv1d_backward(X, W, dZ, dX, dW, db, cols):
     """Gradients of ``conv1d_forward``: ``dW``, ``db`` and, if ``dX`` is not
     empty, the input's gradient ``dX`` (each overwritten), every step.
 
@@ -121,8 +165,9 @@ def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
         Output.
     db : ndarray of shape (C_out,) or (0,)
         Output; empty for a convolution without bias.
-    tap_in : ndarray of shape (at least n_timesteps * batch * C_in,)
-        Flat scratch for one tap's input gradient.
+    cols : ndarray of shape (at least batch * K * (C_in + C_out),)
+        Flat scratch: the kernel's transpose and at least one step's
+        gathered output gradients.
     """
     n_timesteps = X.shape[0]
     if db.size > 0:
@@ -132,7 +177,9 @@ def conv1d_backward(X, W, dZ, dX, dW, db, tap_in):
             db += gradient[r]
     conv1d_weight_gradient_steps(X, dZ, dW, 0, n_timesteps)
     if dX.size > 0:
-        conv1d_input_gradient_steps(dZ, W, dX, tap_in, 0, n_timesteps)
+        transposed = cols[:W.size].reshape(W.shape[0], W.shape[2], W.shape[1])
+        transpose_taps(W, transposed)
+        conv1d_input_gradient_steps(dZ, transposed, dX, cols[W.size:], 0, n_timesteps)
 
 
 @kernel
@@ -154,24 +201,31 @@ def conv1d_weight_gradient_steps(X, dZ, dW, first, last):
 
 
 @kernel
-def conv1d_input_gradient_steps(dZ, W, dX, tap_in, first, last):
-    """``dX[u] = sum over taps of dZ[u - o] W[k]^T`` for input steps ``u`` in
-    ``[first, last)`` (overwritten): gathered, so that threads given other
-    steps never write the same rows."""
-    n_timesteps, batch, n_in = dX.shape
-    n_out = W.shape[2]
-    for u in range(first, last):
-        dX[u] = 0.0
+def transpose_taps(W, transposed):
+    """``transposed[k] = W[k]^T``: (K, C_in, C_out) to (K, C_out, C_in)."""
     for k in range(W.shape[0]):
-        offset = k - (W.shape[0] - 1) // 2
-        # Output steps t = u - offset inside the batch, for u in [first, last).
-        lo, hi = max(first - offset, 0), min(last - offset, n_timesteps)
-        if hi <= lo:
-            continue
-        n = (hi - lo) * batch
-        product = tap_in[:n * n_in].reshape(n, n_in)
-        np.dot(dZ[lo:hi].reshape(n, n_out), W[k].T, product)       # dZ W[k]^T
-        dX[lo + offset:hi + offset].reshape(n, n_in)[:] += product
+        transposed[k] = W[k].T
+
+
+@kernel
+def conv1d_input_gradient_steps(dZ, transposed, dX, cols, first, last):
+    """``dX[u] = sum over taps of dZ[u - o_k] W[k]^T`` for input steps ``u``
+    in ``[first, last)`` (overwritten): gathered, so that threads given
+    other steps never write the same rows. In chunks as ``cols`` holds, one
+    product each: the output gradients that reach the chunk's steps side
+    by side (``gather_taps`` with sign -1) by ``transposed``
+    (``transpose_taps``) read as ``(K * C_out, C_in)``.
+    """
+    n_timesteps, batch, n_out = dZ.shape
+    size, _, n_in = transposed.shape
+    taps = transposed.reshape(size * n_out, n_in)
+    chunk = max(1, cols.size // (batch * size * n_out))
+    for t0 in range(first, last, chunk):
+        t1 = min(last, t0 + chunk)
+        n = (t1 - t0) * batch
+        gathered = cols[:n * size * n_out].reshape(n, size * n_out)
+        gather_taps(dZ, size, -1, t0, t1, gathered)
+        np.dot(gathered, taps, dX[t0:t1].reshape(n, n_in))
 
 
 @kernel

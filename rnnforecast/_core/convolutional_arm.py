@@ -37,6 +37,7 @@ from .convolution import (
     conv1d_forward_steps,
     conv1d_input_gradient_steps,
     conv1d_weight_gradient_steps,
+    transpose_taps,
     zero_padding_steps,
 )
 from .initializers import he_uniform
@@ -51,6 +52,11 @@ BATCH_NORM_MOMENTUM = 0.1
 # gradient the sum of the parts' in a fixed order, so a fit's bits depend on
 # the configuration alone, never on how many threads ran.
 N_PARTS = 2
+# Rows (steps times sequences) of one gathered chunk: each part's products
+# are (CHUNK_ROWS, K * C) by (K * C, C'), large enough for BLAS's best speed
+# and small enough to stay near the cache (1,024 to 4,096 measured alike;
+# benchmarks/README.md, "LSTM-FCN training speed").
+CHUNK_ROWS = 2048
 
 
 class ConvolutionalArm:
@@ -111,21 +117,24 @@ class ConvolutionalArm:
 
     def buffer_shapes(self, n_timesteps, batch, training):
         """Shapes of the scratch arrays one batch needs, by name."""
-        rows, widest = n_timesteps * batch, max(self.filters)
-        part_rows = N_PARTS * -(-n_timesteps // N_PARTS) * batch
+        rows = n_timesteps * batch
+        blocks = list(zip(self.channels_in, self.filters, self.kernel_sizes))
+        # Each part gathers at most CHUNK_ROWS rows, and at least one step.
+        chunk_rows = max(CHUNK_ROWS, batch)
+        read = max(size * (max(n_in, n_out) if training else n_in)
+                   for n_in, n_out, size in blocks)
         shapes = {"input": (n_timesteps, batch, self.n_features),
-                  "tap": (part_rows * widest,), "pooled": (batch, self.width),
+                  "cols": (N_PARTS * chunk_rows * read,), "pooled": (batch, self.width),
                   "no_bias": (0,), "no_gradient": (0, 0, 0)}
         for i, n_out in enumerate(self.filters):
             shapes[f"Z{i}"] = (n_timesteps, batch, n_out)
             shapes[f"Y{i}"] = (n_timesteps, batch, n_out)
             shapes[f"statistics{i}"] = (3, n_out)
         if training:
-            largest = max(size * n_in * n_out for n_in, n_out, size in
-                          zip(self.channels_in, self.filters, self.kernel_sizes))
+            widest = max(self.filters)
+            largest = max(size * n_in * n_out for n_in, n_out, size in blocks)
             shapes.update(dY=(rows * widest,), dZ=(rows * widest,),
-                          tap_in=(part_rows * max(self.channels_in),),
-                          dW_parts=(N_PARTS * largest,))
+                          transposed=(largest,), dW_parts=(N_PARTS * largest,))
         return shapes
 
     def forward(self, weights, X, starts, buffers, training, invariant,
@@ -187,13 +196,12 @@ class ConvolutionalArm:
     def _convolve(self, X, W, Z, buffers, invariant, pool):
         """``Z = conv(X, W)``, its steps in ``N_PARTS`` parts."""
         parts = _parts(X.shape[0])
-        size = -(-X.shape[0] // N_PARTS) * X.shape[1] * W.shape[2]
+        cols = _split(buffers["cols"])
 
         def part(number):
             first, last = parts[number]
-            conv1d_forward_steps(X, W, buffers["no_bias"], Z,
-                                 buffers["tap"][number * size:(number + 1) * size],
-                                 invariant, first, last)
+            conv1d_forward_steps(X, W, buffers["no_bias"], Z, cols[number], invariant,
+                                 first, last)
 
         _run(part, len(parts), pool)
 
@@ -202,16 +210,17 @@ class ConvolutionalArm:
         its share of ``dW`` and its steps of ``dX``; the shares added in
         order."""
         parts = _parts(X.shape[0])
-        rows = -(-X.shape[0] // N_PARTS) * X.shape[1] * X.shape[2]
+        cols = _split(buffers["cols"])
         shares = _shaped(buffers["dW_parts"], (N_PARTS,) + W.shape)
+        transposed = _shaped(buffers["transposed"], (W.shape[0], W.shape[2], W.shape[1]))
+        if dX.size > 0:
+            transpose_taps(W, transposed)
 
         def part(number):
             first, last = parts[number]
             conv1d_weight_gradient_steps(X, dZ, shares[number], first, last)
             if dX.size > 0:
-                conv1d_input_gradient_steps(
-                    dZ, W, dX, buffers["tap_in"][number * rows:(number + 1) * rows],
-                    first, last)
+                conv1d_input_gradient_steps(dZ, transposed, dX, cols[number], first, last)
 
         _run(part, len(parts), pool)
         dW[...] = shares[0]
@@ -243,6 +252,12 @@ def _run(part, n_parts, pool):
             part(number)
     else:
         pool.map(part, list(range(n_parts)))
+
+
+def _split(storage):
+    """``storage`` cut into ``N_PARTS`` equal flat scratch arrays, one a part."""
+    size = storage.size // N_PARTS
+    return [storage[number * size:(number + 1) * size] for number in range(N_PARTS)]
 
 
 def _shaped(storage, shape):
