@@ -386,3 +386,28 @@ def test_a_constant_sequence_is_centred_not_divided_by_zero():
     np.testing.assert_array_equal(scaled[0], 0.0)
     np.testing.assert_allclose(scaled[1, :, 0], [-1.224744871, 0.0, 1.224744871])
     assert scaled.dtype == X.dtype
+
+
+@pytest.mark.parametrize("param, changed", [("scale_target", False), ("linear_skip", False)])
+def test_a_regressor_refuses_a_changed_target_scaling_or_skip_path_until_set_back(
+        param, changed, tmp_path):
+    """Saving read these parameters, not what the fit did: changed after a
+    fit, the file left out the target statistics or the skip path, and the
+    loaded model predicted in scaled units (values near 0 for targets near
+    100) or without its ridge part, silently."""
+    from rnnforecast import load_model, save_model
+
+    rng = np.random.RandomState(7)
+    X = rng.normal(size=(30, 5, 1))
+    y = 100 + 10 * X[:, -1, 0]
+    model = _quiet_fit(SimpleRNNRegressor(units=3, max_iter=2, random_state=0), X, y)
+    expected = model.predict(X)
+    fitted = model.get_params()[param]
+    model.set_params(**{param: changed})
+    with pytest.raises(ValueError, match=f"{param}={fitted!r}"):
+        model.predict(X)
+    with pytest.raises(ValueError, match=param):
+        save_model(model, tmp_path / "changed.npz")
+    model.set_params(**{param: fitted})
+    save_model(model, tmp_path / "m.npz")
+    np.testing.assert_array_equal(load_model(tmp_path / "m.npz").predict(X), expected)

@@ -63,6 +63,10 @@ ARCHITECTURE = ("units", "activation", "recurrent_activation", "return_sequences
                 "bidirectional", "embedding_dim", "mask_zero", "dtype", "readout",
                 "window_order", "conv_filters", "conv_kernel_sizes", "dimension_shuffle",
                 "scale_inputs")
+# A regressor's too: scale_target and linear_skip decide what a saved file
+# holds (the target statistics, the skip path); changed after a fit, the
+# file would lack them.
+REGRESSOR_ARCHITECTURE = ARCHITECTURE + ("loss", "quantiles", "scale_target", "linear_skip")
 # learning_rate="adaptive" stops once the step size is this small (as sklearn's).
 MIN_ADAPTIVE_RATE = 1e-6
 # early_stopping="auto" holds out a validation share from this many samples

@@ -6,8 +6,9 @@ regressor, the classifier and later cells cannot drift apart.
 
 import inspect
 import re
+import textwrap
 
-from .base import AUTO_BATCH_LIMIT
+from .base import ARCHITECTURE, AUTO_BATCH_LIMIT, REGRESSOR_ARCHITECTURE
 
 RECURRENCE = """\
 Each layer computes, for every time step ``t``::
@@ -439,6 +440,19 @@ n_timesteps)`` with ``return_sequences=True``.""",
 }
 
 
+def _architecture_note(names):
+    """The Notes paragraph on parameters that a fit fixes, from the tuple
+    the estimator checks (so the two cannot drift apart)."""
+    listed = ", ".join(f"``{name}``" for name in names[:-1]) + f" and ``{names[-1]}``"
+    return textwrap.fill(
+        f"{listed} shape the fitted network, what it reads or what a saved file "
+        "holds: changed by ``set_params`` after ``fit``, they make ``predict``, "
+        "``score``, ``save_model``, ``warm_start`` and ``partial_fit`` refuse with a "
+        "message until they are set back or the model is fitted again. A ``fit`` or "
+        "``partial_fit`` that fails for any reason leaves the previous fit as it was.",
+        width=72, break_on_hyphens=False)
+
+
 def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=None,
                   auto_batch=AUTO_BATCH_LIMIT):
     """The class docstring of a public estimator from its parts.
@@ -457,6 +471,8 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=
     for key, text in VALIDATION_FRACTION[kind].items():
         parameters = parameters.replace("{" + key + "}", text)
     common = COMMON_PARAMETERS
+    architecture_note = indent(_architecture_note(
+        ARCHITECTURE if classifier else REGRESSOR_ARCHITECTURE))
     for name, default in (defaults or {}).items():
         parameters, common, class_weight = _with_default(
             (parameters, common, class_weight), name, default)
@@ -492,14 +508,7 @@ def estimator_doc(kind, title, summary, recurrence, see_also, example, defaults=
     their last step and a state stays zero until its sequence starts, so
     each output equals that of the sequence alone.
 
-    ``units``, ``activation``, ``recurrent_activation``,
-    ``return_sequences``, ``bidirectional``, ``embedding_dim``,
-    ``mask_zero`` and ``dtype`` shape the fitted network: changed by
-    ``set_params`` after ``fit``, they make ``predict``, ``score``,
-    ``save_model``, ``warm_start`` and ``partial_fit`` refuse with a
-    message until they are set back or the model is fitted again. A ``fit``
-    or ``partial_fit`` that fails for any reason leaves the previous fit as
-    it was.
+{architecture_note}
 
 {indent(TARGETS[kind])}
 

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from .._core.losses import quantile_values
-from .base import ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
+from .base import REGRESSOR_ARCHITECTURE, BaseRecurrentEstimator, flatten_steps
 from .inputs import to_dtype
 from .pinball import pinball_skill
 from .ridge import ridge_fit, rowwise_product
@@ -34,7 +34,7 @@ class BaseRecurrentRegressor(RegressorMixin, BaseRecurrentEstimator):
         "loss": [StrOptions({"squared_error", "absolute_error", "quantile"})],
         "quantiles": [list, tuple, np.ndarray],
     }
-    _ARCHITECTURE = ARCHITECTURE + ("loss", "quantiles")
+    _ARCHITECTURE = REGRESSOR_ARCHITECTURE
 
     def __init__(self, units=32, *, activation="tanh",
                  recurrent_activation="sigmoid", unit_forget_bias=True,
