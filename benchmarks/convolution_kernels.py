@@ -9,11 +9,10 @@ the machine's single-thread sgemm peak (issue 26; benchmarks/README.md,
 """
 
 import argparse
-import platform
-import time
 
 import numpy as np
 import scipy.linalg.cython_blas  # noqa: F401  (Numba's BLAS, loaded before the limit)
+from roofline import cpu_name, sgemm_peak
 from threadpoolctl import threadpool_limits
 
 from rnnforecast._core.convolution import (
@@ -23,24 +22,15 @@ from rnnforecast._core.convolution import (
     transpose_taps,
 )
 
+from train_speed import median_seconds
+
 BATCH = 128
 BLOCKS = [(128, 256, 5), (256, 128, 3)]
 
 
-def best_milliseconds(function, repeats=5):
-    function()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return 1e3 * min(times)
-
-
-def sgemm_peak(size=2048):
-    a = np.random.default_rng(0).normal(size=(size, size)).astype(np.float32)
-    out = np.empty_like(a)
-    return 2 * size ** 3 / best_milliseconds(lambda: np.dot(a, a, out=out)) / 1e6
+def milliseconds(function):
+    """Median of five timed calls after a warm-up call, in ms."""
+    return 1e3 * median_seconds(function, 5)
 
 
 def main(argv=None):
@@ -51,8 +41,7 @@ def main(argv=None):
     rng = np.random.default_rng(0)
     half = -(-args.length // 2)
     with threadpool_limits(1):
-        print(f"CPU: {platform.processor() or platform.machine()}; one thread; "
-              f"sgemm peak {sgemm_peak():.0f} GFLOP/s")
+        print(f"CPU: {cpu_name()}; one thread; sgemm peak {sgemm_peak(1):.0f} GFLOP/s")
         for n_in, n_out, size in BLOCKS:
             X = rng.normal(size=(args.length, BATCH, n_in)).astype(np.float32)
             W = rng.normal(size=(size, n_in, n_out)).astype(np.float32)
@@ -64,14 +53,14 @@ def main(argv=None):
             gflop = 2 * half * BATCH * n_in * n_out * size / 1e9
             for rows in args.chunk_rows:
                 cols = np.empty(rows * size * max(n_in, n_out), np.float32)
-                forward = best_milliseconds(lambda: conv1d_forward_steps(
+                forward = milliseconds(lambda: conv1d_forward_steps(
                     X, W, no_bias, Z, cols, False, 0, half))
-                backward = best_milliseconds(lambda: conv1d_input_gradient_steps(
+                backward = milliseconds(lambda: conv1d_input_gradient_steps(
                     dZ, transposed, dX, cols, 0, half))
                 print(f"{n_in:3d} -> {n_out:3d}, kernel {size}, chunks of {rows:5d} rows: "
                       f"forward {forward:6.1f} ms ({gflop / forward * 1e3:4.0f} GFLOP/s), "
                       f"input gradient {backward:6.1f} ms ({gflop / backward * 1e3:4.0f})")
-            weights = best_milliseconds(lambda: conv1d_weight_gradient_steps(X, dZ, dW, 0, half))
+            weights = milliseconds(lambda: conv1d_weight_gradient_steps(X, dZ, dW, 0, half))
             print(f"{n_in:3d} -> {n_out:3d}, kernel {size}, weight gradient (per tap): "
                   f"{weights:6.1f} ms ({gflop / weights * 1e3:4.0f} GFLOP/s)")
 

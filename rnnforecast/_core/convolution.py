@@ -73,29 +73,47 @@ def conv1d_forward(X, W, b, Z, cols, invariant):
 @kernel
 def conv1d_forward_steps(X, W, b, Z, cols, invariant, first, last):
     """``conv1d_forward`` for the output steps ``[first, last)`` alone: the
-    part one thread computes (``cols`` its own scratch).
-
-    The steps go in chunks of as many as ``cols`` holds: each chunk's taps
-    gathered side by side (``gather_taps``), then one product by the
-    kernel read as ``(K * C_in, C_out)``, written straight into ``Z``.
-    """
+    part one thread computes (``cols`` its own scratch), by
+    ``gathered_products`` with the kernel read as ``(K * C_in, C_out)``."""
     n_timesteps, batch, n_in = X.shape
     size, _, n_out = W.shape
     if n_in <= NARROW_INPUT:
         _narrow_forward(X, W, b, Z, first, last)
         return
-    taps = W.reshape(size * n_in, n_out)
-    chunk = max(1, cols.size // (batch * size * n_in))
+    gathered_products(X, size, 1, W.reshape(size * n_in, n_out), Z, cols, invariant,
+                      first, last)
+    if b.size > 0:
+        for t in range(first, last):
+            for s in range(batch):
+                Z[t, s] += b
+
+
+@kernel
+def gathered_products(source, kernel_size, sign, taps, out, cols, invariant, first, last):
+    """``out[t] = [source[t + sign * o_k] for each tap k] @ taps`` for the
+    steps ``t`` in ``[first, last)``: in chunks of as many steps as
+    ``cols`` holds, each chunk's rows gathered (``gather_taps``), then one
+    product written straight into ``out``.
+
+    Parameters
+    ----------
+    source : ndarray of shape (n_timesteps, batch, width)
+    taps : ndarray of shape (kernel_size * width, n_out)
+        One block of ``width`` rows a tap.
+    out : ndarray of shape (n_timesteps, batch, n_out)
+        Output, at steps ``[first, last)``.
+    cols : ndarray of shape (at least batch * kernel_size * width,)
+        Flat scratch.
+    """
+    batch, width = source.shape[1], source.shape[2]
+    n_out = taps.shape[1]
+    chunk = max(1, cols.size // (batch * kernel_size * width))
     for t0 in range(first, last, chunk):
         t1 = min(last, t0 + chunk)
         n = (t1 - t0) * batch
-        gathered = cols[:n * size * n_in].reshape(n, size * n_in)
-        gather_taps(X, size, 1, t0, t1, gathered)
-        out = Z[t0:t1].reshape(n, n_out)
-        matmul_rows(gathered, taps, out, invariant)
-        if b.size > 0:
-            for r in range(n):
-                out[r] += b
+        gathered = cols[:n * kernel_size * width].reshape(n, kernel_size * width)
+        gather_taps(source, kernel_size, sign, t0, t1, gathered)
+        matmul_rows(gathered, taps, out[t0:t1].reshape(n, n_out), invariant)
 
 
 @kernel
@@ -211,21 +229,13 @@ def transpose_taps(W, transposed):
 def conv1d_input_gradient_steps(dZ, transposed, dX, cols, first, last):
     """``dX[u] = sum over taps of dZ[u - o_k] W[k]^T`` for input steps ``u``
     in ``[first, last)`` (overwritten): gathered, so that threads given
-    other steps never write the same rows. In chunks as ``cols`` holds, one
-    product each: the output gradients that reach the chunk's steps side
-    by side (``gather_taps`` with sign -1) by ``transposed``
+    other steps never write the same rows. ``gathered_products`` of the
+    output gradients that reach each step (sign -1) by ``transposed``
     (``transpose_taps``) read as ``(K * C_out, C_in)``.
     """
-    n_timesteps, batch, n_out = dZ.shape
-    size, _, n_in = transposed.shape
-    taps = transposed.reshape(size * n_out, n_in)
-    chunk = max(1, cols.size // (batch * size * n_out))
-    for t0 in range(first, last, chunk):
-        t1 = min(last, t0 + chunk)
-        n = (t1 - t0) * batch
-        gathered = cols[:n * size * n_out].reshape(n, size * n_out)
-        gather_taps(dZ, size, -1, t0, t1, gathered)
-        np.dot(gathered, taps, dX[t0:t1].reshape(n, n_in))
+    size, n_out, n_in = transposed.shape
+    gathered_products(dZ, size, -1, transposed.reshape(size * n_out, n_in), dX, cols, False,
+                      first, last)
 
 
 @kernel
