@@ -22,7 +22,11 @@ from rnnforecast._estimators import resources
 
 CASES = [(SimpleRNNRegressor, 32, 3000, 29), (SimpleRNNRegressor, 128, 3000, 29),
          (LSTMRegressor, 64, 3000, 29), (GRURegressor, 64, 2000, 100),
-         (LSTMRegressor, 128, 2000, 100)]
+         (LSTMRegressor, 128, 2000, 100), (LSTMRegressor, 8, 256, 300)]
+# The last case is the LSTM-FCN network (its convolutional arm beside 8 LSTM
+# cells on the shuffled series), timed at CONVOLUTION_RATE for the arm.
+LSTM_FCN = dict(conv_filters=(128, 256, 128), conv_kernel_sizes=(8, 5, 3),
+                dimension_shuffle=True, input_pooling=None)
 EPOCHS = 3
 
 
@@ -31,8 +35,9 @@ def estimated_and_measured(cls, units, n_samples, n_timesteps):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n_samples, n_timesteps, 1)).astype(np.float32)
     y = X[:, -1, 0]
+    arm = LSTM_FCN if units == 8 else {}
     model = cls(units=units, max_iter=EPOCHS, batch_size=64, early_stopping=False,
-                n_iter_no_change=100, linear_skip=False, random_state=0)
+                n_iter_no_change=100, linear_skip=False, random_state=0, **arm)
     estimates = []
     original = resources.fit_seconds
 
@@ -55,12 +60,14 @@ def estimated_and_measured(cls, units, n_samples, n_timesteps):
 
 def main():
     print(f"{platform.processor() or platform.machine()}, ASSUMED_RATE "
-          f"{resources.ASSUMED_RATE:.1e} multiply-adds/s")
+          f"{resources.ASSUMED_RATE:.1e} multiply-adds/s, CONVOLUTION_RATE "
+          f"{resources.CONVOLUTION_RATE:.1e}")
     print("| cell | units | N | T | estimated s/epoch | measured s/epoch | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for cls, units, n_samples, n_timesteps in CASES:
         estimate, measured = estimated_and_measured(cls, units, n_samples, n_timesteps)
-        print(f"| {cls.__name__} | {units} | {n_samples} | {n_timesteps} | {estimate:.3f} | "
+        name = cls.__name__ + (" + arm" if units == 8 else "")
+        print(f"| {name} | {units} | {n_samples} | {n_timesteps} | {estimate:.3f} | "
               f"{measured:.3f} | {estimate / measured:.1f} |")
 
 

@@ -21,6 +21,11 @@ PARAMETER_COPIES = 6
 # units, 29 and 100 steps); this leaves room for a CPU 30-40% slower. At
 # 2e9 the estimates were 3.9-7.5 times too long (benchmarks/fit_estimate.py).
 ASSUMED_RATE = 6e9
+# The convolutional arm's multiply-adds run in large products, some five
+# times faster: 3.2e10 a second (2-core AMD EPYC) to 3.8e10 (2-core Intel
+# Xeon) for whole LSTM-FCN epochs; at ASSUMED_RATE a fit on PLAID was
+# announced as 79 minutes and took 13 (benchmarks/fit_estimate.py).
+CONVOLUTION_RATE = 2e10
 # A fit whose certain part (the epochs before the stopping rule can end it)
 # is estimated beyond this many seconds warns before it starts, once per
 # kind of fit in a process.
@@ -44,12 +49,15 @@ def fit_bytes(network, n_timesteps, batch, n_shards, dtype):
 
 
 def fit_seconds(network, n_timesteps, n_samples, max_iter):
-    """Rough seconds of a whole fit at ``ASSUMED_RATE``: forward and backward
-    passes (about three forward passes' work) over every epoch, and the QR
-    factorisations of the orthogonal initialisation."""
-    training = 3 * network.multiply_adds(n_timesteps, n_samples) * max_iter
+    """Rough seconds of a whole fit: forward and backward passes (about
+    three forward passes' work) over every epoch, the recurrent part at
+    ``ASSUMED_RATE`` and a convolutional arm at ``CONVOLUTION_RATE``, and
+    the QR factorisations of the orthogonal initialisation."""
+    total = network.multiply_adds(n_timesteps, n_samples)
+    arm = 0 if network.arm is None else network.arm.multiply_adds(n_timesteps, n_samples)
     initialisation = sum(2 * size ** 3 for size in network.units)
-    return (training + initialisation) / ASSUMED_RATE
+    return (3 * max_iter * ((total - arm) / ASSUMED_RATE + arm / CONVOLUTION_RATE)
+            + initialisation / ASSUMED_RATE)
 
 
 def available_memory():
