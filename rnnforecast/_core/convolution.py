@@ -183,8 +183,8 @@ def conv1d_backward(X, W, dZ, dX, dW, db, cols):
         Output.
     db : ndarray of shape (C_out,) or (0,)
         Output; empty for a convolution without bias.
-    cols : ndarray of shape (at least batch * K * (C_in + C_out),)
-        Flat scratch: the kernel's transpose and at least one step's
+    cols : ndarray of shape (at least K * C_in * C_out + batch * K * C_out,)
+        Flat scratch: the kernel's transpose, then at least one step's
         gathered output gradients.
     """
     n_timesteps = X.shape[0]
