@@ -154,12 +154,15 @@ def times_gate_slope(x, g, code):
 
 @kernel
 def add_and_activate(Z, step, bias, code):
-    """``Z = act(Z + step + bias)`` in place, for ``Z`` and ``step`` (batch, units)."""
+    """``Z = act(Z + step + bias)`` in place, for ``Z`` and ``step`` (batch, units).
+
+    Rows are indexed, not sliced (a row view costs two atomic
+    reference-count updates; see ``lstm_kernels._lstm_gates``).
+    """
     batch, units = Z.shape
     for b in range(batch):
-        z, s = Z[b], step[b]
         for u in range(units):
-            z[u] = activation(z[u] + s[u] + bias[u], code)
+            Z[b, u] = activation(Z[b, u] + step[b, u] + bias[u], code)
 
 
 @kernel
@@ -171,6 +174,5 @@ def backprop_activation(upstream, carried, H, code, out):
     """
     batch, units = H.shape
     for b in range(batch):
-        g, c, h, o = upstream[b], carried[b], H[b], out[b]
         for u in range(units):
-            o[u] = (g[u] + c[u]) * activation_derivative(h[u], code)
+            out[b, u] = (upstream[b, u] + carried[b, u]) * activation_derivative(H[b, u], code)

@@ -3,7 +3,7 @@ every cell shares."""
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, step_kernel
 
 
 @kernel
@@ -33,7 +33,7 @@ def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
                 return
 
 
-@kernel
+@step_kernel
 def masked_state(previous, m, HR, t):
     """``previous * m`` into ``HR[t]`` and return it; ``previous`` itself
     when ``m`` is empty (no recurrent dropout, and ``HR`` is empty too)."""
@@ -46,7 +46,7 @@ def masked_state(previous, m, HR, t):
     return out
 
 
-@kernel
+@step_kernel
 def hold_before_start(A, initial, starts, t):
     """Row ``b`` of ``A`` becomes ``initial[b]`` while step ``t`` comes
     before ``starts[b]``.
@@ -61,7 +61,7 @@ def hold_before_start(A, initial, starts, t):
             A[b, :] = initial[b, :]
 
 
-@kernel
+@step_kernel
 def zero_before_start(A, starts, t):
     """Zero row ``b`` of ``A`` while step ``t`` comes before ``starts[b]``:
     no gradient flows through the padding steps of ``hold_before_start``."""
@@ -70,7 +70,7 @@ def zero_before_start(A, starts, t):
             A[b, :] = 0.0
 
 
-@kernel
+@step_kernel
 def cut_at_chunk_start(d, t, n_timesteps, truncate):
     """Truncated BPTT: zero the gradient ``d`` flowing from step ``t`` into
     step ``t - 1`` when ``t`` starts a chunk of ``truncate`` steps, counted
@@ -79,7 +79,7 @@ def cut_at_chunk_start(d, t, n_timesteps, truncate):
         d[:] = 0.0
 
 
-@kernel
+@step_kernel
 def apply_recurrent_mask(dh, m):
     """``dh *= m`` in place, unless ``m`` is empty."""
     if m.size > 0:

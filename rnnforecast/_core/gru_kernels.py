@@ -37,21 +37,21 @@ Z, R, N = 0, 1, 2
 def _gru_gates(X_t, step, b_h, b_hh, h_prev, code, gate_code, GATES_t, HN_t, H_t):
     """Gate values into ``GATES_t`` (z, r, n), ``hn`` into ``HN_t``, and ``h_t``,
     from the input part ``X_t`` (``x_t W_xh``) and the recurrent part
-    ``step`` (``(h_{t-1} * m) W_hh``). One loop per stored block: see
-    ``_lstm_gates`` for why."""
+    ``step`` (``(h_{t-1} * m) W_hh``). One loop per stored block, rows
+    indexed rather than sliced: see ``_lstm_gates`` for why."""
     batch, units = H_t.shape
     for b in range(batch):
-        x, s, g, hn, h, hp = X_t[b], step[b], GATES_t[b], HN_t[b], H_t[b], h_prev[b]
         for k in range(2 * units):                   # z, r = gate(xz + hz), gate(xr + hr)
-            g[k] = gate(x[k] + b_h[k] + s[k] + b_hh[k], gate_code)
+            GATES_t[b, k] = gate(X_t[b, k] + b_h[k] + step[b, k] + b_hh[k], gate_code)
         for u in range(units):                       # hn (with its bias)
-            hn[u] = s[N * units + u] + b_hh[N * units + u]
+            HN_t[b, u] = step[b, N * units + u] + b_hh[N * units + u]
         for u in range(units):                       # n = act(xn + r * hn)
-            g[N * units + u] = activation(x[N * units + u] + b_h[N * units + u]
-                                          + g[R * units + u] * hn[u], code)
+            GATES_t[b, N * units + u] = activation(
+                X_t[b, N * units + u] + b_h[N * units + u]
+                + GATES_t[b, R * units + u] * HN_t[b, u], code)
         for u in range(units):                       # h_t = z * h_{t-1} + (1 - z) * n
-            update = g[Z * units + u]
-            h[u] = update * hp[u] + (1 - update) * g[N * units + u]
+            update = GATES_t[b, Z * units + u]
+            H_t[b, u] = update * h_prev[b, u] + (1 - update) * GATES_t[b, N * units + u]
 
 
 @kernel
@@ -103,25 +103,25 @@ def _gru_step_backward(dH_t, dh, GATES_t, HN_t, h_prev, code, gate_code, DZ_in_t
     dL/dh_{t-1} (through ``z * h_{t-1}``). One loop per stored block."""
     batch, units = dh.shape
     for b in range(batch):
-        g, d_in, d_rec = GATES_t[b], DZ_in_t[b], DZ_rec_t[b]
-        hn, hp, dh_t = HN_t[b], h_prev[b], dh[b]
         for u in range(units):                       # dh_t: from above and from t + 1
-            dh_t[u] += dH_t[b, u]
+            dh[b, u] += dH_t[b, u]
         for u in range(units):                       # dz = dh_t * (h_{t-1} - n) * gate'
-            d_in[Z * units + u] = times_gate_slope(dh_t[u] * (hp[u] - g[N * units + u]),
-                                                   g[Z * units + u], gate_code)
+            DZ_in_t[b, Z * units + u] = times_gate_slope(
+                dh[b, u] * (h_prev[b, u] - GATES_t[b, N * units + u]),
+                GATES_t[b, Z * units + u], gate_code)
         for u in range(units):                       # dn = dh_t * (1 - z) * act'
-            d_in[N * units + u] = (dh_t[u] * (1 - g[Z * units + u])
-                                   * activation_derivative(g[N * units + u], code))
+            DZ_in_t[b, N * units + u] = (dh[b, u] * (1 - GATES_t[b, Z * units + u])
+                                         * activation_derivative(GATES_t[b, N * units + u],
+                                                                 code))
         for u in range(units):                       # dr = dn * hn * gate'
-            d_in[R * units + u] = times_gate_slope(d_in[N * units + u] * hn[u],
-                                                   g[R * units + u], gate_code)
+            DZ_in_t[b, R * units + u] = times_gate_slope(
+                DZ_in_t[b, N * units + u] * HN_t[b, u], GATES_t[b, R * units + u], gate_code)
         for k in range(2 * units):                   # z, r: both parts alike
-            d_rec[k] = d_in[k]
+            DZ_rec_t[b, k] = DZ_in_t[b, k]
         for u in range(units):                       # dhn = dn * r
-            d_rec[N * units + u] = d_in[N * units + u] * g[R * units + u]
+            DZ_rec_t[b, N * units + u] = DZ_in_t[b, N * units + u] * GATES_t[b, R * units + u]
         for u in range(units):                       # through z * h_{t-1}: dh_t * z
-            dh_t[u] *= g[Z * units + u]
+            dh[b, u] *= GATES_t[b, Z * units + u]
 
 
 @kernel

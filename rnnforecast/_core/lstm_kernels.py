@@ -52,39 +52,43 @@ def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, tanh_form, C_t, A_t
     rule out that the blocks overlap), and runs six times slower. With
     sigmoid gates and tanh, ``tanh_form`` (see :func:`sigmoid_as_tanh`) puts
     all four blocks through one loop instead of three: a third fewer
-    short loops a row, 35% less time a step, the same bits.
+    short loops a row, 35% less time a step, the same bits. Rows are
+    indexed, not sliced: a row view costs two atomic reference-count
+    updates, which made a one-window step four times slower
+    (``benchmarks/README.md``, "Per-step overhead").
     """
     batch, units = C_t.shape
+    fused = code == TANH and gate_code == SIGMOID
     for b in range(batch):
-        z, s = GATES_t[b], step[b]
-        if code == TANH and gate_code == SIGMOID:
-            scale, shift = tanh_form[0], tanh_form[1]
+        if fused:
             for k in range(4 * units):               # i, f, o = gate(z), g = tanh(z)
-                z[k] = precision_tanh(scale[k] * (z[k] + s[k] + b_h[k])) * scale[k] + shift[k]
+                GATES_t[b, k] = (precision_tanh(tanh_form[0, k] * (GATES_t[b, k] + step[b, k]
+                                                                  + b_h[k]))
+                                 * tanh_form[0, k] + tanh_form[1, k])
         else:
-            _gates_by_block(z, s, b_h, units, code, gate_code)
-        c, a, h, cp = C_t[b], A_t[b], H_t[b], c_prev[b]
+            _gates_by_block(GATES_t, step, b_h, b, units, code, gate_code)
         for u in range(units):                       # c_t = f * c_{t-1} + i * g
-            c[u] = z[F * units + u] * cp[u] + z[I * units + u] * z[G * units + u]
+            C_t[b, u] = (GATES_t[b, F * units + u] * c_prev[b, u]
+                         + GATES_t[b, I * units + u] * GATES_t[b, G * units + u])
         for u in range(units):                       # a_t = act(c_t)
-            a[u] = activation(c[u], code)
+            A_t[b, u] = activation(C_t[b, u], code)
         for u in range(units):                       # h_t = o * a_t
-            h[u] = z[O * units + u] * a[u]
+            H_t[b, u] = GATES_t[b, O * units + u] * A_t[b, u]
 
 
 @kernel
-def _gates_by_block(z, s, b_h, units, code, gate_code):
-    """One row's gate values, each block with its own activation."""
+def _gates_by_block(GATES_t, step, b_h, b, units, code, gate_code):
+    """Row ``b``'s gate values, each block with its own activation."""
     for k in range(2 * units):                       # i, f = gate(z_i), gate(z_f)
-        z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
+        GATES_t[b, k] = gate(GATES_t[b, k] + step[b, k] + b_h[k], gate_code)
     # Offsets go into the indices, not the loop bounds: a loop starting
     # above zero is not vectorised (3x slower here).
     for u in range(units):                           # g = act(z_g)
         k = G * units + u
-        z[k] = activation(z[k] + s[k] + b_h[k], code)
+        GATES_t[b, k] = activation(GATES_t[b, k] + step[b, k] + b_h[k], code)
     for u in range(units):                           # o = gate(z_o)
         k = O * units + u
-        z[k] = gate(z[k] + s[k] + b_h[k], gate_code)
+        GATES_t[b, k] = gate(GATES_t[b, k] + step[b, k] + b_h[k], gate_code)
 
 
 @kernel
@@ -155,30 +159,30 @@ def _lstm_step_backward(dH_t, dh, dc, GATES_t, A_t, c_prev, code, gate_code, DZ_
     """Gate gradients of one step into ``DZ_t``; ``dc`` becomes dL/dc_{t-1}.
 
     ``dh`` holds the gradient reaching ``h_t`` from step ``t + 1`` and is
-    used as scratch. One loop per stored block, as in ``_lstm_gates``.
+    used as scratch. One loop per stored block, rows indexed, as in
+    ``_lstm_gates``.
     """
     batch, units = dh.shape
     for b in range(batch):
-        z, dz, a = GATES_t[b], DZ_t[b], A_t[b]
-        dh_t, dc_t, cp = dh[b], dc[b], c_prev[b]
         for u in range(units):                       # dh_t: from above and from t + 1
-            dh_t[u] += dH_t[b, u]
+            dh[b, u] += dH_t[b, u]
         for u in range(units):                       # dc_t += dh_t * o * act'(c_t)
-            dc_t[u] += dh_t[u] * z[O * units + u] * activation_derivative(a[u], code)
+            dc[b, u] += (dh[b, u] * GATES_t[b, O * units + u]
+                         * activation_derivative(A_t[b, u], code))
         for u in range(units):                       # dz_i = dc_t * g * gate'(z_i)
-            dz[I * units + u] = times_gate_slope(dc_t[u] * z[G * units + u],
-                                                 z[I * units + u], gate_code)
+            DZ_t[b, I * units + u] = times_gate_slope(dc[b, u] * GATES_t[b, G * units + u],
+                                                      GATES_t[b, I * units + u], gate_code)
         for u in range(units):                       # dz_f = dc_t * c_{t-1} * gate'(z_f)
-            dz[F * units + u] = times_gate_slope(dc_t[u] * cp[u], z[F * units + u],
-                                                 gate_code)
+            DZ_t[b, F * units + u] = times_gate_slope(dc[b, u] * c_prev[b, u],
+                                                      GATES_t[b, F * units + u], gate_code)
         for u in range(units):                       # dz_g = dc_t * i * act'(z_g)
-            dz[G * units + u] = (dc_t[u] * z[I * units + u]
-                                 * activation_derivative(z[G * units + u], code))
+            DZ_t[b, G * units + u] = (dc[b, u] * GATES_t[b, I * units + u]
+                                      * activation_derivative(GATES_t[b, G * units + u], code))
         for u in range(units):                       # dz_o = dh_t * a_t * gate'(z_o)
-            dz[O * units + u] = times_gate_slope(dh_t[u] * a[u], z[O * units + u],
-                                                 gate_code)
+            DZ_t[b, O * units + u] = times_gate_slope(dh[b, u] * A_t[b, u],
+                                                      GATES_t[b, O * units + u], gate_code)
         for u in range(units):                       # dc_{t-1} = dc_t * f
-            dc_t[u] *= z[F * units + u]
+            dc[b, u] *= GATES_t[b, F * units + u]
 
 
 @kernel

@@ -16,10 +16,10 @@ padded rows, which cost a 2-core AMD EPYC as much as 64 rows would
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, step_kernel
 
 
-@kernel
+@step_kernel
 def matmul_rows(A, B, C, invariant):
     """``C = A @ B``; with ``invariant`` each row of ``C`` depends on the
     same row of ``A`` alone, bit for bit (see :func:`fixed_order_product`).
@@ -81,46 +81,51 @@ def fixed_order_product(A, B, C):
     """
     n_rows = A.shape[0]
     for i in range(0, n_rows - 1, 2):
-        _two_rows(A[i], A[i + 1], B, C[i], C[i + 1])
+        _two_rows(A, i, B, C)
     if n_rows % 2:
-        _one_row(A[n_rows - 1], B, C[n_rows - 1])
+        _one_row(A, n_rows - 1, B, C)
+
+
+# Rows are indexed, not sliced: slicing a row (or B's rows, four per pass)
+# costs two atomic reference-count updates each, which made a one-row
+# product at 16 units ten times slower than its arithmetic.
+
+@kernel
+def _one_row(A, i, B, C):
+    """``C[i] = A[i] @ B`` in the order of :func:`fixed_order_product`."""
+    K, M = B.shape
+    whole = K - K % 4
+    for j in range(M):
+        C[i, j] = 0.0
+    for k in range(0, whole, 4):
+        a0, a1, a2, a3 = A[i, k], A[i, k + 1], A[i, k + 2], A[i, k + 3]
+        for j in range(M):
+            C[i, j] = (C[i, j] + a0 * B[k, j] + a1 * B[k + 1, j] + a2 * B[k + 2, j]
+                       + a3 * B[k + 3, j])
+    for k in range(whole, K):
+        ak = A[i, k]
+        for j in range(M):
+            C[i, j] = C[i, j] + ak * B[k, j]
 
 
 @kernel
-def _one_row(a, B, c):
-    """``c = a @ B`` in the order of :func:`fixed_order_product`."""
-    K = a.shape[0]
+def _two_rows(A, i, B, C):
+    """Rows ``i`` and ``i + 1`` of ``C = A @ B``, each exactly as :func:`_one_row`."""
+    K, M = B.shape
     whole = K - K % 4
-    for j in range(c.shape[0]):
-        c[j] = 0.0
+    for j in range(M):
+        C[i, j] = 0.0
+        C[i + 1, j] = 0.0
     for k in range(0, whole, 4):
-        a0, a1, a2, a3 = a[k], a[k + 1], a[k + 2], a[k + 3]
-        b0, b1, b2, b3 = B[k], B[k + 1], B[k + 2], B[k + 3]
-        for j in range(c.shape[0]):
-            c[j] = c[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]
+        a0, a1, a2, a3 = A[i, k], A[i, k + 1], A[i, k + 2], A[i, k + 3]
+        e0, e1, e2, e3 = A[i + 1, k], A[i + 1, k + 1], A[i + 1, k + 2], A[i + 1, k + 3]
+        for j in range(M):
+            C[i, j] = (C[i, j] + a0 * B[k, j] + a1 * B[k + 1, j] + a2 * B[k + 2, j]
+                       + a3 * B[k + 3, j])
+            C[i + 1, j] = (C[i + 1, j] + e0 * B[k, j] + e1 * B[k + 1, j] + e2 * B[k + 2, j]
+                           + e3 * B[k + 3, j])
     for k in range(whole, K):
-        ak, bk = a[k], B[k]
-        for j in range(c.shape[0]):
-            c[j] = c[j] + ak * bk[j]
-
-
-@kernel
-def _two_rows(a, e, B, c, d):
-    """``c = a @ B`` and ``d = e @ B``, each exactly as :func:`_one_row`."""
-    K = a.shape[0]
-    whole = K - K % 4
-    for j in range(c.shape[0]):
-        c[j] = 0.0
-        d[j] = 0.0
-    for k in range(0, whole, 4):
-        a0, a1, a2, a3 = a[k], a[k + 1], a[k + 2], a[k + 3]
-        e0, e1, e2, e3 = e[k], e[k + 1], e[k + 2], e[k + 3]
-        b0, b1, b2, b3 = B[k], B[k + 1], B[k + 2], B[k + 3]
-        for j in range(c.shape[0]):
-            c[j] = c[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]
-            d[j] = d[j] + e0 * b0[j] + e1 * b1[j] + e2 * b2[j] + e3 * b3[j]
-    for k in range(whole, K):
-        ak, ek, bk = a[k], e[k], B[k]
-        for j in range(c.shape[0]):
-            c[j] = c[j] + ak * bk[j]
-            d[j] = d[j] + ek * bk[j]
+        ak, ek = A[i, k], A[i + 1, k]
+        for j in range(M):
+            C[i, j] = C[i, j] + ak * B[k, j]
+            C[i + 1, j] = C[i + 1, j] + ek * B[k, j]
