@@ -1,5 +1,7 @@
 """The fixed-order product that makes predictions batch-invariant."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -7,17 +9,43 @@ from rnnforecast._core.matmul import affine_rows, fixed_order_product, matmul_ro
 from rnnforecast._estimators.ridge import rowwise_product
 
 
-def _sequential(A, B):
-    """Each element summed over k in order, rounding after every multiply
-    and add in the arrays' precision: the order the kernel promises."""
+def _sequential(A, B, fused):
+    """Each element summed over k in order, in the arrays' precision: the
+    order the kernel promises. ``fused``: each term ``total + a * b``
+    rounded once, as a fused multiply-add does; otherwise rounded after the
+    multiply and after the add."""
     C = np.zeros((A.shape[0], B.shape[1]), dtype=A.dtype)
     for i in range(A.shape[0]):
         for j in range(B.shape[1]):
             total = A.dtype.type(0)
             for k in range(A.shape[1]):
-                total = total + A[i, k] * B[k, j]
+                if fused:
+                    total = _round(Fraction(float(total)) + Fraction(float(A[i, k]))
+                                   * Fraction(float(B[k, j])), A.dtype)
+                else:
+                    total = total + A[i, k] * B[k, j]
             C[i, j] = total
     return C
+
+
+def _round(exact, dtype):
+    """The ``dtype`` number nearest the rational ``exact``, ties to even."""
+    guess = dtype.type(float(exact))  # float64 first: within one step of the answer
+    candidates = [guess, np.nextafter(guess, dtype.type(-np.inf)),
+                  np.nextafter(guess, dtype.type(np.inf))]
+    bits = np.uint32 if dtype == np.float32 else np.uint64
+    return min(candidates, key=lambda c: (abs(Fraction(float(c)) - exact),
+                                          int(np.array(c).view(bits)) & 1))
+
+
+def test_the_fused_twin_rounds_once():
+    # (1 + 2**-12)**2 = 1 + 2**-11 + 2**-24 is not a float32: rounded on
+    # its own it is 1 + 2**-11, and -(1 + 2**-11) plus it is 0; added
+    # before rounding, 2**-24 remains.
+    a = np.array([[-(1.0 + 2.0 ** -11), 1.0 + 2.0 ** -12]], dtype=np.float32)
+    b = np.array([[1.0], [1.0 + 2.0 ** -12]], dtype=np.float32)
+    assert _sequential(a, b, fused=True)[0, 0] == np.float32(2.0 ** -24)
+    assert _sequential(a, b, fused=False)[0, 0] == np.float32(0.0)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -29,7 +57,10 @@ def test_fixed_order_product_sums_in_order(dtype, n_rows, K, M):
     B = rng.normal(size=(K, M)).astype(dtype)
     C = np.full((n_rows, M), np.nan, dtype=dtype)
     fixed_order_product(A, B, C)
-    np.testing.assert_array_equal(C, _sequential(A, B))
+    # Fused where the CPU has fused multiply-add, plain elsewhere; either
+    # way the same rounding for every term, never a reordered sum.
+    twins = [_sequential(A, B, fused) for fused in (True, False)]
+    assert any(np.array_equal(C, twin) for twin in twins)
     np.testing.assert_allclose(C, A @ B, rtol=1e-4 if dtype == np.float32 else 1e-12,
                                atol=1e-5 if dtype == np.float32 else 1e-12)
 
@@ -75,12 +106,14 @@ def test_affine_rows_adds_the_bias_after_the_product(invariant):
 
 def test_skip_product_sums_float32_windows_in_float64_in_order():
     # The skip path's product takes scaled float32 windows and float64
-    # coefficients: each product is formed in float64, summed in order.
+    # coefficients: each product is formed in float64, summed in order
+    # (fused with its add where the CPU can, as every fixed-order product).
     rng = np.random.default_rng(3)
     X = (rng.normal(size=(6, 29)) * 10.0 ** rng.integers(-3, 4, size=(6, 29))
          ).astype(np.float32)
     coef = rng.normal(size=(29, 2))
     out = rowwise_product(X, coef)
     assert out.dtype == np.float64
-    np.testing.assert_array_equal(out, _sequential(X.astype(np.float64), coef))
+    twins = [_sequential(X.astype(np.float64), coef, fused) for fused in (True, False)]
+    assert any(np.array_equal(out, twin) for twin in twins)
     np.testing.assert_array_equal(rowwise_product(X[4:5], coef), out[4:5])
