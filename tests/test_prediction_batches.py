@@ -52,3 +52,30 @@ def test_token_ids_are_loaded_by_range():
     alone = np.concatenate([predict_logits(network, params, X[i:i + 1])
                             for i in range(X.shape[0])])
     np.testing.assert_array_equal(batched, alone)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_one_step_buffers_give_the_bits_of_buffers_for_every_step(cell):
+    """Prediction keeps one step of gate values and projects the inputs step
+    by step (``bptt.at_step``); a training workspace keeps every step and
+    projects them all in one product. With fixed-order products both give
+    the same bits."""
+    from rnnforecast._core.network import RecurrentNetwork, Workspace, WorkspaceOptions
+    from rnnforecast._core.training import load_inputs
+
+    rng = np.random.RandomState(0)
+    network = RecurrentNetwork(2, (3, 4), 1, "tanh", False, cell)
+    params = rng.normal(scale=0.5, size=network.layout.size)
+    X = rng.normal(size=(5, 6, 2))
+    views = network.split(params)
+    masks = [(None, None)] * len(network.layers)
+    outputs, slots = [], []
+    for training in (True, False):
+        options = WorkspaceOptions(training=training, target_width=1)
+        buffers = Workspace(network, 6, 5, np.float64, options).for_batch(5)
+        load_inputs(network, buffers, X, slice(0, 5), None)
+        outputs.append(network.forward(views, buffers, masks, invariant=True).copy())
+        slots.append(buffers.layers[0][1]["H"].shape[0]
+                     if cell == "simple" else buffers.layers[0][1]["GATES"].shape[0])
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+    assert slots == ([6, 6] if cell == "simple" else [6, 1])

@@ -4,6 +4,7 @@ every cell shares."""
 import numpy as np
 
 from .jit import kernel, step_kernel
+from .matmul import matmul_rows
 
 
 @kernel
@@ -31,6 +32,43 @@ def recurrent_weight_gradient(h0, H, HR, DZ, dW_hh, scratch):
                 np.dot(h0.T, DZ[0], scratch)
                 dW_hh += scratch
                 return
+
+
+@step_kernel
+def at_step(buffer, t):
+    """Step ``t``'s slice of a buffer of per-step values.
+
+    Training keeps every step (the backward pass reads them); prediction
+    keeps one, reused by every step: gate values of a 512-row batch over
+    29 steps fill 30 MB at 128 LSTM units, which went to memory and back
+    and cost as much as the step's products (``benchmarks/README.md``,
+    "Per-step overhead").
+    """
+    return buffer[t % buffer.shape[0]]
+
+
+@step_kernel
+def project_inputs_ahead(X, W_xh, XP, invariant):
+    """``XP[t] = x_t W_xh`` for every step in one product when ``XP`` keeps
+    every step; else nothing (see :func:`project_step`). Returns whether it
+    did."""
+    n_timesteps, batch, n_inputs = X.shape
+    if XP.shape[0] < n_timesteps:
+        return False
+    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                XP.reshape(n_timesteps * batch, XP.shape[2]), invariant)
+    return True
+
+
+@step_kernel
+def project_step(X, W_xh, XP, t, ahead, invariant):
+    """Step ``t``'s slot of ``XP`` holding ``x_t W_xh``: made now unless
+    :func:`project_inputs_ahead` made every step's (rows are independent
+    in the fixed-order product, so both give the same bits)."""
+    out = at_step(XP, t)
+    if not ahead:
+        matmul_rows(X[t], W_xh, out, invariant)
+    return out
 
 
 @step_kernel

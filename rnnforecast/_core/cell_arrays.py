@@ -23,7 +23,9 @@ blocks of ``units`` columns: 1 SimpleRNN, 4 LSTM, 3 GRU):
 - ``W_xh`` (n_inputs, gates * units), ``W_hh`` (units, gates * units),
   ``b_h`` and ``b_hh`` (gates * units,), gradients alike;
 - ``H``, ``C``, ``A``, ``HN`` (T, batch, units); ``GATES``, ``XP``
-  (T, batch, gates * units); ``HR`` (T, batch, units) with recurrent
+  (T, batch, gates * units), where ``A``, ``HN``, ``GATES`` and ``XP``
+  keep one step instead of ``T`` in prediction (``bptt.at_step``);
+  ``HR`` (T, batch, units) with recurrent
   dropout, else (0, 0, 0); ``step`` (batch, gates * units); ``tanh_form``
   (2, gates * units);
 - ``DZ``, ``DZ_in``, ``DZ_rec`` (T, batch, gates * units); ``dh``, ``dc``,

@@ -131,7 +131,11 @@ class LSTMCell(SimpleRNNCell):
         sequence = (n_timesteps, batch, self.units)
         gates = (n_timesteps, batch, 4 * self.units)
         state = (batch, self.units)
-        shapes = {"H": sequence, "C": sequence, "A": sequence, "GATES": gates,
+        # Prediction keeps one step of what only the backward pass reads
+        # (see ``bptt.at_step``).
+        slots = n_timesteps if training else 1
+        shapes = {"H": sequence, "C": sequence, "A": (slots, batch, self.units),
+                  "GATES": (slots, batch, 4 * self.units),
                   "step": (batch, 4 * self.units), "c0": state,
                   "tanh_form": (2, 4 * self.units),
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
@@ -183,7 +187,10 @@ class GRUCell(SimpleRNNCell):
         sequence = (n_timesteps, batch, self.units)
         gates = (n_timesteps, batch, 3 * self.units)
         state = (batch, self.units)
-        shapes = {"H": sequence, "HN": sequence, "GATES": gates, "XP": gates,
+        slots = n_timesteps if training else 1   # as in LSTMCell.buffer_shapes
+        one_step = (slots, batch, 3 * self.units)
+        shapes = {"H": sequence, "HN": (slots, batch, self.units), "GATES": one_step,
+                  "XP": one_step,
                   "step": (batch, 3 * self.units),
                   "HR": sequence if recurrent_dropout else (0, 0, 0)}
         if training:

@@ -18,11 +18,14 @@ import numpy as np
 from .activations import activation, activation_derivative, gate, times_gate_slope
 from .bptt import (
     apply_recurrent_mask,
+    at_step,
     column_sums,
     cut_at_chunk_start,
     hold_before_start,
     input_gradients,
     masked_state,
+    project_inputs_ahead,
+    project_step,
     recurrent_weight_gradient,
     zero_before_start,
 )
@@ -70,7 +73,9 @@ def gru_forward(sequence, weights, states, code, gate_code, invariant):
         Output: ``H``, ``GATES`` (gate values z, r, n; blocks ``Z, R, N``),
         ``HN`` (the candidate's recurrent part ``hn``) and, with recurrent
         dropout, ``HR`` (``h_{t-1} * m``); ``XP`` (the input projection
-        ``x_t W_xh``) and ``step`` are scratch.
+        ``x_t W_xh``) and ``step`` are scratch. ``GATES``, ``HN`` and ``XP``
+        may keep one step instead of all (prediction; see ``bptt.at_step``),
+        and the input projection is then made step by step.
     code : int
         Activation code of the candidate.
     gate_code : int
@@ -83,15 +88,13 @@ def gru_forward(sequence, weights, states, code, gate_code, invariant):
     X, h0, m, starts = sequence
     W_xh, W_hh, b_h, b_hh = weights
     H, GATES, HN, XP, HR, step = states
-    n_timesteps, batch, n_inputs = X.shape
-    width = W_hh.shape[1]
-    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                XP.reshape(n_timesteps * batch, width), invariant)       # x_t W_xh
-    for t in range(n_timesteps):
+    ahead = project_inputs_ahead(X, W_xh, XP, invariant)         # x_t W_xh, all steps
+    for t in range(X.shape[0]):
+        projected = project_step(X, W_xh, XP, t, ahead, invariant)    #   or this one
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, m, HR, t), W_hh, step, invariant)
-        _gru_gates(XP[t], step, b_h, b_hh, previous, code, gate_code, GATES[t],
-                   HN[t], H[t])
+        _gru_gates(projected, step, b_h, b_hh, previous, code, gate_code,
+                   at_step(GATES, t), at_step(HN, t), H[t])
         hold_before_start(H[t], h0, starts, t)
 
 

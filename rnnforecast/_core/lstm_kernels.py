@@ -28,10 +28,13 @@ from .activations import (
 )
 from .bptt import (
     apply_recurrent_mask,
+    at_step,
     cut_at_chunk_start,
     hold_before_start,
     input_gradients,
     masked_state,
+    project_inputs_ahead,
+    project_step,
     recurrent_weight_gradient,
     zero_before_start,
 )
@@ -127,7 +130,10 @@ def lstm_forward(sequence, weights, states, code, gate_code, invariant):
         ``c0``, the initial cell state; output: ``H``, ``C``, ``A``
         (``act(c_t)``), ``GATES`` (gate values ``i, f, g, o``) and, with
         recurrent dropout, ``HR`` (``h_{t-1} * m``); ``step`` and
-        ``tanh_form`` (see :func:`sigmoid_as_tanh`) are scratch.
+        ``tanh_form`` (see :func:`sigmoid_as_tanh`) are scratch. ``A`` and
+        ``GATES`` may keep one step instead of all (prediction; see
+        ``bptt.at_step``), and the input projection is then made step by
+        step.
     code : int
         Activation code of ``act``.
     gate_code : int
@@ -140,16 +146,14 @@ def lstm_forward(sequence, weights, states, code, gate_code, invariant):
     X, h0, m, starts = sequence
     W_xh, W_hh, b_h = weights
     c0, H, C, A, GATES, HR, step, tanh_form = states
-    n_timesteps, batch, n_inputs = X.shape
-    width = W_hh.shape[1]
-    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                GATES.reshape(n_timesteps * batch, width), invariant)    # x_t W_xh
+    ahead = project_inputs_ahead(X, W_xh, GATES, invariant)      # x_t W_xh, all steps
     sigmoid_as_tanh(W_hh.shape[0], tanh_form)
-    for t in range(n_timesteps):
+    for t in range(X.shape[0]):
+        gates = project_step(X, W_xh, GATES, t, ahead, invariant)     #   or this one
         previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
         matmul_rows(previous, W_hh, step, invariant)                  # (h_{t-1} * m) W_hh
-        _lstm_gates(GATES[t], step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
-                    tanh_form, C[t], A[t], H[t])
+        _lstm_gates(gates, step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
+                    tanh_form, C[t], at_step(A, t), H[t])
         hold_before_start(H[t], h0, starts, t)
         hold_before_start(C[t], c0, starts, t)
 
