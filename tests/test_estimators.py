@@ -586,3 +586,18 @@ def test_the_long_fit_warning_speaks_only_of_certain_work_and_once(series_window
         warnings.simplefilter("error", resources.LongFitWarning)
         with pytest.raises(KeyboardInterrupt):
             endless.fit(X[:-10], y[:-10])
+
+
+def test_gated_cells_train_in_two_shards_sooner():
+    # A gate value costs a tanh, which the multiply-add count leaves out: at
+    # T=29 and batch 64 a 32-unit GRU batch (5.9e6 multiply-adds) runs in two
+    # shards, a 64-unit SimpleRNN batch (7.7e6) in one
+    # (benchmarks/shard_threshold.py).
+    from rnnforecast._core.network import RecurrentNetwork
+    from rnnforecast._core.training import shard_count
+
+    def shards(cell, units):
+        return shard_count(RecurrentNetwork(1, (units,), 1, "tanh", False, cell), 29, 64)
+
+    assert (shards("gru", 32), shards("lstm", 32), shards("simple", 128)) == (2, 2, 2)
+    assert (shards("gru", 16), shards("lstm", 16), shards("simple", 64)) == (1, 1, 1)

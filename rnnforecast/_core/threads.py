@@ -23,6 +23,14 @@ N_SHARDS = 2
 # T=29, batch 64 is 7.7e6 and gains nothing; 128 units is 3e7 and gains 1.4x).
 PARALLEL_WORK = 1.5e7
 
+# Gated cells (LSTM, GRU) also spend time per gate value (a tanh each), which
+# the multiply-add count leaves out, so two shards pay off sooner. On the
+# Intel Xeon (benchmarks/shard_threshold.py, T=29, batch 64, two runs): GRU
+# at 32 units (5.9e6) gains 1.27-1.39x, GRU at 16 (1.5e6) 1.05-1.12x and LSTM
+# at 16 (2.0e6) 0.99-1.18x, too close to call; SimpleRNN at 64 units (7.7e6)
+# 0.93-1.28x, left at the threshold above.
+GATED_PARALLEL_WORK = 4e6
+
 _blas_controller = None
 
 

@@ -14,7 +14,13 @@ from .clipping import add_l2_penalty, clip_by_global_norm, clip_by_value, global
 from .convolutional_arm import N_PARTS
 from .losses import make_loss
 from .network import Workspace, WorkspaceOptions
-from .threads import N_SHARDS, PARALLEL_WORK, ShardPool, available_cores
+from .threads import (
+    GATED_PARALLEL_WORK,
+    N_SHARDS,
+    PARALLEL_WORK,
+    ShardPool,
+    available_cores,
+)
 from .time_major import gather_time_major, scatter_sample_major
 
 PREDICT_BATCH = 512
@@ -202,7 +208,8 @@ def shard_count(network, n_timesteps, batch_size):
     if network.arm is not None:
         return 1
     work = network.multiply_adds(n_timesteps, batch_size)
-    return N_SHARDS if work >= PARALLEL_WORK else 1
+    gated = any(cell.gates > 1 for layer in network.layers for cell in layer.cells)
+    return N_SHARDS if work >= (GATED_PARALLEL_WORK if gated else PARALLEL_WORK) else 1
 
 
 def parallel_parts(network, n_timesteps, batch_size):
