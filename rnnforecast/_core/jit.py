@@ -52,10 +52,10 @@ def step_kernel(function):
 
     A call between compiled functions with array arguments costs about
     75-100 ns even when the callee does nothing (a padding check on a
-    batch without padding, say); a one-window LSTM step does 2 us of work
-    at 16 units, so four such calls a step were a sixth of it. Numba
-    inlines the helper's body into each caller instead; the helper is not
-    compiled on its own.
+    batch without padding, say); a one-window LSTM step at 16 units took
+    about 1.1 us, of which such calls were a quarter. Numba inlines the
+    helper's body into each caller instead; the helper is not compiled on
+    its own.
     """
     return numba.njit(inline="always", **JIT_OPTIONS)(function)
 
