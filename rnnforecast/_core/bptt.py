@@ -40,9 +40,9 @@ def at_step(buffer, t):
 
     Training keeps every step (the backward pass reads them); prediction
     keeps one, reused by every step: gate values of a 512-row batch over
-    29 steps fill 30 MB at 128 LSTM units, which went to memory and back
-    and cost as much as the step's products (``benchmarks/README.md``,
-    "Per-step overhead").
+    29 steps fill 30 MB at 128 LSTM units, which went to memory and back;
+    the input projection alone took 9.9 ms into such a buffer and 2.4 ms
+    into one step's (``benchmarks/README.md``, "Per-step overhead").
     """
     return buffer[t % buffer.shape[0]]
 
@@ -50,23 +50,21 @@ def at_step(buffer, t):
 @step_kernel
 def project_inputs_ahead(X, W_xh, XP, invariant):
     """``XP[t] = x_t W_xh`` for every step in one product when ``XP`` keeps
-    every step; else nothing (see :func:`project_step`). Returns whether it
-    did."""
+    every step; else nothing (see :func:`project_step`)."""
     n_timesteps, batch, n_inputs = X.shape
-    if XP.shape[0] < n_timesteps:
-        return False
-    matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
-                XP.reshape(n_timesteps * batch, XP.shape[2]), invariant)
-    return True
+    if XP.shape[0] == n_timesteps:
+        matmul_rows(X.reshape(n_timesteps * batch, n_inputs), W_xh,
+                    XP.reshape(n_timesteps * batch, XP.shape[2]), invariant)
 
 
 @step_kernel
-def project_step(X, W_xh, XP, t, ahead, invariant):
-    """Step ``t``'s slot of ``XP`` holding ``x_t W_xh``: made now unless
-    :func:`project_inputs_ahead` made every step's (rows are independent
-    in the fixed-order product, so both give the same bits)."""
+def project_step(X, W_xh, XP, t, invariant):
+    """Step ``t``'s slot of ``XP`` holding ``x_t W_xh``: made now when
+    ``XP`` keeps one step, else made ahead by :func:`project_inputs_ahead`
+    (rows are independent in the fixed-order product, so both give the
+    same bits)."""
     out = at_step(XP, t)
-    if not ahead:
+    if XP.shape[0] < X.shape[0]:
         matmul_rows(X[t], W_xh, out, invariant)
     return out
 

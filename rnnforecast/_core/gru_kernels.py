@@ -88,9 +88,9 @@ def gru_forward(sequence, weights, states, code, gate_code, invariant):
     X, h0, m, starts = sequence
     W_xh, W_hh, b_h, b_hh = weights
     H, GATES, HN, XP, HR, step = states
-    ahead = project_inputs_ahead(X, W_xh, XP, invariant)         # x_t W_xh, all steps
+    project_inputs_ahead(X, W_xh, XP, invariant)                 # x_t W_xh, all steps
     for t in range(X.shape[0]):
-        projected = project_step(X, W_xh, XP, t, ahead, invariant)    #   or this one
+        projected = project_step(X, W_xh, XP, t, invariant)           #   or this one
         previous = h0 if t == 0 else H[t - 1]
         matmul_rows(masked_state(previous, m, HR, t), W_hh, step, invariant)
         _gru_gates(projected, step, b_h, b_hh, previous, code, gate_code,

@@ -57,8 +57,8 @@ def _lstm_gates(GATES_t, step, b_h, c_prev, code, gate_code, tanh_form, C_t, A_t
     all four blocks through one loop instead of three: a third fewer
     short loops a row, 35% less time a step, the same bits. Rows are
     indexed, not sliced: a row view costs two atomic reference-count
-    updates, which made a one-window step four times slower
-    (``benchmarks/README.md``, "Per-step overhead").
+    updates, which made this kernel three times slower at one row and
+    16 units (``benchmarks/README.md``, "Per-step overhead").
     """
     batch, units = C_t.shape
     fused = code == TANH and gate_code == SIGMOID
@@ -146,10 +146,10 @@ def lstm_forward(sequence, weights, states, code, gate_code, invariant):
     X, h0, m, starts = sequence
     W_xh, W_hh, b_h = weights
     c0, H, C, A, GATES, HR, step, tanh_form = states
-    ahead = project_inputs_ahead(X, W_xh, GATES, invariant)      # x_t W_xh, all steps
+    project_inputs_ahead(X, W_xh, GATES, invariant)              # x_t W_xh, all steps
     sigmoid_as_tanh(W_hh.shape[0], tanh_form)
     for t in range(X.shape[0]):
-        gates = project_step(X, W_xh, GATES, t, ahead, invariant)     #   or this one
+        gates = project_step(X, W_xh, GATES, t, invariant)            #   or this one
         previous = masked_state(h0 if t == 0 else H[t - 1], m, HR, t)
         matmul_rows(previous, W_hh, step, invariant)                  # (h_{t-1} * m) W_hh
         _lstm_gates(gates, step, b_h, c0 if t == 0 else C[t - 1], code, gate_code,
